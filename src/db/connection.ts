@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knex, { Knex } from 'knex';
+import pg from 'pg';
+import { migrationSource } from './migrations';
+
+export type Db = Knex;
+export type Trx = Knex.Transaction;
+/** Either a connection or an open transaction: repositories accept both. */
+export type Executor = Knex | Knex.Transaction;
+
+export interface DbOptions {
+  /** postgres://… ; when absent the embedded SQLite file is used. */
+  databaseUrl?: string;
+  /** SQLite file path, or ':memory:'. Defaults to data/bangfu-ledger.sqlite. */
+  sqliteFile?: string;
+}
+
+export const DEFAULT_SQLITE_FILE = path.join(process.cwd(), 'data', 'bangfu-ledger.sqlite');
+
+// PostgreSQL returns int8 (bigint) and numeric as strings. Money is integer fen bounded by 2^53
+// (enforced by the Money scalar and the journal), so bigint fits a JS number exactly; sums come back
+// as numeric and are converted by repositories with toInt(), which checks the bound.
+pg.types.setTypeParser(20, (v: string) => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new Error(`bigint ${v} exceeds 2^53`);
+  return n;
+});
+
+export function knexConfig(opts: DbOptions = {}): Knex.Config {
+  const databaseUrl = opts.databaseUrl ?? process.env.DATABASE_URL;
+  const migrations = { migrationSource, tableName: 'knex_migrations' };
+  if (databaseUrl) {
+    return { client: 'pg', connection: databaseUrl, pool: { min: 0, max: 10 }, migrations };
+  }
+  const filename = opts.sqliteFile ?? process.env.SQLITE_FILE ?? DEFAULT_SQLITE_FILE;
+  if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
+  return {
+    client: 'better-sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    // One connection: SQLite serialises writers anyway, and an in-memory database exists per connection.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (conn: any, done: (err: Error | null, conn: any) => void) => {
+        try {
+          if (filename !== ':memory:') conn.pragma('journal_mode = WAL');
+          conn.pragma('foreign_keys = ON');
+          conn.pragma('busy_timeout = 5000');
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
+    },
+    migrations,
+  };
+}
+
+export function createDb(opts: DbOptions = {}): Db {
+  return knex(knexConfig(opts));
+}
+
+export function isPostgres(db: Executor): boolean {
+  return db.client.config.client === 'pg';
+}
+
+/** Converts a COUNT/SUM result (number, bigint string or numeric string) to a safe integer. */
+export function toInt(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isSafeInteger(n)) throw new Error(`integer expected from database, got ${String(v)}`);
+  return n;
+}

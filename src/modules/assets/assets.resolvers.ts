@@ -1,0 +1,62 @@
+import type { RequestContext } from '../../server/context';
+import { readContext } from '../../server/context';
+import { runMutation } from '../../server/mutation';
+import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
+import { toFundingLines } from '../projects/projects.resolvers';
+import type { TransitionAction } from './assets.lifecycle';
+import * as service from './assets.service';
+import type { Asset, AssetEvent } from './assets.types';
+
+const withAssetId = (input: any) => ({ ...input, assetId: requireGlobalId('Asset', input.assetId, ['input', 'assetId']) });
+
+function step(action: TransitionAction) {
+  return (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    runMutation(ctx, (svc) => service.transitionAsset(svc, action, withAssetId(args.input)), (asset) => ({ asset }));
+}
+
+export const assetsResolvers = {
+  Query: {
+    asset: (_: unknown, args: { id: string }, ctx: RequestContext) => {
+      const id = fromGlobalId('Asset', args.id);
+      return id === null ? null : service.getAsset(readContext(ctx), id);
+    },
+    assets: (_: unknown, args: { filter?: any; first?: number; after?: string }, ctx: RequestContext) =>
+      service.listAssets(readContext(ctx), args.filter ?? {}, args),
+  },
+  Mutation: {
+    assetRegister: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+      runMutation(
+        ctx,
+        (svc) =>
+          service.registerAsset(svc, {
+            ...args.input,
+            projectId: requireGlobalId('Project', args.input.projectId, ['input', 'projectId']),
+            originalValueFen: args.input.originalValue,
+            originalValue: undefined,
+            fundingLines: toFundingLines(args.input.fundingLines),
+          }),
+        (asset) => ({ asset }),
+      ),
+    assetUpdate: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+      runMutation(ctx, (svc) => service.updateAsset(svc, withAssetId(args.input)), (asset) => ({ asset })),
+    rightsConfirm: step('CONFIRM_RIGHTS'),
+    assetHandOver: step('HAND_OVER'),
+    assetStartOperation: step('START_OPERATION'),
+    assetPutInUse: step('PUT_IN_USE'),
+    assetMarkIdle: step('MARK_IDLE'),
+    assetRevitalise: step('REVITALISE'),
+  },
+  Asset: {
+    id: (a: Asset) => toGlobalId('Asset', a.id),
+    village: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(a.villageCode),
+    project: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.project.load(a.projectId),
+    originalValue: (a: Asset) => a.originalValueFen,
+    fundingLines: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.assetFundingLines.load(a.id),
+    events: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.assetEvents.load(a.id),
+  },
+  AssetEvent: {
+    id: (e: AssetEvent) => toGlobalId('AssetEvent', e.id),
+    payload: (e: AssetEvent) => JSON.stringify(e.payload),
+    actor: (e: AssetEvent, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(e.actorUserId),
+  },
+};

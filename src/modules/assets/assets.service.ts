@@ -1,0 +1,360 @@
+import { z } from 'zod';
+import type { ServiceContext } from '../../server/context';
+import { DomainError } from '../../shared/errors';
+import { MAX_FEN, sumFen } from '../../shared/money';
+import { keysetPage, PageArgs } from '../../shared/pagination';
+import { dateString, optionalText, parseInput, text } from '../../shared/validation';
+import { authorize, canRead, Permission } from '../auth/auth.service';
+import { countyCodeOf, isWithin, prefixOf } from '../regions/regions.codes';
+import { requireRegion, scopedPrefix } from '../regions/regions.service';
+import { fundingLineSchema, normaliseFundingLines, requireProject } from '../projects/projects.service';
+import { projectFundingLines } from '../projects/projects.service';
+import type { FundSource } from '../projects/projects.types';
+import { nextStatus, TERMINAL, TransitionAction } from './assets.lifecycle';
+import * as repo from './assets.repository';
+import {
+  ALL_SUB_TYPES,
+  ASSET_CLASSES,
+  ASSET_STATUSES,
+  Asset,
+  AssetClass,
+  AssetStatus,
+  AssetSubType,
+  CLASS_CODE,
+  SUB_TYPES_BY_CLASS,
+} from './assets.types';
+
+const quantity = z.number().refine((v) => Number.isFinite(v) && v > 0 && v <= 1e9, {
+  message: 'quantity must be positive and at most 1e9',
+  params: { code: 'OUT_OF_RANGE' },
+});
+
+const registerSchema = z.object({
+  projectId: z.number(),
+  name: text(200),
+  class: z.enum(ASSET_CLASSES),
+  subType: z.enum(ALL_SUB_TYPES as [AssetSubType, ...AssetSubType[]]),
+  quantity,
+  unit: text(20),
+  villageCode: z.string(),
+  location: optionalText(200),
+  originalValueFen: z
+    .number()
+    .int()
+    .refine((v) => v > 0 && v <= MAX_FEN, { message: 'original value must be positive', params: { code: 'INVALID_AMOUNT' } }),
+  fundingLines: z.array(fundingLineSchema).min(1, 'at least one funding line').max(50),
+  completedOn: dateString.nullish(),
+  acceptedOn: dateString.nullish(),
+  bookedOn: dateString.nullish(),
+});
+
+const updateSchema = z.object({
+  assetId: z.number(),
+  name: text(200).optional(),
+  subType: z.enum(ALL_SUB_TYPES as [AssetSubType, ...AssetSubType[]]).optional(),
+  quantity: quantity.optional(),
+  unit: text(20).optional(),
+  location: optionalText(200).optional(),
+  reason: optionalText(1000),
+});
+
+const transitionSchema = z.object({
+  assetId: z.number(),
+  effectiveOn: dateString,
+  reason: optionalText(1000),
+});
+
+function requireSubTypeOfClass(cls: AssetClass, subType: AssetSubType, field: string[]): void {
+  if (!(SUB_TYPES_BY_CLASS[cls] as readonly string[]).includes(subType)) {
+    throw new DomainError('INVALID_SUB_TYPE', `Sub-type ${subType} does not belong to class ${cls}`, field);
+  }
+}
+
+export function requireNotFuture(svc: ServiceContext, date: string | null | undefined, field: string[]): void {
+  if (date && date > svc.clock.today()) {
+    throw new DomainError('DATE_IN_FUTURE', `${field[field.length - 1]} ${date} is in the future`, field);
+  }
+}
+
+/** Ordered dates: each present date is not before the one listed before it. */
+export function requireOrdered(dates: [string, string | null | undefined][], root: string[]): void {
+  let prev: [string, string] | null = null;
+  for (const [name, value] of dates) {
+    if (!value) continue;
+    if (prev && value < prev[1]) {
+      throw new DomainError('DATE_ORDER', `${name} (${value}) must not be before ${prev[0]} (${prev[1]})`, [...root, name]);
+    }
+    prev = [name, value];
+  }
+}
+
+export async function registerAsset(svc: ServiceContext, raw: unknown): Promise<Asset> {
+  const input = parseInput(registerSchema, raw);
+  const project = await requireProject(svc, input.projectId, ['input', 'projectId']);
+  await requireRegion(svc.db, input.villageCode, ['input', 'villageCode'], ['VILLAGE']);
+  authorize(svc.actor, 'asset.write', input.villageCode);
+  if (!isWithin(input.villageCode, prefixOf(project.regionCode))) {
+    throw new DomainError('INVALID_REGION', `Village ${input.villageCode} lies outside the project's region ${project.regionCode}`, [
+      'input',
+      'villageCode',
+    ]);
+  }
+  requireSubTypeOfClass(input.class, input.subType, ['input', 'subType']);
+  for (const f of ['completedOn', 'acceptedOn', 'bookedOn'] as const) requireNotFuture(svc, input[f], ['input', f]);
+  requireOrdered(
+    [
+      ['completedOn', input.completedOn],
+      ['acceptedOn', input.acceptedOn],
+      ['bookedOn', input.bookedOn],
+    ],
+    ['input'],
+  );
+
+  const lines = normaliseFundingLines(input.fundingLines, ['input', 'fundingLines']);
+  let linesTotal: number;
+  try {
+    linesTotal = sumFen(lines.map((l) => l.amountFen));
+  } catch {
+    linesTotal = -1;
+  }
+  if (linesTotal !== input.originalValueFen) {
+    throw new DomainError(
+      'FUNDING_MISMATCH',
+      'Funding lines must add up exactly to the original value (资金明细合计须等于原值)',
+      ['input', 'fundingLines'],
+    );
+  }
+  await requireWithinProjectFunding(svc, project.id, lines);
+
+  const now = svc.clock.now();
+  const countyCode = countyCodeOf(input.villageCode);
+  const seq = await repo.nextCodeSequence(svc.db, countyCode, project.year, input.class);
+  const code = `${countyCode.slice(0, 6)}-${project.year}-${CLASS_CODE[input.class]}-${String(seq).padStart(4, '0')}`;
+  const asset: Omit<Asset, 'id'> = {
+    countyCode,
+    code,
+    name: input.name,
+    class: input.class,
+    subType: input.subType,
+    quantity: input.quantity,
+    unit: input.unit,
+    villageCode: input.villageCode,
+    location: input.location,
+    projectId: project.id,
+    year: project.year,
+    originalValueFen: input.originalValueFen,
+    completedOn: input.completedOn ?? null,
+    acceptedOn: input.acceptedOn ?? null,
+    handedOverOn: null,
+    bookedOn: input.bookedOn ?? null,
+    status: 'REGISTERED',
+    createdAt: now,
+    updatedAt: now,
+  };
+  const id = await repo.insert(svc.db, asset);
+  await repo.insertFundingLines(svc.db, id, lines);
+  await repo.insertEvent(svc.db, {
+    assetId: id,
+    action: 'REGISTER',
+    fromStatus: null,
+    toStatus: 'REGISTERED',
+    effectiveOn: svc.clock.today(),
+    reason: null,
+    payload: { code, originalValueFen: input.originalValueFen, fundingLines: lines },
+    actorUserId: svc.actor.userId,
+    recordedAt: now,
+  });
+  return { id, ...asset };
+}
+
+/** An asset's funding from a source may not exceed what its project received from that source. */
+async function requireWithinProjectFunding(
+  svc: ServiceContext,
+  projectId: number,
+  lines: { source: FundSource; amountFen: number }[],
+): Promise<void> {
+  const projectBySource = new Map<FundSource, number>();
+  for (const l of await projectFundingLines(svc, projectId)) {
+    projectBySource.set(l.source, (projectBySource.get(l.source) ?? 0) + l.amountFen);
+  }
+  const used = await repo.projectAssetFundingBySource(svc.db, projectId);
+  const wanted = new Map<FundSource, number>();
+  for (const l of lines) wanted.set(l.source, (wanted.get(l.source) ?? 0) + l.amountFen);
+  for (const [source, amount] of wanted) {
+    const available = (projectBySource.get(source) ?? 0) - (used.get(source) ?? 0);
+    if (amount > available) {
+      throw new DomainError(
+        'FUNDING_EXCEEDS_PROJECT',
+        `Funding from ${source} exceeds what the project has left from that source (${available} fen)`,
+        ['input', 'fundingLines'],
+      );
+    }
+  }
+}
+
+/** Loads an asset the actor may see, or NOT_FOUND (out-of-scope assets do not exist for the actor). */
+export async function requireAsset(svc: ServiceContext, assetId: number, field = ['input', 'assetId']): Promise<Asset> {
+  const asset = await repo.findByIdForUpdate(svc.db, assetId);
+  if (!asset || !canRead(svc.actor, asset.villageCode)) {
+    throw new DomainError('NOT_FOUND', 'No such asset in your scope', field);
+  }
+  return asset;
+}
+
+export async function updateAsset(svc: ServiceContext, raw: unknown): Promise<Asset> {
+  const input = parseInput(updateSchema, raw);
+  const asset = await requireAsset(svc, input.assetId);
+  authorize(svc.actor, 'asset.write', asset.villageCode);
+  requireLive(asset);
+  if (input.subType) requireSubTypeOfClass(asset.class, input.subType, ['input', 'subType']);
+  const patch = {
+    name: input.name,
+    subType: input.subType,
+    quantity: input.quantity,
+    unit: input.unit,
+    location: input.location,
+  };
+  const changed = Object.fromEntries(
+    Object.entries(patch).filter(([k, v]) => v !== undefined && v !== asset[k as keyof Asset]),
+  ) as Partial<Asset>;
+  if (!Object.keys(changed).length) throw new DomainError('INVALID_INPUT', 'Nothing to change', ['input']);
+  const before = Object.fromEntries(Object.keys(changed).map((k) => [k, asset[k as keyof Asset]]));
+  const now = svc.clock.now();
+  await repo.update(svc.db, asset.id, { ...changed, updatedAt: now });
+  await repo.insertEvent(svc.db, {
+    assetId: asset.id,
+    action: 'UPDATE',
+    fromStatus: asset.status,
+    toStatus: asset.status,
+    effectiveOn: svc.clock.today(),
+    reason: input.reason,
+    payload: { before, after: changed },
+    actorUserId: svc.actor.userId,
+    recordedAt: now,
+  });
+  return { ...asset, ...changed, updatedAt: now };
+}
+
+function requireLive(asset: Asset): void {
+  if (TERMINAL.includes(asset.status)) {
+    throw new DomainError('ILLEGAL_TRANSITION', `Asset ${asset.code} is ${asset.status}; nothing more may change`, ['input', 'assetId']);
+  }
+}
+
+export interface TransitionOptions {
+  effectiveOn: string;
+  reason: string | null;
+  payload?: Record<string, unknown>;
+  /** Extra columns changed with the status (e.g. handed_over_on). */
+  patch?: Partial<Omit<Asset, 'id'>>;
+}
+
+/**
+ * Moves an asset one lifecycle step and writes its event, in the caller's transaction. Other modules
+ * (rights, contracts, bundles, disposal) call this after their own checks; it enforces the state machine
+ * and the order of effective dates.
+ */
+export async function applyTransition(
+  svc: ServiceContext,
+  asset: Asset,
+  action: TransitionAction,
+  opts: TransitionOptions,
+): Promise<Asset> {
+  const to = nextStatus(asset, action);
+  await requireEffectiveDate(svc, asset, opts.effectiveOn);
+  const now = svc.clock.now();
+  const patch = { ...opts.patch, status: to, updatedAt: now };
+  await repo.update(svc.db, asset.id, patch);
+  await repo.insertEvent(svc.db, {
+    assetId: asset.id,
+    action,
+    fromStatus: asset.status,
+    toStatus: to,
+    effectiveOn: opts.effectiveOn,
+    reason: opts.reason,
+    payload: opts.payload ?? {},
+    actorUserId: svc.actor.userId,
+    recordedAt: now,
+  });
+  return { ...asset, ...patch };
+}
+
+/** Writes an event that does not change status (a contract signed, upkeep recorded…). */
+export async function recordAssetEvent(
+  svc: ServiceContext,
+  asset: Asset,
+  action: string,
+  opts: Omit<TransitionOptions, 'patch'>,
+): Promise<void> {
+  requireLive(asset);
+  await requireEffectiveDate(svc, asset, opts.effectiveOn);
+  await repo.insertEvent(svc.db, {
+    assetId: asset.id,
+    action,
+    fromStatus: asset.status,
+    toStatus: asset.status,
+    effectiveOn: opts.effectiveOn,
+    reason: opts.reason,
+    payload: opts.payload ?? {},
+    actorUserId: svc.actor.userId,
+    recordedAt: svc.clock.now(),
+  });
+}
+
+async function requireEffectiveDate(svc: ServiceContext, asset: Asset, effectiveOn: string): Promise<void> {
+  requireNotFuture(svc, effectiveOn, ['input', 'effectiveOn']);
+  const last = await repo.lastEvent(svc.db, asset.id);
+  // Registration is stamped with the day it was entered; later steps may be back-dated to the real date,
+  // but never before an earlier step other than registration.
+  if (last && last.action !== 'REGISTER' && effectiveOn < last.effectiveOn) {
+    throw new DomainError('DATE_ORDER', `effectiveOn ${effectiveOn} is before the previous step (${last.action} on ${last.effectiveOn})`, [
+      'input',
+      'effectiveOn',
+    ]);
+  }
+}
+
+const PERMISSION_OF: Partial<Record<TransitionAction, Permission>> = { MARK_IDLE: 'asset.markIdle' };
+
+/** A bare lifecycle step requested over the API (the steps that carry no richer data of their own yet). */
+export async function transitionAsset(svc: ServiceContext, action: TransitionAction, raw: unknown): Promise<Asset> {
+  const input = parseInput(transitionSchema, raw);
+  const asset = await requireAsset(svc, input.assetId);
+  authorize(svc.actor, PERMISSION_OF[action] ?? 'asset.lifecycle', asset.villageCode);
+  const patch: Partial<Asset> = {};
+  if (action === 'HAND_OVER') {
+    requireOrdered(
+      [
+        ['acceptedOn', asset.acceptedOn],
+        ['effectiveOn', input.effectiveOn],
+        ['bookedOn', asset.bookedOn],
+      ],
+      ['input'],
+    );
+    patch.handedOverOn = input.effectiveOn;
+  }
+  return applyTransition(svc, asset, action, { effectiveOn: input.effectiveOn, reason: input.reason, patch });
+}
+
+export async function getAsset(svc: ServiceContext, id: number): Promise<Asset | null> {
+  const a = await repo.findById(svc.db, id);
+  return a && canRead(svc.actor, a.villageCode) ? a : null;
+}
+
+export interface AssetListFilter {
+  regionCode?: string | null;
+  class?: AssetClass | null;
+  subType?: AssetSubType | null;
+  status?: AssetStatus | null;
+  year?: number | null;
+  fundSource?: FundSource | null;
+  projectId?: number | null;
+  text?: string | null;
+}
+
+export async function listAssets(svc: ServiceContext, filter: AssetListFilter, page: PageArgs) {
+  const regionPrefix = scopedPrefix(svc.actor, filter.regionCode);
+  return keysetPage(repo.listQuery(svc.db, { ...filter, regionPrefix }), page, repo.toAsset);
+}
+
+export { ASSET_STATUSES };

@@ -1,0 +1,100 @@
+import type { FundingLine } from '../projects/projects.types';
+
+/** 资产类别: 经营性 operating, 公益性 public-welfare, 到户类 household. */
+export const ASSET_CLASSES = ['OPERATING', 'PUBLIC_WELFARE', 'HOUSEHOLD'] as const;
+export type AssetClass = (typeof ASSET_CLASSES)[number];
+
+/** Sub-types valid for each class (domain brief §2). */
+export const SUB_TYPES_BY_CLASS = {
+  OPERATING: [
+    'INDUSTRY_BASE', // 产业基地
+    'PROCESSING_FACILITY', // 生产加工设施
+    'TOURISM_FACILITY', // 旅游设施 (民宿等)
+    'ECOMMERCE_FACILITY', // 电商设施
+    'PV_STATION', // 光伏电站
+    'ASSISTANCE_WORKSHOP', // 帮扶车间
+    'MACHINERY', // 农机设备
+    'REVENUE_INFRASTRUCTURE', // 经营性基础设施
+    'EQUITY_STAKE', // 股权
+    'DEBT_CLAIM', // 债权
+    'OTHER_OPERATING',
+  ],
+  PUBLIC_WELFARE: [
+    'ROAD', // 道路
+    'FARMLAND_WATER', // 农田水利
+    'DRINKING_WATER', // 饮水
+    'SANITATION', // 环境卫生, 公厕
+    'SCHOOL', // 学校
+    'CULTURE_SPORTS', // 文体设施
+    'CLINIC', // 卫生室
+    'POWER', // 电力
+    'SERVICE_CENTRE', // 便民服务中心
+    'NETWORK', // 网络
+    'OTHER_PUBLIC',
+  ],
+  HOUSEHOLD: [
+    'LIVESTOCK', // 牲畜
+    'ORCHARD', // 果园, 经济林
+    'SMALL_MACHINERY', // 小型农机
+    'GREENHOUSE', // 大棚
+    'OTHER_HOUSEHOLD',
+  ],
+} as const satisfies Record<AssetClass, readonly string[]>;
+export type AssetSubType = (typeof SUB_TYPES_BY_CLASS)[AssetClass][number];
+export const ALL_SUB_TYPES = Object.values(SUB_TYPES_BY_CLASS).flat() as AssetSubType[];
+
+/** Class code inside the human asset code (county-year-class-sequence). */
+export const CLASS_CODE: Record<AssetClass, string> = { OPERATING: 'JY', PUBLIC_WELFARE: 'GY', HOUSEHOLD: 'DH' };
+
+export const ASSET_STATUSES = [
+  'REGISTERED', // 已登记
+  'CONFIRMED', // 已确权
+  'HANDED_OVER', // 已移交
+  'IN_OPERATION', // 运营中
+  'IN_USE', // 在用
+  'IDLE', // 闲置
+  'BUNDLED', // 已打包入股
+  'DISPOSAL_PENDING', // 处置审批中
+  'DISPOSED', // 已处置
+] as const;
+export type AssetStatus = (typeof ASSET_STATUSES)[number];
+
+export interface Asset {
+  id: number;
+  countyCode: string;
+  code: string;
+  name: string;
+  class: AssetClass;
+  subType: AssetSubType;
+  quantity: number;
+  unit: string;
+  villageCode: string;
+  location: string | null;
+  projectId: number;
+  year: number;
+  originalValueFen: number;
+  completedOn: string | null;
+  acceptedOn: string | null;
+  handedOverOn: string | null;
+  bookedOn: string | null;
+  status: AssetStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AssetFundingLine extends FundingLine {
+  assetId: number;
+}
+
+export interface AssetEvent {
+  id: number;
+  assetId: number;
+  action: string;
+  fromStatus: AssetStatus | null;
+  toStatus: AssetStatus;
+  effectiveOn: string;
+  reason: string | null;
+  payload: unknown;
+  actorUserId: number;
+  recordedAt: string;
+}

@@ -1,0 +1,29 @@
+import type { Executor } from '../../db/connection';
+import type { Role, UserRow } from './auth.types';
+
+export async function findUserByTokenHash(db: Executor, tokenHash: string): Promise<UserRow | undefined> {
+  return db('users')
+    .join('api_tokens', 'api_tokens.user_id', 'users.id')
+    .where('api_tokens.token_hash', tokenHash)
+    .whereNull('api_tokens.revoked_at')
+    .first('users.*');
+}
+
+export async function insertUser(
+  db: Executor,
+  row: { name: string; role: Role; region_code: string; created_at: string },
+): Promise<number> {
+  const [r] = await db('users').insert(row).returning('id');
+  return r.id;
+}
+
+export async function insertToken(
+  db: Executor,
+  row: { user_id: number; token_hash: string; label: string; created_at: string },
+): Promise<void> {
+  await db('api_tokens').insert(row);
+}
+
+export async function findUsersByIds(db: Executor, ids: readonly number[]): Promise<UserRow[]> {
+  return db('users').whereIn('id', ids as number[]);
+}

@@ -1,0 +1,78 @@
+import crypto from 'node:crypto';
+import type { Executor } from '../../db/connection';
+import { forbidden } from '../../shared/errors';
+import { isWithin, prefixOf } from '../regions/regions.codes';
+import * as repo from './auth.repository';
+import type { Actor, Role } from './auth.types';
+
+/** API tokens are stored as SHA-256 hashes only; a leaked database does not leak usable tokens. */
+export function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export function newToken(): string {
+  return `bf_${crypto.randomBytes(24).toString('base64url')}`;
+}
+
+export async function authenticate(db: Executor, authorization: string | undefined | null): Promise<Actor | null> {
+  if (!authorization) return null;
+  const m = /^Bearer\s+(\S{8,200})$/i.exec(authorization.trim());
+  if (!m) return null;
+  const user = await repo.findUserByTokenHash(db, hashToken(m[1]));
+  if (!user) return null;
+  return toActor(user);
+}
+
+export function toActor(user: { id: number; name: string; role: Role; region_code: string }): Actor {
+  return {
+    userId: user.id,
+    name: user.name,
+    role: user.role,
+    regionCode: user.region_code,
+    scopePrefix: prefixOf(user.region_code),
+  };
+}
+
+export async function createUserWithToken(
+  db: Executor,
+  input: { name: string; role: Role; regionCode: string; token?: string; label?: string },
+  now: string,
+): Promise<{ userId: number; token: string }> {
+  const userId = await repo.insertUser(db, { name: input.name, role: input.role, region_code: input.regionCode, created_at: now });
+  const token = input.token ?? newToken();
+  await repo.insertToken(db, { user_id: userId, token_hash: hashToken(token), label: input.label ?? 'default', created_at: now });
+  return { userId, token };
+}
+
+/**
+ * What each role may do (DESIGN §6). Reads are open to every role inside its scope; this table lists writes.
+ * Every service checks here, so the matrix lives in one place and the auth tests walk it.
+ */
+export const PERMISSIONS = {
+  'project.write': ['VILLAGE_CLERK', 'COUNTY_PLANNER', 'ADMIN'],
+  'asset.write': ['VILLAGE_CLERK', 'ADMIN'],
+  'asset.lifecycle': ['VILLAGE_CLERK', 'ADMIN'],
+  'asset.markIdle': ['VILLAGE_CLERK', 'COUNTY_PLANNER', 'ADMIN'],
+  'household.write': ['VILLAGE_CLERK', 'ADMIN'],
+} satisfies Record<string, Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function canRead(actor: Actor, regionCode: string): boolean {
+  return isWithin(regionCode, actor.scopePrefix);
+}
+
+/** Throws a top-level FORBIDDEN unless the actor's role has the permission and the region is in scope. */
+export function authorize(actor: Actor, permission: Permission, regionCode: string): void {
+  if (!(PERMISSIONS[permission] as readonly Role[]).includes(actor.role)) {
+    throw forbidden(`Role ${actor.role} may not ${permission} (无此权限)`);
+  }
+  if (!isWithin(regionCode, actor.scopePrefix)) {
+    throw forbidden(`Region ${regionCode} is outside your scope ${actor.regionCode} (超出辖区)`);
+  }
+}
+
+/** Roles that see full personal data (resident ID numbers): those who pay or register households. */
+export function seesPersonalData(actor: Actor): boolean {
+  return actor.role === 'VILLAGE_CLERK' || actor.role === 'COUNTY_FINANCE' || actor.role === 'ADMIN';
+}

@@ -1,0 +1,42 @@
+import type { RequestContext } from '../../server/context';
+import { readContext } from '../../server/context';
+import { runMutation } from '../../server/mutation';
+import { fromGlobalId, toGlobalId, requireGlobalId } from '../../shared/ids';
+import { seesPersonalData } from '../auth/auth.service';
+import * as service from './households.service';
+import { maskResidentId } from './residentId';
+import type { Household } from './households.types';
+
+export const householdsResolvers = {
+  Query: {
+    household: (_: unknown, args: { id: string }, ctx: RequestContext) => {
+      const id = fromGlobalId('Household', args.id);
+      return id === null ? null : service.getHousehold(readContext(ctx), id);
+    },
+    households: (_: unknown, args: { filter?: any; first?: number; after?: string }, ctx: RequestContext) =>
+      service.listHouseholds(readContext(ctx), args.filter ?? {}, args),
+  },
+  Mutation: {
+    householdRegister: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+      runMutation(ctx, (svc) => service.registerHousehold(svc, args.input), (household) => ({ household })),
+    householdUpdate: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+      runMutation(
+        ctx,
+        (svc) =>
+          service.updateHousehold(svc, {
+            ...args.input,
+            householdId: requireGlobalId('Household', args.input.householdId, ['input', 'householdId']),
+          }),
+        (household) => ({ household }),
+      ),
+  },
+  Household: {
+    id: (h: Household) => toGlobalId('Household', h.id),
+    village: (h: Household, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(h.villageCode),
+    idNumber: (h: Household, _: unknown, ctx: RequestContext) =>
+      ctx.actor && seesPersonalData(ctx.actor) ? h.idNumber : maskResidentId(h.idNumber),
+    statusOn: async (h: Household, args: { date: string }, ctx: RequestContext) =>
+      service.statusOn(await ctx.loaders.householdStatusHistory.load(h.id), args.date),
+    statusHistory: (h: Household, _: unknown, ctx: RequestContext) => ctx.loaders.householdStatusHistory.load(h.id),
+  },
+};

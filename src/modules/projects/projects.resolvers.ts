@@ -1,0 +1,41 @@
+import type { RequestContext } from '../../server/context';
+import { readContext } from '../../server/context';
+import { runMutation } from '../../server/mutation';
+import { fromGlobalId, toGlobalId } from '../../shared/ids';
+import * as assets from '../assets/assets.service';
+import * as service from './projects.service';
+import type { Project } from './projects.types';
+
+/** GraphQL funding line input (amount in fen after the Money scalar) → service shape. */
+export const toFundingLines = (lines: { source: string; level?: string | null; amount: number }[] | undefined) =>
+  lines?.map((l) => ({ source: l.source, level: l.level, amountFen: l.amount }));
+
+export const projectsResolvers = {
+  Query: {
+    project: (_: unknown, args: { id: string }, ctx: RequestContext) => {
+      const id = fromGlobalId('Project', args.id);
+      return id === null ? null : service.getProject(readContext(ctx), id);
+    },
+    projects: (_: unknown, args: { filter?: any; first?: number; after?: string }, ctx: RequestContext) =>
+      service.listProjects(readContext(ctx), args.filter ?? {}, args),
+  },
+  Mutation: {
+    projectCreate: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+      runMutation(
+        ctx,
+        (svc) => service.createProject(svc, { ...args.input, fundingLines: toFundingLines(args.input.fundingLines) }),
+        (project) => ({ project }),
+      ),
+  },
+  Project: {
+    id: (p: Project) => toGlobalId('Project', p.id),
+    region: (p: Project, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(p.regionCode),
+    total: (p: Project) => p.totalFen,
+    fundingLines: (p: Project, _: unknown, ctx: RequestContext) => ctx.loaders.projectFundingLines.load(p.id),
+    assets: (p: Project, args: { first?: number; after?: string }, ctx: RequestContext) =>
+      assets.listAssets(readContext(ctx), { projectId: p.id }, args),
+  },
+  FundingLine: {
+    amount: (l: { amountFen: number }) => l.amountFen,
+  },
+};

@@ -1,0 +1,82 @@
+import express from 'express';
+import { createYoga, Plugin } from 'graphql-yoga';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { DocumentNode, Kind, OperationDefinitionNode, SelectionNode } from 'graphql';
+import type { Db } from '../db/connection';
+import { Clock, systemClock } from '../shared/clock';
+import { unauthenticated } from '../shared/errors';
+import { authenticate } from '../modules/auth/auth.service';
+import { AppConfig, buildRequestContext, RequestContext } from './context';
+import { buildSchema } from './schema';
+import { DEFAULT_QUERY } from './graphiqlExample';
+
+export interface AppOptions {
+  db: Db;
+  clock?: Clock;
+  config?: Partial<AppConfig>;
+  /** Token put in GraphiQL's headers (the demo seed's county-finance token), so the demo works at once. */
+  graphiqlToken?: string;
+}
+
+/** Rejects any operation that selects more than introspection unless the request carries a valid token. */
+const requireAuthentication: Plugin<RequestContext> = {
+  onExecute({ args, setResultAndStopExecution }) {
+    const ctx = args.contextValue as RequestContext;
+    if (ctx.actor) return;
+    const op = (args.document as DocumentNode).definitions.find(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
+    const onlyIntrospection = op?.selectionSet.selections.every(
+      (s: SelectionNode) => s.kind === Kind.FIELD && s.name.value.startsWith('__'),
+    );
+    if (!onlyIntrospection) setResultAndStopExecution({ errors: [unauthenticated()] });
+  },
+};
+
+export function createApp(opts: AppOptions): express.Express {
+  const clock = opts.clock ?? systemClock;
+  const config: AppConfig = { uploadMaxBytes: 10 * 1024 * 1024, ...opts.config };
+  const schema = buildSchema();
+  const yoga = createYoga<{ req: express.Request }>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    // Never leak stack traces or internal messages; GraphQLErrors we throw on purpose pass through.
+    maskedErrors: { isDev: false },
+    graphiql: {
+      title: 'Bangfu Ledger 帮扶资产台账',
+      defaultQuery: DEFAULT_QUERY,
+      headers: opts.graphiqlToken ? JSON.stringify({ Authorization: `Bearer ${opts.graphiqlToken}` }) : undefined,
+    },
+    context: async ({ request }) => {
+      const actor = await authenticate(opts.db, request.headers.get('authorization'));
+      return buildRequestContext(opts.db, clock, actor, config);
+    },
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12 },
+        maxAliases: { n: 20 },
+        maxDirectives: { n: 20 },
+        maxTokens: { n: 5000 },
+        costLimit: { maxCost: 20000 },
+        // Suggestions help a county official typing in GraphiQL; the schema is not secret.
+        blockFieldSuggestion: { enabled: false },
+      }),
+      requireAuthentication,
+    ],
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await opts.db.raw('select 1');
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+  app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
+  app.get('/', (_req, res) => res.redirect('/graphql'));
+  return app;
+}

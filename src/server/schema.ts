@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import { moduleResolvers, nodeFetchers } from '../modules';
+import { fromGlobalId } from '../shared/ids';
+import { readContext, RequestContext } from './context';
+import { DateScalar, DateTimeScalar, MoneyScalar } from './scalars';
+
+export const SCHEMA_DIR = path.join(__dirname, '..', '..', 'schema');
+
+/** base.graphql first, then each module's SDL; @graphql-tools merges `extend` blocks into one schema. */
+export function loadTypeDefs(): string[] {
+  const files = fs
+    .readdirSync(SCHEMA_DIR)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort((a, b) => (a === 'base.graphql' ? -1 : b === 'base.graphql' ? 1 : a.localeCompare(b)));
+  return files.map((f) => fs.readFileSync(path.join(SCHEMA_DIR, f), 'utf8'));
+}
+
+const baseResolvers = {
+  Money: MoneyScalar,
+  Date: DateScalar,
+  DateTime: DateTimeScalar,
+  Query: {
+    node: async (_: unknown, args: { id: string }, ctx: RequestContext) => {
+      const type = args.id.split(':')[0];
+      const fetcher = Object.hasOwn(nodeFetchers, type) ? nodeFetchers[type] : undefined;
+      const id = fetcher ? fromGlobalId(type, args.id) : null;
+      if (!fetcher || id === null) return null;
+      const obj = await fetcher(readContext(ctx), id);
+      return obj ? { ...(obj as object), __typename: type } : null;
+    },
+  },
+};
+
+export function buildSchema(): GraphQLSchema {
+  return makeExecutableSchema({
+    typeDefs: loadTypeDefs(),
+    resolvers: [baseResolvers, ...moduleResolvers],
+    inheritResolversFromInterfaces: true,
+  });
+}
