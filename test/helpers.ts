@@ -1,0 +1,150 @@
+/**
+ * Test harness: every test file gets its own fresh database — an in-memory SQLite database, or, when
+ * DATABASE_URL is set, a new PostgreSQL database created for the file and dropped after it.
+ */
+import crypto from 'node:crypto';
+import knex, { Knex } from 'knex';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createDb, Db } from '../src/db/connection';
+import { migrateLatest } from '../src/db/migrations';
+import { createApp } from '../src/server/app';
+import { fixedClock } from '../src/shared/clock';
+import { createUserWithToken, toActor } from '../src/modules/auth/auth.service';
+import type { Role } from '../src/modules/auth/auth.types';
+import { insertRegions } from '../src/modules/regions/regions.repository';
+import { parentCodeOf } from '../src/modules/regions/regions.codes';
+import type { ServiceContext } from '../src/server/context';
+import { REGIONS, V, YUNDING } from '../seeds/demo-data';
+
+export const onPostgres = !!process.env.DATABASE_URL;
+
+export interface TestDb {
+  db: Db;
+  destroy(): Promise<void>;
+}
+
+export async function createTestDb(): Promise<TestDb> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const db = createDb({ sqliteFile: ':memory:' });
+    await migrateLatest(db);
+    return { db, destroy: () => db.destroy() };
+  }
+  const name = `bf_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+  const admin: Knex = knex({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const db = createDb({ databaseUrl: u.toString() });
+  await migrateLatest(db);
+  return {
+    db,
+    destroy: async () => {
+      await db.destroy();
+      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.destroy();
+    },
+  };
+}
+
+/** Tokens of the test users: one per role, plus a clerk of a second village and a reviewer of another township. */
+export const TOKENS = {
+  admin: 'test-admin-token',
+  finance: 'test-county-finance',
+  planner: 'test-county-planner',
+  reviewer: 'test-township-reviewer',
+  clerk: 'test-clerk-chaping',
+  otherClerk: 'test-clerk-jintai',
+  otherReviewer: 'test-reviewer-changchi',
+  jiangeFinance: 'test-finance-jiange',
+  liangyaClerk: 'test-clerk-liangya',
+} as const;
+export type TokenName = keyof typeof TOKENS;
+
+const USERS: { token: TokenName; role: Role; region: string; name: string }[] = [
+  { token: 'admin', role: 'ADMIN', region: '510000000000', name: '管理员' },
+  { token: 'finance', role: 'COUNTY_FINANCE', region: '511922000000', name: '县财政' },
+  { token: 'planner', role: 'COUNTY_PLANNER', region: '511922000000', name: '县规划' },
+  { token: 'reviewer', role: 'TOWNSHIP_REVIEWER', region: YUNDING, name: '镇审核' },
+  { token: 'clerk', role: 'VILLAGE_CLERK', region: V.chaping, name: '茶坪村会计' },
+  { token: 'otherClerk', role: 'VILLAGE_CLERK', region: V.jintai, name: '金台村会计' },
+  { token: 'otherReviewer', role: 'TOWNSHIP_REVIEWER', region: '511922102000', name: '长赤镇审核' },
+  { token: 'jiangeFinance', role: 'COUNTY_FINANCE', region: '510823000000', name: '剑阁县财政' },
+  { token: 'liangyaClerk', role: 'VILLAGE_CLERK', region: V.liangya, name: '亮垭村会计' },
+];
+
+export const TEST_NOW = '2026-11-22T02:00:00.000Z';
+
+export interface TestEnv {
+  db: Db;
+  app: Express;
+  clock: ReturnType<typeof fixedClock>;
+  userIds: Record<TokenName, number>;
+  /** Posts a GraphQL operation with the named user's token (or none). Returns the parsed body. */
+  gql(token: TokenName | null, query: string, variables?: Record<string, unknown>): Promise<any>;
+  /** A service context acting as the named user, for arranging data without going through HTTP. */
+  svc(token: TokenName, db?: Db): ServiceContext;
+  close(): Promise<void>;
+}
+
+/** A fresh database with the demo regions and one user per role; no households, projects or assets. */
+export async function setup(): Promise<TestEnv> {
+  const { db, destroy } = await createTestDb();
+  const clock = fixedClock(TEST_NOW);
+  await insertRegions(
+    db,
+    REGIONS.map((r) => ({ ...r, parentCode: parentCodeOf(r.code) })),
+  );
+  const userIds = {} as Record<TokenName, number>;
+  for (const u of USERS) {
+    const { userId } = await createUserWithToken(db, { name: u.name, role: u.role, regionCode: u.region, token: TOKENS[u.token] }, clock.now());
+    userIds[u.token] = userId;
+  }
+  const app = createApp({ db, clock });
+  return {
+    db,
+    app,
+    clock,
+    userIds,
+    async gql(token, query, variables) {
+      const req = request(app).post('/graphql').set('content-type', 'application/json');
+      if (token) req.set('authorization', `Bearer ${TOKENS[token]}`);
+      const res = await req.send({ query, variables });
+      return res.body;
+    },
+    svc(token, on = db) {
+      const u = USERS.find((x) => x.token === token)!;
+      return { db: on, clock, actor: toActor({ id: userIds[token], name: u.name, role: u.role, region_code: u.region }) };
+    },
+    close: destroy,
+  };
+}
+
+/** Row count of a table, for "nothing was written" assertions. */
+export async function count(db: Db, table: string, where: Record<string, unknown> = {}): Promise<number> {
+  const r = await db(table).where(where).count({ n: '*' }).first();
+  return Number(r?.n ?? 0);
+}
+
+/** Counts of every table that a mutation could write, to compare before and after a rejection. */
+export async function snapshot(db: Db, tables: string[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of tables) out[t] = await count(db, t);
+  return out;
+}
+
+/** Counts SQL statements issued while `fn` runs. */
+export async function countQueries<T>(db: Db, fn: () => Promise<T>): Promise<{ result: T; queries: number }> {
+  let queries = 0;
+  const listener = () => queries++;
+  db.on('query', listener);
+  try {
+    const result = await fn();
+    return { result, queries };
+  } finally {
+    db.removeListener('query', listener);
+  }
+}
+
+export const gidNum = (gid: string) => Number(gid.split(':')[1]);
