@@ -32,7 +32,11 @@ export async function createTestDb(): Promise<TestDb> {
     return { db, destroy: () => db.destroy() };
   }
   const name = `bf_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-  const admin: Knex = knex({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });
+  // Administer from the maintenance database, so that recreating DATABASE_URL's own database (as
+  // shared/ci/postgres.sh does) never cuts a running test file off.
+  const adminUrl = new URL(url);
+  adminUrl.pathname = '/postgres';
+  const admin: Knex = knex({ client: 'pg', connection: adminUrl.toString(), pool: { min: 0, max: 1 } });
   await admin.raw(`CREATE DATABASE ${name}`);
   const u = new URL(url);
   u.pathname = `/${name}`;

@@ -20,7 +20,7 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown, root: string
 function codeOf(issue: z.core.$ZodIssue): string {
   if (issue.code === 'custom' && issue.params && typeof issue.params.code === 'string') return issue.params.code;
   if (issue.code === 'too_big' && issue.origin === 'string') return 'TOO_LONG';
-  if (issue.code === 'too_small' && issue.origin === 'string') return 'REQUIRED';
+  if (issue.code === 'too_small' && (issue.origin === 'string' || issue.origin === 'array')) return 'REQUIRED';
   if (issue.code === 'too_small' || issue.code === 'too_big') return 'OUT_OF_RANGE';
   return 'INVALID_INPUT';
 }
