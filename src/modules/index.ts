@@ -7,6 +7,9 @@ import { getHousehold } from './households/households.service';
 import { projectsResolvers } from './projects/projects.resolvers';
 import { getProject } from './projects/projects.service';
 import { regionsResolvers } from './regions/regions.resolvers';
+import { policyResolvers } from './policy/policy.resolvers';
+import { distributionResolvers } from './distribution/distribution.resolvers';
+import { getPlan } from './distribution/distribution.service';
 
 /** Every module's resolvers; schema/*.graphql holds their SDL, one file per module. */
 export const moduleResolvers = [
@@ -15,6 +18,8 @@ export const moduleResolvers = [
   householdsResolvers,
   projectsResolvers,
   assetsResolvers,
+  policyResolvers,
+  distributionResolvers,
 ];
 
 /** Fetchers for `node(id)`, by the type in the global id; each applies its own scope check. */
@@ -22,4 +27,5 @@ export const nodeFetchers: Record<string, (svc: ServiceContext, id: number) => P
   Asset: getAsset,
   Project: getProject,
   Household: getHousehold,
+  DistributionPlan: getPlan,
 };

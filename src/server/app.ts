@@ -9,6 +9,7 @@ import { authenticate } from '../modules/auth/auth.service';
 import { AppConfig, buildRequestContext, RequestContext } from './context';
 import { buildSchema } from './schema';
 import { DEFAULT_QUERY } from './graphiqlExample';
+import { exportRoutes } from './exports';
 
 export interface AppOptions {
   db: Db;
@@ -76,6 +77,7 @@ export function createApp(opts: AppOptions): express.Express {
       res.status(503).json({ status: 'unavailable' });
     }
   });
+  exportRoutes(app, opts.db, clock);
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
   app.get('/', (_req, res) => res.redirect('/graphql'));
   return app;

@@ -54,6 +54,12 @@ export const PERMISSIONS = {
   'asset.lifecycle': ['VILLAGE_CLERK', 'ADMIN'],
   'asset.markIdle': ['VILLAGE_CLERK', 'COUNTY_PLANNER', 'ADMIN'],
   'household.write': ['VILLAGE_CLERK', 'ADMIN'],
+  'policy.write': ['COUNTY_FINANCE', 'ADMIN'],
+  // Distribution: the village drafts, deliberates, executes and pays; the township approves or rejects.
+  'distribution.write': ['VILLAGE_CLERK', 'ADMIN'],
+  'distribution.approve': ['TOWNSHIP_REVIEWER', 'ADMIN'],
+  'distribution.execute': ['VILLAGE_CLERK', 'ADMIN'],
+  'distribution.reverse': ['VILLAGE_CLERK', 'COUNTY_FINANCE', 'ADMIN'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

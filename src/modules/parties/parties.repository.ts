@@ -51,3 +51,8 @@ export async function insert(
     .returning('id');
   return r.id;
 }
+
+/** The village collectives inside a region (by code prefix). */
+export async function collectivesIn(db: Executor, regionPrefix: string): Promise<Party[]> {
+  return (await db('parties').where({ kind: 'VILLAGE_COLLECTIVE' }).where('region_code', 'like', `${regionPrefix}%`).orderBy('id')).map(toParty);
+}

@@ -1,0 +1,83 @@
+/**
+ * Computing a plan (pure): each line's amount from its basis, then each recipient's amount from its
+ * weight, all in integer fen by largest remainder, so that the lines add up exactly to the total and each
+ * line's recipients add up exactly to the line. Nothing here reads or writes the database.
+ */
+import { DomainError } from '../../shared/errors';
+import { allocate } from '../journal/allocation';
+import type { LineBasis, LineType } from './distribution.types';
+
+export interface LineSpec {
+  type: LineType;
+  basis: LineBasis;
+  fixedFen?: number | null;
+  percentBp?: number | null;
+  description: string;
+  recipients: { householdId: number; weight: number; workDays?: number | null }[];
+}
+
+export interface ComputedLine extends LineSpec {
+  lineNo: number;
+  amountFen: number;
+  recipients: { householdId: number; weight: number; workDays?: number | null; amountFen: number }[];
+}
+
+const field = (i: number, ...rest: string[]) => ['input', 'lines', String(i), ...rest];
+
+export function computeLines(totalFen: number, lines: LineSpec[]): ComputedLine[] {
+  if (!Number.isSafeInteger(totalFen) || totalFen <= 0) {
+    throw new DomainError('INVALID_AMOUNT', 'The plan total must be a positive amount', ['input', 'total']);
+  }
+  const remainderLines = lines.flatMap((l, i) => (l.basis === 'REMAINDER' ? [i] : []));
+  if (remainderLines.length > 1) {
+    throw new DomainError('PLAN_NOT_BALANCED', 'At most one line may take the remainder', field(remainderLines[1], 'basis'));
+  }
+  let fixedTotal = 0n;
+  let percentBpTotal = 0n;
+  lines.forEach((l, i) => {
+    if (l.basis === 'FIXED') {
+      if (!l.fixedFen || l.fixedFen <= 0) throw new DomainError('INVALID_AMOUNT', 'A fixed line needs a positive amount', field(i, 'amount'));
+      fixedTotal += BigInt(l.fixedFen);
+    } else if (l.basis === 'PERCENT') {
+      if (!l.percentBp || l.percentBp <= 0 || l.percentBp > 10000) {
+        throw new DomainError('OUT_OF_RANGE', 'A percentage line needs 1–10000 basis points', field(i, 'percentBp'));
+      }
+      percentBpTotal += BigInt(l.percentBp);
+    }
+  });
+  const total = BigInt(totalFen);
+  // The percentage lines share floor(total × Σbp / 10000), split among them by largest remainder.
+  const percentTotal = (total * percentBpTotal) / 10000n;
+  const rest = total - fixedTotal - percentTotal;
+  if (rest < 0n) {
+    throw new DomainError('PLAN_NOT_BALANCED', `Lines add up to more than the plan total (by ${-rest} fen)`, ['input', 'lines']);
+  }
+  if (rest > 0n && remainderLines.length === 0) {
+    throw new DomainError(
+      'PLAN_NOT_BALANCED',
+      `Lines leave ${rest} fen of the total unassigned; add a REMAINDER line (e.g. 集体积累) or adjust the lines`,
+      ['input', 'lines'],
+    );
+  }
+  const percentIdx = lines.flatMap((l, i) => (l.basis === 'PERCENT' ? [i] : []));
+  const percentAmounts = percentIdx.length ? allocate(Number(percentTotal), percentIdx.map((i) => lines[i].percentBp!)) : [];
+  const amounts = lines.map((l, i) => {
+    if (l.basis === 'FIXED') return l.fixedFen!;
+    if (l.basis === 'PERCENT') return percentAmounts[percentIdx.indexOf(i)];
+    return Number(rest);
+  });
+
+  return lines.map((l, i) => {
+    const amountFen = amounts[i];
+    if (amountFen <= 0 && l.basis !== 'REMAINDER') {
+      throw new DomainError('INVALID_AMOUNT', 'This line comes to zero fen', field(i));
+    }
+    let recipients: ComputedLine['recipients'] = [];
+    if (l.recipients.length) {
+      if (amountFen === 0) throw new DomainError('INVALID_AMOUNT', 'A line with recipients cannot be zero', field(i));
+      const split = allocate(amountFen, l.recipients.map((r) => r.weight));
+      recipients = l.recipients.map((r, k) => ({ ...r, amountFen: split[k] }));
+    }
+    return { ...l, lineNo: i + 1, amountFen, recipients };
+  });
+}

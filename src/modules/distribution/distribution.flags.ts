@@ -1,0 +1,96 @@
+/**
+ * Flags, not silence (DESIGN §2): the audit findings a plan shows on its face. Pure functions over the
+ * plan's data and the county policy; nothing here reads the database.
+ */
+import { addDays, addMonths } from '../../shared/dates';
+import type { CountyPolicy } from '../policy/policy.types';
+import type { Flag, LineType, Payment, Plan } from './distribution.types';
+
+export interface FlagInput {
+  plan: Plan;
+  lines: { type: LineType; amountFen: number; recipients: { householdId: number; amountFen: number; workDays?: number | null }[] }[];
+  payments: Pick<Payment, 'householdId' | 'paidOn'>[];
+  policy: CountyPolicy;
+  today: string;
+}
+
+const pct = (bp: number) => `${(bp / 100).toFixed(2)}%`;
+
+export function computePlanFlags({ plan, lines, payments, policy, today }: FlagInput): Flag[] {
+  const flags: Flag[] = [];
+  const flag = (code: Flag['code'], message: string) => flags.push({ code, message, planId: plan.id || null, villageCode: plan.villageCode });
+  const total = BigInt(plan.totalFen);
+
+  // 平均主义: cash to three or more households, every one the same amount, with no work behind it.
+  for (const l of lines) {
+    if (l.type === 'PUBLIC_WELFARE_JOB' || l.recipients.length < 3) continue;
+    if (l.recipients.every((r) => r.amountFen === l.recipients[0].amountFen)) {
+      flag('FLAT_EQUAL_SPLIT', `${l.type}: ${l.recipients.length} households receive the same amount with no work or condition (严禁简单平均分配)`);
+    }
+  }
+
+  const sumOf = (t: LineType) => lines.filter((l) => l.type === t).reduce((s, l) => s + BigInt(l.amountFen), 0n);
+  const dividends = sumOf('HOUSEHOLD_DIVIDEND');
+  if (dividends * 10000n > total * BigInt(policy.dividendShareCeilingBp)) {
+    flag('DIVIDEND_SHARE_HIGH', `Cash dividends are ${pct(Number((dividends * 10000n) / total))} of the total, above the county's ${pct(policy.dividendShareCeilingBp)}`);
+  }
+  const retention = sumOf('COLLECTIVE_RETENTION');
+  if (retention * 10000n < total * BigInt(policy.minCollectiveRetentionBp)) {
+    flag('RETENTION_BELOW_MINIMUM', `Collective retention is ${pct(Number((retention * 10000n) / total))} of the total, below the county's ${pct(policy.minCollectiveRetentionBp)}`);
+  }
+
+  const seenIn = new Map<string, number>();
+  for (const l of lines) {
+    for (const r of l.recipients) {
+      const key = `${l.type}/${r.householdId}`;
+      seenIn.set(key, (seenIn.get(key) ?? 0) + 1);
+    }
+  }
+  for (const [key, n] of seenIn) {
+    if (n > 1) flag('DUPLICATE_RECIPIENT', `Household ${key.split('/')[1]} receives ${key.split('/')[0]} in ${n} lines`);
+  }
+
+  if (plan.noticeEndOn) {
+    for (const p of payments) {
+      if (p.paidOn <= plan.noticeEndOn) flag('PAID_BEFORE_NOTICE_END', `Household ${p.householdId} was paid on ${p.paidOn}, before the notice ended (${plan.noticeEndOn})`);
+    }
+  }
+
+  const recipients = new Set(lines.flatMap((l) => l.recipients.map((r) => r.householdId)));
+  if (plan.status === 'EXECUTED' && recipients.size > 0 && payments.length === recipients.size) {
+    const lastPaid = payments.reduce((d, p) => (p.paidOn > d ? p.paidOn : d), '');
+    const due = addDays(lastPaid, policy.resultsNoticeDays);
+    if (today > due) flag('RESULTS_NOTICE_MISSING', `All paid by ${lastPaid}, but no results notice by ${due} (第二次公开)`);
+  }
+  return flags;
+}
+
+/**
+ * 资金滞留: income credited to the collective's account awaiting distribution, consumed first-in first-out
+ * by what left it; if the oldest fen still waiting arrived more than N months ago, the village is flagged.
+ */
+export function oldestWaitingIncome(movements: { effectiveOn: string; amountFen: number }[]): string | null {
+  const sorted = [...movements].sort((a, b) => (a.effectiveOn < b.effectiveOn ? -1 : a.effectiveOn > b.effectiveOn ? 1 : 0));
+  let out = sorted.filter((m) => m.amountFen < 0).reduce((s, m) => s - m.amountFen, 0);
+  for (const m of sorted) {
+    if (m.amountFen <= 0) continue;
+    if (out >= m.amountFen) {
+      out -= m.amountFen;
+      continue;
+    }
+    return m.effectiveOn;
+  }
+  return null;
+}
+
+export function fundsIdleFlag(villageCode: string, oldest: string | null, policy: CountyPolicy, today: string): Flag | null {
+  if (!oldest) return null;
+  const limit = addMonths(oldest, policy.idleFundsMonths);
+  if (today <= limit) return null;
+  return {
+    code: 'FUNDS_IDLE',
+    message: `Income received on ${oldest} is still undistributed after ${policy.idleFundsMonths} months (资金滞留)`,
+    planId: null,
+    villageCode,
+  };
+}

@@ -1,0 +1,37 @@
+import DataLoader from 'dataloader';
+import type { Executor } from '../../db/connection';
+import * as repo from './distribution.repository';
+import type { Meeting, Notice, Objection, Payment, PlanEvent, PlanLine, PlanRecipient } from './distribution.types';
+
+function grouped<T extends { planId: number }>(load: (db: Executor, ids: readonly number[]) => Promise<T[]>, db: Executor) {
+  return new DataLoader<number, T[]>(async (ids) => {
+    const rows = await load(db, ids);
+    return ids.map((id) => rows.filter((r) => r.planId === id));
+  });
+}
+
+export type LineWithRecipients = PlanLine & { recipients: (PlanRecipient & { paidOn: string | null })[] };
+
+/** Batch loaders for a page of plans and their parts: a constant number of queries per page. */
+export function createDistributionLoaders(db: Executor) {
+  const payments = grouped<Payment>(repo.paymentsOf, db);
+  return {
+    planLines: new DataLoader<number, LineWithRecipients[]>(async (ids) => {
+      const [lines, recipients, pays] = await Promise.all([repo.linesOf(db, ids), repo.recipientsOf(db, ids), repo.paymentsOf(db, ids)]);
+      const paid = new Map(pays.map((p) => [`${p.planId}/${p.householdId}`, p.paidOn]));
+      return ids.map((id) =>
+        lines
+          .filter((l) => l.planId === id)
+          .map((l) => ({
+            ...l,
+            recipients: recipients.filter((r) => r.lineId === l.id).map((r) => ({ ...r, paidOn: paid.get(`${id}/${r.householdId}`) ?? null })),
+          })),
+      );
+    }),
+    planMeetings: grouped<Meeting>(repo.meetingsOf, db),
+    planNotices: grouped<Notice>(repo.noticesOf, db),
+    planObjections: grouped<Objection>(repo.objectionsOf, db),
+    planPayments: payments,
+    planEvents: grouped<PlanEvent>(repo.eventsOf, db),
+  };
+}

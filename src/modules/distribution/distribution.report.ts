@@ -1,0 +1,151 @@
+/**
+ * The audit report of a plan (收益分配审计): every fen from the income that came in, through the plan's
+ * lines, to each recipient and whether it was paid — with totals that must reconcile to the fen, the
+ * procedure's dates in order, and the flags. Also the county-wide flag list.
+ */
+import type { ServiceContext } from '../../server/context';
+import { canRead } from '../auth/auth.service';
+import * as householdsRepo from '../households/households.repository';
+import type { Household } from '../households/households.types';
+import * as partiesRepo from '../parties/parties.repository';
+import { policyFor } from '../policy/policy.service';
+import { scopedPrefix } from '../regions/regions.service';
+import { accountPostings } from '../journal/journal.service';
+import { fundsIdleFlag, oldestWaitingIncome } from './distribution.flags';
+import * as repo from './distribution.repository';
+import { flagsOfPlan, getPlan } from './distribution.service';
+import type { Flag, Plan, PlanLine } from './distribution.types';
+
+export interface AuditRecipient {
+  household: Household;
+  status: string;
+  weight: number;
+  workDays: number | null;
+  amountFen: number;
+  paidOn: string | null;
+  bankReference: string | null;
+  paymentEntryId: number | null;
+}
+
+export interface AuditReport {
+  plan: Plan;
+  incomeSources: { entryId: number; sequence: number; effectiveOn: string; memo: string; amountFen: number }[];
+  incomeInPeriodFen: number;
+  lines: (PlanLine & { recipientsTotalFen: number; recipients: AuditRecipient[] })[];
+  totals: {
+    planTotalFen: number;
+    linesTotalFen: number;
+    toRecipientsFen: number;
+    toFundsFen: number;
+    paidFen: number;
+    unpaidFen: number;
+    executedInJournalFen: number | null;
+    reconciles: boolean;
+  };
+  procedure: { step: string; on: string; detail: string }[];
+  datesInOrder: boolean;
+  objections: { raisedOn: string; raisedBy: string; content: string; resolvedOn: string | null; resolution: string | null }[];
+  flags: Flag[];
+}
+
+export async function auditReport(svc: ServiceContext, planId: number): Promise<AuditReport | null> {
+  const plan = await getPlan(svc, planId);
+  if (!plan) return null;
+  const [lines, recipients, payments, meetings, notices, objections, flags] = await Promise.all([
+    repo.linesOf(svc.db, [plan.id]),
+    repo.recipientsOf(svc.db, [plan.id]),
+    repo.paymentsOf(svc.db, [plan.id]),
+    repo.meetingsOf(svc.db, [plan.id]),
+    repo.noticesOf(svc.db, [plan.id]),
+    repo.objectionsOf(svc.db, [plan.id]),
+    flagsOfPlan(svc, plan),
+  ]);
+  const households = new Map((await householdsRepo.findByIds(svc.db, [...new Set(recipients.map((r) => r.householdId))])).map((h) => [h.id, h]));
+  const paymentOf = new Map(payments.map((p) => [p.householdId, p]));
+
+  const movements = await accountPostings(svc, plan.ownerPartyId, 'INCOME_PENDING_DISTRIBUTION');
+  const incomeSources = movements
+    .filter((m) => m.amountFen > 0 && m.effectiveOn >= plan.periodFrom && m.effectiveOn <= plan.periodTo)
+    .map((m) => ({ entryId: m.entryId, sequence: m.sequence, effectiveOn: m.effectiveOn, memo: m.memo, amountFen: m.amountFen }));
+  const executed = plan.executionEntryId ? movements.find((m) => m.entryId === plan.executionEntryId) : undefined;
+
+  // Each household is paid once for all its lines; a line's recipient counts as paid with that payment.
+  const auditLines = lines.map((l) => {
+    const rs = recipients
+      .filter((r) => r.lineId === l.id)
+      .map((r) => {
+        const p = paymentOf.get(r.householdId);
+        return {
+          household: households.get(r.householdId)!,
+          status: r.householdStatus,
+          weight: r.weight,
+          workDays: r.workDays,
+          amountFen: r.amountFen,
+          paidOn: p?.paidOn ?? null,
+          bankReference: p?.bankReference ?? null,
+          paymentEntryId: p?.entryId ?? null,
+        };
+      });
+    return { ...l, recipientsTotalFen: rs.reduce((s, r) => s + r.amountFen, 0), recipients: rs };
+  });
+  const linesTotalFen = lines.reduce((s, l) => s + l.amountFen, 0);
+  const toRecipientsFen = recipients.reduce((s, r) => s + r.amountFen, 0);
+  const paidFen = payments.reduce((s, p) => s + p.amountFen, 0);
+  const executedInJournalFen = executed ? -executed.amountFen : null;
+  const reconciles =
+    linesTotalFen === plan.totalFen &&
+    auditLines.every((l) => l.recipients.length === 0 || l.recipientsTotalFen === l.amountFen) &&
+    paidFen <= toRecipientsFen &&
+    (executedInJournalFen === null || executedInJournalFen === plan.totalFen);
+
+  const procedure: AuditReport['procedure'] = [];
+  for (const m of meetings) procedure.push({ step: m.step, on: m.heldOn, detail: `${m.votesFor}/${m.attendance} in favour, ${m.attendance}/${m.memberCount} present` });
+  for (const n of notices.filter((x) => x.kind === 'PLAN')) procedure.push({ step: 'PLAN_NOTICE', on: n.startOn, detail: `公示 ${n.startOn} – ${n.endOn}, sha256 ${n.contentSha256}` });
+  if (plan.approvedOn) procedure.push({ step: 'TOWNSHIP_APPROVAL', on: plan.approvedOn, detail: '乡镇审核通过' });
+  if (plan.executedOn) procedure.push({ step: 'EXECUTION', on: plan.executedOn, detail: `journal entry ${plan.executionEntryId}` });
+  for (const p of payments) procedure.push({ step: 'PAYMENT', on: p.paidOn, detail: `household ${p.householdId}, ${p.bankReference}` });
+  for (const n of notices.filter((x) => x.kind === 'RESULTS')) procedure.push({ step: 'RESULTS_NOTICE', on: n.startOn, detail: `公开 ${n.startOn} – ${n.endOn}` });
+  const noticeEnd = plan.noticeEndOn;
+  const datesInOrder =
+    procedure.every((s, i) => i === 0 || s.on >= procedure[i - 1].on) &&
+    (!noticeEnd || !plan.executedOn || plan.executedOn > noticeEnd);
+
+  return {
+    plan,
+    incomeSources,
+    incomeInPeriodFen: incomeSources.reduce((s, i) => s + i.amountFen, 0),
+    lines: auditLines,
+    totals: {
+      planTotalFen: plan.totalFen,
+      linesTotalFen,
+      toRecipientsFen,
+      toFundsFen: linesTotalFen - toRecipientsFen,
+      paidFen,
+      unpaidFen: plan.executedOn ? toRecipientsFen - paidFen : toRecipientsFen,
+      executedInJournalFen,
+      reconciles,
+    },
+    procedure,
+    datesInOrder,
+    objections: objections.map((o) => ({ raisedOn: o.raisedOn, raisedBy: o.raisedBy, content: o.content, resolvedOn: o.resolvedOn, resolution: o.resolution })),
+    flags,
+  };
+}
+
+/** Every flag in a region: each live plan's, and 资金滞留 for each village collective. */
+export async function flagsInRegion(svc: ServiceContext, regionCode: string): Promise<Flag[]> {
+  const prefix = scopedPrefix(svc.actor, regionCode);
+  const flags: Flag[] = [];
+  for (const plan of await repo.plansInRegion(svc.db, prefix)) {
+    if (plan.status === 'CANCELLED' || plan.status === 'REJECTED' || plan.status === 'REVERSED') continue;
+    flags.push(...(await flagsOfPlan(svc, plan)));
+  }
+  for (const collective of await partiesRepo.collectivesIn(svc.db, prefix)) {
+    if (!canRead(svc.actor, collective.regionCode)) continue;
+    const movements = await accountPostings(svc, collective.id, 'INCOME_PENDING_DISTRIBUTION');
+    const policy = await policyFor(svc.db, collective.regionCode);
+    const f = fundsIdleFlag(collective.regionCode, oldestWaitingIncome(movements), policy, svc.clock.today());
+    if (f) flags.push(f);
+  }
+  return flags;
+}

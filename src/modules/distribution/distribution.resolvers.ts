@@ -1,0 +1,153 @@
+import type { RequestContext } from '../../server/context';
+import { readContext } from '../../server/context';
+import { runMutation } from '../../server/mutation';
+import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
+import * as service from './distribution.service';
+import * as report from './distribution.report';
+import { getEntry } from '../journal/journal.service';
+import type { Flag, Plan, PlanEvent } from './distribution.types';
+
+const planId = (input: any) => requireGlobalId('DistributionPlan', input.planId, ['input', 'planId']);
+
+/** GraphQL plan input → service input (ids to integers, Money already in fen). */
+function toPlanInput(input: any) {
+  return {
+    ...input,
+    totalFen: input.total ?? null,
+    total: undefined,
+    lines: input.lines.map((l: any, i: number) => ({
+      ...l,
+      amountFen: l.amount ?? null,
+      amount: undefined,
+      recipients: (l.recipients ?? []).map((r: any, k: number) => ({
+        ...r,
+        householdId: requireGlobalId('Household', r.householdId, ['input', 'lines', String(i), 'recipients', String(k), 'householdId']),
+      })),
+    })),
+  };
+}
+
+function planMutation(work: (svc: any, input: any) => Promise<Plan>, withPlanId = true) {
+  return (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    runMutation(ctx, (svc) => work(svc, withPlanId ? { ...args.input, planId: planId(args.input) } : args.input), (plan) => ({ plan }));
+}
+
+export const distributionResolvers = {
+  Query: {
+    distributionPlan: (_: unknown, args: { id: string }, ctx: RequestContext) => {
+      const id = fromGlobalId('DistributionPlan', args.id);
+      return id === null ? null : service.getPlan(readContext(ctx), id);
+    },
+    distributionPlans: (_: unknown, args: { filter?: any; first?: number; after?: string }, ctx: RequestContext) =>
+      service.listPlans(readContext(ctx), args.filter ?? {}, args),
+    distributionAuditReport: (_: unknown, args: { planId: string }, ctx: RequestContext) => {
+      const id = fromGlobalId('DistributionPlan', args.planId);
+      return id === null ? null : report.auditReport(readContext(ctx), id);
+    },
+    distributionFlags: (_: unknown, args: { regionCode: string }, ctx: RequestContext) => report.flagsInRegion(readContext(ctx), args.regionCode),
+  },
+  Mutation: {
+    distributionPlanPreview: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+      runMutation(
+        ctx,
+        async (svc) => service.previewPlan(svc, toPlanInput(args.input)),
+        (d) => ({
+          preview: {
+            total: d.plan.totalFen,
+            available: d.availableFen,
+            lines: d.lines.map((l) => ({ ...l, recipients: l.recipients.map((r) => ({ ...r, householdStatus: d.statusOf.get(r.householdId), paidOn: null })) })),
+            flags: d.flags,
+          },
+        }),
+      ),
+    distributionPlanCreate: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+      runMutation(ctx, (svc) => service.createPlan(svc, toPlanInput(args.input)), (plan) => ({ plan })),
+    distributionMeetingRecord: planMutation(service.recordMeeting),
+    distributionNoticePublish: planMutation(service.publishPlanNotice),
+    distributionObjectionRecord: planMutation(service.recordObjection),
+    distributionObjectionResolve: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+      runMutation(
+        ctx,
+        (svc) =>
+          service.resolveObjection(svc, {
+            ...args.input,
+            objectionId: requireGlobalId('DistributionObjection', args.input.objectionId, ['input', 'objectionId']),
+          }),
+        (plan) => ({ plan }),
+      ),
+    distributionPlanApprove: planMutation(service.approvePlan),
+    distributionPlanReject: planMutation(service.rejectPlan),
+    distributionPlanCancel: planMutation(service.cancelPlan),
+    distributionPlanExecute: planMutation(service.executePlan),
+    distributionPaymentRecord: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+      runMutation(
+        ctx,
+        (svc) =>
+          service.recordPayment(svc, {
+            ...args.input,
+            planId: planId(args.input),
+            householdId: requireGlobalId('Household', args.input.householdId, ['input', 'householdId']),
+          }),
+        (plan) => ({ plan }),
+      ),
+    distributionResultsPublish: planMutation(service.publishResults),
+    distributionPlanReverse: planMutation(service.reversePlan),
+  },
+  DistributionPlan: {
+    id: (p: Plan) => toGlobalId('DistributionPlan', p.id),
+    village: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(p.villageCode),
+    total: (p: Plan) => p.totalFen,
+    lines: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planLines.load(p.id),
+    meetings: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planMeetings.load(p.id),
+    notices: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planNotices.load(p.id),
+    objections: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planObjections.load(p.id),
+    payments: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planPayments.load(p.id),
+    events: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planEvents.load(p.id),
+    flags: (p: Plan, _: unknown, ctx: RequestContext) => service.flagsOfPlan(readContext(ctx), p),
+    executionEntrySequence: async (p: Plan, _: unknown, ctx: RequestContext) => {
+      if (!p.executionEntryId) return null;
+      return (await getEntry(readContext(ctx), p.executionEntryId))?.sequence ?? null;
+    },
+  },
+  DistributionLine: {
+    amount: (l: { amountFen: number }) => l.amountFen,
+  },
+  DistributionRecipient: {
+    household: (r: { householdId: number }, _: unknown, ctx: RequestContext) => ctx.loaders.household.load(r.householdId),
+    amount: (r: { amountFen: number }) => r.amountFen,
+  },
+  DistributionPayment: {
+    household: (r: { householdId: number }, _: unknown, ctx: RequestContext) => ctx.loaders.household.load(r.householdId),
+    amount: (r: { amountFen: number }) => r.amountFen,
+  },
+  DistributionObjection: {
+    id: (o: { id: number }) => toGlobalId('DistributionObjection', o.id),
+  },
+  DistributionEvent: {
+    payload: (e: PlanEvent) => JSON.stringify(e.payload),
+    actor: (e: PlanEvent, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(e.actorUserId),
+  },
+  DistributionFlag: {
+    plan: (f: Flag, _: unknown, ctx: RequestContext) => (f.planId ? service.getPlan(readContext(ctx), f.planId) : null),
+    village: (f: Flag, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(f.villageCode),
+  },
+  DistributionAuditReport: {
+    incomeInPeriod: (r: report.AuditReport) => r.incomeInPeriodFen,
+    totals: (r: report.AuditReport) => ({
+      planTotal: r.totals.planTotalFen,
+      linesTotal: r.totals.linesTotalFen,
+      toRecipients: r.totals.toRecipientsFen,
+      toFunds: r.totals.toFundsFen,
+      paid: r.totals.paidFen,
+      unpaid: r.totals.unpaidFen,
+      executedInJournal: r.totals.executedInJournalFen,
+      reconciles: r.totals.reconciles,
+    }),
+  },
+  AuditIncomeSource: { amount: (s: { amountFen: number }) => s.amountFen },
+  AuditLine: {
+    amount: (l: { amountFen: number }) => l.amountFen,
+    recipientsTotal: (l: { recipientsTotalFen: number }) => l.recipientsTotalFen,
+  },
+  AuditRecipient: { amount: (r: { amountFen: number }) => r.amountFen },
+};

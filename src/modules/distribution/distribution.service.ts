@@ -1,0 +1,679 @@
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import type { ServiceContext } from '../../server/context';
+import { addDays } from '../../shared/dates';
+import { DomainError } from '../../shared/errors';
+import { MAX_FEN } from '../../shared/money';
+import { keysetPage, PageArgs } from '../../shared/pagination';
+import { dateString, optionalText, parseInput, text } from '../../shared/validation';
+import { requireNotFuture } from '../assets/assets.service';
+import { authorize, canRead } from '../auth/auth.service';
+import * as householdsRepo from '../households/households.repository';
+import { statusOn } from '../households/households.service';
+import type { Household, HouseholdStatus } from '../households/households.types';
+import { collectiveOf, householdPartyOf } from '../parties/parties.service';
+import { policyFor } from '../policy/policy.service';
+import type { CountyPolicy } from '../policy/policy.types';
+import { requireRegion, scopedPrefix } from '../regions/regions.service';
+import { canonicalJson } from '../journal/journal.hash';
+import { postingsOfEntry } from '../journal/journal.service';
+import { computeLines, ComputedLine } from './distribution.allocation';
+import { computePlanFlags } from './distribution.flags';
+import { availableFen, FUND_OF_LINE, post, replayed } from './distribution.ledger';
+import * as repo from './distribution.repository';
+import {
+  DIVIDEND_ELIGIBLE,
+  Flag,
+  LINE_BASES,
+  LINE_TYPES,
+  MEETING_STEPS,
+  Plan,
+  PlanStatus,
+  RECIPIENT_FORBIDDEN,
+  RECIPIENT_REQUIRED,
+} from './distribution.types';
+
+// ------------------------------------------------------------------------------------------------------
+// Drafting: compute a plan from its lines, check every recipient, and (unless previewing) save it.
+// ------------------------------------------------------------------------------------------------------
+
+const recipientSchema = z.object({
+  householdId: z.number(),
+  weight: z.number().int().min(1, 'weight must be a positive integer').max(1_000_000).nullish(),
+  workDays: z.number().int().min(0).max(366, 'at most 366 work days').nullish(),
+});
+
+const lineSchema = z.object({
+  type: z.enum(LINE_TYPES),
+  basis: z.enum(LINE_BASES),
+  amountFen: z.number().int().min(1).max(MAX_FEN).nullish(),
+  percentBp: z.number().int().nullish(),
+  description: text(500),
+  recipients: z.array(recipientSchema).max(20000).default([]),
+});
+
+const planSchema = z.object({
+  villageCode: z.string(),
+  title: text(200),
+  periodFrom: dateString,
+  periodTo: dateString,
+  planOn: dateString,
+  totalFen: z.number().int().min(1, 'total must be positive').max(MAX_FEN).nullish(),
+  lines: z.array(lineSchema).min(1, 'at least one line').max(50),
+});
+
+export interface PlanDraft {
+  plan: Omit<Plan, 'id'>;
+  lines: ComputedLine[];
+  households: Map<number, Household>;
+  statusOf: Map<number, HouseholdStatus>;
+  availableFen: number;
+  flags: Flag[];
+}
+
+async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> {
+  const input = parseInput(planSchema, raw);
+  await requireRegion(svc.db, input.villageCode, ['input', 'villageCode'], ['VILLAGE']);
+  authorize(svc.actor, 'distribution.write', input.villageCode);
+  if (input.periodFrom > input.periodTo) {
+    throw new DomainError('DATE_ORDER', 'periodTo must not be before periodFrom', ['input', 'periodTo']);
+  }
+  if (input.planOn < input.periodTo) {
+    throw new DomainError('DATE_ORDER', 'planOn must not be before the end of the period it distributes', ['input', 'planOn']);
+  }
+  requireNotFuture(svc, input.planOn, ['input', 'planOn']);
+  const policy = await policyFor(svc.db, input.villageCode);
+  const owner = await collectiveOf(svc.db, svc.clock, input.villageCode);
+  const available = await availableFen(svc, owner.id);
+  const totalFen = input.totalFen ?? available;
+  if (totalFen <= 0) throw new DomainError('NO_INCOME_AVAILABLE', 'The village has no income awaiting distribution', ['input', 'total']);
+  if (totalFen > available) {
+    throw new DomainError('PLAN_EXCEEDS_AVAILABLE', `The total exceeds the income awaiting distribution (${available} fen)`, ['input', 'total']);
+  }
+
+  const ids = [...new Set(input.lines.flatMap((l) => l.recipients.map((r) => r.householdId)))];
+  const households = new Map((await householdsRepo.findByIds(svc.db, ids)).map((h) => [h.id, h]));
+  const history = await householdsRepo.statusHistory(svc.db, ids);
+  const statusOf = new Map<number, HouseholdStatus>();
+  for (const id of ids) {
+    const s = statusOn(history.filter((c) => c.householdId === id), input.planOn);
+    if (s) statusOf.set(id, s);
+  }
+
+  const specs = input.lines.map((l, i) => {
+    const field = ['input', 'lines', String(i)];
+    if (RECIPIENT_REQUIRED.includes(l.type) && !l.recipients.length) {
+      throw new DomainError('LINE_RECIPIENTS_INVALID', `${l.type} lines must name their recipient households`, [...field, 'recipients']);
+    }
+    if (RECIPIENT_FORBIDDEN.includes(l.type) && l.recipients.length) {
+      throw new DomainError('LINE_RECIPIENTS_INVALID', `${l.type} goes to the collective's fund, not to households`, [...field, 'recipients']);
+    }
+    const seen = new Set<number>();
+    const recipients = l.recipients.map((r, k) => {
+      const rf = [...field, 'recipients', String(k)];
+      const h = households.get(r.householdId);
+      if (!h || h.villageCode !== input.villageCode) {
+        throw new DomainError('NOT_FOUND', 'No such household in this village', [...rf, 'householdId']);
+      }
+      if (seen.has(h.id)) throw new DomainError('DUPLICATE', `${h.headName}户 appears twice in this line`, [...rf, 'householdId']);
+      seen.add(h.id);
+      const status = statusOf.get(h.id);
+      if (l.type === 'HOUSEHOLD_DIVIDEND' && (!status || !DIVIDEND_ELIGIBLE.includes(status))) {
+        throw new DomainError(
+          'INELIGIBLE_BENEFICIARY',
+          `${h.headName}户 is ${status ?? 'not registered'} on ${input.planOn}; dividends go to 脱贫户 and 监测对象 only`,
+          [...rf, 'householdId'],
+        );
+      }
+      return { householdId: h.id, weight: weightOf(l.type, r, h, status, policy, rf), workDays: r.workDays ?? null };
+    });
+    return { type: l.type, basis: l.basis, fixedFen: l.amountFen, percentBp: l.percentBp, description: l.description, recipients };
+  });
+
+  const lines = computeLines(totalFen, specs);
+  const now = svc.clock.now();
+  const plan: Omit<Plan, 'id'> = {
+    ownerPartyId: owner.id,
+    villageCode: input.villageCode,
+    title: input.title,
+    periodFrom: input.periodFrom,
+    periodTo: input.periodTo,
+    planOn: input.planOn,
+    totalFen,
+    status: 'DRAFT',
+    noticeStartOn: null,
+    noticeEndOn: null,
+    approvedOn: null,
+    executedOn: null,
+    executionEntryId: null,
+    resultsStartOn: null,
+    resultsEndOn: null,
+    reversesPlanId: null,
+    createdBy: svc.actor.userId,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const flags = computePlanFlags({
+    plan: { ...plan, id: 0 },
+    lines: lines.map((l) => ({ type: l.type, amountFen: l.amountFen, recipients: l.recipients })),
+    payments: [],
+    policy,
+    today: svc.clock.today(),
+  });
+  return { plan, lines, households, statusOf, availableFen: available, flags };
+}
+
+/**
+ * A recipient's weight: public-welfare jobs are paid by recorded work days (no days, no wage: 先劳后得);
+ * dividends by household members × the county's status weight (因素法) unless a weight is given; rewards
+ * by the weight given (default 1).
+ */
+function weightOf(
+  type: string,
+  r: { weight?: number | null; workDays?: number | null },
+  h: Household,
+  status: HouseholdStatus | undefined,
+  policy: CountyPolicy,
+  field: string[],
+): number {
+  if (type === 'PUBLIC_WELFARE_JOB') {
+    if (!r.workDays) {
+      throw new DomainError('WORK_NOT_RECORDED', 'Public-welfare job wages need recorded work days (no pay before work)', [...field, 'workDays']);
+    }
+    return r.workDays;
+  }
+  if (r.weight) return r.weight;
+  if (type === 'HOUSEHOLD_DIVIDEND') {
+    return h.memberCount * (status === 'MONITORED' ? policy.monitoredWeightBp : policy.formerlyPoorWeightBp);
+  }
+  return 1;
+}
+
+export async function previewPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> {
+  return draftPlan(svc, raw);
+}
+
+export async function createPlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
+  const d = await draftPlan(svc, raw);
+  const id = await repo.insertPlan(svc.db, d.plan, d.lines, d.statusOf);
+  await repo.insertEvent(svc.db, {
+    planId: id,
+    action: 'CREATE',
+    fromStatus: null,
+    toStatus: 'DRAFT',
+    effectiveOn: d.plan.planOn,
+    reason: null,
+    payload: { totalFen: d.plan.totalFen, availableFen: d.availableFen, lines: d.lines.length, flags: d.flags.map((f) => f.code) },
+    actorUserId: svc.actor.userId,
+    recordedAt: d.plan.createdAt,
+  });
+  return { id, ...d.plan };
+}
+
+// ------------------------------------------------------------------------------------------------------
+// The procedure: 四议 meetings → notice (公示) → township review → execution → payments → results (公开).
+// ------------------------------------------------------------------------------------------------------
+
+/** Loads a plan the actor may see (locked for the transaction), or NOT_FOUND. */
+async function requirePlan(svc: ServiceContext, planId: number): Promise<Plan> {
+  const plan = await repo.findPlan(svc.db, planId, true);
+  if (!plan || !canRead(svc.actor, plan.villageCode)) throw new DomainError('NOT_FOUND', 'No such distribution plan in your scope', ['input', 'planId']);
+  return plan;
+}
+
+function requireStatus(plan: Plan, allowed: PlanStatus[], action: string): void {
+  if (!allowed.includes(plan.status)) {
+    throw new DomainError('ILLEGAL_TRANSITION', `${action} is not allowed for a plan in status ${plan.status} (allowed: ${allowed.join(', ')})`, [
+      'input',
+      'planId',
+    ]);
+  }
+}
+
+async function moveTo(
+  svc: ServiceContext,
+  plan: Plan,
+  action: string,
+  to: PlanStatus,
+  effectiveOn: string,
+  opts: { reason?: string | null; payload?: unknown; patch?: Partial<Plan> } = {},
+): Promise<Plan> {
+  const now = svc.clock.now();
+  const patch = { ...opts.patch, status: to, updatedAt: now };
+  await repo.updatePlan(svc.db, plan.id, patch);
+  await repo.insertEvent(svc.db, {
+    planId: plan.id,
+    action,
+    fromStatus: plan.status,
+    toStatus: to,
+    effectiveOn,
+    reason: opts.reason ?? null,
+    payload: opts.payload ?? {},
+    actorUserId: svc.actor.userId,
+    recordedAt: now,
+  });
+  return { ...plan, ...patch };
+}
+
+const meetingSchema = z
+  .object({
+    planId: z.number(),
+    step: z.enum(MEETING_STEPS),
+    heldOn: dateString,
+    memberCount: z.number().int().min(1).max(100000),
+    attendance: z.number().int().min(1).max(100000),
+    votesFor: z.number().int().min(0),
+    votesAgainst: z.number().int().min(0),
+    abstentions: z.number().int().min(0),
+    minutesRef: optionalText(200),
+    note: optionalText(1000),
+  })
+  .refine((m) => m.attendance <= m.memberCount, { message: 'attendance exceeds the members', path: ['attendance'], params: { code: 'OUT_OF_RANGE' } })
+  .refine((m) => m.votesFor + m.votesAgainst + m.abstentions <= m.attendance, {
+    message: 'more votes than people present',
+    path: ['votesFor'],
+    params: { code: 'OUT_OF_RANGE' },
+  });
+
+/**
+ * Records one of the four deliberations, in order. Party members' and representatives' meetings need two
+ * thirds of their members present (村民委员会组织法 §26; party-member meeting rule [S26]); every step needs
+ * more than half of those present in favour. The representatives' resolution completes 四议: → RESOLVED.
+ */
+export async function recordMeeting(svc: ServiceContext, raw: unknown): Promise<Plan> {
+  const m = parseInput(meetingSchema, raw);
+  const plan = await requirePlan(svc, m.planId);
+  authorize(svc.actor, 'distribution.write', plan.villageCode);
+  requireStatus(plan, ['DRAFT'], 'Recording a meeting');
+  const held = await repo.meetingsOf(svc.db, [plan.id]);
+  const expected = MEETING_STEPS[held.length];
+  if (m.step !== expected) {
+    throw new DomainError('ILLEGAL_TRANSITION', `The next step of 四议两公开 is ${expected}, not ${m.step}`, ['input', 'step']);
+  }
+  requireNotFuture(svc, m.heldOn, ['input', 'heldOn']);
+  const last = held[held.length - 1];
+  if (last && m.heldOn < last.heldOn) {
+    throw new DomainError('DATE_ORDER', `heldOn must not be before the previous step (${last.step} on ${last.heldOn})`, ['input', 'heldOn']);
+  }
+  if ((m.step === 'PARTY_MEMBERS' || m.step === 'REPRESENTATIVES') && m.attendance * 3 < m.memberCount * 2) {
+    throw new DomainError('QUORUM_NOT_MET', `${m.attendance} of ${m.memberCount} present: at least two thirds must attend`, ['input', 'attendance']);
+  }
+  if (m.votesFor * 2 <= m.attendance) {
+    throw new DomainError('MAJORITY_NOT_REACHED', `${m.votesFor} of ${m.attendance} present in favour: more than half is needed`, ['input', 'votesFor']);
+  }
+  await repo.insertMeeting(svc.db, { ...m, recordedBy: svc.actor.userId, recordedAt: svc.clock.now() });
+  if (m.step === 'REPRESENTATIVES') {
+    return moveTo(svc, plan, 'RESOLVE', 'RESOLVED', m.heldOn, { payload: { step: m.step, votesFor: m.votesFor, attendance: m.attendance } });
+  }
+  await repo.insertEvent(svc.db, {
+    planId: plan.id,
+    action: `MEETING_${m.step}`,
+    fromStatus: plan.status,
+    toStatus: plan.status,
+    effectiveOn: m.heldOn,
+    reason: null,
+    payload: { votesFor: m.votesFor, attendance: m.attendance, memberCount: m.memberCount },
+    actorUserId: svc.actor.userId,
+    recordedAt: svc.clock.now(),
+  });
+  return plan;
+}
+
+const noticeSchema = z.object({ planId: z.number(), startOn: dateString, endOn: dateString.nullish() });
+
+async function publishNotice(svc: ServiceContext, plan: Plan, kind: 'PLAN' | 'RESULTS', startOn: string, endOn: string | null | undefined, content: unknown) {
+  const policy = await policyFor(svc.db, plan.villageCode);
+  requireNotFuture(svc, startOn, ['input', 'startOn']);
+  const minimumEnd = addDays(startOn, policy.noticeDays - 1);
+  const end = endOn ?? minimumEnd;
+  if (end < minimumEnd) {
+    throw new DomainError('NOTICE_TOO_SHORT', `The notice must stay up at least ${policy.noticeDays} days (until ${minimumEnd})`, ['input', 'endOn']);
+  }
+  const text = canonicalJson(content as any);
+  await repo.insertNotice(svc.db, {
+    planId: plan.id,
+    kind,
+    startOn,
+    endOn: end,
+    contentSha256: crypto.createHash('sha256').update(text, 'utf8').digest('hex'),
+    content: text,
+    publishedBy: svc.actor.userId,
+    publishedAt: svc.clock.now(),
+  });
+  return end;
+}
+
+/** 公示: publishes the resolved plan with its recipients and amounts; the notice is immutable. */
+export async function publishPlanNotice(svc: ServiceContext, raw: unknown): Promise<Plan> {
+  const input = parseInput(noticeSchema, raw);
+  const plan = await requirePlan(svc, input.planId);
+  authorize(svc.actor, 'distribution.write', plan.villageCode);
+  requireStatus(plan, ['RESOLVED'], 'Publishing the plan notice');
+  const resolution = (await repo.meetingsOf(svc.db, [plan.id])).find((m) => m.step === 'REPRESENTATIVES')!;
+  if (input.startOn < resolution.heldOn) {
+    throw new DomainError('DATE_ORDER', `The notice cannot start before the resolution (${resolution.heldOn})`, ['input', 'startOn']);
+  }
+  const end = await publishNotice(svc, plan, 'PLAN', input.startOn, input.endOn, await noticeContent(svc, plan));
+  return moveTo(svc, plan, 'PUBLISH_NOTICE', 'IN_NOTICE', input.startOn, { patch: { noticeStartOn: input.startOn, noticeEndOn: end } });
+}
+
+/** What a notice shows: lines and each recipient's name and amount (no ID numbers). */
+async function noticeContent(svc: ServiceContext, plan: Plan) {
+  const lines = await repo.linesOf(svc.db, [plan.id]);
+  const recipients = await repo.recipientsOf(svc.db, [plan.id]);
+  const names = new Map((await householdsRepo.findByIds(svc.db, [...new Set(recipients.map((r) => r.householdId))])).map((h) => [h.id, h.headName]));
+  return {
+    plan: plan.id,
+    title: plan.title,
+    period: [plan.periodFrom, plan.periodTo],
+    totalFen: plan.totalFen,
+    lines: lines.map((l) => ({
+      no: l.lineNo,
+      type: l.type,
+      description: l.description,
+      amountFen: l.amountFen,
+      recipients: recipients.filter((r) => r.lineId === l.id).map((r) => ({ name: names.get(r.householdId)!, amountFen: r.amountFen })),
+    })),
+  };
+}
+
+const objectionSchema = z.object({ planId: z.number(), raisedOn: dateString, raisedBy: text(100), content: text(2000) });
+
+/** Records an objection raised during the notice period; execution waits until every one is resolved. */
+export async function recordObjection(svc: ServiceContext, raw: unknown): Promise<Plan> {
+  const input = parseInput(objectionSchema, raw);
+  const plan = await requirePlan(svc, input.planId);
+  authorize(svc.actor, 'distribution.write', plan.villageCode);
+  requireStatus(plan, ['IN_NOTICE', 'APPROVED'], 'Recording an objection');
+  requireNotFuture(svc, input.raisedOn, ['input', 'raisedOn']);
+  if (input.raisedOn < plan.noticeStartOn! || input.raisedOn > plan.noticeEndOn!) {
+    throw new DomainError('DATE_ORDER', `Objections are raised during the notice (${plan.noticeStartOn} – ${plan.noticeEndOn})`, ['input', 'raisedOn']);
+  }
+  const id = await repo.insertObjection(svc.db, { planId: plan.id, ...input, resolvedOn: null, resolution: null, recordedBy: svc.actor.userId, recordedAt: svc.clock.now() });
+  await planEvent(svc, plan, 'OBJECTION_RECORDED', input.raisedOn, { objectionId: id, raisedBy: input.raisedBy });
+  return plan;
+}
+
+const resolveSchema = z.object({ objectionId: z.number(), resolvedOn: dateString, resolution: text(2000) });
+
+export async function resolveObjection(svc: ServiceContext, raw: unknown): Promise<Plan> {
+  const input = parseInput(resolveSchema, raw);
+  const objection = await repo.findObjection(svc.db, input.objectionId);
+  if (!objection) throw new DomainError('NOT_FOUND', 'No such objection', ['input', 'objectionId']);
+  const plan = await requirePlan(svc, objection.planId);
+  authorize(svc.actor, 'distribution.write', plan.villageCode);
+  requireStatus(plan, ['IN_NOTICE', 'APPROVED'], 'Resolving an objection');
+  if (objection.resolvedOn) throw new DomainError('ILLEGAL_TRANSITION', 'This objection is already resolved', ['input', 'objectionId']);
+  requireNotFuture(svc, input.resolvedOn, ['input', 'resolvedOn']);
+  if (input.resolvedOn < objection.raisedOn) {
+    throw new DomainError('DATE_ORDER', `resolvedOn must not be before the objection (${objection.raisedOn})`, ['input', 'resolvedOn']);
+  }
+  await repo.resolveObjection(svc.db, objection.id, input.resolvedOn, input.resolution);
+  await planEvent(svc, plan, 'OBJECTION_RESOLVED', input.resolvedOn, { objectionId: objection.id, resolution: input.resolution });
+  return plan;
+}
+
+async function planEvent(svc: ServiceContext, plan: Plan, action: string, effectiveOn: string, payload: unknown) {
+  await repo.insertEvent(svc.db, {
+    planId: plan.id,
+    action,
+    fromStatus: plan.status,
+    toStatus: plan.status,
+    effectiveOn,
+    reason: null,
+    payload,
+    actorUserId: svc.actor.userId,
+    recordedAt: svc.clock.now(),
+  });
+}
+
+const reviewSchema = z.object({ planId: z.number(), reviewedOn: dateString, opinion: optionalText(1000) });
+
+/**
+ * 乡镇审核: the township approves a plan under notice. The recipient list is frozen here: every dividend
+ * recipient is re-checked against the household's status on the plan date, as the history now stands.
+ */
+export async function approvePlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
+  const input = parseInput(reviewSchema, raw);
+  const plan = await requirePlan(svc, input.planId);
+  authorize(svc.actor, 'distribution.approve', plan.villageCode);
+  requireStatus(plan, ['IN_NOTICE'], 'Approval');
+  requireNotFuture(svc, input.reviewedOn, ['input', 'reviewedOn']);
+  if (input.reviewedOn < plan.noticeStartOn!) {
+    throw new DomainError('DATE_ORDER', `Review cannot precede the notice (${plan.noticeStartOn})`, ['input', 'reviewedOn']);
+  }
+  const lines = await repo.linesOf(svc.db, [plan.id]);
+  const recipients = await repo.recipientsOf(svc.db, [plan.id]);
+  const dividendLines = new Set(lines.filter((l) => l.type === 'HOUSEHOLD_DIVIDEND').map((l) => l.id));
+  const ids = [...new Set(recipients.filter((r) => dividendLines.has(r.lineId)).map((r) => r.householdId))];
+  const history = await householdsRepo.statusHistory(svc.db, ids);
+  for (const id of ids) {
+    const s = statusOn(history.filter((c) => c.householdId === id), plan.planOn);
+    if (!s || !DIVIDEND_ELIGIBLE.includes(s)) {
+      throw new DomainError('INELIGIBLE_BENEFICIARY', `Household ${id} is ${s ?? 'unregistered'} on ${plan.planOn}; the plan must be redrafted`, ['input', 'planId']);
+    }
+  }
+  return moveTo(svc, plan, 'APPROVE', 'APPROVED', input.reviewedOn, {
+    reason: input.opinion,
+    patch: { approvedOn: input.reviewedOn },
+    payload: { frozenRecipients: recipients.length },
+  });
+}
+
+const rejectSchema = z.object({ planId: z.number(), reviewedOn: dateString, reason: text(1000) });
+
+export async function rejectPlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
+  const input = parseInput(rejectSchema, raw);
+  const plan = await requirePlan(svc, input.planId);
+  authorize(svc.actor, 'distribution.approve', plan.villageCode);
+  requireStatus(plan, ['RESOLVED', 'IN_NOTICE'], 'Rejection');
+  requireNotFuture(svc, input.reviewedOn, ['input', 'reviewedOn']);
+  return moveTo(svc, plan, 'REJECT', 'REJECTED', input.reviewedOn, { reason: input.reason });
+}
+
+const cancelSchema = z.object({ planId: z.number(), reason: text(1000) });
+
+export async function cancelPlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
+  const input = parseInput(cancelSchema, raw);
+  const plan = await requirePlan(svc, input.planId);
+  authorize(svc.actor, 'distribution.write', plan.villageCode);
+  requireStatus(plan, ['DRAFT', 'RESOLVED'], 'Cancelling');
+  return moveTo(svc, plan, 'CANCEL', 'CANCELLED', svc.clock.today(), { reason: input.reason });
+}
+
+const executeSchema = z.object({ planId: z.number(), executedOn: dateString.nullish(), idempotencyKey: text(100) });
+
+/**
+ * Executes an approved plan whose notice has ended with no open objection: one journal entry moves the
+ * whole total out of income awaiting distribution — to each recipient household's payable and to the
+ * collective's earmarked funds. The balance is re-checked under the journal lock, so two plans racing for
+ * the same income cannot both execute.
+ */
+export async function executePlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
+  const input = parseInput(executeSchema, raw);
+  const fingerprintInput = { planId: input.planId, executedOn: input.executedOn ?? null };
+  if (await replayed(svc, 'distributionPlanExecute', input.idempotencyKey, fingerprintInput)) {
+    return (await repo.findPlan(svc.db, input.planId))!;
+  }
+  const plan = await requirePlan(svc, input.planId);
+  authorize(svc.actor, 'distribution.execute', plan.villageCode);
+  requireStatus(plan, ['APPROVED'], 'Execution');
+  const executedOn = input.executedOn ?? svc.clock.today();
+  requireNotFuture(svc, executedOn, ['input', 'executedOn']);
+  if (executedOn <= plan.noticeEndOn!) {
+    throw new DomainError('NOTICE_NOT_ENDED', `The notice runs until ${plan.noticeEndOn}; money moves only after it`, ['input', 'executedOn']);
+  }
+  const open = (await repo.objectionsOf(svc.db, [plan.id])).filter((o) => !o.resolvedOn);
+  if (open.length) throw new DomainError('OPEN_OBJECTIONS', `${open.length} objection(s) are not resolved`, ['input', 'planId']);
+
+  const lines = await repo.linesOf(svc.db, [plan.id]);
+  const recipients = await repo.recipientsOf(svc.db, [plan.id]);
+  const fundTotals = new Map<string, number>();
+  for (const l of lines) {
+    if (recipients.some((r) => r.lineId === l.id) || l.amountFen === 0) continue;
+    const kind = FUND_OF_LINE[l.type];
+    fundTotals.set(kind, (fundTotals.get(kind) ?? 0) + l.amountFen);
+  }
+  const perHousehold = new Map<number, number>();
+  for (const r of recipients) perHousehold.set(r.householdId, (perHousehold.get(r.householdId) ?? 0) + r.amountFen);
+  const postings = [{ holderPartyId: plan.ownerPartyId, kind: 'INCOME_PENDING_DISTRIBUTION' as const, amountFen: -plan.totalFen }];
+  for (const [kind, amountFen] of fundTotals) postings.push({ holderPartyId: plan.ownerPartyId, kind: kind as any, amountFen });
+  for (const [householdId, amountFen] of perHousehold) {
+    const party = await householdPartyOf(svc.db, svc.clock, householdId);
+    postings.push({ holderPartyId: party.id, kind: 'PAYABLE_TO_HOUSEHOLDS' as any, amountFen });
+  }
+  const posted = await post(svc, 'distributionPlanExecute', fingerprintInput, {
+    kind: 'DISTRIBUTION',
+    effectiveOn: executedOn,
+    memo: `收益分配 ${plan.title}`,
+    source: { type: 'DISTRIBUTION_PLAN', id: plan.id },
+    idempotencyKey: input.idempotencyKey,
+    postings,
+  });
+  return moveTo(svc, plan, 'EXECUTE', 'EXECUTED', executedOn, {
+    patch: { executedOn, executionEntryId: posted.entry.id },
+    payload: { entrySequence: posted.entry.sequence, households: perHousehold.size },
+  });
+}
+
+const paymentSchema = z.object({
+  planId: z.number(),
+  householdId: z.number(),
+  paidOn: dateString,
+  bankReference: text(100),
+  idempotencyKey: text(100),
+});
+
+/** Records the payment of everything a household is owed under the plan (payable → the household's cash). */
+export async function recordPayment(svc: ServiceContext, raw: unknown): Promise<Plan> {
+  const input = parseInput(paymentSchema, raw);
+  const { idempotencyKey, ...fingerprintInput } = input;
+  if (await replayed(svc, 'distributionPaymentRecord', idempotencyKey, fingerprintInput)) {
+    return (await repo.findPlan(svc.db, input.planId))!;
+  }
+  const plan = await requirePlan(svc, input.planId);
+  authorize(svc.actor, 'distribution.execute', plan.villageCode);
+  requireStatus(plan, ['EXECUTED'], 'Recording a payment');
+  requireNotFuture(svc, input.paidOn, ['input', 'paidOn']);
+  if (input.paidOn < plan.executedOn!) {
+    throw new DomainError('DATE_ORDER', `Payment cannot precede execution (${plan.executedOn})`, ['input', 'paidOn']);
+  }
+  const owed = (await repo.recipientsOf(svc.db, [plan.id])).filter((r) => r.householdId === input.householdId);
+  if (!owed.length) throw new DomainError('NOT_FOUND', 'This household is not a recipient of the plan', ['input', 'householdId']);
+  if ((await repo.paymentsOf(svc.db, [plan.id])).some((p) => p.householdId === input.householdId)) {
+    throw new DomainError('ALREADY_PAID', 'This household has already been paid under the plan', ['input', 'householdId']);
+  }
+  const amountFen = owed.reduce((s, r) => s + r.amountFen, 0);
+  const party = await householdPartyOf(svc.db, svc.clock, input.householdId);
+  const posted = await post(svc, 'distributionPaymentRecord', fingerprintInput, {
+    kind: 'PAYMENT',
+    effectiveOn: input.paidOn,
+    memo: `收益发放 ${plan.title} ${party.name}`,
+    source: { type: 'DISTRIBUTION_PLAN', id: plan.id },
+    idempotencyKey,
+    postings: [
+      { holderPartyId: party.id, kind: 'PAYABLE_TO_HOUSEHOLDS', amountFen: -amountFen },
+      { holderPartyId: party.id, kind: 'CASH', amountFen },
+    ],
+  });
+  await repo.insertPayment(svc.db, {
+    planId: plan.id,
+    householdId: input.householdId,
+    amountFen,
+    paidOn: input.paidOn,
+    bankReference: input.bankReference,
+    entryId: posted.entry.id,
+    recordedBy: svc.actor.userId,
+    recordedAt: svc.clock.now(),
+  });
+  await planEvent(svc, plan, 'PAYMENT_RECORDED', input.paidOn, { householdId: input.householdId, amountFen, entrySequence: posted.entry.sequence });
+  return plan;
+}
+
+/** The second 公开: results published after every recipient is paid; closes the plan. */
+export async function publishResults(svc: ServiceContext, raw: unknown): Promise<Plan> {
+  const input = parseInput(noticeSchema, raw);
+  const plan = await requirePlan(svc, input.planId);
+  authorize(svc.actor, 'distribution.write', plan.villageCode);
+  requireStatus(plan, ['EXECUTED'], 'Publishing results');
+  const recipients = await repo.recipientsOf(svc.db, [plan.id]);
+  const payments = await repo.paymentsOf(svc.db, [plan.id]);
+  const unpaid = new Set(recipients.map((r) => r.householdId));
+  for (const p of payments) unpaid.delete(p.householdId);
+  if (unpaid.size) throw new DomainError('UNPAID_RECIPIENTS', `${unpaid.size} recipient household(s) are not paid yet`, ['input', 'planId']);
+  const lastPaid = payments.reduce((d, p) => (p.paidOn > d ? p.paidOn : d), plan.executedOn!);
+  if (input.startOn < lastPaid) {
+    throw new DomainError('DATE_ORDER', `Results cannot be published before the last payment (${lastPaid})`, ['input', 'startOn']);
+  }
+  const names = new Map((await householdsRepo.findByIds(svc.db, [...new Set(payments.map((p) => p.householdId))])).map((h) => [h.id, h.headName]));
+  const end = await publishNotice(svc, plan, 'RESULTS', input.startOn, input.endOn, {
+    plan: plan.id,
+    title: plan.title,
+    totalFen: plan.totalFen,
+    payments: payments.map((p) => ({ name: names.get(p.householdId)!, amountFen: p.amountFen, paidOn: p.paidOn })),
+  });
+  return moveTo(svc, plan, 'PUBLISH_RESULTS', 'CLOSED', input.startOn, { patch: { resultsStartOn: input.startOn, resultsEndOn: end } });
+}
+
+const reverseSchema = z.object({ planId: z.number(), reason: text(1000), idempotencyKey: text(100) });
+
+/**
+ * Corrects an executed plan before any payment: a reversal entry puts the money back to income awaiting
+ * distribution and the plan becomes REVERSED; a corrected plan is then drafted anew. Executed plans are
+ * never edited.
+ */
+export async function reversePlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
+  const input = parseInput(reverseSchema, raw);
+  const fingerprintInput = { planId: input.planId, reason: input.reason };
+  if (await replayed(svc, 'distributionPlanReverse', input.idempotencyKey, fingerprintInput)) {
+    return (await repo.findPlan(svc.db, input.planId))!;
+  }
+  const plan = await requirePlan(svc, input.planId);
+  authorize(svc.actor, 'distribution.reverse', plan.villageCode);
+  requireStatus(plan, ['EXECUTED'], 'Reversal');
+  if ((await repo.paymentsOf(svc.db, [plan.id])).length) {
+    throw new DomainError('ILLEGAL_TRANSITION', 'Payments have been made under this plan; it can no longer be reversed', ['input', 'planId']);
+  }
+  const original = await postingsOfEntry(svc, plan.executionEntryId!);
+  const today = svc.clock.today();
+  await post(svc, 'distributionPlanReverse', fingerprintInput, {
+    kind: 'REVERSAL',
+    effectiveOn: today,
+    memo: `冲销收益分配 ${plan.title}: ${input.reason}`,
+    source: { type: 'DISTRIBUTION_PLAN', id: plan.id },
+    reversesEntryId: plan.executionEntryId,
+    idempotencyKey: input.idempotencyKey,
+    postings: original.map((p) => ({ holderPartyId: p.holderPartyId, kind: p.accountKind, amountFen: -p.amountFen })),
+  });
+  return moveTo(svc, plan, 'REVERSE', 'REVERSED', today, { reason: input.reason });
+}
+
+// ------------------------------------------------------------------------------------------------------
+// Reading
+// ------------------------------------------------------------------------------------------------------
+
+export async function getPlan(svc: ServiceContext, id: number): Promise<Plan | null> {
+  const p = await repo.findPlan(svc.db, id);
+  return p && canRead(svc.actor, p.villageCode) ? p : null;
+}
+
+export async function listPlans(svc: ServiceContext, filter: { regionCode?: string | null; status?: PlanStatus | null }, page: PageArgs) {
+  const regionPrefix = scopedPrefix(svc.actor, filter.regionCode);
+  return keysetPage(repo.listQuery(svc.db, { regionPrefix, status: filter.status }), page, repo.toPlan);
+}
+
+export async function flagsOfPlan(svc: ServiceContext, plan: Plan): Promise<Flag[]> {
+  const [lines, recipients, payments, policy] = await Promise.all([
+    repo.linesOf(svc.db, [plan.id]),
+    repo.recipientsOf(svc.db, [plan.id]),
+    repo.paymentsOf(svc.db, [plan.id]),
+    policyFor(svc.db, plan.villageCode),
+  ]);
+  return computePlanFlags({
+    plan,
+    lines: lines.map((l) => ({ type: l.type, amountFen: l.amountFen, recipients: recipients.filter((r) => r.lineId === l.id) })),
+    payments,
+    policy,
+    today: svc.clock.today(),
+  });
+}
