@@ -4,6 +4,8 @@ import { getAsset } from './assets/assets.service';
 import { authResolvers } from './auth/auth.resolvers';
 import { householdsResolvers } from './households/households.resolvers';
 import { getHousehold } from './households/households.service';
+import { journalResolvers } from './journal/journal.resolvers';
+import { getAccount, getEntry } from './journal/journal.service';
 import { projectsResolvers } from './projects/projects.resolvers';
 import { getProject } from './projects/projects.service';
 import { regionsResolvers } from './regions/regions.resolvers';
@@ -20,6 +22,7 @@ export const moduleResolvers = [
   assetsResolvers,
   policyResolvers,
   distributionResolvers,
+  journalResolvers,
 ];
 
 /** Fetchers for `node(id)`, by the type in the global id; each applies its own scope check. */
@@ -28,4 +31,6 @@ export const nodeFetchers: Record<string, (svc: ServiceContext, id: number) => P
   Project: getProject,
   Household: getHousehold,
   DistributionPlan: getPlan,
+  JournalEntry: getEntry,
+  Account: getAccount,
 };

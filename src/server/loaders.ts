@@ -6,6 +6,7 @@ import * as householdsRepo from '../modules/households/households.repository';
 import * as projectsRepo from '../modules/projects/projects.repository';
 import { createRegionLoader } from '../modules/regions/regions.service';
 import { createDistributionLoaders } from '../modules/distribution/distribution.loaders';
+import { createJournalLoaders } from '../modules/journal/journal.loaders';
 
 function byId<T extends { id: number }>(rows: T[], ids: readonly number[]): (T | null)[] {
   const m = new Map(rows.map((r) => [r.id, r]));
@@ -46,6 +47,7 @@ export function createLoaders(db: Executor) {
       groupBy(await householdsRepo.statusHistory(db, ids), (c) => c.householdId, ids),
     ),
     ...createDistributionLoaders(db),
+    journal: createJournalLoaders(db),
   };
 }
 

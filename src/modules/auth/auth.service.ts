@@ -60,6 +60,9 @@ export const PERMISSIONS = {
   'distribution.approve': ['TOWNSHIP_REVIEWER', 'ADMIN'],
   'distribution.execute': ['VILLAGE_CLERK', 'ADMIN'],
   'distribution.reverse': ['VILLAGE_CLERK', 'COUNTY_FINANCE', 'ADMIN'],
+  // The journal: finance officers correct by reversal; auditors verify the chain.
+  'journal.reverse': ['COUNTY_FINANCE', 'ADMIN'],
+  'journal.verify': ['COUNTY_FINANCE', 'TOWNSHIP_REVIEWER', 'ADMIN'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
