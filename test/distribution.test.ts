@@ -240,8 +240,8 @@ describe('the procedure: 四议两公开, review, execution, payment, results', 
   });
 
   it('rejects meetings without quorum or majority, and a rejected plan can go no further', async () => {
-    await fundVillage(local, V.chaping, 1_000_000);
-    const planId = await planAt(local, 'DRAFT', hs, { total: '10000.00' });
+    await fundVillage(local, V.chaping, 10_000_000);
+    const planId = await planAt(local, 'DRAFT', hs, { total: '100000.00' });
     await ok(local, 'clerk', MEETING, { planId, ...MEETINGS[0] });
     await ok(local, 'clerk', MEETING, { planId, ...MEETINGS[1] });
     const quorum = await local.gql('clerk', MEETING, { input: { planId, ...MEETINGS[2], attendance: 23, votesFor: 20 } });
@@ -259,8 +259,8 @@ describe('the procedure: 四议两公开, review, execution, payment, results', 
   });
 
   it('never pays before the notice ends: payment needs execution, execution needs the notice over', async () => {
-    await fundVillage(local, V.chaping, 1_000_000);
-    const planId = await planAt(local, 'APPROVED', hs, { total: '10000.00' });
+    await fundVillage(local, V.chaping, 10_000_000);
+    const planId = await planAt(local, 'APPROVED', hs, { total: '100000.00' });
     const pay = await local.gql('clerk', PAY, { input: { planId, householdId: hs[0], paidOn: '2025-01-30', bankReference: 'x', idempotencyKey: 'early-pay' } });
     expect(pay.data.distributionPaymentRecord.errors[0].code).toBe('ILLEGAL_TRANSITION');
     const exec = await local.gql('clerk', EXECUTE, { input: { planId, executedOn: '2025-01-30', idempotencyKey: 'early-exec' } });
@@ -271,16 +271,16 @@ describe('the procedure: 四议两公开, review, execution, payment, results', 
   });
 
   it('reverses an executed plan before payment, returning the money; refuses after a payment', async () => {
-    await fundVillage(local, V.chaping, 1_000_000);
-    const planId = await planAt(local, 'EXECUTED', hs, { total: '10000.00' });
+    await fundVillage(local, V.chaping, 10_000_000);
+    const planId = await planAt(local, 'EXECUTED', hs, { total: '100000.00' });
     const before = await pendingOf(local);
     expect((await ok(local, 'clerk', REVERSE, { planId, reason: '名单录入错误', idempotencyKey: 'rev-1' })).plan.status).toBe('REVERSED');
-    expect(await pendingOf(local)).toBe(before + 1_000_000);
+    expect(await pendingOf(local)).toBe(before + 10_000_000);
     const again = await local.gql('clerk', REVERSE, { input: { planId, reason: 'again', idempotencyKey: 'rev-2' } });
     expect(again.data.distributionPlanReverse.errors[0].code).toBe('ILLEGAL_TRANSITION');
 
-    await fundVillage(local, V.chaping, 1_000_000);
-    const paid = await planAt(local, 'EXECUTED', hs, { total: '10000.00' });
+    await fundVillage(local, V.chaping, 10_000_000);
+    const paid = await planAt(local, 'EXECUTED', hs, { total: '100000.00' });
     await ok(local, 'clerk', PAY, { planId: paid, householdId: hs[0], paidOn: '2025-02-05', bankReference: 'b', idempotencyKey: 'rev-pay' });
     const refused = await local.gql('clerk', REVERSE, { input: { planId: paid, reason: 'late', idempotencyKey: 'rev-3' } });
     expect(refused.data.distributionPlanReverse.errors[0].code).toBe('ILLEGAL_TRANSITION');

@@ -389,7 +389,7 @@ export async function recordObjection(svc: ServiceContext, raw: unknown): Promis
   if (input.raisedOn < plan.noticeStartOn! || input.raisedOn > plan.noticeEndOn!) {
     throw new DomainError('DATE_ORDER', `Objections are raised during the notice (${plan.noticeStartOn} – ${plan.noticeEndOn})`, ['input', 'raisedOn']);
   }
-  const id = await repo.insertObjection(svc.db, { planId: plan.id, ...input, resolvedOn: null, resolution: null, recordedBy: svc.actor.userId, recordedAt: svc.clock.now() });
+  const id = await repo.insertObjection(svc.db, { ...input, planId: plan.id, resolvedOn: null, resolution: null, recordedBy: svc.actor.userId, recordedAt: svc.clock.now() });
   await planEvent(svc, plan, 'OBJECTION_RECORDED', input.raisedOn, { objectionId: id, raisedBy: input.raisedBy });
   return plan;
 }

@@ -372,3 +372,22 @@ export async function countEntries(db: Executor): Promise<number> {
   const r: any = await db('journal_entries').count({ n: '*' }).first();
   return toInt(r?.n);
 }
+
+export interface AccountMovement {
+  entryId: number;
+  sequence: number;
+  effectiveOn: string;
+  memo: string;
+  amountFen: number;
+}
+
+/** Every posting to one holder's account of a kind, oldest first, with its entry's date and memo. */
+export async function movementsOf(db: Executor, holderPartyId: number, kind: AccountKind): Promise<AccountMovement[]> {
+  const rows = await db('journal_postings as p')
+    .join('journal_accounts as a', 'a.id', 'p.account_id')
+    .join('journal_entries as e', 'e.id', 'p.entry_id')
+    .where({ 'a.holder_party_id': holderPartyId, 'a.kind': kind })
+    .orderBy('e.sequence')
+    .select('e.id as entry_id', 'e.sequence', 'e.effective_on', 'e.memo', 'p.amount_fen');
+  return rows.map((r: any) => ({ entryId: r.entry_id, sequence: r.sequence, effectiveOn: r.effective_on, memo: r.memo, amountFen: r.amount_fen }));
+}

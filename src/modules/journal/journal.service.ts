@@ -389,3 +389,18 @@ export async function verifyJournal(svc: ServiceContext) {
   authorize(svc.actor, 'journal.verify', svc.actor.regionCode);
   return verifyChain(svc.db);
 }
+
+// =========================================================================================================
+// Reads other modules need for their own reports (distribution audit, 资金滞留): no scope check here — the
+// calling service has already checked the actor may see the holder.
+// =========================================================================================================
+
+/** The postings of one entry, with their accounts' holder and kind. */
+export async function postingsOfEntry(svc: ServiceContext, entryId: number): Promise<PostingWithAccount[]> {
+  return repo.postingsOf(svc.db, [entryId]);
+}
+
+/** Every movement of a holder's account of one kind, oldest first. */
+export async function accountPostings(svc: ServiceContext, holderPartyId: number, kind: AccountKind) {
+  return repo.movementsOf(svc.db, holderPartyId, kind);
+}
