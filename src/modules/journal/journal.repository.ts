@@ -167,7 +167,9 @@ export async function insertEntry(
   postings: { accountId: number; amountFen: number }[],
 ): Promise<number> {
   const [r] = await db('journal_entries').insert(entryRow(e)).returning('id');
-  await db('journal_postings').insert(postings.map((p) => ({ entry_id: r.id, account_id: p.accountId, amount_fen: p.amountFen })));
+  const rows = postings.map((p) => ({ entry_id: r.id, account_id: p.accountId, amount_fen: p.amountFen }));
+  // Batches keep each INSERT under SQLite's 500-term compound SELECT limit (a distribution has thousands).
+  for (let i = 0; i < rows.length; i += 400) await db('journal_postings').insert(rows.slice(i, i + 400));
   return r.id;
 }
 

@@ -86,7 +86,8 @@ const entrySchema = z.object({
   requestFingerprint: z.string().regex(/^[0-9a-f]{64}$/),
   postings: z
     .array(z.object({ holderPartyId: z.number().int().positive(), kind: z.enum(ACCOUNT_KINDS as [AccountKind, ...AccountKind[]]), amountFen: fen }))
-    .max(1000),
+    // A distribution posts to each recipient household: a large plan reaches thousands of postings.
+    .max(20000),
 });
 
 /** Double-entry rules that need no database: the postings sum to zero and no account appears twice. */
