@@ -4,6 +4,8 @@ import { getAsset } from './assets/assets.service';
 import { authResolvers } from './auth/auth.resolvers';
 import { householdsResolvers } from './households/households.resolvers';
 import { getHousehold } from './households/households.service';
+import { journalResolvers } from './journal/journal.resolvers';
+import { getAccount, getEntry } from './journal/journal.service';
 import { projectsResolvers } from './projects/projects.resolvers';
 import { getProject } from './projects/projects.service';
 import { regionsResolvers } from './regions/regions.resolvers';
@@ -15,6 +17,7 @@ export const moduleResolvers = [
   householdsResolvers,
   projectsResolvers,
   assetsResolvers,
+  journalResolvers,
 ];
 
 /** Fetchers for `node(id)`, by the type in the global id; each applies its own scope check. */
@@ -22,4 +25,6 @@ export const nodeFetchers: Record<string, (svc: ServiceContext, id: number) => P
   Asset: getAsset,
   Project: getProject,
   Household: getHousehold,
+  JournalEntry: getEntry,
+  Account: getAccount,
 };

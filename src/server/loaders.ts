@@ -5,6 +5,7 @@ import * as assetsRepo from '../modules/assets/assets.repository';
 import * as householdsRepo from '../modules/households/households.repository';
 import * as projectsRepo from '../modules/projects/projects.repository';
 import { createRegionLoader } from '../modules/regions/regions.service';
+import { createJournalLoaders } from '../modules/journal/journal.loaders';
 
 function byId<T extends { id: number }>(rows: T[], ids: readonly number[]): (T | null)[] {
   const m = new Map(rows.map((r) => [r.id, r]));
@@ -44,6 +45,7 @@ export function createLoaders(db: Executor) {
     householdStatusHistory: new DataLoader(async (ids: readonly number[]) =>
       groupBy(await householdsRepo.statusHistory(db, ids), (c) => c.householdId, ids),
     ),
+    journal: createJournalLoaders(db),
   };
 }
 

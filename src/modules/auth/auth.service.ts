@@ -54,6 +54,9 @@ export const PERMISSIONS = {
   'asset.lifecycle': ['VILLAGE_CLERK', 'ADMIN'],
   'asset.markIdle': ['VILLAGE_CLERK', 'COUNTY_PLANNER', 'ADMIN'],
   'household.write': ['VILLAGE_CLERK', 'ADMIN'],
+  // The journal: finance officers correct by reversal; auditors verify the chain.
+  'journal.reverse': ['COUNTY_FINANCE', 'ADMIN'],
+  'journal.verify': ['COUNTY_FINANCE', 'TOWNSHIP_REVIEWER', 'ADMIN'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,0 +1,374 @@
+import type { Knex } from 'knex';
+import type { Executor } from '../../db/connection';
+import { isPostgres, toInt } from '../../db/connection';
+import type {
+  Account,
+  AccountKind,
+  EntryKind,
+  JournalEntry,
+  JournalHead,
+  PostingWithAccount,
+} from './journal.types';
+
+/**
+ * The only code that touches the journal tables. There is deliberately no update or delete function for
+ * accounts, entries or postings: corrections are reversal entries. journal_head is the one row that changes.
+ */
+
+const toAccount = (r: any): Account => ({
+  id: r.id,
+  holderPartyId: r.holder_party_id,
+  kind: r.kind,
+  createdAt: r.created_at,
+});
+
+export const toEntry = (r: any): JournalEntry => ({
+  id: r.id,
+  sequence: toInt(r.sequence),
+  kind: r.kind,
+  effectiveOn: r.effective_on,
+  memo: r.memo,
+  sourceType: r.source_type,
+  sourceId: r.source_id,
+  assetId: r.asset_id,
+  reversesEntryId: r.reverses_entry_id,
+  idempotencyKey: r.idempotency_key,
+  requestFingerprint: r.request_fingerprint,
+  actorUserId: r.actor_user_id,
+  recordedAt: r.recorded_at,
+  prevHash: r.prev_hash,
+  hash: r.hash,
+});
+
+const toPostingWithAccount = (r: any): PostingWithAccount => ({
+  id: r.id,
+  entryId: r.entry_id,
+  accountId: r.account_id,
+  amountFen: toInt(r.amount_fen),
+  holderPartyId: r.holder_party_id,
+  accountKind: r.account_kind,
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The chain's tip and the journal lock
+
+/**
+ * Reads the chain's tip and, on PostgreSQL, locks it until the transaction ends: every append goes through
+ * here first, so appends are serialised and two writers can never both extend the same tip (a fork). Under
+ * READ COMMITTED, statements after the lock see everything committed before it, so balances re-read after
+ * locking are current. SQLite needs no lock: knex runs it on one connection and a transaction holds it.
+ */
+export async function lockHead(db: Executor): Promise<JournalHead> {
+  const q = db('journal_head').where({ id: 1 }).first('last_sequence', 'last_hash');
+  if (isPostgres(db)) q.forUpdate();
+  const r = await q;
+  if (!r) throw new Error('journal_head row is missing (migration 20261122002000_journal not applied?)');
+  return { lastSequence: toInt(r.last_sequence), lastHash: r.last_hash };
+}
+
+/** The recorded tip, without locking (verification, reports). */
+export async function readHead(db: Executor): Promise<JournalHead> {
+  const r = await db('journal_head').where({ id: 1 }).first('last_sequence', 'last_hash');
+  return { lastSequence: toInt(r.last_sequence), lastHash: r.last_hash };
+}
+
+export async function advanceHead(db: Executor, head: JournalHead): Promise<void> {
+  await db('journal_head').where({ id: 1 }).update({ last_sequence: head.lastSequence, last_hash: head.lastHash });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Accounts
+
+export async function findAccount(db: Executor, holderPartyId: number, kind: AccountKind): Promise<Account | undefined> {
+  const r = await db('journal_accounts').where({ holder_party_id: holderPartyId, kind }).first();
+  return r && toAccount(r);
+}
+
+/** The account of a holder and kind, created on first use; the unique key makes concurrent creation safe. */
+export async function ensureAccount(db: Executor, holderPartyId: number, kind: AccountKind, now: string): Promise<Account> {
+  const existing = await findAccount(db, holderPartyId, kind);
+  if (existing) return existing;
+  await db('journal_accounts')
+    .insert({ holder_party_id: holderPartyId, kind, created_at: now })
+    .onConflict(['holder_party_id', 'kind'])
+    .ignore();
+  return (await findAccount(db, holderPartyId, kind))!;
+}
+
+export async function findAccountsByIds(db: Executor, ids: readonly number[]): Promise<Account[]> {
+  return (await db('journal_accounts').whereIn('id', ids as number[])).map(toAccount);
+}
+
+export async function accountsOfHolders(db: Executor, holderPartyIds: readonly number[]): Promise<Account[]> {
+  return (await db('journal_accounts').whereIn('holder_party_id', holderPartyIds as number[]).orderBy('id')).map(toAccount);
+}
+
+export interface Balance {
+  debitsFen: number;
+  creditsFen: number;
+  balanceFen: number;
+}
+
+/**
+ * Balance of one account from its postings: as of an effective date when given, else over everything
+ * posted. SUM comes back as numeric text on PostgreSQL and as an integer on SQLite; toInt makes both exact.
+ */
+export async function balanceOf(db: Executor, accountId: number, asOf?: string | null): Promise<Balance> {
+  const q = db('journal_postings as p')
+    .where('p.account_id', accountId)
+    .first(
+      db.raw('coalesce(sum(case when p.amount_fen > 0 then p.amount_fen else 0 end), 0) as debits'),
+      db.raw('coalesce(sum(case when p.amount_fen < 0 then -p.amount_fen else 0 end), 0) as credits'),
+    );
+  if (asOf) q.join('journal_entries as e', 'e.id', 'p.entry_id').where('e.effective_on', '<=', asOf);
+  const r: any = await q;
+  const debitsFen = toInt(r?.debits);
+  const creditsFen = toInt(r?.credits);
+  return { debitsFen, creditsFen, balanceFen: debitsFen - creditsFen };
+}
+
+/** Current balances (everything posted) of several accounts, for the overdraft check under the lock. */
+export async function currentBalances(db: Executor, accountIds: readonly number[]): Promise<Map<number, number>> {
+  const rows = await db('journal_postings')
+    .whereIn('account_id', accountIds as number[])
+    .groupBy('account_id')
+    .select('account_id')
+    .sum({ total: 'amount_fen' });
+  const m = new Map<number, number>(accountIds.map((id) => [id, 0]));
+  for (const r of rows as any[]) m.set(r.account_id, toInt(r.total));
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Entries and postings: insert and read only
+
+export type NewEntry = Omit<JournalEntry, 'id'>;
+
+const entryRow = (e: NewEntry) => ({
+  sequence: e.sequence,
+  kind: e.kind,
+  effective_on: e.effectiveOn,
+  memo: e.memo,
+  source_type: e.sourceType,
+  source_id: e.sourceId,
+  asset_id: e.assetId,
+  reverses_entry_id: e.reversesEntryId,
+  idempotency_key: e.idempotencyKey,
+  request_fingerprint: e.requestFingerprint,
+  actor_user_id: e.actorUserId,
+  recorded_at: e.recordedAt,
+  prev_hash: e.prevHash,
+  hash: e.hash,
+});
+
+export async function insertEntry(
+  db: Executor,
+  e: NewEntry,
+  postings: { accountId: number; amountFen: number }[],
+): Promise<number> {
+  const [r] = await db('journal_entries').insert(entryRow(e)).returning('id');
+  await db('journal_postings').insert(postings.map((p) => ({ entry_id: r.id, account_id: p.accountId, amount_fen: p.amountFen })));
+  return r.id;
+}
+
+/**
+ * Bulk append for data generation (benchmark, imports): many entries in few statements. The caller holds
+ * the journal lock (or owns the database), computes hashes and sequences, and advances the head.
+ */
+export async function insertEntriesBulk(
+  db: Executor,
+  entries: { entry: NewEntry; postings: { accountId: number; amountFen: number }[] }[],
+  rowsPerStatement = 500,
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += rowsPerStatement) {
+    const chunk = entries.slice(i, i + rowsPerStatement);
+    const ids = await db('journal_entries').insert(chunk.map((c) => entryRow(c.entry))).returning(['id', 'sequence']);
+    // RETURNING order is not guaranteed on SQLite: match postings to entries by sequence.
+    const idBySequence = new Map<number, number>(ids.map((r: any) => [toInt(r.sequence), r.id]));
+    const postingRows = chunk.flatMap((c) =>
+      c.postings.map((p) => ({ entry_id: idBySequence.get(c.entry.sequence)!, account_id: p.accountId, amount_fen: p.amountFen })),
+    );
+    for (let j = 0; j < postingRows.length; j += rowsPerStatement) {
+      await db('journal_postings').insert(postingRows.slice(j, j + rowsPerStatement));
+    }
+  }
+}
+
+export async function findEntryById(db: Executor, id: number): Promise<JournalEntry | undefined> {
+  const r = await db('journal_entries').where({ id }).first();
+  return r && toEntry(r);
+}
+
+export async function findEntriesByIds(db: Executor, ids: readonly number[]): Promise<JournalEntry[]> {
+  return (await db('journal_entries').whereIn('id', ids as number[])).map(toEntry);
+}
+
+export async function findEntryByIdempotencyKey(db: Executor, key: string): Promise<JournalEntry | undefined> {
+  const r = await db('journal_entries').where({ idempotency_key: key }).first();
+  return r && toEntry(r);
+}
+
+/** Reversals of the given entries (at most one each). */
+export async function findReversalsOf(db: Executor, entryIds: readonly number[]): Promise<JournalEntry[]> {
+  return (await db('journal_entries').whereIn('reverses_entry_id', entryIds as number[])).map(toEntry);
+}
+
+const POSTING_COLUMNS = [
+  'p.id as id',
+  'p.entry_id as entry_id',
+  'p.account_id as account_id',
+  'p.amount_fen as amount_fen',
+  'a.holder_party_id as holder_party_id',
+  'a.kind as account_kind',
+];
+
+export async function postingsOf(db: Executor, entryIds: readonly number[]): Promise<PostingWithAccount[]> {
+  const rows = await db('journal_postings as p')
+    .join('journal_accounts as a', 'a.id', 'p.account_id')
+    .whereIn('p.entry_id', entryIds as number[])
+    .orderBy('p.id')
+    .select(POSTING_COLUMNS);
+  return rows.map(toPostingWithAccount);
+}
+
+/** Holders' region codes of the accounts an entry posts to: what decides who may see it. */
+export async function holderRegionsOfEntry(db: Executor, entryId: number): Promise<string[]> {
+  const rows = await db('journal_postings as p')
+    .join('journal_accounts as a', 'a.id', 'p.account_id')
+    .join('parties as h', 'h.id', 'a.holder_party_id')
+    .where('p.entry_id', entryId)
+    .distinct('h.region_code as region_code');
+  return rows.map((r: any) => r.region_code);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Streaming reads for verification
+
+/** The next `limit` entries after `afterSequence`, up to `uptoSequence`, in chain order. */
+export async function entriesAfter(db: Executor, afterSequence: number, uptoSequence: number, limit: number): Promise<JournalEntry[]> {
+  const rows = await db('journal_entries')
+    .where('sequence', '>', afterSequence)
+    .andWhere('sequence', '<=', uptoSequence)
+    .orderBy('sequence')
+    .limit(limit);
+  return rows.map(toEntry);
+}
+
+/** Postings (with their accounts) of the entries whose sequence lies in (from, to]. */
+export async function postingsInSequenceRange(db: Executor, fromExclusive: number, toInclusive: number): Promise<PostingWithAccount[]> {
+  const rows = await db('journal_postings as p')
+    .join('journal_entries as e', 'e.id', 'p.entry_id')
+    .join('journal_accounts as a', 'a.id', 'p.account_id')
+    .where('e.sequence', '>', fromExclusive)
+    .andWhere('e.sequence', '<=', toInclusive)
+    .select(POSTING_COLUMNS);
+  return rows.map(toPostingWithAccount);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Lists and reports
+
+export interface EntryFilter {
+  /** Region prefix of the holders: an entry is listed when one of its postings is held inside it. */
+  regionPrefix: string;
+  holderPartyId?: number | null;
+  accountKind?: AccountKind | null;
+  assetId?: number | null;
+  kind?: EntryKind | null;
+  fromDate?: string | null;
+  toDate?: string | null;
+}
+
+export function listQuery(db: Executor, f: EntryFilter): Knex.QueryBuilder {
+  const q = db('journal_entries').whereExists(function (this: Knex.QueryBuilder) {
+    this.select(db.raw('1'))
+      .from('journal_postings as p')
+      .join('journal_accounts as a', 'a.id', 'p.account_id')
+      .join('parties as h', 'h.id', 'a.holder_party_id')
+      .whereRaw('p.entry_id = journal_entries.id')
+      .where('h.region_code', 'like', `${f.regionPrefix}%`);
+    if (f.holderPartyId) this.where('a.holder_party_id', f.holderPartyId);
+    if (f.accountKind) this.where('a.kind', f.accountKind);
+  });
+  if (f.assetId) q.where('journal_entries.asset_id', f.assetId);
+  if (f.kind) q.where('journal_entries.kind', f.kind);
+  if (f.fromDate) q.where('journal_entries.effective_on', '>=', f.fromDate);
+  if (f.toDate) q.where('journal_entries.effective_on', '<=', f.toDate);
+  return q;
+}
+
+export interface TrialBalanceRow {
+  accountKind: AccountKind;
+  accountCount: number;
+  debitsFen: number;
+  creditsFen: number;
+}
+
+/** Debits and credits by account kind over the accounts held inside the region, as of a date. */
+export async function trialBalanceByKind(db: Executor, regionPrefix: string, asOf: string): Promise<TrialBalanceRow[]> {
+  const rows = await db('journal_postings as p')
+    .join('journal_entries as e', 'e.id', 'p.entry_id')
+    .join('journal_accounts as a', 'a.id', 'p.account_id')
+    .join('parties as h', 'h.id', 'a.holder_party_id')
+    .where('h.region_code', 'like', `${regionPrefix}%`)
+    .where('e.effective_on', '<=', asOf)
+    .groupBy('a.kind')
+    .orderBy('a.kind')
+    .select(
+      'a.kind as kind',
+      db.raw('count(distinct a.id) as accounts'),
+      db.raw('coalesce(sum(case when p.amount_fen > 0 then p.amount_fen else 0 end), 0) as debits'),
+      db.raw('coalesce(sum(case when p.amount_fen < 0 then -p.amount_fen else 0 end), 0) as credits'),
+    );
+  return rows.map((r: any) => ({
+    accountKind: r.kind,
+    accountCount: toInt(r.accounts),
+    debitsFen: toInt(r.debits),
+    creditsFen: toInt(r.credits),
+  }));
+}
+
+/**
+ * The entries touching the region (a posting held inside it) as of a date: how many, how many do not sum to
+ * zero or have fewer than two postings (must be none), and the net of their postings held outside the region
+ * (the other side of money that crossed the region's border).
+ */
+export async function entryBalanceCheck(
+  db: Executor,
+  regionPrefix: string,
+  asOf: string,
+): Promise<{ entries: number; unbalanced: number; outsideNetFen: number }> {
+  const like = `${regionPrefix}%`;
+  const touching = db('journal_postings as p')
+    .join('journal_accounts as a', 'a.id', 'p.account_id')
+    .join('parties as h', 'h.id', 'a.holder_party_id')
+    .where('h.region_code', 'like', like)
+    .select('p.entry_id');
+  const perEntry = db('journal_postings as q')
+    .join('journal_entries as e', 'e.id', 'q.entry_id')
+    .join('journal_accounts as qa', 'qa.id', 'q.account_id')
+    .join('parties as qh', 'qh.id', 'qa.holder_party_id')
+    .whereIn('q.entry_id', touching)
+    .where('e.effective_on', '<=', asOf)
+    .groupBy('q.entry_id')
+    .select(
+      'q.entry_id',
+      db.raw('sum(q.amount_fen) as total'),
+      db.raw('count(*) as n'),
+      db.raw('sum(case when qh.region_code like ? then 0 else q.amount_fen end) as outside', [like]),
+    );
+  const r: any = await db
+    .from(perEntry.as('t'))
+    .first(
+      db.raw('count(*) as entries'),
+      db.raw('coalesce(sum(case when t.total <> 0 or t.n < 2 then 1 else 0 end), 0) as unbalanced'),
+      db.raw('coalesce(sum(t.outside), 0) as outside'),
+    );
+  return { entries: toInt(r?.entries), unbalanced: toInt(r?.unbalanced), outsideNetFen: toInt(r?.outside) };
+}
+
+/** Number of entries in the journal. */
+export async function countEntries(db: Executor): Promise<number> {
+  const r: any = await db('journal_entries').count({ n: '*' }).first();
+  return toInt(r?.n);
+}

@@ -1,0 +1,110 @@
+import type { RequestContext } from '../../server/context';
+import { readContext } from '../../server/context';
+import { runMutation } from '../../server/mutation';
+import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
+import { canRead } from '../auth/auth.service';
+import type { Party } from '../parties/parties.types';
+import * as service from './journal.service';
+import {
+  Account,
+  AccountKind,
+  JournalEntry,
+  mayGoNegative,
+  PostingWithAccount,
+  SOURCE_TYPES,
+  VerifyResult,
+} from './journal.types';
+
+/** An id of the wrong type matches nothing (filters) rather than failing the whole query. */
+const NO_MATCH = -1;
+const idOrNoMatch = (type: string, gid: string | null | undefined) => (gid ? (fromGlobalId(type, gid) ?? NO_MATCH) : null);
+
+export const journalResolvers = {
+  Query: {
+    journalEntries: (_: unknown, args: { filter?: any; first?: number; after?: string }, ctx: RequestContext) => {
+      const f = args.filter ?? {};
+      return service.listEntries(
+        readContext(ctx),
+        { ...f, holderId: idOrNoMatch('Party', f.holderId), assetId: idOrNoMatch('Asset', f.assetId) },
+        args,
+      );
+    },
+    accountBalance: (_: unknown, args: { holderId: string; kind: AccountKind; asOf?: string }, ctx: RequestContext) => {
+      const holderId = fromGlobalId('Party', args.holderId);
+      return holderId === null ? null : service.accountBalance(readContext(ctx), holderId, args.kind, args.asOf);
+    },
+    trialBalance: (_: unknown, args: { regionCode: string; asOf?: string }, ctx: RequestContext) =>
+      service.trialBalance(readContext(ctx), args.regionCode, args.asOf),
+    journalVerify: (_: unknown, __: unknown, ctx: RequestContext) => service.verifyJournal(readContext(ctx)),
+  },
+  Mutation: {
+    journalEntryReverse: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+      runMutation(
+        ctx,
+        (svc) =>
+          service.reverseEntry(svc, {
+            ...args.input,
+            entryId: requireGlobalId('JournalEntry', args.input.entryId, ['input', 'entryId']),
+          }),
+        (posted) => ({ entry: posted.entry, replayed: posted.replayed }),
+      ),
+  },
+  JournalEntryPayload: {
+    replayed: (p: { replayed?: boolean }) => p.replayed ?? false,
+  },
+  JournalEntry: {
+    id: (e: JournalEntry) => toGlobalId('JournalEntry', e.id),
+    sourceId: (e: JournalEntry) => (e.sourceType ? toGlobalId(SOURCE_TYPES[e.sourceType], e.sourceId!) : null),
+    asset: async (e: JournalEntry, _: unknown, ctx: RequestContext) => {
+      if (!e.assetId) return null;
+      const asset = await ctx.loaders.asset.load(e.assetId);
+      // A venture's entry may name another county's asset: show it only to those who may read it.
+      return asset && ctx.actor && canRead(ctx.actor, asset.villageCode) ? asset : null;
+    },
+    actor: (e: JournalEntry, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(e.actorUserId),
+    postings: (e: JournalEntry, _: unknown, ctx: RequestContext) => ctx.loaders.journal.postings.load(e.id),
+    reverses: (e: JournalEntry, _: unknown, ctx: RequestContext) =>
+      e.reversesEntryId ? ctx.loaders.journal.entry.load(e.reversesEntryId) : null,
+    reversedBy: (e: JournalEntry, _: unknown, ctx: RequestContext) => ctx.loaders.journal.reversalOf.load(e.id),
+  },
+  Posting: {
+    account: (p: PostingWithAccount, _: unknown, ctx: RequestContext) => ctx.loaders.journal.account.load(p.accountId),
+    amount: (p: PostingWithAccount) => p.amountFen,
+    side: (p: PostingWithAccount) => (p.amountFen > 0 ? 'DEBIT' : 'CREDIT'),
+  },
+  Account: {
+    id: (a: Account) => toGlobalId('Account', a.id),
+    holder: (a: Account, _: unknown, ctx: RequestContext) => ctx.loaders.journal.holder.load(a.holderPartyId),
+    mayGoNegative: (a: Account) => mayGoNegative(a.kind),
+    balance: async (a: Account, args: { asOf?: string }, ctx: RequestContext) =>
+      (await service.balanceOfAccount(readContext(ctx), a, args.asOf)).balanceFen,
+  },
+  AccountHolder: {
+    id: (p: Party) => toGlobalId('Party', p.id),
+    region: (p: Party, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(p.regionCode),
+  },
+  AccountBalance: {
+    debits: (b: service.AccountBalanceView) => b.debitsFen,
+    credits: (b: service.AccountBalanceView) => b.creditsFen,
+    balance: (b: service.AccountBalanceView) => b.balanceFen,
+  },
+  TrialBalanceLine: {
+    debits: (l: { debitsFen: number }) => l.debitsFen,
+    credits: (l: { creditsFen: number }) => l.creditsFen,
+    balance: (l: { balanceFen: number }) => l.balanceFen,
+  },
+  TrialBalance: {
+    region: (t: service.TrialBalance, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(t.regionCode),
+    totalDebits: (t: service.TrialBalance) => t.totalDebitsFen,
+    totalCredits: (t: service.TrialBalance) => t.totalCreditsFen,
+    outsideRegionNet: (t: service.TrialBalance) => t.outsideRegionNetFen,
+  },
+  JournalVerification: {
+    headSequence: (v: VerifyResult) => (v.intact ? v.headSequence : null),
+    headHash: (v: VerifyResult) => (v.intact ? v.headHash : null),
+    failure: (v: VerifyResult) => (v.intact ? null : v.failure),
+  },
+  JournalVerifyFailure: {
+    entryId: (f: { entryId: number | null }) => (f.entryId === null ? null : toGlobalId('JournalEntry', f.entryId)),
+  },
+};

@@ -1,0 +1,391 @@
+import { z } from 'zod';
+import type { Executor } from '../../db/connection';
+import type { ServiceContext } from '../../server/context';
+import { DomainError } from '../../shared/errors';
+import { formatFen, MAX_FEN } from '../../shared/money';
+import { keysetPage, PageArgs } from '../../shared/pagination';
+import { dateString, parseInput, text } from '../../shared/validation';
+import { requireNotFuture } from '../assets/assets.service';
+import { authorize, canRead } from '../auth/auth.service';
+import type { Actor } from '../auth/auth.types';
+import * as partiesRepo from '../parties/parties.repository';
+import type { Party } from '../parties/parties.types';
+import { isRegionCode, prefixOf } from '../regions/regions.codes';
+import * as regionsRepo from '../regions/regions.repository';
+import { scopedPrefix } from '../regions/regions.service';
+import { entryHash, requestFingerprint } from './journal.hash';
+import * as repo from './journal.repository';
+import {
+  ACCOUNT_KINDS,
+  Account,
+  AccountKind,
+  ENTRY_KINDS,
+  EntryKind,
+  JournalEntry,
+  mayGoNegative,
+  PostingWithAccount,
+  SOURCE_TYPES,
+  SourceType,
+} from './journal.types';
+import { verifyChain } from './journal.verify';
+
+// =========================================================================================================
+// Posting: the one way money moves. Other modules (income, distribution, disposal, bundles) call postEntry
+// inside their own transaction, after their own checks and authorisation.
+// =========================================================================================================
+
+export interface PostingRequest {
+  /** The holder: a party id (parties.id). */
+  holderPartyId: number;
+  kind: AccountKind;
+  /** Signed fen: positive = debit (into the account), negative = credit (out of it). */
+  amountFen: number;
+}
+
+export interface EntryRequest {
+  kind: EntryKind;
+  effectiveOn: string;
+  memo: string;
+  source?: { type: SourceType; id: number } | null;
+  assetId?: number | null;
+  reversesEntryId?: number | null;
+  /** Unique per money movement; a retry of the same request with the same key posts nothing new. */
+  idempotencyKey: string;
+  /** requestFingerprint(operation, actor, input) of the request that asked for this entry. */
+  requestFingerprint: string;
+  postings: PostingRequest[];
+}
+
+export interface PostedEntry {
+  entry: JournalEntry;
+  postings: PostingWithAccount[];
+  /** True when the idempotency key had already been used by the same request: nothing new was posted. */
+  replayed: boolean;
+}
+
+const fen = z
+  .number()
+  .int()
+  .refine((v) => Number.isSafeInteger(v) && v !== 0 && Math.abs(v) <= MAX_FEN, {
+    message: 'amount must be a non-zero integer of fen within ±2^53',
+    params: { code: 'INVALID_AMOUNT' },
+  });
+
+export const idempotencyKey = text(100);
+
+const entrySchema = z.object({
+  kind: z.enum(ENTRY_KINDS),
+  effectiveOn: dateString,
+  memo: text(500),
+  source: z
+    .object({ type: z.enum(Object.keys(SOURCE_TYPES) as [SourceType, ...SourceType[]]), id: z.number().int().positive() })
+    .nullish(),
+  assetId: z.number().int().positive().nullish(),
+  reversesEntryId: z.number().int().positive().nullish(),
+  idempotencyKey,
+  requestFingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+  postings: z
+    .array(z.object({ holderPartyId: z.number().int().positive(), kind: z.enum(ACCOUNT_KINDS as [AccountKind, ...AccountKind[]]), amountFen: fen }))
+    .max(1000),
+});
+
+/** Double-entry rules that need no database: the postings sum to zero and no account appears twice. */
+function requireBalancedPostings(postings: PostingRequest[]): void {
+  if (postings.length < 2) {
+    throw new DomainError('INVALID_POSTINGS', 'An entry needs at least two postings', ['input', 'postings']);
+  }
+  const total = postings.reduce((s, p) => s + BigInt(p.amountFen), 0n);
+  if (total !== 0n) {
+    throw new DomainError('UNBALANCED_ENTRY', `Postings must sum to zero; they sum to ${total} fen`, ['input', 'postings']);
+  }
+  const seen = new Set<string>();
+  postings.forEach((p, i) => {
+    const key = `${p.holderPartyId}/${p.kind}`;
+    if (seen.has(key)) {
+      throw new DomainError('INVALID_POSTINGS', `Account ${p.kind} of party ${p.holderPartyId} appears twice in one entry`, [
+        'input',
+        'postings',
+        String(i),
+      ]);
+    }
+    seen.add(key);
+  });
+}
+
+/**
+ * Takes the journal lock and looks the idempotency key up. Returns the first result when the same request
+ * already used the key; throws IDEMPOTENCY_CONFLICT when another request did; null when the key is new.
+ * Money-moving services call this before anything else, so a retry skips their side effects too; holding
+ * the lock from here to commit means a concurrent retry waits and then finds the first one's entry.
+ */
+export async function replayOf(svc: ServiceContext, key: string, fingerprint: string): Promise<PostedEntry | null> {
+  return (await lockAndLookUp(svc, key, fingerprint)).replay;
+}
+
+async function lockAndLookUp(svc: ServiceContext, key: string, fingerprint: string) {
+  const head = await repo.lockHead(svc.db);
+  const existing = await repo.findEntryByIdempotencyKey(svc.db, key);
+  if (!existing) return { head, replay: null };
+  if (existing.requestFingerprint !== fingerprint) {
+    throw new DomainError(
+      'IDEMPOTENCY_CONFLICT',
+      `Idempotency key ${JSON.stringify(key)} was already used for a different request (entry #${existing.sequence})`,
+      ['input', 'idempotencyKey'],
+    );
+  }
+  const replay: PostedEntry = { entry: existing, postings: await repo.postingsOf(svc.db, [existing.id]), replayed: true };
+  return { head, replay };
+}
+
+/**
+ * Appends one balanced entry to the chain, in the caller's transaction. Under the journal lock it re-checks
+ * the idempotency key, creates missing accounts, refuses to take an account below zero where its kind
+ * forbids it (against balances read under the lock), then links the entry to the chain's tip.
+ *
+ * Lock order: every money-moving transaction takes the journal lock first — call replayOf before locking
+ * anything else (requireAsset, a plan row…) — so two of them can never wait on each other.
+ */
+export async function postEntry(svc: ServiceContext, request: EntryRequest): Promise<PostedEntry> {
+  const req = parseInput(entrySchema, request);
+  requireBalancedPostings(req.postings);
+  requireNotFuture(svc, req.effectiveOn, ['input', 'effectiveOn']);
+
+  const { head, replay } = await lockAndLookUp(svc, req.idempotencyKey, req.requestFingerprint);
+  if (replay) return replay;
+  const now = svc.clock.now();
+
+  const holders = new Map((await partiesRepo.findByIds(svc.db, [...new Set(req.postings.map((p) => p.holderPartyId))])).map((h) => [h.id, h]));
+  const accounts: Account[] = [];
+  for (const [i, p] of req.postings.entries()) {
+    if (!holders.has(p.holderPartyId)) {
+      throw new DomainError('NOT_FOUND', `No party ${p.holderPartyId} to hold the account`, ['input', 'postings', String(i), 'holderId']);
+    }
+    accounts.push(await repo.ensureAccount(svc.db, p.holderPartyId, p.kind, now));
+  }
+
+  const balances = await repo.currentBalances(svc.db, accounts.map((a) => a.id));
+  req.postings.forEach((p, i) => {
+    const after = balances.get(accounts[i].id)! + p.amountFen;
+    if (after < 0 && !mayGoNegative(p.kind)) {
+      const holder = holders.get(p.holderPartyId)!;
+      throw new DomainError(
+        'INSUFFICIENT_BALANCE',
+        `${holder.name} ${p.kind} holds ${formatFen(balances.get(accounts[i].id)!)} yuan; ${formatFen(-p.amountFen)} cannot be taken from it`,
+        ['input', 'postings', String(i), 'amount'],
+      );
+    }
+    if (Math.abs(after) > MAX_FEN) {
+      throw new DomainError('INVALID_AMOUNT', 'The balance would pass 2^53 fen', ['input', 'postings', String(i), 'amount']);
+    }
+  });
+
+  const postings = req.postings.map((p, i) => ({
+    accountId: accounts[i].id,
+    holderPartyId: p.holderPartyId,
+    accountKind: p.kind,
+    amountFen: p.amountFen,
+  }));
+  const fields = {
+    sequence: head.lastSequence + 1,
+    kind: req.kind,
+    effectiveOn: req.effectiveOn,
+    memo: req.memo,
+    sourceType: req.source?.type ?? null,
+    sourceId: req.source?.id ?? null,
+    assetId: req.assetId ?? null,
+    reversesEntryId: req.reversesEntryId ?? null,
+    idempotencyKey: req.idempotencyKey,
+    requestFingerprint: req.requestFingerprint,
+    actorUserId: svc.actor.userId,
+    recordedAt: now,
+  };
+  const hash = entryHash(head.lastHash, fields, postings);
+  const entry = { ...fields, prevHash: head.lastHash, hash };
+  const id = await repo.insertEntry(svc.db, entry, postings);
+  await repo.advanceHead(svc.db, { lastSequence: entry.sequence, lastHash: hash });
+  return { entry: { id, ...entry }, postings: await repo.postingsOf(svc.db, [id]), replayed: false };
+}
+
+/** The account of a holder and kind, created on demand (the same one every time). */
+export async function accountOf(svc: ServiceContext, holderPartyId: number, kind: AccountKind): Promise<Account> {
+  return repo.ensureAccount(svc.db, holderPartyId, kind, svc.clock.now());
+}
+
+// =========================================================================================================
+// Reversal (冲销): the original stays; a new entry with negated postings points to it.
+// =========================================================================================================
+
+const reverseSchema = z.object({
+  entryId: z.number(),
+  reason: text(400),
+  effectiveOn: dateString.nullish(),
+  idempotencyKey,
+});
+
+export async function reverseEntry(svc: ServiceContext, raw: unknown): Promise<PostedEntry> {
+  const input = parseInput(reverseSchema, raw);
+  // Role first: a clerk's retry must not learn anything about someone else's key.
+  authorize(svc.actor, 'journal.reverse', svc.actor.regionCode);
+  const fingerprint = requestFingerprint('journalEntryReverse', svc.actor.userId, {
+    entryId: input.entryId,
+    reason: input.reason,
+    effectiveOn: input.effectiveOn ?? null,
+  });
+  const replay = await replayOf(svc, input.idempotencyKey, fingerprint);
+  if (replay) return replay;
+
+  const { entry: original, regions } = await requireEntry(svc, input.entryId, ['input', 'entryId']);
+  authorize(svc.actor, 'journal.reverse', regions.find((r) => canRead(svc.actor, r))!);
+  if (original.kind === 'REVERSAL') {
+    throw new DomainError('CANNOT_REVERSE_REVERSAL', `Entry #${original.sequence} is itself a reversal; post a new entry instead`, [
+      'input',
+      'entryId',
+    ]);
+  }
+  const [already] = await repo.findReversalsOf(svc.db, [original.id]);
+  if (already) {
+    throw new DomainError('ALREADY_REVERSED', `Entry #${original.sequence} was already reversed by entry #${already.sequence}`, [
+      'input',
+      'entryId',
+    ]);
+  }
+  const effectiveOn = input.effectiveOn ?? svc.clock.today();
+  if (effectiveOn < original.effectiveOn) {
+    throw new DomainError('DATE_ORDER', `A reversal cannot take effect before the entry it reverses (${original.effectiveOn})`, [
+      'input',
+      'effectiveOn',
+    ]);
+  }
+  const postings = await repo.postingsOf(svc.db, [original.id]);
+  return postEntry(svc, {
+    kind: 'REVERSAL',
+    effectiveOn,
+    memo: `冲销 #${original.sequence}: ${input.reason}`,
+    source: original.sourceType ? { type: original.sourceType, id: original.sourceId! } : null,
+    assetId: original.assetId,
+    reversesEntryId: original.id,
+    idempotencyKey: input.idempotencyKey,
+    requestFingerprint: fingerprint,
+    postings: postings.map((p) => ({ holderPartyId: p.holderPartyId, kind: p.accountKind, amountFen: -p.amountFen })),
+  });
+}
+
+// =========================================================================================================
+// Reads. An entry is visible when one of its postings is held inside the actor's scope; all its postings
+// are then shown, since half an entry would not balance.
+// =========================================================================================================
+
+async function visibleRegions(db: Executor, actor: Actor, entryId: number): Promise<string[]> {
+  const regions = await repo.holderRegionsOfEntry(db, entryId);
+  return regions.some((r) => canRead(actor, r)) ? regions : [];
+}
+
+async function requireEntry(svc: ServiceContext, entryId: number, field: string[]): Promise<{ entry: JournalEntry; regions: string[] }> {
+  const entry = await repo.findEntryById(svc.db, entryId);
+  const regions = entry ? await visibleRegions(svc.db, svc.actor, entry.id) : [];
+  if (!entry || !regions.length) throw new DomainError('NOT_FOUND', 'No such journal entry in your scope', field);
+  return { entry, regions };
+}
+
+export async function getEntry(svc: ServiceContext, id: number): Promise<JournalEntry | null> {
+  const entry = await repo.findEntryById(svc.db, id);
+  return entry && (await visibleRegions(svc.db, svc.actor, id)).length ? entry : null;
+}
+
+export async function getAccount(svc: ServiceContext, id: number): Promise<Account | null> {
+  const [account] = await repo.findAccountsByIds(svc.db, [id]);
+  if (!account) return null;
+  const holder = await partiesRepo.findById(svc.db, account.holderPartyId);
+  return holder && canRead(svc.actor, holder.regionCode) ? account : null;
+}
+
+export interface EntryListFilter {
+  regionCode?: string | null;
+  holderId?: number | null;
+  accountKind?: AccountKind | null;
+  assetId?: number | null;
+  kind?: EntryKind | null;
+  fromDate?: string | null;
+  toDate?: string | null;
+}
+
+export async function listEntries(svc: ServiceContext, filter: EntryListFilter, page: PageArgs) {
+  const regionPrefix = scopedPrefix(svc.actor, filter.regionCode);
+  const q = repo.listQuery(svc.db, { ...filter, holderPartyId: filter.holderId, regionPrefix });
+  return keysetPage(q, page, repo.toEntry, 'journal_entries.id');
+}
+
+export interface AccountBalanceView {
+  holder: Party;
+  kind: AccountKind;
+  account: Account | null;
+  asOf: string | null;
+  debitsFen: number;
+  creditsFen: number;
+  balanceFen: number;
+}
+
+/**
+ * A holder's balance of one kind as of an effective date (all postings when no date): null when the holder
+ * is outside the actor's scope. An account never posted to has balance zero and is not created by reading.
+ */
+export async function accountBalance(
+  svc: ServiceContext,
+  holderPartyId: number,
+  kind: AccountKind,
+  asOf?: string | null,
+): Promise<AccountBalanceView | null> {
+  const holder = await partiesRepo.findById(svc.db, holderPartyId);
+  if (!holder || !canRead(svc.actor, holder.regionCode)) return null;
+  const account = (await repo.findAccount(svc.db, holderPartyId, kind)) ?? null;
+  const balance = account ? await repo.balanceOf(svc.db, account.id, asOf) : { debitsFen: 0, creditsFen: 0, balanceFen: 0 };
+  return { holder, kind, account, asOf: asOf ?? null, ...balance };
+}
+
+export async function balanceOfAccount(svc: ServiceContext, account: Account, asOf?: string | null) {
+  return repo.balanceOf(svc.db, account.id, asOf);
+}
+
+export interface TrialBalance {
+  regionCode: string;
+  asOf: string;
+  lines: { accountKind: AccountKind; accountCount: number; debitsFen: number; creditsFen: number; balanceFen: number }[];
+  totalDebitsFen: number;
+  totalCreditsFen: number;
+  /** Net of the postings held outside the region in entries touching it: money that crossed the border. */
+  outsideRegionNetFen: number;
+  entryCount: number;
+  unbalancedEntryCount: number;
+  /** Every entry sums to zero, and the region's debits − credits equal the money that left or entered it. */
+  balanced: boolean;
+}
+
+/** 试算平衡 Trial balance of a region as of a date (default today); null for a region outside the scope. */
+export async function trialBalance(svc: ServiceContext, regionCode: string, asOf?: string | null): Promise<TrialBalance | null> {
+  if (!isRegionCode(regionCode) || !canRead(svc.actor, regionCode)) return null;
+  if (!(await regionsRepo.findByCode(svc.db, regionCode))) return null;
+  const prefix = prefixOf(regionCode);
+  const date = asOf ?? svc.clock.today();
+  const rows = await repo.trialBalanceByKind(svc.db, prefix, date);
+  const check = await repo.entryBalanceCheck(svc.db, prefix, date);
+  const lines = rows.map((r) => ({ ...r, balanceFen: r.debitsFen - r.creditsFen }));
+  const totalDebitsFen = lines.reduce((s, l) => s + l.debitsFen, 0);
+  const totalCreditsFen = lines.reduce((s, l) => s + l.creditsFen, 0);
+  return {
+    regionCode,
+    asOf: date,
+    lines,
+    totalDebitsFen,
+    totalCreditsFen,
+    outsideRegionNetFen: check.outsideNetFen,
+    entryCount: check.entries,
+    unbalancedEntryCount: check.unbalanced,
+    balanced: check.unbalanced === 0 && totalDebitsFen - totalCreditsFen + check.outsideNetFen === 0,
+  };
+}
+
+/** 链校验 Verifies the whole chain (auditors: county finance, township reviewers, admins). */
+export async function verifyJournal(svc: ServiceContext) {
+  authorize(svc.actor, 'journal.verify', svc.actor.regionCode);
+  return verifyChain(svc.db);
+}

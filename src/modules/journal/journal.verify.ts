@@ -1,0 +1,105 @@
+import type { Executor } from '../../db/connection';
+import { canonicalEntry, chainHash, GENESIS_HASH } from './journal.hash';
+import * as repo from './journal.repository';
+import type { PostingWithAccount, VerifyFailure, VerifyResult } from './journal.types';
+
+export interface VerifyOptions {
+  /** Entries read per batch; memory stays bounded by this, whatever the journal's length. */
+  batchSize?: number;
+  /** Called after each batch with the number of entries checked so far (CLI progress). */
+  onProgress?: (checked: number) => void;
+}
+
+/**
+ * Walks the chain from the first entry to the recorded head, in batches (keyset on sequence), recomputing
+ * every hash from the stored rows. Reports the first failure: a gap in the sequence, an entry that does
+ * not point to its predecessor's hash, content that no longer hashes to the stored hash, postings that do
+ * not balance, or a chain that ends short of (or differently from) the head.
+ *
+ * The head is read first and only entries up to it are checked, so appends made while verifying neither
+ * disturb the walk nor need a long-running transaction (which on SQLite would block every writer).
+ */
+export async function verifyChain(db: Executor, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  const batchSize = opts.batchSize ?? 5000;
+  const head = await repo.readHead(db);
+  let prevHash = GENESIS_HASH;
+  let lastSequence = 0;
+  let count = 0;
+  const fail = (f: VerifyFailure): VerifyResult => ({ intact: false, count, failure: f });
+
+  for (;;) {
+    const entries = await repo.entriesAfter(db, lastSequence, head.lastSequence, batchSize);
+    if (!entries.length) break;
+    const batchEnd = entries[entries.length - 1].sequence;
+    const postingsByEntry = new Map<number, PostingWithAccount[]>();
+    for (const p of await repo.postingsInSequenceRange(db, lastSequence, batchEnd)) {
+      const list = postingsByEntry.get(p.entryId);
+      if (list) list.push(p);
+      else postingsByEntry.set(p.entryId, [p]);
+    }
+
+    for (const e of entries) {
+      const expectedSequence = lastSequence + 1;
+      if (e.sequence !== expectedSequence) {
+        return fail({
+          problem: 'SEQUENCE_GAP',
+          sequence: expectedSequence,
+          entryId: e.id,
+          expected: String(expectedSequence),
+          stored: String(e.sequence),
+          message: `Entry #${expectedSequence} is missing: the entry after #${lastSequence} is #${e.sequence}`,
+        });
+      }
+      if (e.prevHash !== prevHash) {
+        return fail({
+          problem: 'PREV_HASH_MISMATCH',
+          sequence: e.sequence,
+          entryId: e.id,
+          expected: prevHash,
+          stored: e.prevHash,
+          message: `Entry #${e.sequence} does not point to the hash of entry #${lastSequence}`,
+        });
+      }
+      const postings = postingsByEntry.get(e.id) ?? [];
+      const computed = chainHash(prevHash, canonicalEntry(e, postings));
+      if (computed !== e.hash) {
+        return fail({
+          problem: 'HASH_MISMATCH',
+          sequence: e.sequence,
+          entryId: e.id,
+          expected: computed,
+          stored: e.hash,
+          message: `Entry #${e.sequence} was altered after it was recorded: its content no longer matches its hash`,
+        });
+      }
+      // A rewriter who also recomputed the hashes could still not make money appear from nowhere unnoticed.
+      const sum = postings.reduce((s, p) => s + BigInt(p.amountFen), 0n);
+      if (sum !== 0n || postings.length < 2) {
+        return fail({
+          problem: 'UNBALANCED',
+          sequence: e.sequence,
+          entryId: e.id,
+          expected: '0',
+          stored: String(sum),
+          message: `Entry #${e.sequence}'s postings sum to ${sum} fen over ${postings.length} posting(s)`,
+        });
+      }
+      prevHash = e.hash;
+      lastSequence = e.sequence;
+      count++;
+    }
+    opts.onProgress?.(count);
+  }
+
+  if (lastSequence !== head.lastSequence || prevHash !== head.lastHash) {
+    return fail({
+      problem: 'HEAD_MISMATCH',
+      sequence: head.lastSequence,
+      entryId: null,
+      expected: `#${head.lastSequence} ${head.lastHash}`,
+      stored: `#${lastSequence} ${prevHash}`,
+      message: `The chain ends at #${lastSequence} but the journal head records #${head.lastSequence}: entries are missing or were replaced at the end`,
+    });
+  }
+  return { intact: true, count, headSequence: head.lastSequence, headHash: head.lastHash };
+}
