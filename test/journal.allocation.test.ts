@@ -1,7 +1,7 @@
 /** Pure helpers of the journal: largest-remainder allocation and the canonical form of an entry. No database. */
 import fc from 'fast-check';
 import { allocate, allocateBy, AllocationError } from '../src/modules/journal/allocation';
-import { canonicalEntry, canonicalJson, chainHash, entryHash, GENESIS_HASH, requestFingerprint } from '../src/modules/journal/journal.hash';
+import { canonicalEntry, canonicalEntryObject, canonicalJson, chainHash, entryHash, GENESIS_HASH, requestFingerprint } from '../src/modules/journal/journal.hash';
 import { MAX_FEN } from '../src/shared/money';
 
 describe('allocate (largest remainder)', () => {
@@ -98,6 +98,42 @@ describe('canonical form and hash', () => {
         '"memo":"茶叶加工厂房 一季度租金 \\"Q1\\"","postings":[{"account":1,"accountKind":"EXTERNAL_COUNTERPARTY","amountFen":-1500000,"holder":9},' +
         '{"account":2,"accountKind":"INCOME_PENDING_DISTRIBUTION","amountFen":1500000,"holder":1}],"recordedAt":"2026-11-22T02:00:00.000Z",' +
         `"requestFingerprint":"${'a'.repeat(64)}","reversesEntryId":null,"sequence":1,"source":{"id":3,"type":"ASSET"},"v":1}`,
+    );
+  });
+
+  it('property: the hand-written canonical form equals the generic canonical JSON', () => {
+    const textArb = fc.string({ unit: fc.oneof(fc.constantFrom('租', '金', '"', '\\', '\n', '\u2028', '\ud83d\ude00'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })) });
+    fc.assert(
+      fc.property(
+        fc.record({
+          sequence: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+          kind: fc.constantFrom('INCOME', 'REVERSAL', 'TRANSFER'),
+          effectiveOn: fc.constantFrom('2025-01-01', '2024-02-29'),
+          memo: textArb,
+          sourceType: fc.constantFrom(null, 'ASSET', 'CONTRACT'),
+          sourceId: fc.integer({ min: 1, max: 1e9 }),
+          assetId: fc.option(fc.integer({ min: 1, max: 1e9 }), { nil: null }),
+          reversesEntryId: fc.option(fc.integer({ min: 1, max: 1e9 }), { nil: null }),
+          idempotencyKey: textArb,
+          requestFingerprint: fc.constant('c'.repeat(64)),
+          actorUserId: fc.integer({ min: 1, max: 1e6 }),
+          recordedAt: fc.constant('2026-11-22T02:00:00.000Z'),
+        }),
+        fc.array(
+          fc.record({
+            accountId: fc.integer({ min: 1, max: 1e6 }),
+            holderPartyId: fc.integer({ min: 1, max: 1e6 }),
+            accountKind: fc.constantFrom('CASH', 'EXTERNAL_COUNTERPARTY'),
+            amountFen: fc.integer({ min: -MAX_FEN, max: MAX_FEN }),
+          }),
+          { minLength: 2, maxLength: 6 },
+        ),
+        (e, ps) => {
+          const fields = { ...e, sourceId: e.sourceType === null ? null : e.sourceId } as any;
+          expect(canonicalEntry(fields, ps as any)).toBe(canonicalJson(canonicalEntryObject(fields, ps as any)));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

@@ -143,8 +143,8 @@ async function lockAndLookUp(svc: ServiceContext, key: string, fingerprint: stri
  * the idempotency key, creates missing accounts, refuses to take an account below zero where its kind
  * forbids it (against balances read under the lock), then links the entry to the chain's tip.
  *
- * Lock order: a money-moving transaction takes the journal lock before any other row lock it needs after
- * (call replayOf first), so two of them can never wait on each other.
+ * Lock order: every money-moving transaction takes the journal lock first — call replayOf before locking
+ * anything else (requireAsset, a plan row…) — so two of them can never wait on each other.
  */
 export async function postEntry(svc: ServiceContext, request: EntryRequest): Promise<PostedEntry> {
   const req = parseInput(entrySchema, request);

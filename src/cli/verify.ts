@@ -1,0 +1,59 @@
+/**
+ * npm run verify: verifies the journal's hash chain in the database (SQLite file, or DATABASE_URL) and exits
+ * 0 when intact, 1 when an entry fails (printing the first one), 2 when verification could not run.
+ *
+ *   npm run verify                 # data/bangfu-ledger.sqlite
+ *   SQLITE_FILE=/tmp/bench.sqlite npm run verify
+ *   DATABASE_URL=postgres://… npm run verify -- --json
+ *
+ * Options: --json (machine-readable result on stdout), --batch N (entries per read, default 5000),
+ * --quiet (no progress on stderr).
+ */
+import { createDb } from '../db/connection';
+import { verifyChain } from '../modules/journal/journal.verify';
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+(async () => {
+  const json = process.argv.includes('--json');
+  const quiet = process.argv.includes('--quiet') || json;
+  const batchSize = Number(option('--batch') ?? 5000);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch must be a positive integer');
+
+  const db = createDb();
+  const started = Date.now();
+  let lastReport = started;
+  try {
+    const result = await verifyChain(db, {
+      batchSize,
+      onProgress: (n) => {
+        if (!quiet && Date.now() - lastReport > 1000) {
+          lastReport = Date.now();
+          process.stderr.write(`  verified ${n} entries…\n`);
+        }
+      },
+    });
+    const seconds = (Date.now() - started) / 1000;
+    if (json) {
+      console.log(JSON.stringify({ ...result, seconds }));
+    } else if (result.intact) {
+      console.log(`journal intact (台账完好): ${result.count} entries, head #${result.headSequence} ${result.headHash} (${seconds.toFixed(1)} s)`);
+    } else {
+      const f = result.failure;
+      console.log(`journal BROKEN (台账被篡改): ${f.problem} at entry #${f.sequence}${f.entryId === null ? '' : ` (id ${f.entryId})`}`);
+      console.log(`  ${f.message}`);
+      console.log(`  expected: ${f.expected}`);
+      console.log(`  stored:   ${f.stored}`);
+      console.log(`  ${result.count} entries before it verified`);
+    }
+    process.exitCode = result.intact ? 0 : 1;
+  } finally {
+    await db.destroy();
+  }
+})().catch((err) => {
+  console.error(`verify could not run: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(2);
+});
