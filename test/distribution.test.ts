@@ -144,7 +144,7 @@ describe('the procedure: 四议两公开, review, execution, payment, results', 
     expect(early.data.distributionNoticePublish.errors[0].code).toBe('DATE_ORDER');
     const notice = await ok(local, 'clerk', NOTICE, { planId, startOn: '2025-01-23' });
     expect(notice.plan).toEqual({ status: 'IN_NOTICE', noticeStartOn: '2025-01-23', noticeEndOn: '2025-02-01' });
-    await expect(local.db('distribution_notices').where({ plan_id: id }).update({ end_on: '2025-01-24' })).rejects.toThrow(/APPEND_ONLY/);
+    await expect(local.db('distribution_notices').where({ plan_id: id }).update({ end_on: '2025-01-24' })).rejects.toMatchObject({ message: expect.stringMatching(/APPEND_ONLY/) });
 
     const objection = await ok(local, 'clerk', OBJECTION, { planId, raisedOn: '2025-01-25', raisedBy: '村民张某', content: '分红名单有误' });
     const objectionId = objection.plan.objections[0].id;
