@@ -7,6 +7,14 @@ import { getHousehold } from './households/households.service';
 import { projectsResolvers } from './projects/projects.resolvers';
 import { getProject } from './projects/projects.service';
 import { regionsResolvers } from './regions/regions.resolvers';
+import { contractsResolvers } from './contracts/contracts.resolvers';
+import { getContract } from './contracts/contracts.service';
+import { documentsResolvers } from './documents/documents.resolvers';
+import { getDocument } from './documents/documents.service';
+import { partiesResolvers } from './parties/parties.resolvers';
+import { getVisibleParty } from './parties/parties.service';
+import { rightsResolvers } from './rights/rights.resolvers';
+import { upkeepResolvers } from './upkeep/upkeep.resolvers';
 
 /** Every module's resolvers; schema/*.graphql holds their SDL, one file per module. */
 export const moduleResolvers = [
@@ -15,6 +23,11 @@ export const moduleResolvers = [
   householdsResolvers,
   projectsResolvers,
   assetsResolvers,
+  partiesResolvers,
+  rightsResolvers,
+  upkeepResolvers,
+  contractsResolvers,
+  documentsResolvers,
 ];
 
 /** Fetchers for `node(id)`, by the type in the global id; each applies its own scope check. */
@@ -22,4 +35,7 @@ export const nodeFetchers: Record<string, (svc: ServiceContext, id: number) => P
   Asset: getAsset,
   Project: getProject,
   Household: getHousehold,
+  Party: getVisibleParty,
+  Contract: getContract,
+  Document: getDocument,
 };
