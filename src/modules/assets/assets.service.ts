@@ -352,6 +352,7 @@ export async function transitionAsset(svc: ServiceContext, action: BareStep, raw
   authorize(svc.actor, PERMISSION_OF[action] ?? 'asset.lifecycle', asset.villageCode);
   // An operating asset runs only under a contract (自营 included): no contract in force that day, no start
   // (brief §11.8, the 有租无合同 audit finding).
+  nextStatus(asset, action); // an illegal step is reported as such before anything about contracts
   if ((action === 'START_OPERATION' || action === 'REVITALISE') && asset.class === 'OPERATING') {
     const contract = await contractsRepo.findInForce(svc.db, asset.id, input.effectiveOn);
     if (!contract) {

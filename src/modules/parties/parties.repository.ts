@@ -66,8 +66,11 @@ export async function findByKindRegion(db: Executor, kind: PartyKind, regionCode
 export interface PartyFilter {
   /** Parties whose region starts with this prefix… */
   regionPrefix: string;
-  /** …or whose region is one of these (the regions containing the actor's scope). */
+  /** …or whose region is one of these (the regions containing the actor's scope)… */
   alsoRegions: string[];
+  /** …or organisations (kinds other than privateKinds) whose region starts with this prefix. */
+  organisationsPrefix?: string | null;
+  privateKinds?: readonly PartyKind[];
   kind?: PartyKind | null;
   text?: string | null;
   creditCode?: string | null;
@@ -77,6 +80,9 @@ export function listQuery(db: Executor, f: PartyFilter): Knex.QueryBuilder {
   const q = db('parties').where((w) => {
     w.where('region_code', 'like', `${f.regionPrefix}%`);
     if (f.alsoRegions.length) w.orWhereIn('region_code', f.alsoRegions);
+    if (f.organisationsPrefix) {
+      w.orWhere((o) => o.where('region_code', 'like', `${f.organisationsPrefix}%`).whereNotIn('kind', (f.privateKinds ?? []) as string[]));
+    }
   });
   if (f.kind) q.where('kind', f.kind);
   if (f.creditCode) q.where('credit_code', f.creditCode);

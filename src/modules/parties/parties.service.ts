@@ -8,7 +8,7 @@ import { parseInput, text } from '../../shared/validation';
 import { appendAudit } from '../audit/audit.repository';
 import { authorizeRole, canRead } from '../auth/auth.service';
 import type { Actor } from '../auth/auth.types';
-import { levelOf, parentCodeOf, RegionLevel } from '../regions/regions.codes';
+import { isRegionCode, levelOf, parentCodeOf, RegionLevel } from '../regions/regions.codes';
 import { isVisible, requireRegion, scopedPrefix } from '../regions/regions.service';
 import * as regionsRepo from '../regions/regions.repository';
 import * as householdsRepo from '../households/households.repository';
@@ -56,12 +56,23 @@ export async function getParty(db: Executor, id: number): Promise<Party | undefi
   return repo.findById(db, id);
 }
 
+/** Households and individuals are people: seen only inside (or above) their own village. */
+const PRIVATE_KINDS: readonly PartyKind[] = ['HOUSEHOLD', 'INDIVIDUAL'];
+
+/** The county prefix of an actor scoped at county level or below (null for city/province scopes). */
+function countyPrefixOf(actor: Actor): string | null {
+  return actor.scopePrefix.length >= 6 ? actor.scopePrefix.slice(0, 6) : null;
+}
+
 /**
- * A party is visible when its region lies inside the actor's scope or contains it: a village clerk sees the
- * county's companies and bodies and its own village's parties, not the households of other villages.
+ * A party is visible when its region lies inside the actor's scope or contains it; organisations of the
+ * actor's own county (collectives, townships, county bodies, companies, cooperatives) are visible too, so
+ * a clerk can name a neighbouring village's collective as joint owner. People stay private to their village.
  */
-export function canSeeParty(actor: Actor, party: Pick<Party, 'regionCode'>): boolean {
-  return isVisible(actor, party.regionCode);
+export function canSeeParty(actor: Actor, party: Pick<Party, 'regionCode' | 'kind'>): boolean {
+  if (isVisible(actor, party.regionCode)) return true;
+  const county = countyPrefixOf(actor);
+  return county !== null && !PRIVATE_KINDS.includes(party.kind) && party.regionCode.startsWith(county);
 }
 
 export async function getVisibleParty(svc: ServiceContext, id: number): Promise<Party | null> {
@@ -157,10 +168,20 @@ export async function listParties(
   page: PageArgs,
 ) {
   const regionPrefix = scopedPrefix(svc.actor, filter.regionCode);
-  // Without a region filter the enclosing regions' parties (county companies, the township) are listed too.
+  // Without a region filter the enclosing regions' parties (county companies, the township) and the
+  // organisations of the actor's county are listed too — exactly the parties canSeeParty admits.
   const alsoRegions = filter.regionCode ? [] : ancestorsOf(svc.actor.regionCode);
+  const organisationsPrefix = filter.regionCode ? null : countyPrefixOf(svc.actor);
   return keysetPage(
-    repo.listQuery(svc.db, { regionPrefix, alsoRegions, kind: filter.kind, text: filter.text, creditCode: filter.creditCode?.toUpperCase() }),
+    repo.listQuery(svc.db, {
+      regionPrefix,
+      alsoRegions,
+      organisationsPrefix,
+      privateKinds: PRIVATE_KINDS,
+      kind: filter.kind,
+      text: filter.text,
+      creditCode: filter.creditCode?.toUpperCase(),
+    }),
     page,
     repo.toParty,
   );
@@ -195,7 +216,9 @@ export async function resolvePartyRef(svc: ServiceContext, ref: PartyRef, field:
   }
   if (ref.villageCode != null) {
     const code = ref.villageCode;
-    if (levelOf(code) !== 'VILLAGE' || !isVisible(svc.actor, code)) {
+    const county = countyPrefixOf(svc.actor);
+    const reachable = isVisible(svc.actor, code) || (county !== null && code.startsWith(county));
+    if (!isRegionCode(code) || levelOf(code) !== 'VILLAGE' || !reachable) {
       throw new DomainError('INVALID_REGION', `${code} is not a village in your scope`, [...field, 'villageCode']);
     }
     try {
