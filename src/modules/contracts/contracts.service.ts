@@ -495,8 +495,8 @@ export async function renewContract(svc: ServiceContext, raw: unknown): Promise<
 export async function terminateContract(svc: ServiceContext, raw: unknown): Promise<{ contract: Contract; asset: Asset }> {
   const input = parseInput(terminateSchema, raw);
   const { contract, asset } = await requireContract(svc, input.contractId, 'contract.write');
-  requireOpen(contract, input.terminatedOn, 'a termination');
   requireNotFuture(svc, input.terminatedOn, ['input', 'terminatedOn']);
+  requireOpen(contract, input.terminatedOn, 'a termination');
   if (input.terminatedOn < contract.terms.signedOn) {
     throw new DomainError('DATE_ORDER', `terminatedOn must not be before the last signature (${contract.terms.signedOn})`, [
       'input',
