@@ -77,7 +77,7 @@ export const contractsResolvers = {
     currentContract: async (a: Asset, _: unknown, ctx: RequestContext) => {
       const today = ctx.clock.today();
       const all = await ctx.loaders.assetContracts.load(a.id);
-      return all.find((c) => stateOn(c, today) === 'ACTIVE' && (c.terminatedOn === null || c.terminatedOn > today)) ?? null;
+      return all.find((c) => stateOn(c, today) === 'ACTIVE') ?? null;
     },
     contracts: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.assetContracts.load(a.id),
   },
