@@ -125,8 +125,8 @@ describe('documentAttach with a file', () => {
   });
 
   it.each([
-    ['a wrong declared hash', { sha256: 'a'.repeat(64) }, 'HASH_MISMATCH', ['input', 'sha256']],
-    ['a wrong declared size', { sizeBytes: 3 }, 'HASH_MISMATCH', ['input', 'sizeBytes']],
+    ['a wrong declared hash', { sha256: 'a'.repeat(64) }, 'CONTENT_MISMATCH', ['input', 'sha256']],
+    ['a wrong declared size', { sizeBytes: 3 }, 'CONTENT_MISMATCH', ['input', 'sizeBytes']],
     ['a malformed hash', { sha256: 'xyz' }, 'INVALID_INPUT', ['input', 'sha256']],
     ['a future date', { documentOn: '2026-11-23' }, 'DATE_IN_FUTURE', ['input', 'documentOn']],
     ['an unknown event', { eventId: 'AssetEvent:999999' }, 'NOT_FOUND', ['input', 'eventId']],

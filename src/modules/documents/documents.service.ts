@@ -91,10 +91,10 @@ export async function attachDocument(
     sha256 = sha256Hex(content);
     sizeBytes = content.length;
     if (input.sha256 && input.sha256 !== sha256) {
-      throw new DomainError('HASH_MISMATCH', `The uploaded file's SHA-256 is ${sha256}, not the declared ${input.sha256}`, ['input', 'sha256']);
+      throw new DomainError('CONTENT_MISMATCH', `The uploaded file's SHA-256 is ${sha256}, not the declared ${input.sha256}`, ['input', 'sha256']);
     }
     if (input.sizeBytes != null && input.sizeBytes !== sizeBytes) {
-      throw new DomainError('HASH_MISMATCH', `The uploaded file has ${sizeBytes} bytes, not the declared ${input.sizeBytes}`, ['input', 'sizeBytes']);
+      throw new DomainError('CONTENT_MISMATCH', `The uploaded file has ${sizeBytes} bytes, not the declared ${input.sizeBytes}`, ['input', 'sizeBytes']);
     }
     fileName = baseName(input.fileName ?? file.name);
     contentType = safeContentType(file.type);
