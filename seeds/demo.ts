@@ -12,11 +12,11 @@ import { parentCodeOf } from '../src/modules/regions/regions.codes';
 import { registerHousehold } from '../src/modules/households/households.service';
 import { residentIdCheckChar } from '../src/modules/households/residentId';
 import { createProject } from '../src/modules/projects/projects.service';
-import { registerAsset, transitionAsset } from '../src/modules/assets/assets.service';
-import type { TransitionAction } from '../src/modules/assets/assets.lifecycle';
+import { registerAsset } from '../src/modules/assets/assets.service';
 import type { FundSource } from '../src/modules/projects/projects.types';
 import type { AssetClass, AssetSubType } from '../src/modules/assets/assets.types';
 import { DEMO_USERS, GIVEN, REGIONS, SURNAMES, V, YUNDING } from './demo-data';
+import { DemoStep, runDemoStep, seedRightsDemo } from './demo-rights';
 
 export const DEMO_TOKENS = Object.fromEntries(DEMO_USERS.map((u) => [u.key, u.token])) as Record<
   (typeof DEMO_USERS)[number]['key'],
@@ -59,7 +59,8 @@ export async function loadDemo(db: Db, clock: Clock): Promise<void> {
       actor: toActor({ id: users.ADMIN, name: admin.name, role: 'ADMIN', region_code: admin.regionCode }),
     };
     await seedHouseholds(svc);
-    await seedProjectsAndAssets(svc);
+    const assetIds = await seedProjectsAndAssets(svc);
+    await seedRightsDemo(svc, assetIds);
   });
 }
 
@@ -115,8 +116,8 @@ interface DemoAsset {
   completedOn: string;
   acceptedOn: string;
   bookedOn?: string;
-  /** Lifecycle steps with their effective dates. */
-  steps: [TransitionAction, string][];
+  /** Lifecycle steps with their effective dates (rights, deed and contract data: seeds/demo-rights.ts). */
+  steps: [DemoStep, string][];
 }
 
 interface DemoProject {
@@ -128,7 +129,7 @@ interface DemoProject {
   assets: DemoAsset[];
 }
 
-const handOverAndRun = (confirm: string, handOver: string, run: [TransitionAction, string]): [TransitionAction, string][] => [
+const handOverAndRun = (confirm: string, handOver: string, run: [DemoStep, string]): [DemoStep, string][] => [
   ['CONFIRM_RIGHTS', confirm],
   ['HAND_OVER', handOver],
   run,
@@ -240,7 +241,7 @@ export const DEMO_PROJECTS: DemoProject[] = [
         completedOn: '2022-09-30',
         acceptedOn: '2022-10-31',
         bookedOn: '2022-11-20',
-        steps: [...handOverAndRun('2022-11-10', '2022-11-15', ['START_OPERATION', '2023-01-01']), ['MARK_IDLE', '2024-11-30']],
+        steps: [...handOverAndRun('2022-11-10', '2022-11-15', ['START_OPERATION', '2023-01-01']), ['TERMINATE_CONTRACT', '2024-11-30']],
       },
       {
         name: '青岗村农家民宿（6间）',
@@ -418,7 +419,8 @@ export const DEMO_PROJECTS: DemoProject[] = [
   },
 ];
 
-async function seedProjectsAndAssets(svc: ServiceContext): Promise<void> {
+async function seedProjectsAndAssets(svc: ServiceContext): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
   for (const p of DEMO_PROJECTS) {
     const project = await createProject(svc, {
       name: p.name,
@@ -442,9 +444,11 @@ async function seedProjectsAndAssets(svc: ServiceContext): Promise<void> {
         acceptedOn: a.acceptedOn,
         bookedOn: a.bookedOn ?? null,
       });
-      for (const [action, on] of a.steps) {
-        await transitionAsset(svc, action, { assetId: asset.id, effectiveOn: on, reason: '演示数据 demo' });
+      ids.set(a.name, asset.id);
+      for (const [step, on] of a.steps) {
+        await runDemoStep(svc, { id: asset.id, name: a.name, villageCode: a.village, transferor: p.unit }, step, on);
       }
     }
   }
+  return ids;
 }

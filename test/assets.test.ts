@@ -1,5 +1,5 @@
 import { setup, TestEnv, count, snapshot, countQueries, gidNum } from './helpers';
-import { ASSET_REGISTER, assetInput, createProject, registerAsset, step, STEP } from './fixtures';
+import { ASSET_REGISTER, assetInput, confirmInput, contractInput, CONTRACT_SIGN, createProject, registerAsset, step, STEP } from './fixtures';
 import { V } from '../seeds/demo-data';
 
 let env: TestEnv;
@@ -107,6 +107,16 @@ describe('lifecycle', () => {
     expect((await step(env, 'rightsConfirm', asset.id, '2021-11-10')).asset.status).toBe('CONFIRMED');
     const handed = await step(env, 'assetHandOver', asset.id, '2021-11-20');
     expect(handed.asset).toMatchObject({ status: 'HANDED_OVER', handedOverOn: '2021-11-20' });
+    // No contract, no operation (有租无合同).
+    expect((await step(env, 'assetStartOperation', asset.id, '2022-01-01')).errors[0].code).toBe('NO_CONTRACT');
+    // Signed before its start: the status waits for the start, recorded by assetStartOperation on the day.
+    env.clock.set('2021-12-20T02:00:00Z');
+    try {
+      const signed = await env.gql('clerk', CONTRACT_SIGN, { input: contractInput(asset.id) });
+      expect(signed.data.contractSign.asset.status).toBe('HANDED_OVER');
+    } finally {
+      env.clock.set('2026-11-22T02:00:00.000Z');
+    }
     expect((await step(env, 'assetStartOperation', asset.id, '2022-01-01')).asset.status).toBe('IN_OPERATION');
     expect((await step(env, 'assetMarkIdle', asset.id, '2024-06-30', 'planner')).asset.status).toBe('IDLE');
     const back = await step(env, 'assetRevitalise', asset.id, '2025-03-01');
@@ -115,12 +125,14 @@ describe('lifecycle', () => {
       ['REGISTER', null, 'REGISTERED', '2026-11-22'],
       ['CONFIRM_RIGHTS', 'REGISTERED', 'CONFIRMED', '2021-11-10'],
       ['HAND_OVER', 'CONFIRMED', 'HANDED_OVER', '2021-11-20'],
+      ['CONTRACT_SIGN', 'HANDED_OVER', 'HANDED_OVER', '2021-12-15'],
       ['START_OPERATION', 'HANDED_OVER', 'IN_OPERATION', '2022-01-01'],
       ['MARK_IDLE', 'IN_OPERATION', 'IDLE', '2024-06-30'],
       ['REVITALISE', 'IDLE', 'IN_OPERATION', '2025-03-01'],
     ]);
     const rows = await env.db('asset_events').where({ asset_id: gidNum(asset.id) }).orderBy('id');
     expect(rows.map((r: any) => r.actor_user_id)).toEqual([
+      env.userIds.clerk,
       env.userIds.clerk,
       env.userIds.clerk,
       env.userIds.clerk,
@@ -169,7 +181,7 @@ describe('lifecycle', () => {
   it('lets a county planner mark idle but not confirm rights', async () => {
     const project = await createProject(env);
     const asset = await registerAsset(env, project.id);
-    const body = await env.gql('planner', STEP('rightsConfirm'), { input: { assetId: asset.id, effectiveOn: '2021-11-10' } });
+    const body = await env.gql('planner', STEP('rightsConfirm'), { input: confirmInput(asset.id, '2021-11-10') });
     expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect(await count(env.db, 'asset_events', { asset_id: gidNum(asset.id) })).toBe(1);
   });

@@ -1,5 +1,5 @@
 import { setup, TestEnv, TOKENS, TokenName, snapshot, gidNum } from './helpers';
-import { ASSET_REGISTER, assetInput, createProject, HOUSEHOLD_REGISTER, householdInput, PROJECT_CREATE, registerAsset, STEP } from './fixtures';
+import { ASSET_REGISTER, assetInput, createProject, HOUSEHOLD_REGISTER, householdInput, PROJECT_CREATE, registerAsset, step, STEP } from './fixtures';
 import { V } from '../seeds/demo-data';
 import request from 'supertest';
 
@@ -76,8 +76,8 @@ describe('scope matrix: who may write where', () => {
 
     const pr = await createProject(env);
     const asset = await registerAsset(env, pr.id);
-    await env.gql('clerk', STEP('rightsConfirm'), { input: { assetId: asset.id, effectiveOn: '2021-11-10' } });
-    await env.gql('clerk', STEP('assetHandOver'), { input: { assetId: asset.id, effectiveOn: '2021-11-20' } });
+    await step(env, 'rightsConfirm', asset.id, '2021-11-10');
+    await step(env, 'assetHandOver', asset.id, '2021-11-20');
     const idle = await env.gql(user, STEP('assetMarkIdle'), { input: { assetId: asset.id, effectiveOn: '2022-01-01' } });
     if (markIdle) expect(idle.data.assetMarkIdle.asset.status).toBe('IDLE');
     else if (user === 'otherClerk' || user === 'liangyaClerk' || user === 'jiangeFinance' || user === 'otherReviewer') {

@@ -60,12 +60,48 @@ export async function registerAsset(env: TestEnv, projectId: string, overrides: 
   return body.data.assetRegister.asset as { id: string; code: string; status: string };
 }
 
-export const STEP = (name: string) => `mutation($input: AssetStepInput!) {
+/** Input type of each lifecycle mutation: confirmation and handover carry owners and a deed. */
+const STEP_INPUT: Record<string, string> = { rightsConfirm: 'RightsConfirmInput', assetHandOver: 'AssetHandOverInput' };
+
+export const STEP = (name: string) => `mutation($input: ${STEP_INPUT[name] ?? 'AssetStepInput'}!) {
   ${name}(input: $input) { asset { id status handedOverOn events { action fromStatus toStatus effectiveOn reason } } errors { code field message } }
 }`;
 
+/** rightsConfirm input: the chaping collective owns 100% unless overridden. */
+export function confirmInput(assetId: string, confirmedOn: string, overrides: Record<string, unknown> = {}) {
+  return {
+    assetId,
+    owners: [{ villageCode: V.chaping, shareBp: 10000 }],
+    rightsLevel: 'VILLAGE',
+    certificateNo: '南江资确〔2021〕0001号',
+    confirmedOn,
+    note: 'test',
+    ...overrides,
+  };
+}
+
+/** assetHandOver input: a deed from the implementing unit, witnessed by the township. */
+export function handOverInput(assetId: string, handedOverOn: string, overrides: Record<string, unknown> = {}) {
+  return {
+    assetId,
+    deedNo: '南江资移〔2021〕0001号',
+    handedOverOn,
+    transferor: '南江县农业农村局',
+    recipientSignatory: '张理事长',
+    witness: '云顶镇人民政府',
+    note: 'test',
+    ...overrides,
+  };
+}
+
+function stepInput(name: string, assetId: string, on: string) {
+  if (name === 'rightsConfirm') return confirmInput(assetId, on);
+  if (name === 'assetHandOver') return handOverInput(assetId, on);
+  return { assetId, effectiveOn: on, reason: 'test' };
+}
+
 export async function step(env: TestEnv, name: string, assetId: string, effectiveOn: string, token: TokenName = 'clerk') {
-  const body = await env.gql(token, STEP(name), { input: { assetId, effectiveOn, reason: 'test' } });
+  const body = await env.gql(token, STEP(name), { input: stepInput(name, assetId, effectiveOn) });
   return body.data?.[name] ?? body;
 }
 
@@ -76,6 +112,34 @@ export async function handedOverAsset(env: TestEnv, overrides: Record<string, un
   await step(env, 'rightsConfirm', asset.id, '2021-11-10');
   await step(env, 'assetHandOver', asset.id, '2021-11-20');
   return asset;
+}
+
+export const CONTRACT_FIELDS = `id contractNo mode state signedOn startOn endOn termMonths version guaranteedRateBp guaranteedAnnualReturn deposit
+  terminatedOn terminationReason operator { id name kind } fee { kind amount rateBp period annualAmount }
+  versions { version kind signedOn effectiveFrom startOn endOn guaranteedRateBp deposit reason fee { kind amount period } }`;
+
+export const CONTRACT_SIGN = `mutation($input: ContractSignInput!) {
+  contractSign(input: $input) { contract { ${CONTRACT_FIELDS} } asset { id status events { action fromStatus toStatus effectiveOn } } errors { code field message } }
+}`;
+
+/** contractSign input: the chaping collective runs the asset itself (自营) from 2022 for ten years. */
+export function contractInput(assetId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    assetId,
+    contractNo: `NJ-TEST-${Math.random().toString(36).slice(2, 10)}`,
+    mode: 'SELF_OPERATED',
+    operator: { villageCode: V.chaping },
+    signedOn: '2021-12-15',
+    startOn: '2022-01-01',
+    endOn: '2031-12-31',
+    ...overrides,
+  };
+}
+
+export async function signContract(env: TestEnv, assetId: string, overrides: Record<string, unknown> = {}, token: TokenName = 'clerk') {
+  const body = await env.gql(token, CONTRACT_SIGN, { input: contractInput(assetId, overrides) });
+  if (!body.data?.contractSign?.contract) throw new Error(`contractSign failed: ${JSON.stringify(body)}`);
+  return body.data.contractSign.contract as { id: string; contractNo: string; state: string };
 }
 
 export const HOUSEHOLD_REGISTER = `mutation($input: HouseholdRegisterInput!) {

@@ -46,8 +46,21 @@ export async function createTestDb(): Promise<TestDb> {
     db,
     destroy: async () => {
       await db.destroy();
-      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.destroy();
+      try {
+        // FORCE cannot terminate an autovacuum worker that happens to be in the database (it belongs to the
+        // superuser): wait for it to leave and try again.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            break;
+          } catch (err) {
+            if (attempt >= 20 || !/pg_signal_backend|being accessed by other users/.test(String(err))) throw err;
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        }
+      } finally {
+        await admin.destroy();
+      }
     },
   };
 }
@@ -152,3 +165,14 @@ export async function countQueries<T>(db: Db, fn: () => Promise<T>): Promise<{ r
 }
 
 export const gidNum = (gid: string) => Number(gid.split(':')[1]);
+
+/** The error message a query fails with (knex builders are thenables; awaiting them explicitly is reliable). */
+export async function failureOf(query: PromiseLike<unknown>): Promise<string> {
+  try {
+    await query;
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+}
+

@@ -12,6 +12,14 @@ import { regionsResolvers } from './regions/regions.resolvers';
 import { policyResolvers } from './policy/policy.resolvers';
 import { distributionResolvers } from './distribution/distribution.resolvers';
 import { getPlan } from './distribution/distribution.service';
+import { contractsResolvers } from './contracts/contracts.resolvers';
+import { getContract } from './contracts/contracts.service';
+import { documentsResolvers } from './documents/documents.resolvers';
+import { getDocument } from './documents/documents.service';
+import { partiesResolvers } from './parties/parties.resolvers';
+import { getVisibleParty } from './parties/parties.service';
+import { rightsResolvers } from './rights/rights.resolvers';
+import { upkeepResolvers } from './upkeep/upkeep.resolvers';
 
 /** Every module's resolvers; schema/*.graphql holds their SDL, one file per module. */
 export const moduleResolvers = [
@@ -23,6 +31,11 @@ export const moduleResolvers = [
   policyResolvers,
   distributionResolvers,
   journalResolvers,
+  partiesResolvers,
+  rightsResolvers,
+  upkeepResolvers,
+  contractsResolvers,
+  documentsResolvers,
 ];
 
 /** Fetchers for `node(id)`, by the type in the global id; each applies its own scope check. */
@@ -33,4 +46,7 @@ export const nodeFetchers: Record<string, (svc: ServiceContext, id: number) => P
   DistributionPlan: getPlan,
   JournalEntry: getEntry,
   Account: getAccount,
+  Party: getVisibleParty,
+  Contract: getContract,
+  Document: getDocument,
 };

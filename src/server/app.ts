@@ -10,6 +10,7 @@ import { AppConfig, buildRequestContext, RequestContext } from './context';
 import { buildSchema } from './schema';
 import { DEFAULT_QUERY } from './graphiqlExample';
 import { exportRoutes } from './exports';
+import { documentDownload } from '../modules/documents/documents.http';
 
 export interface AppOptions {
   db: Db;
@@ -78,7 +79,21 @@ export function createApp(opts: AppOptions): express.Express {
     }
   });
   exportRoutes(app, opts.db, clock);
+  // Uploads are parsed into memory by yoga: refuse an announced body far beyond the upload limit before
+  // reading it. A file just over the limit still reaches the service, which answers FILE_TOO_LARGE.
+  const multipartCap = config.uploadMaxBytes + 1024 * 1024;
+  app.post(yoga.graphqlEndpoint, (req, res, next) => {
+    const length = Number(req.get('content-length') ?? 0);
+    if (req.is('multipart/form-data') && length > multipartCap) {
+      res.status(413).json({
+        errors: [{ message: `Upload too large: at most ${config.uploadMaxBytes} bytes per file`, extensions: { code: 'FILE_TOO_LARGE' } }],
+      });
+      return;
+    }
+    next();
+  });
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
+  app.get('/documents/:id', documentDownload(opts.db, clock));
   app.get('/', (_req, res) => res.redirect('/graphql'));
   return app;
 }

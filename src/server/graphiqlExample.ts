@@ -14,7 +14,11 @@ query CountyRegister {
       village { name }
       project { name year }
       fundingLines { source amount }
+      owners { shareBp party { name } }
+      currentContract { contractNo mode endOn operator { name } fee { annualAmount } }
     }
   }
+  contractsExpiring(regionCode: "511922000000", withinDays: 60) { nodes { contractNo endOn asset { name } } }
+  upkeepWarnings(regionCode: "511922000000") { nodes { message } }
 }
 `;

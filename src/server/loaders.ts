@@ -2,7 +2,12 @@ import DataLoader from 'dataloader';
 import type { Executor } from '../db/connection';
 import * as authRepo from '../modules/auth/auth.repository';
 import * as assetsRepo from '../modules/assets/assets.repository';
+import * as contractsRepo from '../modules/contracts/contracts.repository';
+import * as documentsRepo from '../modules/documents/documents.repository';
 import * as householdsRepo from '../modules/households/households.repository';
+import * as partiesRepo from '../modules/parties/parties.repository';
+import * as rightsRepo from '../modules/rights/rights.repository';
+import * as upkeepRepo from '../modules/upkeep/upkeep.repository';
 import * as projectsRepo from '../modules/projects/projects.repository';
 import { createRegionLoader } from '../modules/regions/regions.service';
 import { createDistributionLoaders } from '../modules/distribution/distribution.loaders';
@@ -48,6 +53,41 @@ export function createLoaders(db: Executor) {
     ),
     ...createDistributionLoaders(db),
     journal: createJournalLoaders(db),
+    assetEvent: new DataLoader(async (ids: readonly number[]) => byId(await assetsRepo.findEventsByIds(db, ids), ids)),
+    // The asset card (issue 3): owners, rights, deed, upkeep, contracts and documents, one query each per page.
+    party: new DataLoader(async (ids: readonly number[]) => byId(await partiesRepo.findByIds(db, ids), ids)),
+    assetOwnerRows: new DataLoader(async (ids: readonly number[]) =>
+      groupBy(await rightsRepo.ownerRowsOf(db, ids), (o) => o.assetId, ids),
+    ),
+    rightsConfirmations: new DataLoader(async (ids: readonly number[]) =>
+      groupBy(await rightsRepo.confirmationsOf(db, ids), (c) => c.assetId, ids),
+    ),
+    handoverDeed: new DataLoader(async (ids: readonly number[]) => {
+      const byAsset = new Map((await rightsRepo.deedsOf(db, ids)).map((d) => [d.assetId, d]));
+      return ids.map((id) => byAsset.get(id) ?? null);
+    }),
+    upkeepAssignments: new DataLoader(async (ids: readonly number[]) =>
+      groupBy(await upkeepRepo.assignmentsOf(db, ids), (u) => u.assetId, ids),
+    ),
+    upkeepRecords: new DataLoader(async (ids: readonly number[]) =>
+      groupBy(await upkeepRepo.recordsOf(db, ids), (r) => r.assetId, ids),
+    ),
+    contract: new DataLoader(async (ids: readonly number[]) => byId(await contractsRepo.findByIds(db, ids), ids)),
+    assetContracts: new DataLoader(async (ids: readonly number[]) =>
+      groupBy(await contractsRepo.findByAssetIds(db, ids), (c) => c.assetId, ids),
+    ),
+    contractVersions: new DataLoader(async (ids: readonly number[]) =>
+      groupBy(await contractsRepo.versionsOf(db, ids), (v) => v.contractId, ids),
+    ),
+    contractDecisions: new DataLoader(async (ids: readonly number[]) =>
+      groupBy(await contractsRepo.decisionsOf(db, ids), (d) => d.contractId, ids),
+    ),
+    assetDocuments: new DataLoader(async (ids: readonly number[]) =>
+      groupBy(await documentsRepo.ofAssets(db, ids), (d) => d.assetId, ids),
+    ),
+    contractDocuments: new DataLoader(async (ids: readonly number[]) =>
+      groupBy(await documentsRepo.ofContracts(db, ids), (d) => d.contractId!, ids),
+    ),
   };
 }
 

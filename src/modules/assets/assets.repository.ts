@@ -147,8 +147,20 @@ export async function eventsOf(db: Executor, assetIds: readonly number[]): Promi
   return (await db('asset_events').whereIn('asset_id', assetIds as number[]).orderBy('id')).map(toEvent);
 }
 
-export async function lastEvent(db: Executor, assetId: number): Promise<AssetEvent | undefined> {
-  const r = await db('asset_events').where({ asset_id: assetId }).orderBy('id', 'desc').first();
+/** The latest event of an asset, ignoring the given actions (observations that do not order steps). */
+export async function lastEvent(db: Executor, assetId: number, ignoring: readonly string[] = []): Promise<AssetEvent | undefined> {
+  const q = db('asset_events').where({ asset_id: assetId });
+  if (ignoring.length) q.whereNotIn('action', ignoring as string[]);
+  const r = await q.orderBy('id', 'desc').first();
+  return r && toEvent(r);
+}
+
+export async function findEventsByIds(db: Executor, ids: readonly number[]): Promise<AssetEvent[]> {
+  return (await db('asset_events').whereIn('id', ids as number[])).map(toEvent);
+}
+
+export async function findEvent(db: Executor, id: number): Promise<AssetEvent | undefined> {
+  const r = await db('asset_events').where({ id }).first();
   return r && toEvent(r);
 }
 

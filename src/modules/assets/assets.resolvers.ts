@@ -3,13 +3,13 @@ import { readContext } from '../../server/context';
 import { runMutation } from '../../server/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import { toFundingLines } from '../projects/projects.resolvers';
-import type { TransitionAction } from './assets.lifecycle';
 import * as service from './assets.service';
+import type { BareStep } from './assets.service';
 import type { Asset, AssetEvent } from './assets.types';
 
 const withAssetId = (input: any) => ({ ...input, assetId: requireGlobalId('Asset', input.assetId, ['input', 'assetId']) });
 
-function step(action: TransitionAction) {
+function step(action: BareStep) {
   return (_: unknown, args: { input: any }, ctx: RequestContext) =>
     runMutation(ctx, (svc) => service.transitionAsset(svc, action, withAssetId(args.input)), (asset) => ({ asset }));
 }
@@ -39,8 +39,7 @@ export const assetsResolvers = {
       ),
     assetUpdate: (_: unknown, args: { input: any }, ctx: RequestContext) =>
       runMutation(ctx, (svc) => service.updateAsset(svc, withAssetId(args.input)), (asset) => ({ asset })),
-    rightsConfirm: step('CONFIRM_RIGHTS'),
-    assetHandOver: step('HAND_OVER'),
+    // rightsConfirm and assetHandOver carry owners and a deed: they live in the rights module.
     assetStartOperation: step('START_OPERATION'),
     assetPutInUse: step('PUT_IN_USE'),
     assetMarkIdle: step('MARK_IDLE'),

@@ -12,6 +12,7 @@ import { projectFundingLines } from '../projects/projects.service';
 import type { FundSource } from '../projects/projects.types';
 import { nextStatus, TERMINAL, TransitionAction } from './assets.lifecycle';
 import * as repo from './assets.repository';
+import * as contractsRepo from '../contracts/contracts.repository';
 import {
   ALL_SUB_TYPES,
   ASSET_CLASSES,
@@ -247,7 +248,16 @@ export interface TransitionOptions {
   payload?: Record<string, unknown>;
   /** Extra columns changed with the status (e.g. handed_over_on). */
   patch?: Partial<Omit<Asset, 'id'>>;
+  /** Input field that carried effectiveOn, for error paths (default ['input', 'effectiveOn']). */
+  dateField?: string[];
 }
+
+/**
+ * Actions that record an observation rather than a lifecycle step: they are stamped with the day they
+ * happened (or were entered) and may be entered out of order — a 2021 deed scanned today, an inspection
+ * entered late — so they neither obey nor constrain the order of steps.
+ */
+export const OBSERVATION_ACTIONS = ['REGISTER', 'UPDATE', 'DOCUMENT_ATTACH', 'UPKEEP_RECORD'] as const;
 
 /**
  * Moves an asset one lifecycle step and writes its event, in the caller's transaction. Other modules
@@ -261,7 +271,7 @@ export async function applyTransition(
   opts: TransitionOptions,
 ): Promise<Asset> {
   const to = nextStatus(asset, action);
-  await requireEffectiveDate(svc, asset, opts.effectiveOn);
+  await requireEffectiveDate(svc, asset, opts.effectiveOn, opts.dateField);
   const now = svc.clock.now();
   const patch = { ...opts.patch, status: to, updatedAt: now };
   await repo.update(svc.db, asset.id, patch);
@@ -285,10 +295,14 @@ export async function recordAssetEvent(
   asset: Asset,
   action: string,
   opts: Omit<TransitionOptions, 'patch'>,
-): Promise<void> {
+): Promise<number> {
   requireLive(asset);
-  await requireEffectiveDate(svc, asset, opts.effectiveOn);
-  await repo.insertEvent(svc.db, {
+  if ((OBSERVATION_ACTIONS as readonly string[]).includes(action)) {
+    requireNotFuture(svc, opts.effectiveOn, opts.dateField ?? ['input', 'effectiveOn']);
+  } else {
+    await requireEffectiveDate(svc, asset, opts.effectiveOn, opts.dateField);
+  }
+  const id = await repo.insertEvent(svc.db, {
     assetId: asset.id,
     action,
     fromStatus: asset.status,
@@ -299,41 +313,62 @@ export async function recordAssetEvent(
     actorUserId: svc.actor.userId,
     recordedAt: svc.clock.now(),
   });
+  return id;
 }
 
-async function requireEffectiveDate(svc: ServiceContext, asset: Asset, effectiveOn: string): Promise<void> {
-  requireNotFuture(svc, effectiveOn, ['input', 'effectiveOn']);
-  const last = await repo.lastEvent(svc.db, asset.id);
-  // Registration is stamped with the day it was entered; later steps may be back-dated to the real date,
-  // but never before an earlier step other than registration.
-  if (last && last.action !== 'REGISTER' && effectiveOn < last.effectiveOn) {
-    throw new DomainError('DATE_ORDER', `effectiveOn ${effectiveOn} is before the previous step (${last.action} on ${last.effectiveOn})`, [
-      'input',
-      'effectiveOn',
-    ]);
+async function requireEffectiveDate(
+  svc: ServiceContext,
+  asset: Asset,
+  effectiveOn: string,
+  field: string[] = ['input', 'effectiveOn'],
+): Promise<void> {
+  requireNotFuture(svc, effectiveOn, field);
+  // Registration (and other observations) are stamped with the day they were entered; steps may be
+  // back-dated to the real date, but never before an earlier step.
+  const last = await repo.lastEvent(svc.db, asset.id, OBSERVATION_ACTIONS);
+  if (last && effectiveOn < last.effectiveOn) {
+    throw new DomainError(
+      'DATE_ORDER',
+      `${field[field.length - 1]} ${effectiveOn} is before the previous step (${last.action} on ${last.effectiveOn})`,
+      field,
+    );
   }
 }
 
 const PERMISSION_OF: Partial<Record<TransitionAction, Permission>> = { MARK_IDLE: 'asset.markIdle' };
 
-/** A bare lifecycle step requested over the API (the steps that carry no richer data of their own yet). */
-export async function transitionAsset(svc: ServiceContext, action: TransitionAction, raw: unknown): Promise<Asset> {
+/**
+ * Steps that carry no data of their own. Rights confirmation and handover need owners and a deed, so they
+ * go through the rights module (rightsConfirm, assetHandOver), never through a bare step.
+ */
+export type BareStep = Exclude<TransitionAction, 'CONFIRM_RIGHTS' | 'HAND_OVER'>;
+const BARE_STEPS: readonly TransitionAction[] = ['START_OPERATION', 'PUT_IN_USE', 'MARK_IDLE', 'REVITALISE'];
+
+/** A bare lifecycle step requested over the API. */
+export async function transitionAsset(svc: ServiceContext, action: BareStep, raw: unknown): Promise<Asset> {
+  if (!BARE_STEPS.includes(action)) throw new Error(`${action} needs its own data; use the rights module`);
   const input = parseInput(transitionSchema, raw);
   const asset = await requireAsset(svc, input.assetId);
   authorize(svc.actor, PERMISSION_OF[action] ?? 'asset.lifecycle', asset.villageCode);
-  const patch: Partial<Asset> = {};
-  if (action === 'HAND_OVER') {
-    requireOrdered(
-      [
-        ['acceptedOn', asset.acceptedOn],
-        ['effectiveOn', input.effectiveOn],
-        ['bookedOn', asset.bookedOn],
-      ],
-      ['input'],
-    );
-    patch.handedOverOn = input.effectiveOn;
+  // An operating asset runs only under a contract (自营 included): no contract in force that day, no start
+  // (brief §11.8, the 有租无合同 audit finding).
+  nextStatus(asset, action); // an illegal step is reported as such before anything about contracts
+  if ((action === 'START_OPERATION' || action === 'REVITALISE') && asset.class === 'OPERATING') {
+    const contract = await contractsRepo.findInForce(svc.db, asset.id, input.effectiveOn);
+    if (!contract) {
+      throw new DomainError(
+        'NO_CONTRACT',
+        `An operating asset needs an operation contract in force on ${input.effectiveOn} (sign one with contractSign; self-operation is a SELF_OPERATED contract)`,
+        ['input', 'assetId'],
+      );
+    }
+    return applyTransition(svc, asset, action, {
+      effectiveOn: input.effectiveOn,
+      reason: input.reason,
+      payload: { contractId: contract.id, contractNo: contract.contractNo },
+    });
   }
-  return applyTransition(svc, asset, action, { effectiveOn: input.effectiveOn, reason: input.reason, patch });
+  return applyTransition(svc, asset, action, { effectiveOn: input.effectiveOn, reason: input.reason });
 }
 
 export async function getAsset(svc: ServiceContext, id: number): Promise<Asset | null> {

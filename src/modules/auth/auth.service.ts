@@ -63,6 +63,14 @@ export const PERMISSIONS = {
   // The journal: finance officers correct by reversal; auditors verify the chain.
   'journal.reverse': ['COUNTY_FINANCE', 'ADMIN'],
   'journal.verify': ['COUNTY_FINANCE', 'TOWNSHIP_REVIEWER', 'ADMIN'],
+  // Rights, upkeep and operation (issue 3): the village clerk records its village's assets; county users read.
+  'party.write': ['VILLAGE_CLERK', 'ADMIN'],
+  'rights.write': ['VILLAGE_CLERK', 'ADMIN'],
+  'upkeep.write': ['VILLAGE_CLERK', 'ADMIN'],
+  'contract.write': ['VILLAGE_CLERK', 'ADMIN'],
+  'document.write': ['VILLAGE_CLERK', 'ADMIN'],
+  // County rules on contracts (maximum term): set by the county rural-revitalisation bureau.
+  'contract.configure': ['COUNTY_PLANNER', 'ADMIN'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -78,6 +86,16 @@ export function authorize(actor: Actor, permission: Permission, regionCode: stri
   }
   if (!isWithin(regionCode, actor.scopePrefix)) {
     throw forbidden(`Region ${regionCode} is outside your scope ${actor.regionCode} (超出辖区)`);
+  }
+}
+
+/**
+ * Role check alone, for writes whose region rule differs from "inside your scope" — e.g. a village clerk
+ * registering the county company that will operate its asset. The caller checks the region itself.
+ */
+export function authorizeRole(actor: Actor, permission: Permission): void {
+  if (!(PERMISSIONS[permission] as readonly Role[]).includes(actor.role)) {
+    throw forbidden(`Role ${actor.role} may not ${permission} (无此权限)`);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Executor } from '../../db/connection';
 import type { Party, PartyKind } from './parties.types';
 
@@ -55,4 +56,41 @@ export async function insert(
 /** The village collectives inside a region (by code prefix). */
 export async function collectivesIn(db: Executor, regionPrefix: string): Promise<Party[]> {
   return (await db('parties').where({ kind: 'VILLAGE_COLLECTIVE' }).where('region_code', 'like', `${regionPrefix}%`).orderBy('id')).map(toParty);
+}
+
+export async function findByKindRegionName(db: Executor, kind: PartyKind, regionCode: string, name: string): Promise<Party | undefined> {
+  const r = await db('parties').where({ kind, region_code: regionCode, name }).first();
+  return r && toParty(r);
+}
+
+export async function findByKindRegion(db: Executor, kind: PartyKind, regionCode: string): Promise<Party | undefined> {
+  const r = await db('parties').where({ kind, region_code: regionCode }).first();
+  return r && toParty(r);
+}
+
+export interface PartyFilter {
+  /** Parties whose region starts with this prefix… */
+  regionPrefix: string;
+  /** …or whose region is one of these (the regions containing the actor's scope)… */
+  alsoRegions: string[];
+  /** …or organisations (kinds other than privateKinds) whose region starts with this prefix. */
+  organisationsPrefix?: string | null;
+  privateKinds?: readonly PartyKind[];
+  kind?: PartyKind | null;
+  text?: string | null;
+  creditCode?: string | null;
+}
+
+export function listQuery(db: Executor, f: PartyFilter): Knex.QueryBuilder {
+  const q = db('parties').where((w) => {
+    w.where('region_code', 'like', `${f.regionPrefix}%`);
+    if (f.alsoRegions.length) w.orWhereIn('region_code', f.alsoRegions);
+    if (f.organisationsPrefix) {
+      w.orWhere((o) => o.where('region_code', 'like', `${f.organisationsPrefix}%`).whereNotIn('kind', (f.privateKinds ?? []) as string[]));
+    }
+  });
+  if (f.kind) q.where('kind', f.kind);
+  if (f.creditCode) q.where('credit_code', f.creditCode);
+  if (f.text) q.whereRaw('lower(name) like ?', [`%${f.text.toLowerCase().replace(/[%_\\]/g, '')}%`]);
+  return q;
 }

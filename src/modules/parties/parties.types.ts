@@ -11,6 +11,12 @@ export const PARTY_KINDS = [
 ] as const;
 export type PartyKind = (typeof PARTY_KINDS)[number];
 
+/** Kinds that may own an asset (确权对象): public bodies, collectives and households — never an operator. */
+export const OWNER_KINDS: readonly PartyKind[] = ['VILLAGE_COLLECTIVE', 'TOWNSHIP', 'COUNTY_BODY', 'HOUSEHOLD'];
+
+/** Kinds registered through partyRegister; households and ventures come from their own modules. */
+export const REGISTRABLE_KINDS = ['VILLAGE_COLLECTIVE', 'TOWNSHIP', 'COUNTY_BODY', 'COMPANY', 'COOPERATIVE', 'INDIVIDUAL'] as const;
+
 export interface Party {
   id: number;
   kind: PartyKind;

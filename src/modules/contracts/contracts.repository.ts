@@ -1,0 +1,324 @@
+import type { Knex } from 'knex';
+import type { Executor } from '../../db/connection';
+import type {
+  Contract,
+  ContractDecision,
+  ContractState,
+  ContractTerms,
+  ContractVersion,
+  OperationMode,
+} from './contracts.types';
+import { DEFAULT_MAX_TERM_YEARS } from './contracts.types';
+
+const termsOf = (r: any): ContractTerms => ({
+  signedOn: r.v_signed_on ?? r.signed_on,
+  effectiveFrom: r.effective_from,
+  startOn: r.start_on,
+  endOn: r.end_on,
+  fee: {
+    kind: r.fee_kind,
+    amountFen: r.fee_amount_fen,
+    rateBp: r.fee_rate_bp,
+    period: r.fee_period,
+  },
+  guaranteedRateBp: r.guaranteed_rate_bp,
+  depositFen: r.deposit_fen,
+});
+
+/** Maps a row of contractsQuery (a contract joined with its current version). */
+export const toContract = (r: any): Contract => ({
+  id: r.id,
+  assetId: r.asset_id,
+  countyCode: r.county_code,
+  villageCode: r.village_code,
+  contractNo: r.contract_no,
+  mode: r.mode,
+  operatorPartyId: r.operator_party_id,
+  status: r.status,
+  signedOn: r.signed_on,
+  startOn: r.start_on,
+  endOn: r.end_on,
+  termMonths: r.term_months,
+  currentVersion: r.current_version,
+  terminatedOn: r.terminated_on,
+  terminationReason: r.termination_reason,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  terms: termsOf(r),
+});
+
+const toVersion = (r: any): ContractVersion => ({
+  id: r.id,
+  contractId: r.contract_id,
+  version: r.version,
+  kind: r.kind,
+  reason: r.reason,
+  actorUserId: r.actor_user_id,
+  recordedAt: r.recorded_at,
+  ...termsOf(r),
+});
+
+const toDecision = (r: any): ContractDecision => ({
+  id: r.id,
+  contractId: r.contract_id,
+  version: r.version,
+  kind: r.kind,
+  reference: r.reference,
+  decidedOn: r.decided_on,
+  partyId: r.party_id,
+  recordedAt: r.recorded_at,
+});
+
+/** Contracts joined with their current version; the contract's own columns win on shared names. */
+export function contractsQuery(db: Executor): Knex.QueryBuilder {
+  return db('contracts')
+    .join('contract_versions as v', function () {
+      this.on('v.contract_id', '=', 'contracts.id').andOn('v.version', '=', 'contracts.current_version');
+    })
+    .select(
+      'contracts.*',
+      'v.signed_on as v_signed_on',
+      'v.effective_from',
+      'v.fee_kind',
+      'v.fee_amount_fen',
+      'v.fee_rate_bp',
+      'v.fee_period',
+      'v.guaranteed_rate_bp',
+      'v.deposit_fen',
+    );
+}
+
+export async function findById(db: Executor, id: number): Promise<Contract | undefined> {
+  const r = await contractsQuery(db).where('contracts.id', id).first();
+  return r && toContract(r);
+}
+
+export async function findByIds(db: Executor, ids: readonly number[]): Promise<Contract[]> {
+  return (await contractsQuery(db).whereIn('contracts.id', ids as number[])).map(toContract);
+}
+
+export async function findByAssetIds(db: Executor, assetIds: readonly number[]): Promise<Contract[]> {
+  const rows = await contractsQuery(db).whereIn('contracts.asset_id', assetIds as number[]).orderBy(['contracts.start_on', 'contracts.id']);
+  return rows.map(toContract);
+}
+
+export async function findByNumber(db: Executor, countyCode: string, contractNo: string): Promise<Contract | undefined> {
+  const r = await contractsQuery(db).where({ 'contracts.county_code': countyCode, 'contracts.contract_no': contractNo }).first();
+  return r && toContract(r);
+}
+
+/** Where-clause: the contract binds on `date` (started, not ended, not terminated by then). */
+function bindingOn(q: Knex.QueryBuilder, date: string): Knex.QueryBuilder {
+  return q
+    .where('contracts.start_on', '<=', date)
+    .where('contracts.end_on', '>=', date)
+    .where((w) => w.whereNull('contracts.terminated_on').orWhere('contracts.terminated_on', '>', date));
+}
+
+/** The contract of an asset in force on a date, if any (there is at most one). */
+export async function findInForce(db: Executor, assetId: number, date: string): Promise<Contract | undefined> {
+  const r = await bindingOn(contractsQuery(db).where('contracts.asset_id', assetId), date).first();
+  return r && toContract(r);
+}
+
+/**
+ * Contracts of an asset that bind on some day of start..end (inclusive), other than `exceptId`.
+ * A contract terminated on or before its start never bound and does not count.
+ */
+export async function findOverlapping(
+  db: Executor,
+  assetId: number,
+  startOn: string,
+  endOn: string,
+  exceptId: number | null,
+): Promise<Contract[]> {
+  const q = contractsQuery(db)
+    .where('contracts.asset_id', assetId)
+    .where('contracts.start_on', '<=', endOn)
+    .where('contracts.end_on', '>=', startOn)
+    .where((w) =>
+      w
+        .whereNull('contracts.terminated_on')
+        .orWhere((t) => t.where('contracts.terminated_on', '>', startOn).whereRaw('contracts.terminated_on > contracts.start_on')),
+    );
+  if (exceptId !== null) q.whereNot('contracts.id', exceptId);
+  return (await q.orderBy('contracts.id')).map(toContract);
+}
+
+/** The asset's most recent contract before a new one (by start date), for the mode-change rule. */
+export async function latestOfAsset(db: Executor, assetId: number): Promise<Contract | undefined> {
+  const r = await contractsQuery(db)
+    .where('contracts.asset_id', assetId)
+    .where((w) => w.whereNull('contracts.terminated_on').orWhereRaw('contracts.terminated_on > contracts.start_on'))
+    .orderBy([
+      { column: 'contracts.start_on', order: 'desc' },
+      { column: 'contracts.id', order: 'desc' },
+    ])
+    .first();
+  return r && toContract(r);
+}
+
+export interface NewContract {
+  assetId: number;
+  countyCode: string;
+  villageCode: string;
+  contractNo: string;
+  mode: OperationMode;
+  operatorPartyId: number;
+  termMonths: number;
+  createdAt: string;
+}
+
+export async function insert(db: Executor, c: NewContract, terms: ContractTerms): Promise<number> {
+  const [r] = await db('contracts')
+    .insert({
+      asset_id: c.assetId,
+      county_code: c.countyCode,
+      village_code: c.villageCode,
+      contract_no: c.contractNo,
+      mode: c.mode,
+      operator_party_id: c.operatorPartyId,
+      status: 'OPEN',
+      signed_on: terms.signedOn,
+      start_on: terms.startOn,
+      end_on: terms.endOn,
+      term_months: c.termMonths,
+      current_version: 1,
+      terminated_on: null,
+      termination_reason: null,
+      created_at: c.createdAt,
+      updated_at: c.createdAt,
+    })
+    .returning('id');
+  return r.id;
+}
+
+export async function insertVersion(db: Executor, v: Omit<ContractVersion, 'id'>): Promise<number> {
+  const [r] = await db('contract_versions')
+    .insert({
+      contract_id: v.contractId,
+      version: v.version,
+      kind: v.kind,
+      signed_on: v.signedOn,
+      effective_from: v.effectiveFrom,
+      start_on: v.startOn,
+      end_on: v.endOn,
+      fee_kind: v.fee.kind,
+      fee_amount_fen: v.fee.amountFen,
+      fee_rate_bp: v.fee.rateBp,
+      fee_period: v.fee.period,
+      guaranteed_rate_bp: v.guaranteedRateBp,
+      deposit_fen: v.depositFen,
+      reason: v.reason,
+      actor_user_id: v.actorUserId,
+      recorded_at: v.recordedAt,
+    })
+    .returning('id');
+  return r.id;
+}
+
+/** Points the contract at a new version and mirrors that version's term for the indexed checks. */
+export async function setCurrentVersion(
+  db: Executor,
+  id: number,
+  p: { version: number; endOn: string; termMonths: number; updatedAt: string },
+): Promise<void> {
+  await db('contracts')
+    .where({ id })
+    .update({ current_version: p.version, end_on: p.endOn, term_months: p.termMonths, updated_at: p.updatedAt });
+}
+
+export async function terminate(db: Executor, id: number, p: { terminatedOn: string; reason: string; updatedAt: string }): Promise<void> {
+  await db('contracts')
+    .where({ id, status: 'OPEN' })
+    .update({ status: 'TERMINATED', terminated_on: p.terminatedOn, termination_reason: p.reason, updated_at: p.updatedAt });
+}
+
+export async function versionsOf(db: Executor, contractIds: readonly number[]): Promise<ContractVersion[]> {
+  return (await db('contract_versions').whereIn('contract_id', contractIds as number[]).orderBy(['contract_id', 'version'])).map(toVersion);
+}
+
+export async function insertDecisions(db: Executor, rows: Omit<ContractDecision, 'id'>[]): Promise<void> {
+  if (!rows.length) return;
+  await db('contract_decisions').insert(
+    rows.map((d) => ({
+      contract_id: d.contractId,
+      version: d.version,
+      kind: d.kind,
+      reference: d.reference,
+      decided_on: d.decidedOn,
+      party_id: d.partyId,
+      recorded_at: d.recordedAt,
+    })),
+  );
+}
+
+export async function decisionsOf(db: Executor, contractIds: readonly number[]): Promise<ContractDecision[]> {
+  return (await db('contract_decisions').whereIn('contract_id', contractIds as number[]).orderBy('id')).map(toDecision);
+}
+
+export interface ContractFilter {
+  regionPrefix: string;
+  assetId?: number | null;
+  operatorPartyId?: number | null;
+  mode?: OperationMode | null;
+  state?: ContractState | null;
+  text?: string | null;
+}
+
+export function listQuery(db: Executor, f: ContractFilter, today: string): Knex.QueryBuilder {
+  const q = contractsQuery(db).where('contracts.village_code', 'like', `${f.regionPrefix}%`);
+  if (f.assetId) q.where('contracts.asset_id', f.assetId);
+  if (f.operatorPartyId) q.where('contracts.operator_party_id', f.operatorPartyId);
+  if (f.mode) q.where('contracts.mode', f.mode);
+  if (f.text) q.whereRaw('lower(contracts.contract_no) like ?', [`%${f.text.toLowerCase().replace(/[%_\\]/g, '')}%`]);
+  if (f.state === 'TERMINATED') q.where('contracts.status', 'TERMINATED');
+  else if (f.state) {
+    q.where('contracts.status', 'OPEN');
+    if (f.state === 'PENDING') q.where('contracts.start_on', '>', today);
+    if (f.state === 'EXPIRED') q.where('contracts.end_on', '<', today);
+    if (f.state === 'ACTIVE') q.where('contracts.start_on', '<=', today).where('contracts.end_on', '>=', today);
+  }
+  return q;
+}
+
+/** Open contracts whose end falls within today..until. */
+export function expiringQuery(db: Executor, regionPrefix: string, today: string, until: string): Knex.QueryBuilder {
+  return contractsQuery(db)
+    .where('contracts.village_code', 'like', `${regionPrefix}%`)
+    .where('contracts.status', 'OPEN')
+    .whereBetween('contracts.end_on', [today, until]);
+}
+
+/**
+ * Open, unexpired contracts with an outside operator whose term exceeds the county's maximum (or
+ * `maxYears` when given). Self-operation is the owner running its own asset: it has no term to abuse.
+ */
+export function overlongQuery(db: Executor, regionPrefix: string, today: string, maxYears: number | null): Knex.QueryBuilder {
+  const q = contractsQuery(db)
+    .where('contracts.village_code', 'like', `${regionPrefix}%`)
+    .where('contracts.status', 'OPEN')
+    .where('contracts.end_on', '>=', today)
+    .whereNot('contracts.mode', 'SELF_OPERATED');
+  if (maxYears !== null) return q.where('contracts.term_months', '>', maxYears * 12);
+  return q
+    .leftJoin('contract_term_limits as l', 'l.county_code', 'contracts.county_code')
+    .whereRaw('contracts.term_months > coalesce(l.max_years, ?) * 12', [DEFAULT_MAX_TERM_YEARS]);
+}
+
+/** Correlated sub-query for `assets`: a contract of the asset in force on `date`. */
+export function inForceSubquery(db: Executor, date: string): Knex.QueryBuilder {
+  return bindingOn(db('contracts').whereRaw('contracts.asset_id = assets.id'), date);
+}
+
+export async function termLimitOf(db: Executor, countyCode: string): Promise<number | null> {
+  const r = await db('contract_term_limits').where({ county_code: countyCode }).first();
+  return r ? r.max_years : null;
+}
+
+export async function setTermLimit(db: Executor, countyCode: string, maxYears: number, actorUserId: number, now: string): Promise<void> {
+  await db('contract_term_limits')
+    .insert({ county_code: countyCode, max_years: maxYears, actor_user_id: actorUserId, updated_at: now })
+    .onConflict('county_code')
+    .merge({ max_years: maxYears, actor_user_id: actorUserId, updated_at: now });
+}

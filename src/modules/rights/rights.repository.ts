@@ -1,0 +1,136 @@
+import type { Executor } from '../../db/connection';
+import type { AssetOwner, HandoverDeed, RightsConfirmation } from './rights.types';
+
+const toConfirmation = (r: any): RightsConfirmation => ({
+  id: r.id,
+  assetId: r.asset_id,
+  kind: r.kind,
+  rightsLevel: r.rights_level,
+  certificateNo: r.certificate_no,
+  effectiveOn: r.effective_on,
+  reason: r.reason,
+  approvalRef: r.approval_ref,
+  approvedBy: r.approved_by,
+  approvedOn: r.approved_on,
+  actorUserId: r.actor_user_id,
+  recordedAt: r.recorded_at,
+});
+
+const toOwner = (r: any): AssetOwner => ({
+  id: r.id,
+  assetId: r.asset_id,
+  partyId: r.party_id,
+  shareBp: r.share_bp,
+  effectiveFrom: r.effective_from,
+  effectiveTo: r.effective_to,
+  confirmationId: r.confirmation_id,
+  recordedAt: r.recorded_at,
+});
+
+const toDeed = (r: any): HandoverDeed => ({
+  id: r.id,
+  assetId: r.asset_id,
+  deedNo: r.deed_no,
+  handedOverOn: r.handed_over_on,
+  transferor: r.transferor,
+  recipientPartyId: r.recipient_party_id,
+  recipientSignatory: r.recipient_signatory,
+  witness: r.witness,
+  note: r.note,
+  actorUserId: r.actor_user_id,
+  recordedAt: r.recorded_at,
+});
+
+export async function insertConfirmation(db: Executor, c: Omit<RightsConfirmation, 'id'>): Promise<number> {
+  const [r] = await db('rights_confirmations')
+    .insert({
+      asset_id: c.assetId,
+      kind: c.kind,
+      rights_level: c.rightsLevel,
+      certificate_no: c.certificateNo,
+      effective_on: c.effectiveOn,
+      reason: c.reason,
+      approval_ref: c.approvalRef,
+      approved_by: c.approvedBy,
+      approved_on: c.approvedOn,
+      actor_user_id: c.actorUserId,
+      recorded_at: c.recordedAt,
+    })
+    .returning('id');
+  return r.id;
+}
+
+export async function findConfirmation(db: Executor, id: number): Promise<RightsConfirmation | undefined> {
+  const r = await db('rights_confirmations').where({ id }).first();
+  return r && toConfirmation(r);
+}
+
+export async function confirmationsOf(db: Executor, assetIds: readonly number[]): Promise<RightsConfirmation[]> {
+  return (await db('rights_confirmations').whereIn('asset_id', assetIds as number[]).orderBy('id')).map(toConfirmation);
+}
+
+export async function insertOwners(db: Executor, rows: Omit<AssetOwner, 'id'>[]): Promise<void> {
+  await db('asset_owners').insert(
+    rows.map((o) => ({
+      asset_id: o.assetId,
+      party_id: o.partyId,
+      share_bp: o.shareBp,
+      effective_from: o.effectiveFrom,
+      effective_to: o.effectiveTo,
+      confirmation_id: o.confirmationId,
+      recorded_at: o.recordedAt,
+    })),
+  );
+}
+
+/** Ends the open ownership rows of an asset on `on` (exclusive). The only update asset_owners ever gets. */
+export async function closeOwners(db: Executor, assetId: number, on: string): Promise<void> {
+  await db('asset_owners').where({ asset_id: assetId }).whereNull('effective_to').update({ effective_to: on });
+}
+
+/** The open ownership rows (the owners from the latest confirmation or change). */
+export async function openOwners(db: Executor, assetId: number): Promise<AssetOwner[]> {
+  return (await db('asset_owners').where({ asset_id: assetId }).whereNull('effective_to').orderBy('id')).map(toOwner);
+}
+
+/** Owners of the assets on a date: effective_from ≤ date < effective_to. */
+export async function ownersOn(db: Executor, assetIds: readonly number[], date: string): Promise<AssetOwner[]> {
+  const rows = await db('asset_owners')
+    .whereIn('asset_id', assetIds as number[])
+    .where('effective_from', '<=', date)
+    .where((w) => w.whereNull('effective_to').orWhere('effective_to', '>', date))
+    .orderBy('id');
+  return rows.map(toOwner);
+}
+
+/** Every ownership row of the assets, history included, oldest first. */
+export async function ownerRowsOf(db: Executor, assetIds: readonly number[]): Promise<AssetOwner[]> {
+  return (await db('asset_owners').whereIn('asset_id', assetIds as number[]).orderBy('id')).map(toOwner);
+}
+
+export async function insertDeed(db: Executor, d: Omit<HandoverDeed, 'id'>): Promise<number> {
+  const [r] = await db('handover_deeds')
+    .insert({
+      asset_id: d.assetId,
+      deed_no: d.deedNo,
+      handed_over_on: d.handedOverOn,
+      transferor: d.transferor,
+      recipient_party_id: d.recipientPartyId,
+      recipient_signatory: d.recipientSignatory,
+      witness: d.witness,
+      note: d.note,
+      actor_user_id: d.actorUserId,
+      recorded_at: d.recordedAt,
+    })
+    .returning('id');
+  return r.id;
+}
+
+export async function findDeed(db: Executor, id: number): Promise<HandoverDeed | undefined> {
+  const r = await db('handover_deeds').where({ id }).first();
+  return r && toDeed(r);
+}
+
+export async function deedsOf(db: Executor, assetIds: readonly number[]): Promise<HandoverDeed[]> {
+  return (await db('handover_deeds').whereIn('asset_id', assetIds as number[])).map(toDeed);
+}

@@ -1,0 +1,50 @@
+import type { RequestContext } from '../../server/context';
+import { readContext } from '../../server/context';
+import { runMutation } from '../../server/mutation';
+import { requireGlobalId, toGlobalId } from '../../shared/ids';
+import type { Asset } from '../assets/assets.types';
+import { toPartyRef } from '../parties/parties.resolvers';
+import * as service from './upkeep.service';
+import type { UpkeepAssignment, UpkeepRecord } from './upkeep.types';
+
+const assetIdOf = (input: any) => requireGlobalId('Asset', input.assetId, ['input', 'assetId']);
+
+export const upkeepResolvers = {
+  Query: {
+    upkeepWarnings: (_: unknown, args: { regionCode?: string; first?: number; after?: string }, ctx: RequestContext) =>
+      service.upkeepWarnings(readContext(ctx), args.regionCode, args),
+  },
+  Mutation: {
+    upkeepAssign: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+      runMutation(
+        ctx,
+        (svc) => service.assignUpkeep(svc, { ...args.input, assetId: assetIdOf(args.input), body: toPartyRef(args.input.body, ['input', 'body']) }),
+        (r) => ({ asset: r.asset, upkeepAssignment: r.assignment }),
+      ),
+    upkeepRecord: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+      runMutation(
+        ctx,
+        (svc) => service.recordUpkeep(svc, { ...args.input, assetId: assetIdOf(args.input), costFen: args.input.cost, cost: undefined }),
+        (r) => ({ asset: r.asset, upkeepRecord: r.record }),
+      ),
+  },
+  Asset: {
+    upkeep: async (a: Asset, _: unknown, ctx: RequestContext) => {
+      const today = ctx.clock.today();
+      const all = await ctx.loaders.upkeepAssignments.load(a.id);
+      return all.find((u) => u.effectiveFrom <= today && (u.effectiveTo === null || u.effectiveTo > today)) ?? null;
+    },
+    upkeepHistory: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.upkeepAssignments.load(a.id),
+    upkeepRecords: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.upkeepRecords.load(a.id),
+  },
+  UpkeepAssignment: {
+    id: (u: UpkeepAssignment) => toGlobalId('UpkeepAssignment', u.id),
+    body: (u: UpkeepAssignment, _: unknown, ctx: RequestContext) => ctx.loaders.party.load(u.bodyPartyId),
+    actor: (u: UpkeepAssignment, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(u.actorUserId),
+  },
+  UpkeepRecord: {
+    id: (r: UpkeepRecord) => toGlobalId('UpkeepRecord', r.id),
+    cost: (r: UpkeepRecord) => r.costFen,
+    actor: (r: UpkeepRecord, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(r.actorUserId),
+  },
+};
