@@ -42,11 +42,11 @@ describe('HTTP surface', () => {
     try {
       const project = await createProject(t);
       const asset = await registerAsset(t, project.id);
-      await t.db.schema.dropTable('asset_events'); // provoke a real database fault
-      const body = await t.gql('finance', `query($id: ID!) { asset(id: $id) { name events { action } } }`, { id: asset.id });
+      await t.db.schema.dropTable('asset_funding_lines'); // provoke a real database fault
+      const body = await t.gql('finance', `query($id: ID!) { asset(id: $id) { name fundingLines { amount } } }`, { id: asset.id });
       const text = JSON.stringify(body);
       expect(body.errors[0].message).toBe('Unexpected error.');
-      expect(text).not.toMatch(/asset_events|select|stack|at .*\.ts/i);
+      expect(text).not.toMatch(/asset_funding_lines|select|stack|at .*\.ts/i);
     } finally {
       await t.close();
     }
