@@ -7,7 +7,7 @@ import { MAX_FEN } from '../../shared/money';
 import { keysetPage, PageArgs } from '../../shared/pagination';
 import { dateString, optionalText, parseInput, text } from '../../shared/validation';
 import { requireNotFuture } from '../assets/assets.service';
-import { authorize, canRead } from '../auth/auth.service';
+import { authorize, canRead, Permission } from '../auth/auth.service';
 import * as householdsRepo from '../households/households.repository';
 import { statusOn } from '../households/households.service';
 import type { Household, HouseholdStatus } from '../households/households.types';
@@ -221,6 +221,14 @@ async function requirePlan(svc: ServiceContext, planId: number): Promise<Plan> {
   return plan;
 }
 
+/** Opens a plan for one step: visible, the actor's role allowed there, and the plan in an allowed status. */
+async function openPlan(svc: ServiceContext, planId: number, permission: Permission, allowed: PlanStatus[], action: string): Promise<Plan> {
+  const plan = await requirePlan(svc, planId);
+  authorize(svc.actor, permission, plan.villageCode);
+  requireStatus(plan, allowed, action);
+  return plan;
+}
+
 function requireStatus(plan: Plan, allowed: PlanStatus[], action: string): void {
   if (!allowed.includes(plan.status)) {
     throw new DomainError('ILLEGAL_TRANSITION', `${action} is not allowed for a plan in status ${plan.status} (allowed: ${allowed.join(', ')})`, [
@@ -238,20 +246,9 @@ async function moveTo(
   effectiveOn: string,
   opts: { reason?: string | null; payload?: unknown; patch?: Partial<Plan> } = {},
 ): Promise<Plan> {
-  const now = svc.clock.now();
-  const patch = { ...opts.patch, status: to, updatedAt: now };
+  const patch = { ...opts.patch, status: to, updatedAt: svc.clock.now() };
   await repo.updatePlan(svc.db, plan.id, patch);
-  await repo.insertEvent(svc.db, {
-    planId: plan.id,
-    action,
-    fromStatus: plan.status,
-    toStatus: to,
-    effectiveOn,
-    reason: opts.reason ?? null,
-    payload: opts.payload ?? {},
-    actorUserId: svc.actor.userId,
-    recordedAt: now,
-  });
+  await appendPlanEvent(svc, plan, action, to, effectiveOn, opts.payload ?? {}, opts.reason ?? null);
   return { ...plan, ...patch };
 }
 
@@ -282,9 +279,7 @@ const meetingSchema = z
  */
 export async function recordMeeting(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const m = parseInput(meetingSchema, raw);
-  const plan = await requirePlan(svc, m.planId);
-  authorize(svc.actor, 'distribution.write', plan.villageCode);
-  requireStatus(plan, ['DRAFT'], 'Recording a meeting');
+  const plan = await openPlan(svc, m.planId, 'distribution.write', ['DRAFT'], 'Recording a meeting');
   const held = await repo.meetingsOf(svc.db, [plan.id]);
   const expected = MEETING_STEPS[held.length];
   if (m.step !== expected) {
@@ -305,17 +300,7 @@ export async function recordMeeting(svc: ServiceContext, raw: unknown): Promise<
   if (m.step === 'REPRESENTATIVES') {
     return moveTo(svc, plan, 'RESOLVE', 'RESOLVED', m.heldOn, { payload: { step: m.step, votesFor: m.votesFor, attendance: m.attendance } });
   }
-  await repo.insertEvent(svc.db, {
-    planId: plan.id,
-    action: `MEETING_${m.step}`,
-    fromStatus: plan.status,
-    toStatus: plan.status,
-    effectiveOn: m.heldOn,
-    reason: null,
-    payload: { votesFor: m.votesFor, attendance: m.attendance, memberCount: m.memberCount },
-    actorUserId: svc.actor.userId,
-    recordedAt: svc.clock.now(),
-  });
+  await planEvent(svc, plan, `MEETING_${m.step}`, m.heldOn, { votesFor: m.votesFor, attendance: m.attendance, memberCount: m.memberCount });
   return plan;
 }
 
@@ -346,9 +331,7 @@ async function publishNotice(svc: ServiceContext, plan: Plan, kind: 'PLAN' | 'RE
 /** 公示: publishes the resolved plan with its recipients and amounts; the notice is immutable. */
 export async function publishPlanNotice(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const input = parseInput(noticeSchema, raw);
-  const plan = await requirePlan(svc, input.planId);
-  authorize(svc.actor, 'distribution.write', plan.villageCode);
-  requireStatus(plan, ['RESOLVED'], 'Publishing the plan notice');
+  const plan = await openPlan(svc, input.planId, 'distribution.write', ['RESOLVED'], 'Publishing the plan notice');
   const resolution = (await repo.meetingsOf(svc.db, [plan.id])).find((m) => m.step === 'REPRESENTATIVES')!;
   if (input.startOn < resolution.heldOn) {
     throw new DomainError('DATE_ORDER', `The notice cannot start before the resolution (${resolution.heldOn})`, ['input', 'startOn']);
@@ -382,9 +365,7 @@ const objectionSchema = z.object({ planId: z.number(), raisedOn: dateString, rai
 /** Records an objection raised during the notice period; execution waits until every one is resolved. */
 export async function recordObjection(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const input = parseInput(objectionSchema, raw);
-  const plan = await requirePlan(svc, input.planId);
-  authorize(svc.actor, 'distribution.write', plan.villageCode);
-  requireStatus(plan, ['IN_NOTICE', 'APPROVED'], 'Recording an objection');
+  const plan = await openPlan(svc, input.planId, 'distribution.write', ['IN_NOTICE', 'APPROVED'], 'Recording an objection');
   requireNotFuture(svc, input.raisedOn, ['input', 'raisedOn']);
   if (input.raisedOn < plan.noticeStartOn! || input.raisedOn > plan.noticeEndOn!) {
     throw new DomainError('DATE_ORDER', `Objections are raised during the notice (${plan.noticeStartOn} – ${plan.noticeEndOn})`, ['input', 'raisedOn']);
@@ -400,9 +381,7 @@ export async function resolveObjection(svc: ServiceContext, raw: unknown): Promi
   const input = parseInput(resolveSchema, raw);
   const objection = await repo.findObjection(svc.db, input.objectionId);
   if (!objection) throw new DomainError('NOT_FOUND', 'No such objection', ['input', 'objectionId']);
-  const plan = await requirePlan(svc, objection.planId);
-  authorize(svc.actor, 'distribution.write', plan.villageCode);
-  requireStatus(plan, ['IN_NOTICE', 'APPROVED'], 'Resolving an objection');
+  const plan = await openPlan(svc, objection.planId, 'distribution.write', ['IN_NOTICE', 'APPROVED'], 'Resolving an objection');
   if (objection.resolvedOn) throw new DomainError('ILLEGAL_TRANSITION', 'This objection is already resolved', ['input', 'objectionId']);
   requireNotFuture(svc, input.resolvedOn, ['input', 'resolvedOn']);
   if (input.resolvedOn < objection.raisedOn) {
@@ -413,14 +392,19 @@ export async function resolveObjection(svc: ServiceContext, raw: unknown): Promi
   return plan;
 }
 
+/** An event that leaves the status as it is (a meeting, an objection, a payment). */
 async function planEvent(svc: ServiceContext, plan: Plan, action: string, effectiveOn: string, payload: unknown) {
+  await appendPlanEvent(svc, plan, action, plan.status, effectiveOn, payload, null);
+}
+
+async function appendPlanEvent(svc: ServiceContext, plan: Plan, action: string, to: PlanStatus, effectiveOn: string, payload: unknown, reason: string | null) {
   await repo.insertEvent(svc.db, {
     planId: plan.id,
     action,
     fromStatus: plan.status,
-    toStatus: plan.status,
+    toStatus: to,
     effectiveOn,
-    reason: null,
+    reason,
     payload,
     actorUserId: svc.actor.userId,
     recordedAt: svc.clock.now(),
@@ -435,9 +419,7 @@ const reviewSchema = z.object({ planId: z.number(), reviewedOn: dateString, opin
  */
 export async function approvePlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const input = parseInput(reviewSchema, raw);
-  const plan = await requirePlan(svc, input.planId);
-  authorize(svc.actor, 'distribution.approve', plan.villageCode);
-  requireStatus(plan, ['IN_NOTICE'], 'Approval');
+  const plan = await openPlan(svc, input.planId, 'distribution.approve', ['IN_NOTICE'], 'Approval');
   requireNotFuture(svc, input.reviewedOn, ['input', 'reviewedOn']);
   if (input.reviewedOn < plan.noticeStartOn!) {
     throw new DomainError('DATE_ORDER', `Review cannot precede the notice (${plan.noticeStartOn})`, ['input', 'reviewedOn']);
@@ -464,9 +446,7 @@ const rejectSchema = z.object({ planId: z.number(), reviewedOn: dateString, reas
 
 export async function rejectPlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const input = parseInput(rejectSchema, raw);
-  const plan = await requirePlan(svc, input.planId);
-  authorize(svc.actor, 'distribution.approve', plan.villageCode);
-  requireStatus(plan, ['RESOLVED', 'IN_NOTICE'], 'Rejection');
+  const plan = await openPlan(svc, input.planId, 'distribution.approve', ['RESOLVED', 'IN_NOTICE'], 'Rejection');
   requireNotFuture(svc, input.reviewedOn, ['input', 'reviewedOn']);
   return moveTo(svc, plan, 'REJECT', 'REJECTED', input.reviewedOn, { reason: input.reason });
 }
@@ -475,9 +455,7 @@ const cancelSchema = z.object({ planId: z.number(), reason: text(1000) });
 
 export async function cancelPlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const input = parseInput(cancelSchema, raw);
-  const plan = await requirePlan(svc, input.planId);
-  authorize(svc.actor, 'distribution.write', plan.villageCode);
-  requireStatus(plan, ['DRAFT', 'RESOLVED'], 'Cancelling');
+  const plan = await openPlan(svc, input.planId, 'distribution.write', ['DRAFT', 'RESOLVED'], 'Cancelling');
   return moveTo(svc, plan, 'CANCEL', 'CANCELLED', svc.clock.today(), { reason: input.reason });
 }
 
@@ -495,9 +473,7 @@ export async function executePlan(svc: ServiceContext, raw: unknown): Promise<Pl
   if (await replayed(svc, 'distributionPlanExecute', input.idempotencyKey, fingerprintInput)) {
     return (await repo.findPlan(svc.db, input.planId))!;
   }
-  const plan = await requirePlan(svc, input.planId);
-  authorize(svc.actor, 'distribution.execute', plan.villageCode);
-  requireStatus(plan, ['APPROVED'], 'Execution');
+  const plan = await openPlan(svc, input.planId, 'distribution.execute', ['APPROVED'], 'Execution');
   const executedOn = input.executedOn ?? svc.clock.today();
   requireNotFuture(svc, executedOn, ['input', 'executedOn']);
   if (executedOn <= plan.noticeEndOn!) {
@@ -551,9 +527,7 @@ export async function recordPayment(svc: ServiceContext, raw: unknown): Promise<
   if (await replayed(svc, 'distributionPaymentRecord', idempotencyKey, fingerprintInput)) {
     return (await repo.findPlan(svc.db, input.planId))!;
   }
-  const plan = await requirePlan(svc, input.planId);
-  authorize(svc.actor, 'distribution.execute', plan.villageCode);
-  requireStatus(plan, ['EXECUTED'], 'Recording a payment');
+  const plan = await openPlan(svc, input.planId, 'distribution.execute', ['EXECUTED'], 'Recording a payment');
   requireNotFuture(svc, input.paidOn, ['input', 'paidOn']);
   if (input.paidOn < plan.executedOn!) {
     throw new DomainError('DATE_ORDER', `Payment cannot precede execution (${plan.executedOn})`, ['input', 'paidOn']);
@@ -593,9 +567,7 @@ export async function recordPayment(svc: ServiceContext, raw: unknown): Promise<
 /** The second 公开: results published after every recipient is paid; closes the plan. */
 export async function publishResults(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const input = parseInput(noticeSchema, raw);
-  const plan = await requirePlan(svc, input.planId);
-  authorize(svc.actor, 'distribution.write', plan.villageCode);
-  requireStatus(plan, ['EXECUTED'], 'Publishing results');
+  const plan = await openPlan(svc, input.planId, 'distribution.write', ['EXECUTED'], 'Publishing results');
   const recipients = await repo.recipientsOf(svc.db, [plan.id]);
   const payments = await repo.paymentsOf(svc.db, [plan.id]);
   const unpaid = new Set(recipients.map((r) => r.householdId));
@@ -628,9 +600,7 @@ export async function reversePlan(svc: ServiceContext, raw: unknown): Promise<Pl
   if (await replayed(svc, 'distributionPlanReverse', input.idempotencyKey, fingerprintInput)) {
     return (await repo.findPlan(svc.db, input.planId))!;
   }
-  const plan = await requirePlan(svc, input.planId);
-  authorize(svc.actor, 'distribution.reverse', plan.villageCode);
-  requireStatus(plan, ['EXECUTED'], 'Reversal');
+  const plan = await openPlan(svc, input.planId, 'distribution.reverse', ['EXECUTED'], 'Reversal');
   if ((await repo.paymentsOf(svc.db, [plan.id])).length) {
     throw new DomainError('ILLEGAL_TRANSITION', 'Payments have been made under this plan; it can no longer be reversed', ['input', 'planId']);
   }
