@@ -53,6 +53,7 @@ export const DEMO_USERS = [
   { key: 'VILLAGE_CLERK', name: '茶坪村报账员 陈会计', role: 'VILLAGE_CLERK', regionCode: V.chaping, token: 'demo-clerk-chaping' },
   { key: 'JIANGE_FINANCE', name: '剑阁县财政局 赵审计', role: 'COUNTY_FINANCE', regionCode: '510823000000', token: 'demo-finance-jiange' },
   { key: 'LIANGYA_CLERK', name: '亮垭村报账员 刘会计', role: 'VILLAGE_CLERK', regionCode: V.liangya, token: 'demo-clerk-liangya' },
+  { key: 'PUAN_REVIEWER', name: '普安镇财政所 周审核', role: 'TOWNSHIP_REVIEWER', regionCode: '510823100000', token: 'demo-reviewer-puan' },
 ] as const;
 
 export const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文';
