@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { setup, TestEnv, count, createTestDb } from './helpers';
+import { setup, TestEnv, count, createTestDb, onPostgres } from './helpers';
 import { createProject, registerAsset } from './fixtures';
 import { loadDemo, DEMO_TOKENS } from '../seeds/demo';
 import { systemClock } from '../src/shared/clock';
@@ -42,7 +42,10 @@ describe('HTTP surface', () => {
     try {
       const project = await createProject(t);
       const asset = await registerAsset(t, project.id);
-      await t.db.schema.dropTable('asset_events'); // provoke a real database fault
+      // Provoke a real database fault. PostgreSQL refuses to drop a table others reference (documents.event_id)
+      // unless told to cascade; SQLite has no CASCADE and does not check.
+      if (onPostgres) await t.db.raw('DROP TABLE asset_events CASCADE');
+      else await t.db.schema.dropTable('asset_events');
       const body = await t.gql('finance', `query($id: ID!) { asset(id: $id) { name events { action } } }`, { id: asset.id });
       const text = JSON.stringify(body);
       expect(body.errors[0].message).toBe('Unexpected error.');
