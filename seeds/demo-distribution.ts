@@ -11,6 +11,7 @@ import { addDays } from '../src/shared/dates';
 import type { Actor } from '../src/modules/auth/auth.types';
 import * as dist from '../src/modules/distribution/distribution.service';
 import { availableFen } from '../src/modules/distribution/distribution.ledger';
+import { accountPostings } from '../src/modules/journal/journal.service';
 import { collectiveOf } from '../src/modules/parties/parties.service';
 import * as householdsRepo from '../src/modules/households/households.repository';
 import type { Household } from '../src/modules/households/households.types';
@@ -62,7 +63,10 @@ export async function seedDistributionDemo(svc: ServiceContext, actors: Record<s
       periodFrom: '2024-01-01',
       periodTo: '2024-12-31',
       planOn: '2025-01-08',
-      totalFen: await availableFen(svc, collective.id),
+      // The 2024 income only: the 2023 rent still waiting is what the 资金滞留 flag is for.
+      totalFen: (await accountPostings(svc, collective.id, 'INCOME_PENDING_DISTRIBUTION'))
+        .filter((m) => m.amountFen > 0 && m.effectiveOn.startsWith('2024'))
+        .reduce((s, m) => s + m.amountFen, 0),
       lines: [
         {
           type: 'PUBLIC_WELFARE_JOB',

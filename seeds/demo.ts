@@ -17,6 +17,8 @@ import type { FundSource } from '../src/modules/projects/projects.types';
 import type { AssetClass, AssetSubType } from '../src/modules/assets/assets.types';
 import { DEMO_USERS, GIVEN, REGIONS, SURNAMES, V, YUNDING } from './demo-data';
 import { DemoStep, runDemoStep, seedRightsDemo } from './demo-rights';
+import { seedIncomeDemo } from './demo-income';
+import { seedDistributionDemo } from './demo-distribution';
 
 export const DEMO_TOKENS = Object.fromEntries(DEMO_USERS.map((u) => [u.key, u.token])) as Record<
   (typeof DEMO_USERS)[number]['key'],
@@ -61,6 +63,11 @@ export async function loadDemo(db: Db, clock: Clock): Promise<void> {
     await seedHouseholds(svc);
     const assetIds = await seedProjectsAndAssets(svc);
     await seedRightsDemo(svc, assetIds);
+    await seedIncomeDemo(svc, assetIds);
+    const actors = Object.fromEntries(
+      DEMO_USERS.map((u) => [u.key, toActor({ id: users[u.key], name: u.name, role: u.role as Role, region_code: u.regionCode })]),
+    );
+    await seedDistributionDemo(svc, actors);
   });
 }
 

@@ -20,6 +20,8 @@ import { partiesResolvers } from './parties/parties.resolvers';
 import { getVisibleParty } from './parties/parties.service';
 import { rightsResolvers } from './rights/rights.resolvers';
 import { upkeepResolvers } from './upkeep/upkeep.resolvers';
+import { incomeResolvers } from './income/income.resolvers';
+import { getIncome } from './income/income.service';
 
 /** Every module's resolvers; schema/*.graphql holds their SDL, one file per module. */
 export const moduleResolvers = [
@@ -36,6 +38,7 @@ export const moduleResolvers = [
   upkeepResolvers,
   contractsResolvers,
   documentsResolvers,
+  incomeResolvers,
 ];
 
 /** Fetchers for `node(id)`, by the type in the global id; each applies its own scope check. */
@@ -49,4 +52,5 @@ export const nodeFetchers: Record<string, (svc: ServiceContext, id: number) => P
   Party: getVisibleParty,
   Contract: getContract,
   Document: getDocument,
+  IncomeRecord: getIncome,
 };

@@ -12,6 +12,7 @@ import * as projectsRepo from '../modules/projects/projects.repository';
 import { createRegionLoader } from '../modules/regions/regions.service';
 import { createDistributionLoaders } from '../modules/distribution/distribution.loaders';
 import { createJournalLoaders } from '../modules/journal/journal.loaders';
+import { createIncomeLoaders } from '../modules/income/income.loaders';
 
 function byId<T extends { id: number }>(rows: T[], ids: readonly number[]): (T | null)[] {
   const m = new Map(rows.map((r) => [r.id, r]));
@@ -53,6 +54,7 @@ export function createLoaders(db: Executor) {
     ),
     ...createDistributionLoaders(db),
     journal: createJournalLoaders(db),
+    income: createIncomeLoaders(db),
     assetEvent: new DataLoader(async (ids: readonly number[]) => byId(await assetsRepo.findEventsByIds(db, ids), ids)),
     // The asset card (issue 3): owners, rights, deed, upkeep, contracts and documents, one query each per page.
     party: new DataLoader(async (ids: readonly number[]) => byId(await partiesRepo.findByIds(db, ids), ids)),

@@ -64,3 +64,20 @@ export async function keysetPage<Row extends { id: number }, T>(
     },
   };
 }
+
+/**
+ * The same cursor paging over a list computed in memory (e.g. a report filtered after computing each row),
+ * ordered by an integer key ascending; cursors are interchangeable with keysetPage's.
+ */
+export function listPage<T>(items: readonly T[], args: PageArgs, idOf: (item: T) => number): Connection<T> {
+  const size = pageSize(args.first);
+  const after = args.after ? decodeCursor(args.after) : 0;
+  const rest = [...items].sort((a, b) => idOf(a) - idOf(b)).filter((i) => idOf(i) > after);
+  const nodes = rest.slice(0, size);
+  return {
+    edges: nodes.map((node) => ({ cursor: encodeCursor(idOf(node)), node })),
+    nodes,
+    pageInfo: { hasNextPage: rest.length > size, endCursor: nodes.length ? encodeCursor(idOf(nodes[nodes.length - 1])) : null },
+    totalCount: async () => items.length,
+  };
+}

@@ -255,9 +255,10 @@ export interface TransitionOptions {
 /**
  * Actions that record an observation rather than a lifecycle step: they are stamped with the day they
  * happened (or were entered) and may be entered out of order — a 2021 deed scanned today, an inspection
- * entered late — so they neither obey nor constrain the order of steps.
+ * entered late, last year's rent booked after this year's contract amendment — so they neither obey nor
+ * constrain the order of steps.
  */
-export const OBSERVATION_ACTIONS = ['REGISTER', 'UPDATE', 'DOCUMENT_ATTACH', 'UPKEEP_RECORD'] as const;
+export const OBSERVATION_ACTIONS = ['REGISTER', 'UPDATE', 'DOCUMENT_ATTACH', 'UPKEEP_RECORD', 'INCOME_RECORDED'] as const;
 
 /**
  * Moves an asset one lifecycle step and writes its event, in the caller's transaction. Other modules

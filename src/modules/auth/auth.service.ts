@@ -71,6 +71,8 @@ export const PERMISSIONS = {
   'document.write': ['VILLAGE_CLERK', 'ADMIN'],
   // County rules on contracts (maximum term): set by the county rural-revitalisation bureau.
   'contract.configure': ['COUNTY_PLANNER', 'ADMIN'],
+  // Income recording (issue 4): the village books the income of its assets.
+  'income.write': ['VILLAGE_CLERK', 'ADMIN'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

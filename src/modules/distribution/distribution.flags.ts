@@ -21,10 +21,12 @@ export function computePlanFlags({ plan, lines, payments, policy, today }: FlagI
   const flag = (code: Flag['code'], message: string) => flags.push({ code, message, planId: plan.id || null, villageCode: plan.villageCode });
   const total = BigInt(plan.totalFen);
 
-  // 平均主义: cash to three or more households, every one the same amount, with no work behind it.
+  // 平均主义: cash to three or more households, every one the same amount (to the fen that rounding
+  // moves), with no work behind it.
   for (const l of lines) {
     if (l.type === 'PUBLIC_WELFARE_JOB' || l.recipients.length < 3) continue;
-    if (l.recipients.every((r) => r.amountFen === l.recipients[0].amountFen)) {
+    const amounts = l.recipients.map((r) => r.amountFen);
+    if (Math.max(...amounts) - Math.min(...amounts) <= 1) {
       flag('FLAT_EQUAL_SPLIT', `${l.type}: ${l.recipients.length} households receive the same amount with no work or condition (严禁简单平均分配)`);
     }
   }

@@ -210,6 +210,14 @@ export async function findEntryByIdempotencyKey(db: Executor, key: string): Prom
   return r && toEntry(r);
 }
 
+/**
+ * Sub-query of the ids of entries that have been reversed, for other modules' reads that must leave
+ * reversed money out (income received, last income date) without touching the journal tables themselves.
+ */
+export function reversedEntryIdsQuery(db: Executor): Knex.QueryBuilder {
+  return db('journal_entries').whereNotNull('reverses_entry_id').select('reverses_entry_id');
+}
+
 /** Reversals of the given entries (at most one each). */
 export async function findReversalsOf(db: Executor, entryIds: readonly number[]): Promise<JournalEntry[]> {
   return (await db('journal_entries').whereIn('reverses_entry_id', entryIds as number[])).map(toEntry);
