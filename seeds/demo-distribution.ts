@@ -10,6 +10,7 @@ import type { ServiceContext } from '../src/server/context';
 import { addDays } from '../src/shared/dates';
 import type { Actor } from '../src/modules/auth/auth.types';
 import * as dist from '../src/modules/distribution/distribution.service';
+import * as distRepo from '../src/modules/distribution/distribution.repository';
 import { availableFen } from '../src/modules/distribution/distribution.ledger';
 import { accountPostings } from '../src/modules/journal/journal.service';
 import { collectiveOf } from '../src/modules/parties/parties.service';
@@ -26,8 +27,8 @@ const MEMBERS: Record<(typeof MEETINGS)[number], [number, number, number]> = {
 };
 
 async function villageHouseholds(svc: ServiceContext, villageCode: string): Promise<Household[]> {
-  const all = await householdsRepo.findByIds(svc.db, (await svc.db('households').where({ village_code: villageCode }).orderBy('id').select('id')).map((r: any) => r.id));
-  return all.sort((a, b) => a.id - b.id);
+  const rows = await householdsRepo.listQuery(svc.db, { regionPrefix: villageCode }).orderBy('id');
+  return rows.map(householdsRepo.toHousehold);
 }
 
 async function deliberate(as: ServiceContext, planId: number, firstOn: string) {
@@ -90,11 +91,11 @@ export async function seedDistributionDemo(svc: ServiceContext, actors: Record<s
     await deliberate(clerk, plan.id, '2025-01-10');
     await dist.publishPlanNotice(clerk, { planId: plan.id, startOn: '2025-01-18' });
     await dist.recordObjection(clerk, { planId: plan.id, raisedOn: '2025-01-20', raisedBy: '村民代表', content: '询问公益性岗位工日计算方法' });
-    const objection = await svc.db('distribution_objections').where({ plan_id: plan.id }).first();
+    const [objection] = await distRepo.objectionsOf(svc.db, [plan.id]);
     await dist.resolveObjection(clerk, { objectionId: objection.id, resolvedOn: '2025-01-22', resolution: '已公开考勤记录，当事人无异议' });
     await dist.approvePlan(as('PUAN_REVIEWER'), { planId: plan.id, reviewedOn: '2025-01-24', opinion: '程序完备，同意执行' });
     await dist.executePlan(clerk, { planId: plan.id, executedOn: '2025-02-05', idempotencyKey: `demo-exec-${plan.id}` });
-    const recipients = [...new Set((await svc.db('distribution_recipients').where({ plan_id: plan.id }).orderBy('id')).map((r: any) => r.household_id))];
+    const recipients = [...new Set((await distRepo.recipientsOf(svc.db, [plan.id])).map((r) => r.householdId))];
     for (const [i, householdId] of recipients.entries()) {
       await dist.recordPayment(clerk, {
         planId: plan.id,
