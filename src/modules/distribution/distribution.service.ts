@@ -10,8 +10,8 @@ import { requireNotFuture } from '../assets/assets.service';
 import { authorize, canRead, Permission } from '../auth/auth.service';
 import * as householdsRepo from '../households/households.repository';
 import { statusOn } from '../households/households.service';
-import type { Household, HouseholdStatus } from '../households/households.types';
-import { collectiveOf, householdPartyOf } from '../parties/parties.service';
+import type { Household, HouseholdStatus, HouseholdStatusChange } from '../households/households.types';
+import { collectiveOf, householdPartiesOf, householdPartyOf } from '../parties/parties.service';
 import { policyFor } from '../policy/policy.service';
 import type { CountyPolicy } from '../policy/policy.types';
 import { requireRegion, scopedPrefix } from '../regions/regions.service';
@@ -93,10 +93,10 @@ async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> 
 
   const ids = [...new Set(input.lines.flatMap((l) => l.recipients.map((r) => r.householdId)))];
   const households = new Map((await householdsRepo.findByIds(svc.db, ids)).map((h) => [h.id, h]));
-  const history = await householdsRepo.statusHistory(svc.db, ids);
+  const historyOf = await statusHistories(svc, ids);
   const statusOf = new Map<number, HouseholdStatus>();
   for (const id of ids) {
-    const s = statusOn(history.filter((c) => c.householdId === id), input.planOn);
+    const s = statusOn(historyOf.get(id) ?? [], input.planOn);
     if (s) statusOf.set(id, s);
   }
 
@@ -161,6 +161,18 @@ async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> 
     today: svc.clock.today(),
   });
   return { plan, lines, households, statusOf, availableFen: available, flags };
+}
+
+/** Status histories of many households, grouped once (a plan can name thousands). */
+async function statusHistories(svc: ServiceContext, ids: number[]): Promise<Map<number, HouseholdStatusChange[]>> {
+  const byHousehold = new Map<number, HouseholdStatusChange[]>();
+  for (let i = 0; i < ids.length; i += 5000) {
+    for (const c of await householdsRepo.statusHistory(svc.db, ids.slice(i, i + 5000))) {
+      if (!byHousehold.has(c.householdId)) byHousehold.set(c.householdId, []);
+      byHousehold.get(c.householdId)!.push(c);
+    }
+  }
+  return byHousehold;
 }
 
 /**
@@ -428,9 +440,9 @@ export async function approvePlan(svc: ServiceContext, raw: unknown): Promise<Pl
   const recipients = await repo.recipientsOf(svc.db, [plan.id]);
   const dividendLines = new Set(lines.filter((l) => l.type === 'HOUSEHOLD_DIVIDEND').map((l) => l.id));
   const ids = [...new Set(recipients.filter((r) => dividendLines.has(r.lineId)).map((r) => r.householdId))];
-  const history = await householdsRepo.statusHistory(svc.db, ids);
+  const historyOf = await statusHistories(svc, ids);
   for (const id of ids) {
-    const s = statusOn(history.filter((c) => c.householdId === id), plan.planOn);
+    const s = statusOn(historyOf.get(id) ?? [], plan.planOn);
     if (!s || !DIVIDEND_ELIGIBLE.includes(s)) {
       throw new DomainError('INELIGIBLE_BENEFICIARY', `Household ${id} is ${s ?? 'unregistered'} on ${plan.planOn}; the plan must be redrafted`, ['input', 'planId']);
     }
@@ -494,9 +506,9 @@ export async function executePlan(svc: ServiceContext, raw: unknown): Promise<Pl
   for (const r of recipients) perHousehold.set(r.householdId, (perHousehold.get(r.householdId) ?? 0) + r.amountFen);
   const postings = [{ holderPartyId: plan.ownerPartyId, kind: 'INCOME_PENDING_DISTRIBUTION' as const, amountFen: -plan.totalFen }];
   for (const [kind, amountFen] of fundTotals) postings.push({ holderPartyId: plan.ownerPartyId, kind: kind as any, amountFen });
+  const parties = await householdPartiesOf(svc.db, svc.clock, [...perHousehold.keys()]);
   for (const [householdId, amountFen] of perHousehold) {
-    const party = await householdPartyOf(svc.db, svc.clock, householdId);
-    postings.push({ holderPartyId: party.id, kind: 'PAYABLE_TO_HOUSEHOLDS' as any, amountFen });
+    postings.push({ holderPartyId: parties.get(householdId)!.id, kind: 'PAYABLE_TO_HOUSEHOLDS' as any, amountFen });
   }
   const posted = await post(svc, 'distributionPlanExecute', fingerprintInput, {
     kind: 'DISTRIBUTION',

@@ -95,6 +95,38 @@ export async function ensureAccount(db: Executor, holderPartyId: number, kind: A
   return (await findAccount(db, holderPartyId, kind))!;
 }
 
+/**
+ * The accounts of many (holder, kind) pairs, created where missing, in a few statements per 500 pairs:
+ * an entry posting to thousands of households must not cost several queries per posting.
+ */
+export async function ensureAccounts(
+  db: Executor,
+  pairs: readonly { holderPartyId: number; kind: AccountKind }[],
+  now: string,
+): Promise<Map<string, Account>> {
+  const key = (holder: number, kind: string) => `${holder}/${kind}`;
+  const found = new Map<string, Account>();
+  const load = async (wanted: readonly { holderPartyId: number; kind: AccountKind }[]) => {
+    for (let i = 0; i < wanted.length; i += 500) {
+      const chunk = wanted.slice(i, i + 500);
+      const rows = await db('journal_accounts')
+        .whereIn('holder_party_id', [...new Set(chunk.map((p) => p.holderPartyId))])
+        .whereIn('kind', [...new Set(chunk.map((p) => p.kind))]);
+      for (const r of rows) found.set(key(r.holder_party_id, r.kind), toAccount(r));
+    }
+  };
+  await load(pairs);
+  const missing = pairs.filter((p) => !found.has(key(p.holderPartyId, p.kind)));
+  if (missing.length) {
+    const rows = missing.map((p) => ({ holder_party_id: p.holderPartyId, kind: p.kind, created_at: now }));
+    for (let i = 0; i < rows.length; i += 200) {
+      await db('journal_accounts').insert(rows.slice(i, i + 200)).onConflict(['holder_party_id', 'kind']).ignore();
+    }
+    await load(missing);
+  }
+  return found;
+}
+
 export async function findAccountsByIds(db: Executor, ids: readonly number[]): Promise<Account[]> {
   return (await db('journal_accounts').whereIn('id', ids as number[])).map(toAccount);
 }

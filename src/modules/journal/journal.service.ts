@@ -156,13 +156,13 @@ export async function postEntry(svc: ServiceContext, request: EntryRequest): Pro
   const now = svc.clock.now();
 
   const holders = new Map((await partiesRepo.findByIds(svc.db, [...new Set(req.postings.map((p) => p.holderPartyId))])).map((h) => [h.id, h]));
-  const accounts: Account[] = [];
-  for (const [i, p] of req.postings.entries()) {
+  req.postings.forEach((p, i) => {
     if (!holders.has(p.holderPartyId)) {
       throw new DomainError('NOT_FOUND', `No party ${p.holderPartyId} to hold the account`, ['input', 'postings', String(i), 'holderId']);
     }
-    accounts.push(await repo.ensureAccount(svc.db, p.holderPartyId, p.kind, now));
-  }
+  });
+  const byPair = await repo.ensureAccounts(svc.db, req.postings, now);
+  const accounts: Account[] = req.postings.map((p) => byPair.get(`${p.holderPartyId}/${p.kind}`)!);
 
   const balances = await repo.currentBalances(svc.db, accounts.map((a) => a.id));
   req.postings.forEach((p, i) => {

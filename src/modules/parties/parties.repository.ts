@@ -31,6 +31,18 @@ export async function findByHousehold(db: Executor, householdId: number): Promis
   return r && toParty(r);
 }
 
+export async function findByHouseholds(db: Executor, householdIds: readonly number[]): Promise<Party[]> {
+  return (await db('parties').whereIn('household_id', householdIds as number[])).map(toParty);
+}
+
+export async function insertMany(
+  db: Executor,
+  rows: { kind: PartyKind; name: string; regionCode: string; householdId?: number | null; createdAt: string }[],
+): Promise<void> {
+  const mapped = rows.map((p) => ({ kind: p.kind, name: p.name, region_code: p.regionCode, household_id: p.householdId ?? null, created_at: p.createdAt }));
+  for (let i = 0; i < mapped.length; i += 200) await db('parties').insert(mapped.slice(i, i + 200));
+}
+
 export async function findByCreditCode(db: Executor, creditCode: string): Promise<Party | undefined> {
   const r = await db('parties').where({ credit_code: creditCode }).first();
   return r && toParty(r);

@@ -52,6 +52,35 @@ export async function householdPartyOf(db: Executor, clock: Clock, householdId: 
   return (await repo.findById(db, id))!;
 }
 
+/**
+ * The parties of many households at once, created where missing: a distribution pays thousands of
+ * households in one entry, so this costs a few statements per 500 households, not several per household.
+ */
+export async function householdPartiesOf(db: Executor, clock: Clock, householdIds: readonly number[]): Promise<Map<number, Party>> {
+  const ids = [...new Set(householdIds)];
+  const found = new Map<number, Party>();
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const p of await repo.findByHouseholds(db, ids.slice(i, i + 500))) found.set(p.householdId!, p);
+  }
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length) {
+    const households = await householdsRepo.findByIds(db, missing);
+    if (households.length !== missing.length) {
+      const known = new Set(households.map((h) => h.id));
+      throw new DomainError('NOT_FOUND', `No household ${missing.find((id) => !known.has(id))}`, ['householdId']);
+    }
+    const now = clock.now();
+    await repo.insertMany(
+      db,
+      households.map((h) => ({ kind: 'HOUSEHOLD' as const, name: `${h.headName}户`, regionCode: h.villageCode, householdId: h.id, createdAt: now })),
+    );
+    for (let i = 0; i < missing.length; i += 500) {
+      for (const p of await repo.findByHouseholds(db, missing.slice(i, i + 500))) found.set(p.householdId!, p);
+    }
+  }
+  return found;
+}
+
 export async function getParty(db: Executor, id: number): Promise<Party | undefined> {
   return repo.findById(db, id);
 }
