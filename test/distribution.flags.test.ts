@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { setup, TestEnv, snapshot } from './helpers';
+import { setup, TestEnv, snapshot, countQueries } from './helpers';
 import { CREATE, PAY, fundVillage, households, ok, planAt, planInput } from './distribution.helpers';
 import { computeLines } from '../src/modules/distribution/distribution.allocation';
 import { oldestWaitingIncome } from '../src/modules/distribution/distribution.flags';
@@ -103,6 +103,15 @@ describe('flags on plans and villages', () => {
     }));
     const codes = (await env.gql('finance', FLAGS, { id: plan.plan.id })).data.distributionPlan.flags.map((f: any) => f.code).sort();
     expect(codes).toEqual(['DIVIDEND_SHARE_HIGH', 'FLAT_EQUAL_SPLIT', 'RETENTION_BELOW_MINIMUM']);
+  });
+
+  it('lists plans with their lines and flags in a constant number of queries', async () => {
+    for (let i = 0; i < 6; i++) await ok(env, 'clerk', CREATE, planInput(hs, { total: '1000.00', lines: [{ type: 'COLLECTIVE_RETENTION', basis: 'REMAINDER', description: '集体积累' }] }));
+    const L = `query($n: Int) { distributionPlans(first: $n) { nodes { title lines { amount recipients { amount } } flags { code } } } }`;
+    const two = await countQueries(env.db, () => env.gql('finance', L, { n: 2 }));
+    const all = await countQueries(env.db, () => env.gql('finance', L, { n: 8 }));
+    expect(all.result.data.distributionPlans.nodes.length).toBeGreaterThanOrEqual(7);
+    expect(all.queries).toBe(two.queries);
   });
 
   it('carries no flag on a well-formed plan', async () => {

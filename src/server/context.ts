@@ -26,7 +26,7 @@ export interface ServiceContext {
 }
 
 export function buildRequestContext(db: Db, clock: Clock, actor: Actor | null, config: AppConfig): RequestContext {
-  return { db, clock, actor, loaders: createLoaders(db), config };
+  return { db, clock, actor, loaders: createLoaders(db, clock), config };
 }
 
 export function requireActor(ctx: RequestContext): Actor {

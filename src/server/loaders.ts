@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Executor } from '../db/connection';
+import type { Clock } from '../shared/clock';
 import * as authRepo from '../modules/auth/auth.repository';
 import * as assetsRepo from '../modules/assets/assets.repository';
 import * as contractsRepo from '../modules/contracts/contracts.repository';
@@ -33,7 +34,7 @@ function groupBy<T, K>(rows: T[], key: (r: T) => K, keys: readonly K[]): T[][] {
  * Per-request batch loaders: a page of 100 assets with their villages, projects and funding lines costs a
  * constant number of queries. Loaders fetch by key only; the scope check happened on the parent object.
  */
-export function createLoaders(db: Executor) {
+export function createLoaders(db: Executor, clock: Clock) {
   return {
     region: createRegionLoader(db),
     user: new DataLoader(async (ids: readonly number[]) => byId(await authRepo.findUsersByIds(db, ids), ids)),
@@ -52,7 +53,7 @@ export function createLoaders(db: Executor) {
     householdStatusHistory: new DataLoader(async (ids: readonly number[]) =>
       groupBy(await householdsRepo.statusHistory(db, ids), (c) => c.householdId, ids),
     ),
-    ...createDistributionLoaders(db),
+    ...createDistributionLoaders(db, clock),
     journal: createJournalLoaders(db),
     income: createIncomeLoaders(db),
     assetEvent: new DataLoader(async (ids: readonly number[]) => byId(await assetsRepo.findEventsByIds(db, ids), ids)),

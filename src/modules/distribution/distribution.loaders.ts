@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
 import type { Executor } from '../../db/connection';
 import * as repo from './distribution.repository';
-import type { Meeting, Notice, Objection, Payment, PlanEvent, PlanLine, PlanRecipient } from './distribution.types';
+import type { Clock } from '../../shared/clock';
+import { flagsOfPlans } from './distribution.service';
+import type { Flag, Meeting, Notice, Objection, Payment, Plan, PlanEvent, PlanLine, PlanRecipient } from './distribution.types';
 
 function grouped<T extends { planId: number }>(load: (db: Executor, ids: readonly number[]) => Promise<T[]>, db: Executor) {
   return new DataLoader<number, T[]>(async (ids) => {
@@ -13,7 +15,7 @@ function grouped<T extends { planId: number }>(load: (db: Executor, ids: readonl
 export type LineWithRecipients = PlanLine & { recipients: (PlanRecipient & { paidOn: string | null })[] };
 
 /** Batch loaders for a page of plans and their parts: a constant number of queries per page. */
-export function createDistributionLoaders(db: Executor) {
+export function createDistributionLoaders(db: Executor, clock: Clock) {
   const payments = grouped<Payment>(repo.paymentsOf, db);
   return {
     planLines: new DataLoader<number, LineWithRecipients[]>(async (ids) => {
@@ -33,5 +35,6 @@ export function createDistributionLoaders(db: Executor) {
     planObjections: grouped<Objection>(repo.objectionsOf, db),
     planPayments: payments,
     planEvents: grouped<PlanEvent>(repo.eventsOf, db),
+    planFlags: new DataLoader<Plan, Flag[], number>((plans) => flagsOfPlans(db, clock, plans), { cacheKeyFn: (p) => p.id }),
   };
 }

@@ -13,7 +13,7 @@ import { scopedPrefix } from '../regions/regions.service';
 import { accountPostings } from '../journal/journal.service';
 import { fundsIdleFlag, oldestWaitingIncome } from './distribution.flags';
 import * as repo from './distribution.repository';
-import { flagsOfPlan, getPlan } from './distribution.service';
+import { flagsOfPlan, flagsOfPlans, getPlan } from './distribution.service';
 import type { Flag, Plan, PlanLine } from './distribution.types';
 
 export interface AuditRecipient {
@@ -136,10 +136,8 @@ export async function auditReport(svc: ServiceContext, planId: number): Promise<
 export async function flagsInRegion(svc: ServiceContext, regionCode: string): Promise<Flag[]> {
   const prefix = scopedPrefix(svc.actor, regionCode);
   const flags: Flag[] = [];
-  for (const plan of await repo.plansInRegion(svc.db, prefix)) {
-    if (plan.status === 'CANCELLED' || plan.status === 'REJECTED' || plan.status === 'REVERSED') continue;
-    flags.push(...(await flagsOfPlan(svc, plan)));
-  }
+  const live = (await repo.plansInRegion(svc.db, prefix)).filter((p) => !['CANCELLED', 'REJECTED', 'REVERSED'].includes(p.status));
+  for (const planFlags of await flagsOfPlans(svc.db, svc.clock, live)) flags.push(...planFlags);
   for (const collective of await partiesRepo.collectivesIn(svc.db, prefix)) {
     if (!canRead(svc.actor, collective.regionCode)) continue;
     const movements = await accountPostings(svc, collective.id, 'INCOME_PENDING_DISTRIBUTION');

@@ -103,7 +103,7 @@ export const distributionResolvers = {
     objections: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planObjections.load(p.id),
     payments: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planPayments.load(p.id),
     events: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planEvents.load(p.id),
-    flags: (p: Plan, _: unknown, ctx: RequestContext) => service.flagsOfPlan(readContext(ctx), p),
+    flags: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planFlags.load(p),
     executionEntrySequence: async (p: Plan, _: unknown, ctx: RequestContext) => {
       if (!p.executionEntryId) return null;
       return (await getEntry(readContext(ctx), p.executionEntryId))?.sequence ?? null;

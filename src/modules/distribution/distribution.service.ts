@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { ServiceContext } from '../../server/context';
+import type { Executor } from '../../db/connection';
+import type { Clock } from '../../shared/clock';
 import { addDays } from '../../shared/dates';
 import { DomainError } from '../../shared/errors';
 import { MAX_FEN } from '../../shared/money';
@@ -645,17 +647,30 @@ export async function listPlans(svc: ServiceContext, filter: { regionCode?: stri
 }
 
 export async function flagsOfPlan(svc: ServiceContext, plan: Plan): Promise<Flag[]> {
-  const [lines, recipients, payments, policy] = await Promise.all([
-    repo.linesOf(svc.db, [plan.id]),
-    repo.recipientsOf(svc.db, [plan.id]),
-    repo.paymentsOf(svc.db, [plan.id]),
-    policyFor(svc.db, plan.villageCode),
-  ]);
-  return computePlanFlags({
-    plan,
-    lines: lines.map((l) => ({ type: l.type, amountFen: l.amountFen, recipients: recipients.filter((r) => r.lineId === l.id) })),
-    payments,
-    policy,
-    today: svc.clock.today(),
-  });
+  return (await flagsOfPlans(svc.db, svc.clock, [plan]))[0];
+}
+
+/** Flags of many plans in a constant number of queries (a list of plans, a county's flag report). */
+export async function flagsOfPlans(db: Executor, clock: Clock, plans: readonly Plan[]): Promise<Flag[][]> {
+  const ids = plans.map((p) => p.id);
+  const [lines, recipients, payments] = await Promise.all([repo.linesOf(db, ids), repo.recipientsOf(db, ids), repo.paymentsOf(db, ids)]);
+  const policies = new Map<string, CountyPolicy>();
+  for (const p of plans) {
+    const county = p.villageCode.slice(0, 6);
+    if (!policies.has(county)) policies.set(county, await policyFor(db, p.villageCode));
+  }
+  const recipientsOfLine = new Map<number, typeof recipients>();
+  for (const r of recipients) {
+    if (!recipientsOfLine.has(r.lineId)) recipientsOfLine.set(r.lineId, []);
+    recipientsOfLine.get(r.lineId)!.push(r);
+  }
+  return plans.map((plan) =>
+    computePlanFlags({
+      plan,
+      lines: lines.filter((l) => l.planId === plan.id).map((l) => ({ type: l.type, amountFen: l.amountFen, recipients: recipientsOfLine.get(l.id) ?? [] })),
+      payments: payments.filter((x) => x.planId === plan.id),
+      policy: policies.get(plan.villageCode.slice(0, 6))!,
+      today: clock.today(),
+    }),
+  );
 }
