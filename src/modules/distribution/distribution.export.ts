@@ -39,7 +39,7 @@ export async function exportSheets(svc: ServiceContext, planId: number, what: 'r
         LINE_TYPE_ZH[l.type],
         x.household.headName,
         idOf(x.household.idNumber),
-        STATUS_ZH[x.status] ?? x.status,
+        STATUS_ZH[x.householdStatus] ?? x.householdStatus,
         x.weight,
         x.workDays ?? '',
         formatFen(x.amountFen),

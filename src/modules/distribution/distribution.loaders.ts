@@ -12,7 +12,7 @@ function grouped<T extends { planId: number }>(load: (db: Executor, ids: readonl
   });
 }
 
-export type LineWithRecipients = PlanLine & { recipients: (PlanRecipient & { paidOn: string | null })[] };
+export type LineWithRecipients = PlanLine & { recipients: (PlanRecipient & { paidOn: string | null; bankReference: string | null })[] };
 
 /** Batch loaders for a page of plans and their parts: a constant number of queries per page. */
 export function createDistributionLoaders(db: Executor, clock: Clock) {
@@ -20,13 +20,18 @@ export function createDistributionLoaders(db: Executor, clock: Clock) {
   return {
     planLines: new DataLoader<number, LineWithRecipients[]>(async (ids) => {
       const [lines, recipients, pays] = await Promise.all([repo.linesOf(db, ids), repo.recipientsOf(db, ids), repo.paymentsOf(db, ids)]);
-      const paid = new Map(pays.map((p) => [`${p.planId}/${p.householdId}`, p.paidOn]));
+      const paid = new Map(pays.map((p) => [`${p.planId}/${p.householdId}`, p]));
       return ids.map((id) =>
         lines
           .filter((l) => l.planId === id)
           .map((l) => ({
             ...l,
-            recipients: recipients.filter((r) => r.lineId === l.id).map((r) => ({ ...r, paidOn: paid.get(`${id}/${r.householdId}`) ?? null })),
+            recipients: recipients
+              .filter((r) => r.lineId === l.id)
+              .map((r) => {
+                const p = paid.get(`${id}/${r.householdId}`);
+                return { ...r, paidOn: p?.paidOn ?? null, bankReference: p?.bankReference ?? null };
+              }),
           })),
       );
     }),

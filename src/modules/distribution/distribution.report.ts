@@ -16,9 +16,11 @@ import * as repo from './distribution.repository';
 import { flagsOfPlan, flagsOfPlans, getPlan } from './distribution.service';
 import type { Flag, Plan, PlanLine } from './distribution.types';
 
+/** A recipient as the report shows it: the household row too, for exports. */
 export interface AuditRecipient {
+  householdId: number;
   household: Household;
-  status: string;
+  householdStatus: string;
   weight: number;
   workDays: number | null;
   amountFen: number;
@@ -76,8 +78,9 @@ export async function auditReport(svc: ServiceContext, planId: number): Promise<
       .map((r) => {
         const p = paymentOf.get(r.householdId);
         return {
+          householdId: r.householdId,
           household: households.get(r.householdId)!,
-          status: r.householdStatus,
+          householdStatus: r.householdStatus,
           weight: r.weight,
           workDays: r.workDays,
           amountFen: r.amountFen,

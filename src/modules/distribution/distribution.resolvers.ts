@@ -55,7 +55,7 @@ export const distributionResolvers = {
           preview: {
             total: d.plan.totalFen,
             available: d.availableFen,
-            lines: d.lines.map((l) => ({ ...l, recipients: l.recipients.map((r) => ({ ...r, householdStatus: d.statusOf.get(r.householdId), paidOn: null })) })),
+            lines: d.lines.map((l) => ({ ...l, recipients: l.recipients.map((r) => ({ ...r, householdStatus: d.statusOf.get(r.householdId), paidOn: null, bankReference: null })) })),
             flags: d.flags,
           },
         }),
@@ -111,6 +111,7 @@ export const distributionResolvers = {
   },
   DistributionLine: {
     amount: (l: { amountFen: number }) => l.amountFen,
+    recipientsTotal: (l: { recipients: { amountFen: number }[] }) => l.recipients.reduce((s, r) => s + r.amountFen, 0),
   },
   DistributionRecipient: {
     household: (r: { householdId: number }, _: unknown, ctx: RequestContext) => ctx.loaders.household.load(r.householdId),
@@ -145,9 +146,4 @@ export const distributionResolvers = {
     }),
   },
   AuditIncomeSource: { amount: (s: { amountFen: number }) => s.amountFen },
-  AuditLine: {
-    amount: (l: { amountFen: number }) => l.amountFen,
-    recipientsTotal: (l: { recipientsTotalFen: number }) => l.recipientsTotalFen,
-  },
-  AuditRecipient: { amount: (r: { amountFen: number }) => r.amountFen },
 };
