@@ -3,6 +3,7 @@ import { setup, TestEnv, snapshot, countQueries } from './helpers';
 import { CREATE, PAY, fundVillage, households, ok, planAt, planInput } from './distribution.helpers';
 import { computeLines } from '../src/modules/distribution/distribution.allocation';
 import { oldestWaitingIncome } from '../src/modules/distribution/distribution.flags';
+import { toCsv } from '../src/modules/distribution/distribution.export';
 import { V } from '../seeds/demo-data';
 
 const FLAGS = `query($id: ID!) { distributionPlan(id: $id) { flags { code message } } }`;
@@ -181,3 +182,12 @@ describe('county policy profile', () => {
   });
 });
 
+
+describe('CSV export cells', () => {
+  it('neutralises text Excel would run as a formula, and quotes separators', () => {
+    const csv: string = toCsv([{ name: 's', headers: ['户主姓名', '金额(元)'], rows: [['=HYPERLINK("http://x")', '12.00'], ['张三,李四', 5]] }]);
+    const lines = csv.replace('\ufeff', '').split('\r\n');
+    expect(lines[1]).toBe(`"'=HYPERLINK(""http://x"")",12.00`);
+    expect(lines[2]).toBe('"张三,李四",5');
+  });
+});

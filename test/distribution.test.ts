@@ -297,6 +297,29 @@ async function pendingOf(e: TestEnv): Promise<number> {
   return Number(r?.s ?? 0);
 }
 
+describe('journal reversal cannot bypass a plan', () => {
+  it('refuses journalEntryReverse on a plan\'s execution or payment entries (USE_DOMAIN_REVERSAL), writing nothing', async () => {
+    const local = await setup();
+    try {
+      await fundVillage(local, V.chaping, 10_000_000);
+      const hs = await households(local, 2);
+      const planId = await planAt(local, 'EXECUTED', hs, { total: '100000.00' });
+      await ok(local, 'clerk', PAY, { planId, householdId: hs[0], paidOn: '2025-02-05', bankReference: 'b0', idempotencyKey: 'jr-pay' });
+      const entries = await local.db('journal_entries').whereIn('kind', ['DISTRIBUTION', 'PAYMENT']).orderBy('id');
+      expect(entries.map((e: any) => e.kind)).toEqual(['DISTRIBUTION', 'PAYMENT']);
+      const REV = `mutation($input: JournalEntryReverseInput!) { journalEntryReverse(input: $input) { errors { code } } }`;
+      for (const e of entries) {
+        const before = await snapshot(local.db, ['journal_entries', 'journal_postings']);
+        const body = await local.gql('finance', REV, { input: { entryId: `JournalEntry:${e.id}`, reason: '试图绕过方案', idempotencyKey: `jr-${e.id}` } });
+        expect(body.data.journalEntryReverse.errors[0].code).toBe('USE_DOMAIN_REVERSAL');
+        expect(await snapshot(local.db, ['journal_entries', 'journal_postings'])).toEqual(before);
+      }
+    } finally {
+      await local.close();
+    }
+  });
+});
+
 describe('two plans racing for the same income', () => {
   it('lets exactly one execute', async () => {
     const local = await setup();

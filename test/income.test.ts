@@ -150,9 +150,11 @@ describe('incomeRecord: success', () => {
     expect(credited.account).toMatchObject({ kind: 'INCOME_PENDING_DISTRIBUTION', holder: { name: '测试户1户' } });
   });
 
-  it('lets the payer be named by village code (its collective)', async () => {
-    const p = await recorded(env, incomeInput(asset.id, payer, { kind: 'OTHER', payer: { villageCode: V.jintai }, amount: '300.00' }));
-    expect(p.income.payer.name).toBe('金台村股份经济合作社');
+  it('lets the payer be named by village code (its collective): the clerk\'s own, or any for a county-wide admin', async () => {
+    const own = await recorded(env, incomeInput(asset.id, payer, { kind: 'OTHER', payer: { villageCode: V.chaping }, amount: '300.00' }));
+    expect(own.income.payer.name).toBe('茶坪村股份经济合作社');
+    const other = await recorded(env, incomeInput(asset.id, payer, { kind: 'OTHER', payer: { villageCode: V.jintai }, amount: '300.00' }), 'admin');
+    expect(other.income.payer.name).toBe('金台村股份经济合作社');
   });
 
   it('lets an admin record, and links the contract in force by default', async () => {
@@ -233,6 +235,8 @@ describe('incomeRecord: rejections write nothing', () => {
     ['an unknown payer', () => incomeInput(asset.id, payer, { payer: { partyId: 'Party:999999' } }), 'NOT_FOUND', ['input', 'payer', 'partyId']],
     ['a payer named twice', () => incomeInput(asset.id, payer, { payer: { partyId: `Party:${payer}`, villageCode: V.chaping } }), 'INVALID_INPUT', ['input', 'payer']],
     ['a payer village outside the county', () => incomeInput(asset.id, payer, { payer: { villageCode: V.liangya } }), 'INVALID_REGION', ['input', 'payer', 'villageCode']],
+    // Another village's collective as payer would write into that village's books.
+    ['another village\'s collective as payer', () => incomeInput(asset.id, payer, { payer: { villageCode: V.jintai } }), 'INVALID_PAYER', ['input', 'payer']],
     ['an empty voucher number', () => incomeInput(asset.id, payer, { voucherNo: '  ' }), 'REQUIRED', ['input', 'voucherNo']],
   ];
 

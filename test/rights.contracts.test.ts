@@ -140,6 +140,7 @@ describe('contractSign', () => {
     ['a lease to the owner itself', handedOver, { operator: { villageCode: V.chaping } }, 'OPERATOR_NOT_ALLOWED', ['input', 'operator']],
     ['a fixed fee without period', handedOver, { fee: { kind: 'FIXED', amount: '100.00' } }, 'REQUIRED', ['input', 'fee', 'period']],
     ['a zero fixed fee', handedOver, { fee: { kind: 'FIXED', amount: '0.00', period: 'YEAR' } }, 'INVALID_AMOUNT', ['input', 'fee', 'amount']],
+    ['a monthly fee whose yearly sum passes 2^53 fen', handedOver, { fee: { kind: 'FIXED', amount: '10000000000000.00', period: 'MONTH' } }, 'INVALID_AMOUNT', ['input', 'fee', 'amount']],
     ['a percentage without rate', handedOver, { fee: { kind: 'PERCENT_OF_VALUE', period: 'YEAR' } }, 'REQUIRED', ['input', 'fee', 'rateBp']],
     ['a NONE fee with an amount', handedOver, { mode: 'ENTRUSTED', fee: { kind: 'NONE', amount: '1.00' } }, 'INVALID_INPUT', ['input', 'fee']],
     ['a guarantee over 100%', handedOver, { guaranteedRateBp: 10001 }, 'OUT_OF_RANGE', ['input', 'guaranteedRateBp']],

@@ -31,6 +31,7 @@ import {
   FeeSchedule,
   OPERATION_MODES,
   OperationMode,
+  PERIODS_PER_YEAR,
 } from './contracts.types';
 
 const money = (what: string) =>
@@ -120,6 +121,10 @@ function normaliseFee(fee: z.infer<typeof feeSchema>, field: string[]): FeeSched
     if (!has(fee.amountFen)) throw new DomainError('REQUIRED', 'A FIXED fee needs its amount per period', [...field, 'amount']);
     if (fee.amountFen === 0) throw new DomainError('INVALID_AMOUNT', 'A FIXED fee must be positive', [...field, 'amount']);
     if (has(fee.rateBp)) throw new DomainError('INVALID_INPUT', 'A FIXED fee has no rate', [...field, 'rateBp']);
+    // The yearly amount (per period × periods a year) must stay an exact integer of fen.
+    if (BigInt(fee.amountFen!) * BigInt(PERIODS_PER_YEAR[fee.period!]) > BigInt(MAX_FEN)) {
+      throw new DomainError('INVALID_AMOUNT', 'The yearly fee would exceed the largest amount (2^53 fen)', [...field, 'amount']);
+    }
     return { kind: 'FIXED', amountFen: fee.amountFen!, rateBp: null, period: fee.period! };
   }
   if (!has(fee.rateBp) || fee.rateBp === 0) {

@@ -84,8 +84,13 @@ export async function exportSheets(svc: ServiceContext, planId: number, what: 'r
   ];
 }
 
+/**
+ * A CSV cell. Text that Excel would read as a formula (=, +, -, @, tab, CR at the start) is prefixed with an
+ * apostrophe: names typed by a clerk must never run in the finance office's spreadsheet.
+ */
 function csvCell(v: string | number): string {
-  const s = String(v);
+  let s = String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

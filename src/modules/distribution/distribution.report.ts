@@ -4,6 +4,7 @@
  * procedure's dates in order, and the flags. Also the county-wide flag list.
  */
 import type { ServiceContext } from '../../server/context';
+import { sumFen } from '../../shared/money';
 import { canRead } from '../auth/auth.service';
 import * as householdsRepo from '../households/households.repository';
 import type { Household } from '../households/households.types';
@@ -89,11 +90,11 @@ export async function auditReport(svc: ServiceContext, planId: number): Promise<
           paymentEntryId: p?.entryId ?? null,
         };
       });
-    return { ...l, recipientsTotalFen: rs.reduce((s, r) => s + r.amountFen, 0), recipients: rs };
+    return { ...l, recipientsTotalFen: sumFen(rs.map((r) => r.amountFen)), recipients: rs };
   });
-  const linesTotalFen = lines.reduce((s, l) => s + l.amountFen, 0);
-  const toRecipientsFen = recipients.reduce((s, r) => s + r.amountFen, 0);
-  const paidFen = payments.reduce((s, p) => s + p.amountFen, 0);
+  const linesTotalFen = sumFen(lines.map((l) => l.amountFen));
+  const toRecipientsFen = sumFen(recipients.map((r) => r.amountFen));
+  const paidFen = sumFen(payments.map((p) => p.amountFen));
   const executedInJournalFen = executed ? -executed.amountFen : null;
   const reconciles =
     linesTotalFen === plan.totalFen &&
@@ -116,7 +117,7 @@ export async function auditReport(svc: ServiceContext, planId: number): Promise<
   return {
     plan,
     incomeSources,
-    incomeInPeriodFen: incomeSources.reduce((s, i) => s + i.amountFen, 0),
+    incomeInPeriodFen: sumFen(incomeSources.map((i) => i.amountFen)),
     lines: auditLines,
     totals: {
       planTotalFen: plan.totalFen,

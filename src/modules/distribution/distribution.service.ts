@@ -18,7 +18,7 @@ import { policyFor } from '../policy/policy.service';
 import type { CountyPolicy } from '../policy/policy.types';
 import { requireRegion, scopedPrefix } from '../regions/regions.service';
 import { canonicalJson } from '../journal/journal.hash';
-import { postingsOfEntry } from '../journal/journal.service';
+import { isReversed, postingsOfEntry } from '../journal/journal.service';
 import { computeLines, ComputedLine } from './distribution.allocation';
 import { computePlanFlags } from './distribution.flags';
 import { availableFen, FUND_OF_LINE, post, replayed } from './distribution.ledger';
@@ -617,6 +617,9 @@ export async function reversePlan(svc: ServiceContext, raw: unknown): Promise<Pl
   const plan = await openPlan(svc, input.planId, 'distribution.reverse', ['EXECUTED'], 'Reversal');
   if ((await repo.paymentsOf(svc.db, [plan.id])).length) {
     throw new DomainError('ILLEGAL_TRANSITION', 'Payments have been made under this plan; it can no longer be reversed', ['input', 'planId']);
+  }
+  if (await isReversed(svc, plan.executionEntryId!)) {
+    throw new DomainError('ALREADY_REVERSED', 'The execution entry of this plan has already been reversed', ['input', 'planId']);
   }
   const original = await postingsOfEntry(svc, plan.executionEntryId!);
   const today = svc.clock.today();

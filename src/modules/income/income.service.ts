@@ -96,6 +96,11 @@ export async function recordIncome(svc: ServiceContext, raw: unknown): Promise<R
   const contract = await contractFor(svc, asset, input.contractId ?? null, input.receivedOn);
   if (input.kind === 'GUARANTEE_TOP_UP') await requireGuarantee(svc.db, contract);
   const payer = await resolvePartyRef(svc, input.payer, ['input', 'payer']);
+  // A payer's account records what it paid in: a clerk may name an outside company, but not post against
+  // another village's collective or household, whose books are not the clerk's to write.
+  if ((payer.kind === 'VILLAGE_COLLECTIVE' || payer.kind === 'HOUSEHOLD') && !canRead(svc.actor, payer.regionCode)) {
+    throw new DomainError('INVALID_PAYER', `${payer.name} is outside your region: its books are not yours to write`, ['input', 'payer']);
+  }
   const clash = await repo.findByVoucher(svc.db, asset.villageCode, input.voucherNo, input.receivedOn);
   if (clash) {
     throw new DomainError(

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Executor } from '../../db/connection';
 import type { ServiceContext } from '../../server/context';
 import { DomainError } from '../../shared/errors';
-import { formatFen, MAX_FEN } from '../../shared/money';
+import { formatFen, MAX_FEN, sumFen } from '../../shared/money';
 import { keysetPage, PageArgs } from '../../shared/pagination';
 import { dateString, parseInput, text } from '../../shared/validation';
 import { requireNotFuture } from '../assets/assets.service';
@@ -223,6 +223,9 @@ const reverseSchema = z.object({
   idempotencyKey,
 });
 
+/** Sources whose entries only their own module may reverse, because it tracks their state. */
+const DOMAIN_REVERSED_SOURCES: readonly SourceType[] = ['DISTRIBUTION_PLAN'];
+
 export async function reverseEntry(svc: ServiceContext, raw: unknown): Promise<PostedEntry> {
   const input = parseInput(reverseSchema, raw);
   // Role first: a clerk's retry must not learn anything about someone else's key.
@@ -242,6 +245,15 @@ export async function reverseEntry(svc: ServiceContext, raw: unknown): Promise<P
       'input',
       'entryId',
     ]);
+  }
+  // A distribution's entries carry its workflow (executed, paid, closed): reversing one here would leave the
+  // plan saying money moved that did not. Such entries are corrected through distributionPlanReverse.
+  if (original.sourceType && DOMAIN_REVERSED_SOURCES.includes(original.sourceType)) {
+    throw new DomainError(
+      'USE_DOMAIN_REVERSAL',
+      `Entry #${original.sequence} belongs to a ${SOURCE_TYPES[original.sourceType]}; correct it through that workflow (e.g. distributionPlanReverse)`,
+      ['input', 'entryId'],
+    );
   }
   const [already] = await repo.findReversalsOf(svc.db, [original.id]);
   if (already) {
@@ -370,8 +382,9 @@ export async function trialBalance(svc: ServiceContext, regionCode: string, asOf
   const rows = await repo.trialBalanceByKind(svc.db, prefix, date);
   const check = await repo.entryBalanceCheck(svc.db, prefix, date);
   const lines = rows.map((r) => ({ ...r, balanceFen: r.debitsFen - r.creditsFen }));
-  const totalDebitsFen = lines.reduce((s, l) => s + l.debitsFen, 0);
-  const totalCreditsFen = lines.reduce((s, l) => s + l.creditsFen, 0);
+  // sumFen refuses to leave the exact-integer range instead of silently rounding a county's turnover.
+  const totalDebitsFen = sumFen(lines.map((l) => l.debitsFen));
+  const totalCreditsFen = sumFen(lines.map((l) => l.creditsFen));
   return {
     regionCode,
     asOf: date,
@@ -399,6 +412,11 @@ export async function verifyJournal(svc: ServiceContext) {
 /** The postings of one entry, with their accounts' holder and kind. */
 export async function postingsOfEntry(svc: ServiceContext, entryId: number): Promise<PostingWithAccount[]> {
   return repo.postingsOf(svc.db, [entryId]);
+}
+
+/** Whether an entry has been reversed (by the journal's own reversal). */
+export async function isReversed(svc: ServiceContext, entryId: number): Promise<boolean> {
+  return (await repo.findReversalsOf(svc.db, [entryId])).length > 0;
 }
 
 /** Every movement of a holder's account of one kind, oldest first. */
