@@ -320,6 +320,59 @@ describe('journal reversal cannot bypass a plan', () => {
   });
 });
 
+describe('a bounced payment (退票)', () => {
+  const UNPAY = `mutation($input: DistributionPaymentReverseInput!) { distributionPaymentReverse(input: $input) {
+    plan { payments { household { id } amount paidOn reversedOn reversalReason } } errors { code field } } }`;
+
+  it('is reversed into the household\'s payable, the household paid again, and only then can results close the plan', async () => {
+    const local = await setup();
+    try {
+      await fundVillage(local, V.chaping, 10_000_000);
+      const hs = await households(local, 2);
+      const planId = await planAt(local, 'EXECUTED', hs, { total: '100000.00' });
+      await ok(local, 'clerk', PAY, { planId, householdId: hs[0], paidOn: '2025-02-05', bankReference: 'b0', idempotencyKey: 'bp-0' });
+      await ok(local, 'clerk', PAY, { planId, householdId: hs[1], paidOn: '2025-02-05', bankReference: 'b1', idempotencyKey: 'bp-1' });
+
+      // Refusals first, each writing nothing.
+      const TABLES = ['distribution_payment_reversals', 'distribution_events', 'journal_entries'];
+      for (const [input, code] of [
+        [{ householdId: hs[0], reversedOn: '2025-02-04' }, 'DATE_ORDER'],
+        [{ householdId: hs[0], reversedOn: '2026-12-01' }, 'DATE_IN_FUTURE'],
+        [{ householdId: 'Household:999999', reversedOn: '2025-02-08' }, 'NOT_FOUND'],
+      ] as [Record<string, unknown>, string][]) {
+        const before = await snapshot(local.db, TABLES);
+        const body = await local.gql('clerk', UNPAY, { input: { planId, reason: '账户冻结', idempotencyKey: `bad-${code}`, ...input } });
+        expect(body.data.distributionPaymentReverse.errors[0].code).toBe(code);
+        expect(await snapshot(local.db, TABLES)).toEqual(before);
+      }
+      expect((await local.gql('reviewer', UNPAY, { input: { planId, householdId: hs[0], reversedOn: '2025-02-08', reason: 'x', idempotencyKey: 'r-x' } })).errors[0].extensions.code).toBe('FORBIDDEN');
+
+      const r = await ok(local, 'clerk', UNPAY, { planId, householdId: hs[0], reversedOn: '2025-02-08', reason: '账户冻结，银行退票', idempotencyKey: 'bounce-0' });
+      const bounced = r.plan.payments.find((p: any) => p.household.id === hs[0]);
+      expect(bounced).toMatchObject({ paidOn: '2025-02-05', reversedOn: '2025-02-08', reversalReason: '账户冻结，银行退票' });
+      const reversal = await local.db('journal_entries').where({ kind: 'REVERSAL' }).first();
+      const payment = await local.db('distribution_payments').where({ household_id: gidNum(hs[0]) }).first();
+      expect(reversal.reverses_entry_id).toBe(payment.entry_id);
+      const again = await local.gql('clerk', UNPAY, { input: { planId, householdId: hs[0], reversedOn: '2025-02-09', reason: 'again', idempotencyKey: 'bounce-again' } });
+      expect(again.data.distributionPaymentReverse.errors[0].code).toBe('NOT_FOUND');
+
+      const early = await local.gql('clerk', RESULTS, { input: { planId, startOn: '2025-02-10' } });
+      expect(early.data.distributionResultsPublish.errors[0].code).toBe('UNPAID_RECIPIENTS');
+      await ok(local, 'clerk', PAY, { planId, householdId: hs[0], paidOn: '2025-02-12', bankReference: 'b0-2', idempotencyKey: 'bp-0-again' });
+      expect((await ok(local, 'clerk', RESULTS, { planId, startOn: '2025-02-13' })).plan.status).toBe('CLOSED');
+
+      const report = (await local.gql('finance', `query($id: ID!) { distributionAuditReport(planId: $id) { totals { paid unpaid reconciles } } }`, { id: planId })).data.distributionAuditReport;
+      expect(report.totals.unpaid).toBe('0.00');
+      expect(report.totals.reconciles).toBe(true);
+      expect((await verifyChain(local.db)).intact).toBe(true);
+      const events = (await local.db('distribution_events').where({ plan_id: gidNum(planId) }).orderBy('id')).map((e: any) => e.action);
+      expect(events.filter((a: string) => a.startsWith('PAYMENT'))).toEqual(['PAYMENT_RECORDED', 'PAYMENT_RECORDED', 'PAYMENT_REVERSED', 'PAYMENT_RECORDED']);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
 describe('two plans racing for the same income', () => {
   it('lets exactly one execute', async () => {
     const local = await setup();

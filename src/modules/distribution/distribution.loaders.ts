@@ -16,7 +16,8 @@ export type LineWithRecipients = PlanLine & { recipients: (PlanRecipient & { pai
 
 /** Batch loaders for a page of plans and their parts: a constant number of queries per page. */
 export function createDistributionLoaders(db: Executor, clock: Clock) {
-  const payments = grouped<Payment>(repo.paymentsOf, db);
+  // The plan's payment history, bounced ones included (with their reversal date).
+  const payments = grouped<Payment>((d, ids) => repo.paymentsOf(d, ids, { includeReversed: true }), db);
   return {
     planLines: new DataLoader<number, LineWithRecipients[]>(async (ids) => {
       const [lines, recipients, pays] = await Promise.all([repo.linesOf(db, ids), repo.recipientsOf(db, ids), repo.paymentsOf(db, ids)]);

@@ -250,7 +250,7 @@ export async function objectionsOf(db: Executor, planIds: readonly number[]): Pr
   return (await db('distribution_objections').whereIn('plan_id', planIds as number[]).orderBy('id')).map(toObjection);
 }
 
-export async function insertPayment(db: Executor, p: Omit<Payment, 'id'>): Promise<void> {
+export async function insertPayment(db: Executor, p: Omit<Payment, 'id' | 'reversedOn' | 'reversalReason'>): Promise<void> {
   await db('distribution_payments').insert({
     plan_id: p.planId,
     household_id: p.householdId,
@@ -263,8 +263,18 @@ export async function insertPayment(db: Executor, p: Omit<Payment, 'id'>): Promi
   });
 }
 
-export async function paymentsOf(db: Executor, planIds: readonly number[]): Promise<Payment[]> {
-  const rows = await db('distribution_payments').whereIn('plan_id', planIds as number[]).orderBy('id');
+/**
+ * Payments of plans. By default only those standing (not reversed): what the plan has actually paid.
+ * With `includeReversed`, every payment, each with its reversal date if it bounced.
+ */
+export async function paymentsOf(db: Executor, planIds: readonly number[], opts: { includeReversed?: boolean } = {}): Promise<Payment[]> {
+  const q = db('distribution_payments as p')
+    .leftJoin('distribution_payment_reversals as r', 'r.payment_id', 'p.id')
+    .whereIn('p.plan_id', planIds as number[])
+    .orderBy('p.id')
+    .select('p.*', 'r.reversed_on', 'r.reason as reversal_reason');
+  if (!opts.includeReversed) q.whereNull('r.id');
+  const rows = await q;
   return rows.map((r: any) => ({
     id: r.id,
     planId: r.plan_id,
@@ -275,7 +285,24 @@ export async function paymentsOf(db: Executor, planIds: readonly number[]): Prom
     entryId: r.entry_id,
     recordedBy: r.recorded_by,
     recordedAt: r.recorded_at,
+    reversedOn: r.reversed_on ?? null,
+    reversalReason: r.reversal_reason ?? null,
   }));
+}
+
+export async function insertPaymentReversal(
+  db: Executor,
+  r: { paymentId: number; planId: number; reversedOn: string; reason: string; entryId: number; recordedBy: number; recordedAt: string },
+): Promise<void> {
+  await db('distribution_payment_reversals').insert({
+    payment_id: r.paymentId,
+    plan_id: r.planId,
+    reversed_on: r.reversedOn,
+    reason: r.reason,
+    entry_id: r.entryId,
+    recorded_by: r.recordedBy,
+    recorded_at: r.recordedAt,
+  });
 }
 
 export async function insertEvent(db: Executor, e: Omit<PlanEvent, 'id'>): Promise<void> {

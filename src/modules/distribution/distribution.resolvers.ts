@@ -27,6 +27,9 @@ function toPlanInput(input: any) {
   };
 }
 
+/** Steps that name a recipient household of the plan. */
+const withHousehold = (input: any) => ({ ...input, householdId: requireGlobalId('Household', input.householdId, ['input', 'householdId']) });
+
 function planMutation(work: (svc: any, input: any) => Promise<Plan>, withPlanId = true) {
   return (_: unknown, args: { input: any }, ctx: RequestContext) =>
     runMutation(ctx, (svc) => work(svc, withPlanId ? { ...args.input, planId: planId(args.input) } : args.input), (plan) => ({ plan }));
@@ -79,17 +82,8 @@ export const distributionResolvers = {
     distributionPlanReject: planMutation(service.rejectPlan),
     distributionPlanCancel: planMutation(service.cancelPlan),
     distributionPlanExecute: planMutation(service.executePlan),
-    distributionPaymentRecord: (_: unknown, args: { input: any }, ctx: RequestContext) =>
-      runMutation(
-        ctx,
-        (svc) =>
-          service.recordPayment(svc, {
-            ...args.input,
-            planId: planId(args.input),
-            householdId: requireGlobalId('Household', args.input.householdId, ['input', 'householdId']),
-          }),
-        (plan) => ({ plan }),
-      ),
+    distributionPaymentRecord: planMutation((svc, input) => service.recordPayment(svc, withHousehold(input))),
+    distributionPaymentReverse: planMutation((svc, input) => service.reversePayment(svc, withHousehold(input))),
     distributionResultsPublish: planMutation(service.publishResults),
     distributionPlanReverse: planMutation(service.reversePlan),
   },

@@ -578,6 +578,60 @@ export async function recordPayment(svc: ServiceContext, raw: unknown): Promise<
   return plan;
 }
 
+const paymentReverseSchema = z.object({
+  planId: z.number(),
+  householdId: z.number(),
+  reversedOn: dateString,
+  reason: text(1000),
+  idempotencyKey: text(100),
+});
+
+/**
+ * 退票: a payment that bounced (or was recovered) is reversed by an entry that puts the money back in the
+ * household's payable; the payment row stays, marked reversed, and the household can be paid again.
+ * Only while the plan is EXECUTED: a closed plan's results notice has told the village who was paid.
+ */
+export async function reversePayment(svc: ServiceContext, raw: unknown): Promise<Plan> {
+  const input = parseInput(paymentReverseSchema, raw);
+  const { idempotencyKey, ...fingerprintInput } = input;
+  if (await replayed(svc, 'distributionPaymentReverse', idempotencyKey, fingerprintInput)) {
+    return (await repo.findPlan(svc.db, input.planId))!;
+  }
+  const plan = await openPlan(svc, input.planId, 'distribution.execute', ['EXECUTED'], 'Reversing a payment');
+  const payment = (await repo.paymentsOf(svc.db, [plan.id])).find((p) => p.householdId === input.householdId);
+  if (!payment) throw new DomainError('NOT_FOUND', 'This household has no standing payment under the plan', ['input', 'householdId']);
+  requireNotFuture(svc, input.reversedOn, ['input', 'reversedOn']);
+  if (input.reversedOn < payment.paidOn) {
+    throw new DomainError('DATE_ORDER', `A payment cannot bounce before it was made (${payment.paidOn})`, ['input', 'reversedOn']);
+  }
+  const original = await postingsOfEntry(svc, payment.entryId);
+  const posted = await post(svc, 'distributionPaymentReverse', fingerprintInput, {
+    kind: 'REVERSAL',
+    effectiveOn: input.reversedOn,
+    memo: `退票 ${plan.title}: ${input.reason}`,
+    source: { type: 'DISTRIBUTION_PLAN', id: plan.id },
+    reversesEntryId: payment.entryId,
+    idempotencyKey,
+    postings: original.map((p) => ({ holderPartyId: p.holderPartyId, kind: p.accountKind, amountFen: -p.amountFen })),
+  });
+  await repo.insertPaymentReversal(svc.db, {
+    paymentId: payment.id,
+    planId: plan.id,
+    reversedOn: input.reversedOn,
+    reason: input.reason,
+    entryId: posted.entry.id,
+    recordedBy: svc.actor.userId,
+    recordedAt: svc.clock.now(),
+  });
+  await planEvent(svc, plan, 'PAYMENT_REVERSED', input.reversedOn, {
+    householdId: input.householdId,
+    amountFen: payment.amountFen,
+    entrySequence: posted.entry.sequence,
+    reason: input.reason,
+  });
+  return plan;
+}
+
 /** The second 公开: results published after every recipient is paid; closes the plan. */
 export async function publishResults(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const input = parseInput(noticeSchema, raw);

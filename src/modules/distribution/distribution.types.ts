@@ -135,6 +135,9 @@ export interface Payment {
   entryId: number;
   recordedBy: number;
   recordedAt: string;
+  /** Set when the payment bounced or was recovered (its reversal entry returned the money to the payable). */
+  reversedOn: string | null;
+  reversalReason: string | null;
 }
 
 export interface PlanEvent {
