@@ -67,7 +67,6 @@ const planSchema = z.object({
 export interface PlanDraft {
   plan: Omit<Plan, 'id'>;
   lines: ComputedLine[];
-  households: Map<number, Household>;
   statusOf: Map<number, HouseholdStatus>;
   availableFen: number;
   flags: Flag[];
@@ -162,7 +161,7 @@ async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> 
     policy,
     today: svc.clock.today(),
   });
-  return { plan, lines, households, statusOf, availableFen: available, flags };
+  return { plan, lines, statusOf, availableFen: available, flags };
 }
 
 /** Status histories of many households, grouped once (a plan can name thousands). */
