@@ -21,7 +21,7 @@ import { collectiveOf } from '../src/modules/parties/parties.service';
 import * as partiesRepo from '../src/modules/parties/parties.repository';
 import { postEntry } from '../src/modules/journal/journal.service';
 import * as dist from '../src/modules/distribution/distribution.service';
-import type { ServiceContext } from '../src/server/context';
+import type { ServiceContext } from '../src/shared/context';
 import { REGIONS, V } from '../seeds/demo-data';
 
 const N = Number(process.env.BENCH_HOUSEHOLDS ?? 10_000);

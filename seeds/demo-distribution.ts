@@ -6,7 +6,7 @@
  * Dates of the closed plan are fixed in early 2025; the pending one is dated relative to today, so that it
  * is always "awaiting review" when the demo starts.
  */
-import type { ServiceContext } from '../src/server/context';
+import type { ServiceContext } from '../src/shared/context';
 import { addDays } from '../src/shared/dates';
 import type { Actor } from '../src/modules/auth/auth.types';
 import * as dist from '../src/modules/distribution/distribution.service';

@@ -10,7 +10,7 @@
  *   its 192 000 guarantee), and 桃园村's homestays, whose tenant stopped paying before the lease ended;
  * - distributionFlags: 红岩村's PV income, waiting since December 2023 (资金滞留, FUNDS_IDLE).
  */
-import type { ServiceContext } from '../src/server/context';
+import type { ServiceContext } from '../src/shared/context';
 import { listContracts } from '../src/modules/contracts/contracts.service';
 import { recordIncome } from '../src/modules/income/income.service';
 import type { IncomeKind } from '../src/modules/income/income.types';

@@ -4,7 +4,7 @@
  * the rules and writes the events real use writes. Dates that must stay "recent" (one contract expiring
  * soon, recent inspections) are computed from the clock, so the demo keeps showing them.
  */
-import type { ServiceContext } from '../src/server/context';
+import type { ServiceContext } from '../src/shared/context';
 import { addDays } from '../src/shared/dates';
 import { transitionAsset } from '../src/modules/assets/assets.service';
 import { listContracts, amendContract, signContract, terminateContract } from '../src/modules/contracts/contracts.service';

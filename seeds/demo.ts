@@ -4,7 +4,7 @@
  */
 import type { Db, Executor } from '../src/db/connection';
 import type { Clock } from '../src/shared/clock';
-import type { ServiceContext } from '../src/server/context';
+import type { ServiceContext } from '../src/shared/context';
 import { createUserWithToken, toActor } from '../src/modules/auth/auth.service';
 import type { Role } from '../src/modules/auth/auth.types';
 import { insertRegions } from '../src/modules/regions/regions.repository';

@@ -14,7 +14,7 @@ import { createUserWithToken, toActor } from '../src/modules/auth/auth.service';
 import type { Role } from '../src/modules/auth/auth.types';
 import { insertRegions } from '../src/modules/regions/regions.repository';
 import { parentCodeOf } from '../src/modules/regions/regions.codes';
-import type { ServiceContext } from '../src/server/context';
+import type { ServiceContext } from '../src/shared/context';
 import { REGIONS, V, YUNDING } from '../seeds/demo-data';
 
 export const onPostgres = !!process.env.DATABASE_URL;

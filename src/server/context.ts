@@ -1,40 +1,10 @@
-import type { Db, Executor } from '../db/connection';
+import type { Db } from '../db/connection';
 import type { Clock } from '../shared/clock';
-import type { Actor } from '../modules/auth/auth.types';
-import { unauthenticated } from '../shared/errors';
-import { createLoaders, Loaders } from './loaders';
+import type { Actor } from '../shared/actor';
+import type { AppConfig, RequestContext } from '../shared/context';
+import { createLoaders } from './modules';
 
-export interface AppConfig {
-  /** Largest document upload accepted, in bytes. */
-  uploadMaxBytes: number;
-}
-
-/** Per-request GraphQL context. */
-export interface RequestContext {
-  db: Db;
-  clock: Clock;
-  actor: Actor | null;
-  loaders: Loaders;
-  config: AppConfig;
-}
-
-/** What a service receives: the transaction (or connection), the actor and the clock. */
-export interface ServiceContext {
-  db: Executor;
-  clock: Clock;
-  actor: Actor;
-}
-
+/** The request context: built by the server, read by every module through src/shared/context. */
 export function buildRequestContext(db: Db, clock: Clock, actor: Actor | null, config: AppConfig): RequestContext {
   return { db, clock, actor, loaders: createLoaders(db, clock), config };
-}
-
-export function requireActor(ctx: RequestContext): Actor {
-  if (!ctx.actor) throw unauthenticated();
-  return ctx.actor;
-}
-
-/** A read-only service context on the request's connection. */
-export function readContext(ctx: RequestContext): ServiceContext {
-  return { db: ctx.db, clock: ctx.clock, actor: requireActor(ctx) };
 }

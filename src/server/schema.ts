@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
-import { moduleResolvers, nodeFetchers } from '../modules';
+import type { IResolvers } from '@graphql-tools/utils';
+import { MODULES, nodeFetchers } from './modules';
 import { fromGlobalId } from '../shared/ids';
-import { readContext, RequestContext } from './context';
+import { readContext, RequestContext } from '../shared/context';
 import { DateScalar, DateTimeScalar, MoneyScalar } from './scalars';
 
 export const SCHEMA_DIR = path.join(__dirname, '..', '..', 'schema');
@@ -37,7 +38,7 @@ const baseResolvers = {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [baseResolvers, ...moduleResolvers],
+    resolvers: [baseResolvers, ...MODULES.map((m) => m.resolvers as IResolvers)],
     inheritResolversFromInterfaces: true,
   });
 }

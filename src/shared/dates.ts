@@ -1,5 +1,7 @@
 import dayjs from 'dayjs';
 import customParseFormat from 'dayjs/plugin/customParseFormat';
+import type { Clock } from './clock';
+import { DomainError } from './errors';
 
 dayjs.extend(customParseFormat);
 
@@ -36,4 +38,23 @@ export function daysBetween(from: string, to: string): number {
 
 export function yearOf(date: string): number {
   return Number(date.slice(0, 4));
+}
+
+/** "Not in the future": judged against the injected clock's today (China Standard Time). */
+export function requireNotFuture(svc: { clock: Clock }, date: string | null | undefined, field: string[]): void {
+  if (date && date > svc.clock.today()) {
+    throw new DomainError('DATE_IN_FUTURE', `${field[field.length - 1]} ${date} is in the future`, field);
+  }
+}
+
+/** Ordered dates: each present date is not before the one listed before it. */
+export function requireOrdered(dates: [string, string | null | undefined][], root: string[]): void {
+  let prev: [string, string] | null = null;
+  for (const [name, value] of dates) {
+    if (!value) continue;
+    if (prev && value < prev[1]) {
+      throw new DomainError('DATE_ORDER', `${name} (${value}) must not be before ${prev[0]} (${prev[1]})`, [...root, name]);
+    }
+    prev = [name, value];
+  }
 }

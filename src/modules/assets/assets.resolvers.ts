@@ -1,6 +1,6 @@
-import type { RequestContext } from '../../server/context';
-import { readContext } from '../../server/context';
-import { runMutation } from '../../server/mutation';
+import type { RequestContext } from '../../shared/context';
+import { readContext } from '../../shared/context';
+import { runMutation } from '../../shared/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import { toFundingLines } from '../projects/projects.resolvers';
 import * as service from './assets.service';
@@ -44,6 +44,11 @@ export const assetsResolvers = {
     assetPutInUse: step('PUT_IN_USE'),
     assetMarkIdle: step('MARK_IDLE'),
     assetRevitalise: step('REVITALISE'),
+  },
+  // A project's assets are served here: assets depend on projects, never the reverse.
+  Project: {
+    assets: (p: { id: number }, args: { first?: number; after?: string }, ctx: RequestContext) =>
+      service.listAssets(readContext(ctx), { projectId: p.id }, args),
   },
   Asset: {
     id: (a: Asset) => toGlobalId('Asset', a.id),

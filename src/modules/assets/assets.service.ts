@@ -1,5 +1,6 @@
+import { requireNotFuture, requireOrdered } from '../../shared/dates';
 import { z } from 'zod';
-import type { ServiceContext } from '../../server/context';
+import type { ServiceContext } from '../../shared/context';
 import { DomainError } from '../../shared/errors';
 import { MAX_FEN, sumFen } from '../../shared/money';
 import { keysetPage, PageArgs } from '../../shared/pagination';
@@ -68,24 +69,6 @@ const transitionSchema = z.object({
 function requireSubTypeOfClass(cls: AssetClass, subType: AssetSubType, field: string[]): void {
   if (!(SUB_TYPES_BY_CLASS[cls] as readonly string[]).includes(subType)) {
     throw new DomainError('INVALID_SUB_TYPE', `Sub-type ${subType} does not belong to class ${cls}`, field);
-  }
-}
-
-export function requireNotFuture(svc: ServiceContext, date: string | null | undefined, field: string[]): void {
-  if (date && date > svc.clock.today()) {
-    throw new DomainError('DATE_IN_FUTURE', `${field[field.length - 1]} ${date} is in the future`, field);
-  }
-}
-
-/** Ordered dates: each present date is not before the one listed before it. */
-export function requireOrdered(dates: [string, string | null | undefined][], root: string[]): void {
-  let prev: [string, string] | null = null;
-  for (const [name, value] of dates) {
-    if (!value) continue;
-    if (prev && value < prev[1]) {
-      throw new DomainError('DATE_ORDER', `${name} (${value}) must not be before ${prev[0]} (${prev[1]})`, [...root, name]);
-    }
-    prev = [name, value];
   }
 }
 

@@ -1,5 +1,5 @@
-import type { RequestContext } from '../../server/context';
-import { requireActor } from '../../server/context';
+import type { RequestContext } from '../../shared/context';
+import { requireActor } from '../../shared/context';
 import { toGlobalId } from '../../shared/ids';
 import type { UserRow } from './auth.types';
 

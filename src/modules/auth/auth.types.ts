@@ -1,15 +1,6 @@
-export type Role = 'VILLAGE_CLERK' | 'TOWNSHIP_REVIEWER' | 'COUNTY_FINANCE' | 'COUNTY_PLANNER' | 'ADMIN';
-export const ROLES: Role[] = ['VILLAGE_CLERK', 'TOWNSHIP_REVIEWER', 'COUNTY_FINANCE', 'COUNTY_PLANNER', 'ADMIN'];
-
-/** Who is acting: a user with one role over one region (scope = that region's code prefix). */
-export interface Actor {
-  userId: number;
-  name: string;
-  role: Role;
-  regionCode: string;
-  /** Significant prefix of regionCode: every code inside the scope starts with it. */
-  scopePrefix: string;
-}
+import type { Role } from '../../shared/actor';
+export type { Actor, Role } from '../../shared/actor';
+export { ROLES } from '../../shared/actor';
 
 export interface UserRow {
   id: number;

@@ -1,6 +1,6 @@
-import type { RequestContext } from '../../server/context';
-import { readContext } from '../../server/context';
-import { runMutation } from '../../server/mutation';
+import type { RequestContext } from '../../shared/context';
+import { readContext } from '../../shared/context';
+import { runMutation } from '../../shared/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import type { Asset } from '../assets/assets.types';
 import { toPartyRef } from '../parties/parties.resolvers';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Executor } from '../../db/connection';
-import type { ServiceContext } from '../../server/context';
+import type { ServiceContext } from '../../shared/context';
 import { addDays } from '../../shared/dates';
 import { badUserInput, DomainError } from '../../shared/errors';
 import { MAX_FEN } from '../../shared/money';
@@ -8,7 +8,8 @@ import { keysetPage, PageArgs } from '../../shared/pagination';
 import { dateString, optionalText, parseInput, text } from '../../shared/validation';
 import { appendAudit } from '../audit/audit.repository';
 import * as assetsRepo from '../assets/assets.repository';
-import { applyTransition, recordAssetEvent, requireAsset, requireNotFuture, requireOrdered } from '../assets/assets.service';
+import { applyTransition, recordAssetEvent, requireAsset } from '../assets/assets.service';
+import { requireNotFuture, requireOrdered } from '../../shared/dates';
 import type { Asset, AssetStatus } from '../assets/assets.types';
 import { authorize, canRead } from '../auth/auth.service';
 import { collectiveOf, partyRefSchema, resolvePartyRef } from '../parties/parties.service';

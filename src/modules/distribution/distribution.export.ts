@@ -3,7 +3,7 @@
  * BOM, so Excel on a county office PC opens the Chinese headers correctly) or xlsx (exceljs).
  */
 import ExcelJS from 'exceljs';
-import type { ServiceContext } from '../../server/context';
+import type { ServiceContext } from '../../shared/context';
 import { formatFen } from '../../shared/money';
 import { seesPersonalData } from '../auth/auth.service';
 import { maskResidentId } from '../households/residentId';

@@ -3,7 +3,7 @@
  * that execute a plan, pay a recipient or reverse an execution. All through the journal service, in the
  * caller's transaction.
  */
-import type { ServiceContext } from '../../server/context';
+import type { ServiceContext } from '../../shared/context';
 import { DomainError } from '../../shared/errors';
 import { accountBalance, postEntry, PostedEntry, replayOf } from '../journal/journal.service';
 import { requestFingerprint } from '../journal/journal.hash';

@@ -44,3 +44,7 @@ export function createDistributionLoaders(db: Executor, clock: Clock) {
     planFlags: new DataLoader<Plan, Flag[], number>((plans) => flagsOfPlans(db, clock, plans), { cacheKeyFn: (p) => p.id }),
   };
 }
+
+declare module '../../shared/context' {
+  interface Loaders extends ReturnType<typeof createDistributionLoaders> {}
+}

@@ -3,7 +3,7 @@
  * lines, to each recipient and whether it was paid — with totals that must reconcile to the fen, the
  * procedure's dates in order, and the flags. Also the county-wide flag list.
  */
-import type { ServiceContext } from '../../server/context';
+import type { ServiceContext } from '../../shared/context';
 import { sumFen } from '../../shared/money';
 import { canRead } from '../auth/auth.service';
 import * as householdsRepo from '../households/households.repository';

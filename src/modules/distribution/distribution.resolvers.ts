@@ -1,6 +1,6 @@
-import type { RequestContext } from '../../server/context';
-import { readContext } from '../../server/context';
-import { runMutation } from '../../server/mutation';
+import type { RequestContext } from '../../shared/context';
+import { readContext } from '../../shared/context';
+import { runMutation } from '../../shared/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import * as service from './distribution.service';
 import * as report from './distribution.report';

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import type { ServiceContext } from '../../server/context';
+import type { ServiceContext } from '../../shared/context';
 import type { Executor } from '../../db/connection';
 import type { Clock } from '../../shared/clock';
 import { addDays } from '../../shared/dates';
@@ -8,7 +8,7 @@ import { DomainError } from '../../shared/errors';
 import { MAX_FEN } from '../../shared/money';
 import { keysetPage, PageArgs } from '../../shared/pagination';
 import { dateString, optionalText, parseInput, text } from '../../shared/validation';
-import { requireNotFuture } from '../assets/assets.service';
+import { requireNotFuture } from '../../shared/dates';
 import { authorize, canRead, Permission } from '../auth/auth.service';
 import * as householdsRepo from '../households/households.repository';
 import { statusOn } from '../households/households.service';

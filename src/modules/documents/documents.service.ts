@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import type { ServiceContext } from '../../server/context';
+import type { ServiceContext } from '../../shared/context';
 import { DomainError } from '../../shared/errors';
 import { dateString, parseInput, text } from '../../shared/validation';
 import * as assetsRepo from '../assets/assets.repository';

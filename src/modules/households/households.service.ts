@@ -1,5 +1,6 @@
+import { requireNotFuture } from '../../shared/dates';
 import { z } from 'zod';
-import type { ServiceContext } from '../../server/context';
+import type { ServiceContext } from '../../shared/context';
 import { DomainError } from '../../shared/errors';
 import { keysetPage, PageArgs } from '../../shared/pagination';
 import { parseInput, text, optionalText, dateString } from '../../shared/validation';
@@ -29,10 +30,6 @@ const updateSchema = z.object({
   statusEffectiveOn: dateString.optional(),
   reason: optionalText(500),
 });
-
-function requireNotFuture(svc: ServiceContext, date: string, field: string[]): void {
-  if (date > svc.clock.today()) throw new DomainError('DATE_IN_FUTURE', `${field.join('.')}: ${date} is in the future`, field);
-}
 
 export async function registerHousehold(svc: ServiceContext, raw: unknown): Promise<Household> {
   const input = parseInput(registerSchema, raw);

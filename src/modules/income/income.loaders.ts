@@ -22,3 +22,12 @@ export function createIncomeLoaders(db: Executor) {
 }
 
 export type IncomeLoaders = ReturnType<typeof createIncomeLoaders>;
+
+/** Income's loaders sit under `loaders.income` in the request context. */
+export function createIncomeModuleLoaders(db: Executor) {
+  return { income: createIncomeLoaders(db) };
+}
+
+declare module '../../shared/context' {
+  interface Loaders extends ReturnType<typeof createIncomeModuleLoaders> {}
+}

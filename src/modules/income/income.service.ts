@@ -7,13 +7,14 @@
  */
 import { z } from 'zod';
 import type { Executor } from '../../db/connection';
-import type { ServiceContext } from '../../server/context';
+import type { ServiceContext } from '../../shared/context';
 import { badUserInput, DomainError } from '../../shared/errors';
 import { MAX_FEN } from '../../shared/money';
 import { keysetPage, listPage, PageArgs } from '../../shared/pagination';
 import { dateString, optionalText, parseInput, text } from '../../shared/validation';
 import * as assetsRepo from '../assets/assets.repository';
-import { recordAssetEvent, requireAsset, requireNotFuture } from '../assets/assets.service';
+import { recordAssetEvent, requireAsset } from '../assets/assets.service';
+import { requireNotFuture } from '../../shared/dates';
 import { TERMINAL } from '../assets/assets.lifecycle';
 import type { Asset } from '../assets/assets.types';
 import { authorize, authorizeRole, canRead } from '../auth/auth.service';

@@ -31,3 +31,12 @@ export function createJournalLoaders(db: Executor) {
 }
 
 export type JournalLoaders = ReturnType<typeof createJournalLoaders>;
+
+/** The journal's loaders sit under `loaders.journal` in the request context. */
+export function createJournalModuleLoaders(db: Executor) {
+  return { journal: createJournalLoaders(db) };
+}
+
+declare module '../../shared/context' {
+  interface Loaders extends ReturnType<typeof createJournalModuleLoaders> {}
+}

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Executor } from '../../db/connection';
-import type { ServiceContext } from '../../server/context';
+import type { ServiceContext } from '../../shared/context';
 import { DomainError } from '../../shared/errors';
 import { formatFen, MAX_FEN, sumFen } from '../../shared/money';
 import { keysetPage, PageArgs } from '../../shared/pagination';
 import { dateString, parseInput, text } from '../../shared/validation';
-import { requireNotFuture } from '../assets/assets.service';
+import { requireNotFuture } from '../../shared/dates';
 import { authorize, canRead } from '../auth/auth.service';
 import type { Actor } from '../auth/auth.types';
 import * as partiesRepo from '../parties/parties.repository';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Executor } from '../../db/connection';
-import type { ServiceContext } from '../../server/context';
+import type { ServiceContext } from '../../shared/context';
 import type { Clock } from '../../shared/clock';
 import { DomainError } from '../../shared/errors';
 import { keysetPage, PageArgs } from '../../shared/pagination';

@@ -1,6 +1,6 @@
-import type { RequestContext } from '../../server/context';
-import { readContext } from '../../server/context';
-import { runMutation } from '../../server/mutation';
+import type { RequestContext } from '../../shared/context';
+import { readContext } from '../../shared/context';
+import { runMutation } from '../../shared/mutation';
 import * as service from './policy.service';
 
 export const policyResolvers = {

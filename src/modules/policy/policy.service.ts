@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Executor } from '../../db/connection';
-import type { ServiceContext } from '../../server/context';
+import type { ServiceContext } from '../../shared/context';
 import { DomainError } from '../../shared/errors';
 import { parseInput } from '../../shared/validation';
 import { appendAudit } from '../audit/audit.repository';

@@ -1,8 +1,7 @@
-import type { RequestContext } from '../../server/context';
-import { readContext } from '../../server/context';
-import { runMutation } from '../../server/mutation';
+import type { RequestContext } from '../../shared/context';
+import { readContext } from '../../shared/context';
+import { runMutation } from '../../shared/mutation';
 import { fromGlobalId, toGlobalId } from '../../shared/ids';
-import * as assets from '../assets/assets.service';
 import * as service from './projects.service';
 import type { Project } from './projects.types';
 
@@ -32,8 +31,6 @@ export const projectsResolvers = {
     region: (p: Project, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(p.regionCode),
     total: (p: Project) => p.totalFen,
     fundingLines: (p: Project, _: unknown, ctx: RequestContext) => ctx.loaders.projectFundingLines.load(p.id),
-    assets: (p: Project, args: { first?: number; after?: string }, ctx: RequestContext) =>
-      assets.listAssets(readContext(ctx), { projectId: p.id }, args),
   },
   FundingLine: {
     amount: (l: { amountFen: number }) => l.amountFen,

@@ -1,5 +1,5 @@
-import type { RequestContext } from '../../server/context';
-import { readContext } from '../../server/context';
+import type { RequestContext } from '../../shared/context';
+import { readContext } from '../../shared/context';
 import * as service from './regions.service';
 import type { Region } from './regions.repository';
 

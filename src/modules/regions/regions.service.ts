@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { Executor } from '../../db/connection';
-import type { ServiceContext } from '../../server/context';
+import type { ServiceContext } from '../../shared/context';
 import { DomainError } from '../../shared/errors';
-import type { Actor } from '../auth/auth.types';
+import type { Actor } from '../../shared/actor';
 import { isRegionCode, levelOf, prefixOf, RegionLevel } from './regions.codes';
 import * as repo from './regions.repository';
 import type { Region } from './regions.repository';

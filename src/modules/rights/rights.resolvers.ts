@@ -1,5 +1,5 @@
-import type { RequestContext } from '../../server/context';
-import { runMutation } from '../../server/mutation';
+import type { RequestContext } from '../../shared/context';
+import { runMutation } from '../../shared/mutation';
 import { requireGlobalId, toGlobalId } from '../../shared/ids';
 import type { Asset } from '../assets/assets.types';
 import { toPartyRef } from '../parties/parties.resolvers';

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { Executor } from '../../db/connection';
-import type { ServiceContext } from '../../server/context';
+import type { ServiceContext } from '../../shared/context';
 import { DomainError } from '../../shared/errors';
 import { dateString, optionalText, parseInput, text } from '../../shared/validation';
 import { nextStatus } from '../assets/assets.lifecycle';
-import { applyTransition, recordAssetEvent, requireAsset, requireNotFuture, requireOrdered } from '../assets/assets.service';
+import { applyTransition, recordAssetEvent, requireAsset } from '../assets/assets.service';
+import { requireNotFuture, requireOrdered } from '../../shared/dates';
 import type { Asset } from '../assets/assets.types';
 import { authorize } from '../auth/auth.service';
 import { countyCodeOf, townshipCodeOf } from '../regions/regions.codes';

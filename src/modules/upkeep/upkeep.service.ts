@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ServiceContext } from '../../server/context';
+import type { ServiceContext } from '../../shared/context';
 import { DomainError } from '../../shared/errors';
 import { MAX_FEN } from '../../shared/money';
 import { keysetPage, PageArgs } from '../../shared/pagination';

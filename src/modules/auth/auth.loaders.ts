@@ -1,0 +1,16 @@
+import DataLoader from 'dataloader';
+import type { Executor } from '../../db/connection';
+import { byId } from '../../shared/loaderUtils';
+import * as authRepo from './auth.repository';
+
+/** Per-request batch loaders of this module: a page of objects costs one query per loader. */
+export function createAuthLoaders(db: Executor) {
+  return {
+    user: new DataLoader(async (ids: readonly number[]) => byId(await authRepo.findUsersByIds(db, ids), ids)),
+  };
+}
+
+declare module '../../shared/context' {
+  // The request context's loaders include this module's (see shared/context.ts).
+  interface Loaders extends ReturnType<typeof createAuthLoaders> {}
+}

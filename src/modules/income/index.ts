@@ -1,0 +1,12 @@
+import type { ModuleEntry } from '../../shared/module';
+import { incomeResolvers } from './income.resolvers';
+import { getIncome } from './income.service';
+import { createIncomeModuleLoaders } from './income.loaders';
+
+/** The income module's entry: what the server assembles (docs/architecture.md). */
+export const incomeModule: ModuleEntry = {
+  name: 'income',
+  resolvers: incomeResolvers,
+  nodeFetchers: { IncomeRecord: getIncome },
+  loaders: createIncomeModuleLoaders,
+};
