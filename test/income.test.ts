@@ -81,7 +81,7 @@ describe('incomeRecord: success', () => {
     // The asset event, as an observation dated the day the money came.
     const card = await env.gql('finance', `query($id: ID!) { asset(id: $id) { lastIncomeOn incomeRecords { id amount }
       events { action fromStatus toStatus effectiveOn reason payload } } }`, { id: asset.id });
-    const event = card.data.asset.events.find((e: any) => e.action === 'INCOME_RECORDED');
+    const event = card.data.asset.events.find((e: any) => e.action === 'INCOME_RECORD');
     expect(event).toMatchObject({ fromStatus: 'IN_OPERATION', toStatus: 'IN_OPERATION', effectiveOn: '2025-03-31', reason: '2025年第一季度租金' });
     expect(JSON.parse(event.payload)).toEqual({
       incomeRecordId: gidNum(p.income.id),

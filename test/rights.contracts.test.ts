@@ -192,7 +192,7 @@ describe('one active contract per asset (lock)', () => {
       { signedOn: '2021-12-15', startOn: '2021-12-20', endOn: '2035-12-31' }, // encloses it
     ]) {
       const body = await sign(lease(asset.id, { ...dates, operator: { partyId: companyId } }));
-      expect(body.data.contractSign.errors[0]).toMatchObject({ code: 'ASSET_LOCKED', field: ['input', 'startOn'] });
+      expect(body.data.contractSign.errors[0]).toMatchObject({ code: 'ASSET_HELD', field: ['input', 'startOn'] });
       expect(body.data.contractSign.errors[0].message).toContain(first.contractNo);
     }
     expect(await snapshot(env.db, TABLES)).toEqual(before);
@@ -281,7 +281,7 @@ describe('contractAmend', () => {
     const c = await signContract(env, asset.id, lease(asset.id, { endOn: '2027-12-31' }));
     await sign(lease(asset.id, { signedOn: '2026-11-01', startOn: '2028-01-01', endOn: '2030-12-31' }));
     const longer = await env.gql('clerk', AMEND, { input: { contractId: c.id, ...base, endOn: '2028-06-30' } });
-    expect(longer.data.contractAmend.errors[0].code).toBe('ASSET_LOCKED');
+    expect(longer.data.contractAmend.errors[0].code).toBe('ASSET_HELD');
     const t = await env.gql('clerk', TERMINATE, { input: { contractId: c.id, terminatedOn: '2026-11-10', reason: '解除' } });
     expect(t.data.contractTerminate.errors).toEqual([]);
     const closed = await env.gql('clerk', AMEND, { input: { contractId: c.id, ...base } });
@@ -326,7 +326,7 @@ describe('contractRenew', () => {
     const current = await signContract(env, b.id, lease(b.id, { endOn: '2026-12-31' }));
     await sign(lease(b.id, { signedOn: '2026-11-01', startOn: '2027-01-01', endOn: '2029-12-31' }));
     const blocked = await env.gql('clerk', RENEW, { input: { contractId: current.id, signedOn: '2026-11-20', endOn: '2031-12-31' } });
-    expect(blocked.data.contractRenew.errors[0].code).toBe('ASSET_LOCKED');
+    expect(blocked.data.contractRenew.errors[0].code).toBe('ASSET_HELD');
   });
 });
 

@@ -7,7 +7,26 @@ import type { Asset, AssetClass, AssetStatus } from './assets.types';
  *
  *   REGISTERED → CONFIRMED → HANDED_OVER → IN_OPERATION (operating) | IN_USE (public-welfare, household)
  *   live states → IDLE → revitalised back into operation / use
+ *   handed over, in operation, in use, idle → BUNDLED (a venture's hold) → back to the status before
+ *   any live state → DISPOSAL_PENDING (a disposal's hold) → DISPOSED (terminal) | back to the status before
+ *
+ * Steps that end a hold (UNBUNDLE, RESTORE_FROM_DISPOSAL) return to the status the hold replaced, which the
+ * hold remembers (asset_holds.status_before).
  */
+type Rule = {
+  from: readonly AssetStatus[];
+  to: (a: Pick<Asset, 'class'>, before?: AssetStatus | null) => AssetStatus;
+  classes?: readonly AssetClass[];
+};
+
+/** States an asset lives in before disposal; anything but BUNDLED, DISPOSAL_PENDING and DISPOSED. */
+export const LIVE_STATES: readonly AssetStatus[] = ['REGISTERED', 'CONFIRMED', 'HANDED_OVER', 'IN_OPERATION', 'IN_USE', 'IDLE'];
+
+function restore(_: Pick<Asset, 'class'>, before?: AssetStatus | null): AssetStatus {
+  if (!before) throw new Error('a step that ends a hold needs the status the hold replaced');
+  return before;
+}
+
 export const TRANSITIONS = {
   /** 确权 Rights confirmed. */
   CONFIRM_RIGHTS: { from: ['REGISTERED'], to: () => 'CONFIRMED' },
@@ -24,19 +43,25 @@ export const TRANSITIONS = {
     from: ['IDLE'],
     to: (a: Pick<Asset, 'class'>) => (a.class === 'OPERATING' ? 'IN_OPERATION' : 'IN_USE'),
   },
-} satisfies Record<
-  string,
-  { from: readonly AssetStatus[]; to: (a: Pick<Asset, 'class'>) => AssetStatus; classes?: readonly AssetClass[] }
->;
+  /** 入股联营 Contributed to a pooled venture. */
+  BUNDLE: { from: ['HANDED_OVER', 'IN_OPERATION', 'IN_USE', 'IDLE'], to: () => 'BUNDLED' },
+  /** 退出联营 Withdrawn from the venture: back to the status before. */
+  UNBUNDLE: { from: ['BUNDLED'], to: restore },
+  /** 申请处置 Disposal requested: the asset waits for its approvals. */
+  REQUEST_DISPOSAL: { from: LIVE_STATES, to: () => 'DISPOSAL_PENDING' },
+  /** 处置驳回/撤回 Disposal rejected or withdrawn: back to the status before. */
+  RESTORE_FROM_DISPOSAL: { from: ['DISPOSAL_PENDING'], to: restore },
+  /** 处置完成 Disposed of: terminal. */
+  DISPOSE: { from: ['DISPOSAL_PENDING'], to: () => 'DISPOSED' },
+} satisfies Record<string, Rule>;
 
 export type TransitionAction = keyof typeof TRANSITIONS;
 
 /** Statuses from which nothing more may happen. */
 export const TERMINAL: readonly AssetStatus[] = ['DISPOSED'];
 
-export function nextStatus(asset: Pick<Asset, 'class' | 'status'>, action: TransitionAction): AssetStatus {
-  const rule: { from: readonly AssetStatus[]; to: (a: Pick<Asset, 'class'>) => AssetStatus; classes?: readonly AssetClass[] } =
-    TRANSITIONS[action];
+export function nextStatus(asset: Pick<Asset, 'class' | 'status'>, action: TransitionAction, before?: AssetStatus | null): AssetStatus {
+  const rule: Rule = TRANSITIONS[action];
   if (rule.classes && !rule.classes.includes(asset.class)) {
     throw new DomainError(
       'ILLEGAL_TRANSITION',
@@ -51,5 +76,5 @@ export function nextStatus(asset: Pick<Asset, 'class' | 'status'>, action: Trans
       ['input', 'assetId'],
     );
   }
-  return rule.to(asset);
+  return rule.to(asset, before);
 }

@@ -13,6 +13,9 @@ export function createAssetsLoaders(db: Executor) {
     assetEvents: new DataLoader(async (ids: readonly number[]) =>
       groupBy(await assetsRepo.eventsOf(db, ids), (e) => e.assetId, ids),
     ),
+    assetHolds: new DataLoader(async (ids: readonly number[]) =>
+      groupBy(await assetsRepo.holdsOf(db, ids), (h) => h.assetId, ids),
+    ),
     assetEvent: new DataLoader(async (ids: readonly number[]) => byId(await assetsRepo.findEventsByIds(db, ids), ids)),
   };
 }

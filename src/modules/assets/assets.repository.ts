@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Executor } from '../../db/connection';
 import { toInt } from '../../db/connection';
 import type { FundSource } from '../projects/projects.types';
-import type { Asset, AssetClass, AssetEvent, AssetFundingLine, AssetStatus, AssetSubType } from './assets.types';
+import type { Asset, AssetClass, AssetEvent, AssetFundingLine, AssetHold, AssetStatus, AssetSubType, HoldKind } from './assets.types';
 
 export const toAsset = (r: any): Asset => ({
   id: r.id,
@@ -192,4 +192,89 @@ export function listQuery(db: Executor, f: AssetFilter): Knex.QueryBuilder {
     q.where((w) => w.whereRaw('lower(name) like ?', [like]).orWhereRaw('lower(code) like ?', [like]));
   }
   return q;
+}
+
+// ---- Holds (asset_holds) -------------------------------------------------------------------------------
+
+export const toHold = (r: any): AssetHold => ({
+  id: r.id,
+  assetId: r.asset_id,
+  kind: r.kind,
+  holderId: r.holder_id,
+  holderLabel: r.holder_label,
+  startOn: r.start_on,
+  endOn: r.end_on,
+  releasedOn: r.released_on,
+  releaseReason: r.release_reason,
+  statusBefore: r.status_before,
+  actorUserId: r.actor_user_id,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/**
+ * Holds of the assets that are live on some day of from..to (inclusive; to null = open-ended).
+ * A hold released on its own start day never held the asset and does not count.
+ */
+export async function holdsOverlapping(db: Executor, assetIds: readonly number[], from: string, to: string | null): Promise<AssetHold[]> {
+  const q = db('asset_holds')
+    .whereIn('asset_id', assetIds as number[])
+    .where((w) => w.whereNull('end_on').orWhere('end_on', '>=', from))
+    .where((w) => w.whereNull('released_on').orWhere('released_on', '>', from))
+    .whereRaw('(released_on IS NULL OR released_on > start_on)');
+  if (to !== null) q.where('start_on', '<=', to);
+  return (await q.orderBy(['start_on', 'id'])).map(toHold);
+}
+
+export async function holdsOf(db: Executor, assetIds: readonly number[]): Promise<AssetHold[]> {
+  return (await db('asset_holds').whereIn('asset_id', assetIds as number[]).orderBy(['start_on', 'id'])).map(toHold);
+}
+
+export async function findHold(db: Executor, kind: HoldKind, holderId: number, assetId: number): Promise<AssetHold | undefined> {
+  const r = await db('asset_holds').where({ kind, holder_id: holderId, asset_id: assetId }).first();
+  return r && toHold(r);
+}
+
+export async function insertHold(db: Executor, h: Omit<AssetHold, 'id'>): Promise<number> {
+  const [row] = await db('asset_holds')
+    .insert({
+      asset_id: h.assetId,
+      kind: h.kind,
+      holder_id: h.holderId,
+      holder_label: h.holderLabel,
+      start_on: h.startOn,
+      end_on: h.endOn,
+      released_on: h.releasedOn,
+      release_reason: h.releaseReason,
+      status_before: h.statusBefore,
+      actor_user_id: h.actorUserId,
+      created_at: h.createdAt,
+      updated_at: h.updatedAt,
+    })
+    .returning('id');
+  return row.id;
+}
+
+export async function updateHold(
+  db: Executor,
+  id: number,
+  patch: { endOn?: string | null; releasedOn?: string | null; releaseReason?: string | null; updatedAt: string },
+): Promise<void> {
+  const row: Record<string, unknown> = { updated_at: patch.updatedAt };
+  if (patch.endOn !== undefined) row.end_on = patch.endOn;
+  if (patch.releasedOn !== undefined) row.released_on = patch.releasedOn;
+  if (patch.releaseReason !== undefined) row.release_reason = patch.releaseReason;
+  await db('asset_holds').where({ id }).update(row);
+}
+
+/** Narrows an assets query to those no hold of `kind` binds on `date` (e.g. 有租无合同: no contract). */
+export function whereNotHeldOn(q: Knex.QueryBuilder, db: Executor, kind: HoldKind, date: string): Knex.QueryBuilder {
+  return q.whereNotExists(
+    db('asset_holds')
+      .whereRaw('asset_holds.asset_id = assets.id')
+      .where({ kind })
+      .where('start_on', '<=', date)
+      .where((w) => w.whereNull('end_on').orWhere('end_on', '>=', date))
+      .where((w) => w.whereNull('released_on').orWhere('released_on', '>', date)),
+  );
 }

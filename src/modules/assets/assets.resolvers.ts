@@ -5,7 +5,11 @@ import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import { toFundingLines } from '../projects/projects.resolvers';
 import * as service from './assets.service';
 import type { BareStep } from './assets.service';
-import type { Asset, AssetEvent } from './assets.types';
+import type { Asset, AssetEvent, AssetHold, HoldKind } from './assets.types';
+import { isHeldOn } from './assets.holdDates';
+
+/** The object type of each kind of holder, for its global id. */
+const HOLDER_TYPE: Record<HoldKind, string> = { CONTRACT: 'Contract', BUNDLE: 'Bundle', PLEDGE: 'Pledge', DISPOSAL: 'Disposal' };
 
 const withAssetId = (input: any) => ({ ...input, assetId: requireGlobalId('Asset', input.assetId, ['input', 'assetId']) });
 
@@ -57,6 +61,14 @@ export const assetsResolvers = {
     originalValue: (a: Asset) => a.originalValueFen,
     fundingLines: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.assetFundingLines.load(a.id),
     events: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.assetEvents.load(a.id),
+    holds: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.assetHolds.load(a.id),
+    holdsOn: async (a: Asset, args: { date?: string | null }, ctx: RequestContext) => {
+      const date = args.date ?? ctx.clock.today();
+      return (await ctx.loaders.assetHolds.load(a.id)).filter((h) => isHeldOn(h, date));
+    },
+  },
+  AssetHold: {
+    holderId: (h: AssetHold) => toGlobalId(HOLDER_TYPE[h.kind], h.holderId),
   },
   AssetEvent: {
     id: (e: AssetEvent) => toGlobalId('AssetEvent', e.id),

@@ -13,7 +13,7 @@ import { projectFundingLines } from '../projects/projects.service';
 import type { FundSource } from '../projects/projects.types';
 import { nextStatus, TERMINAL, TransitionAction } from './assets.lifecycle';
 import * as repo from './assets.repository';
-import * as contractsRepo from '../contracts/contracts.repository';
+import { isHeldOn } from './assets.holdDates';
 import {
   ALL_SUB_TYPES,
   ASSET_CLASSES,
@@ -24,6 +24,8 @@ import {
   AssetSubType,
   CLASS_CODE,
   SUB_TYPES_BY_CLASS,
+  type AssetEventAction,
+  type HoldKind,
 } from './assets.types';
 
 const quantity = z.number().refine((v) => Number.isFinite(v) && v > 0 && v <= 1e9, {
@@ -219,7 +221,7 @@ export async function updateAsset(svc: ServiceContext, raw: unknown): Promise<As
   return { ...asset, ...changed, updatedAt: now };
 }
 
-function requireLive(asset: Asset): void {
+export function requireLive(asset: Asset): void {
   if (TERMINAL.includes(asset.status)) {
     throw new DomainError('ILLEGAL_TRANSITION', `Asset ${asset.code} is ${asset.status}; nothing more may change`, ['input', 'assetId']);
   }
@@ -233,6 +235,8 @@ export interface TransitionOptions {
   patch?: Partial<Omit<Asset, 'id'>>;
   /** Input field that carried effectiveOn, for error paths (default ['input', 'effectiveOn']). */
   dateField?: string[];
+  /** For a step that ends a hold: the status the hold replaced. */
+  before?: AssetStatus | null;
 }
 
 /**
@@ -241,7 +245,7 @@ export interface TransitionOptions {
  * entered late, last year's rent booked after this year's contract amendment — so they neither obey nor
  * constrain the order of steps.
  */
-export const OBSERVATION_ACTIONS = ['REGISTER', 'UPDATE', 'DOCUMENT_ATTACH', 'UPKEEP_RECORD', 'INCOME_RECORDED'] as const;
+export const OBSERVATION_ACTIONS: readonly AssetEventAction[] = ['REGISTER', 'UPDATE', 'DOCUMENT_ATTACH', 'UPKEEP_RECORD', 'INCOME_RECORD'];
 
 /**
  * Moves an asset one lifecycle step and writes its event, in the caller's transaction. Other modules
@@ -254,7 +258,7 @@ export async function applyTransition(
   action: TransitionAction,
   opts: TransitionOptions,
 ): Promise<Asset> {
-  const to = nextStatus(asset, action);
+  const to = nextStatus(asset, action, opts.before);
   await requireEffectiveDate(svc, asset, opts.effectiveOn, opts.dateField);
   const now = svc.clock.now();
   const patch = { ...opts.patch, status: to, updatedAt: now };
@@ -277,8 +281,8 @@ export async function applyTransition(
 export async function recordAssetEvent(
   svc: ServiceContext,
   asset: Asset,
-  action: string,
-  opts: Omit<TransitionOptions, 'patch'>,
+  action: Exclude<AssetEventAction, TransitionAction>,
+  opts: Omit<TransitionOptions, 'patch' | 'before'>,
 ): Promise<number> {
   requireLive(asset);
   if ((OBSERVATION_ACTIONS as readonly string[]).includes(action)) {
@@ -325,7 +329,7 @@ const PERMISSION_OF: Partial<Record<TransitionAction, Permission>> = { MARK_IDLE
  * Steps that carry no data of their own. Rights confirmation and handover need owners and a deed, so they
  * go through the rights module (rightsConfirm, assetHandOver), never through a bare step.
  */
-export type BareStep = Exclude<TransitionAction, 'CONFIRM_RIGHTS' | 'HAND_OVER'>;
+export type BareStep = 'START_OPERATION' | 'PUT_IN_USE' | 'MARK_IDLE' | 'REVITALISE';
 const BARE_STEPS: readonly TransitionAction[] = ['START_OPERATION', 'PUT_IN_USE', 'MARK_IDLE', 'REVITALISE'];
 
 /** A bare lifecycle step requested over the API. */
@@ -338,7 +342,9 @@ export async function transitionAsset(svc: ServiceContext, action: BareStep, raw
   // (brief §11.8, the 有租无合同 audit finding).
   nextStatus(asset, action); // an illegal step is reported as such before anything about contracts
   if ((action === 'START_OPERATION' || action === 'REVITALISE') && asset.class === 'OPERATING') {
-    const contract = await contractsRepo.findInForce(svc.db, asset.id, input.effectiveOn);
+    const contract = (await repo.holdsOverlapping(svc.db, [asset.id], input.effectiveOn, input.effectiveOn)).find(
+      (h) => h.kind === 'CONTRACT' && isHeldOn(h, input.effectiveOn),
+    );
     if (!contract) {
       throw new DomainError(
         'NO_CONTRACT',
@@ -349,7 +355,7 @@ export async function transitionAsset(svc: ServiceContext, action: BareStep, raw
     return applyTransition(svc, asset, action, {
       effectiveOn: input.effectiveOn,
       reason: input.reason,
-      payload: { contractId: contract.id, contractNo: contract.contractNo },
+      payload: { contractId: contract.holderId, contractNo: contract.holderLabel },
     });
   }
   return applyTransition(svc, asset, action, { effectiveOn: input.effectiveOn, reason: input.reason });
@@ -374,6 +380,13 @@ export interface AssetListFilter {
 export async function listAssets(svc: ServiceContext, filter: AssetListFilter, page: PageArgs) {
   const regionPrefix = scopedPrefix(svc.actor, filter.regionCode);
   return keysetPage(repo.listQuery(svc.db, { ...filter, regionPrefix }), page, repo.toAsset);
+}
+
+/** Assets matching the filter that no hold of `kind` binds on `date` (有租无合同 for CONTRACT). */
+export async function listAssetsNotHeld(svc: ServiceContext, filter: AssetListFilter, kind: HoldKind, date: string, page: PageArgs) {
+  const regionPrefix = scopedPrefix(svc.actor, filter.regionCode);
+  const q = repo.whereNotHeldOn(repo.listQuery(svc.db, { ...filter, regionPrefix }), svc.db, kind, date);
+  return keysetPage(q, page, repo.toAsset);
 }
 
 export { ASSET_STATUSES };

@@ -89,7 +89,7 @@ export interface AssetFundingLine extends FundingLine {
 export interface AssetEvent {
   id: number;
   assetId: number;
-  action: string;
+  action: AssetEventAction;
   fromStatus: AssetStatus | null;
   toStatus: AssetStatus;
   effectiveOn: string;
@@ -97,4 +97,60 @@ export interface AssetEvent {
   payload: unknown;
   actorUserId: number;
   recordedAt: string;
+}
+
+/**
+ * 资产事件动作 What happened to an asset: one verb (object first, present tense, like the mutations), written
+ * by one helper per kind of event (applyTransition for status steps, recordAssetEvent for observations).
+ */
+export const ASSET_EVENT_ACTIONS = [
+  'REGISTER', // 登记
+  'UPDATE', // 更正
+  'CONFIRM_RIGHTS', // 确权
+  'RIGHTS_CHANGE', // 确权变更
+  'HAND_OVER', // 移交
+  'START_OPERATION', // 投入运营
+  'PUT_IN_USE', // 投入使用
+  'MARK_IDLE', // 认定闲置
+  'REVITALISE', // 盘活
+  'UPKEEP_ASSIGN', // 落实管护
+  'UPKEEP_RECORD', // 管护记录
+  'CONTRACT_SIGN', // 签订合同
+  'CONTRACT_AMEND', // 合同变更
+  'CONTRACT_RENEW', // 续签
+  'CONTRACT_TERMINATE', // 解除合同
+  'DOCUMENT_ATTACH', // 附件
+  'INCOME_RECORD', // 收益入账
+  'BUNDLE', // 入股联营
+  'UNBUNDLE', // 退出联营
+  'PLEDGE', // 抵押/质押
+  'PLEDGE_RELEASE', // 解除抵押
+  'REQUEST_DISPOSAL', // 申请处置
+  'RESTORE_FROM_DISPOSAL', // 处置驳回或撤回
+  'DISPOSE', // 处置完成
+] as const;
+export type AssetEventAction = (typeof ASSET_EVENT_ACTIONS)[number];
+
+/** 占用类型 What may hold an asset (DESIGN §2, brief §11 rule 20). */
+export const HOLD_KINDS = ['CONTRACT', 'BUNDLE', 'PLEDGE', 'DISPOSAL'] as const;
+export type HoldKind = (typeof HOLD_KINDS)[number];
+
+/**
+ * 资产占用 A dated hold on an asset. Live on day d when startOn <= d <= endOn (no end: open) and, once
+ * released, d < releasedOn. statusBefore is the status the hold replaced, restored on release.
+ */
+export interface AssetHold {
+  id: number;
+  assetId: number;
+  kind: HoldKind;
+  holderId: number;
+  holderLabel: string;
+  startOn: string;
+  endOn: string | null;
+  releasedOn: string | null;
+  releaseReason: string | null;
+  statusBefore: AssetStatus | null;
+  actorUserId: number;
+  createdAt: string;
+  updatedAt: string;
 }

@@ -107,43 +107,6 @@ export async function findByNumber(db: Executor, countyCode: string, contractNo:
   return r && toContract(r);
 }
 
-/** Where-clause: the contract binds on `date` (started, not ended, not terminated by then). */
-function bindingOn(q: Knex.QueryBuilder, date: string): Knex.QueryBuilder {
-  return q
-    .where('contracts.start_on', '<=', date)
-    .where('contracts.end_on', '>=', date)
-    .where((w) => w.whereNull('contracts.terminated_on').orWhere('contracts.terminated_on', '>', date));
-}
-
-/** The contract of an asset in force on a date, if any (there is at most one). */
-export async function findInForce(db: Executor, assetId: number, date: string): Promise<Contract | undefined> {
-  const r = await bindingOn(contractsQuery(db).where('contracts.asset_id', assetId), date).first();
-  return r && toContract(r);
-}
-
-/**
- * Contracts of an asset that bind on some day of start..end (inclusive), other than `exceptId`.
- * A contract terminated on or before its start never bound and does not count.
- */
-export async function findOverlapping(
-  db: Executor,
-  assetId: number,
-  startOn: string,
-  endOn: string,
-  exceptId: number | null,
-): Promise<Contract[]> {
-  const q = contractsQuery(db)
-    .where('contracts.asset_id', assetId)
-    .where('contracts.start_on', '<=', endOn)
-    .where('contracts.end_on', '>=', startOn)
-    .where((w) =>
-      w
-        .whereNull('contracts.terminated_on')
-        .orWhere((t) => t.where('contracts.terminated_on', '>', startOn).whereRaw('contracts.terminated_on > contracts.start_on')),
-    );
-  if (exceptId !== null) q.whereNot('contracts.id', exceptId);
-  return (await q.orderBy('contracts.id')).map(toContract);
-}
 
 /** The asset's most recent contract before a new one (by start date), for the mode-change rule. */
 export async function latestOfAsset(db: Executor, assetId: number): Promise<Contract | undefined> {
@@ -306,10 +269,6 @@ export function overlongQuery(db: Executor, regionPrefix: string, today: string,
     .whereRaw('contracts.term_months > coalesce(l.max_years, ?) * 12', [DEFAULT_MAX_TERM_YEARS]);
 }
 
-/** Correlated sub-query for `assets`: a contract of the asset in force on `date`. */
-export function inForceSubquery(db: Executor, date: string): Knex.QueryBuilder {
-  return bindingOn(db('contracts').whereRaw('contracts.asset_id = assets.id'), date);
-}
 
 export async function termLimitOf(db: Executor, countyCode: string): Promise<number | null> {
   const r = await db('contract_term_limits').where({ county_code: countyCode }).first();

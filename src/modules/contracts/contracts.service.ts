@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Executor } from '../../db/connection';
 import type { ServiceContext } from '../../shared/context';
 import { addDays } from '../../shared/dates';
 import { badUserInput, DomainError } from '../../shared/errors';
@@ -7,8 +6,8 @@ import { MAX_FEN } from '../../shared/money';
 import { keysetPage, PageArgs } from '../../shared/pagination';
 import { dateString, optionalText, parseInput, text } from '../../shared/validation';
 import { appendAudit } from '../audit/audit.repository';
-import * as assetsRepo from '../assets/assets.repository';
-import { applyTransition, recordAssetEvent, requireAsset } from '../assets/assets.service';
+import { acquireHold, extendHold, holdOn, releaseHold, requireFree } from '../assets/assets.holds';
+import { applyTransition, listAssetsNotHeld, recordAssetEvent, requireAsset } from '../assets/assets.service';
 import { requireNotFuture, requireOrdered } from '../../shared/dates';
 import type { Asset, AssetStatus } from '../assets/assets.types';
 import { authorize, canRead } from '../auth/auth.service';
@@ -169,19 +168,6 @@ function requireOperatorFits(mode: OperationMode, operator: Party, owners: { par
   }
 }
 
-/** A contract must not bind on any day another contract of the asset binds (one active contract at a time). */
-async function requireUnlocked(svc: ServiceContext, assetId: number, startOn: string, endOn: string, exceptId: number | null) {
-  const clash = await repo.findOverlapping(svc.db, assetId, startOn, endOn, exceptId);
-  if (clash.length) {
-    const c = clash[0];
-    throw new DomainError(
-      'ASSET_LOCKED',
-      `The asset is bound by contract ${c.contractNo} (${c.startOn} – ${c.terminatedOn ? `terminated ${c.terminatedOn}` : c.endOn}) on part of ${startOn} – ${endOn}; terminate or let it end first`,
-      ['input', exceptId === null ? 'startOn' : 'endOn'],
-    );
-  }
-}
-
 /**
  * Decision records (brief §5, §11.9). Each is checked; when the mode differs from the asset's previous
  * contract, the decisions that procedure needs must be present: village collectives — a resolution of every
@@ -289,7 +275,9 @@ export async function signContract(svc: ServiceContext, raw: unknown): Promise<{
   if (await repo.findByNumber(svc.db, asset.countyCode, input.contractNo)) {
     throw new DomainError('DUPLICATE', `Contract number ${input.contractNo} is already used in this county`, ['input', 'contractNo']);
   }
-  await requireUnlocked(svc, asset.id, input.startOn, input.endOn, null);
+  // One arrangement at a time (brief §11.20): another contract, a venture, a pledge or a disposal holding the
+  // asset on any day of the term refuses the signature.
+  await requireFree(svc, asset, { from: input.startOn, to: input.endOn, kind: 'CONTRACT' }, ['input', 'startOn']);
   const previous = await repo.latestOfAsset(svc.db, asset.id);
   const decisions = await resolveDecisions(svc, input, owners, previous);
 
@@ -318,6 +306,7 @@ export async function signContract(svc: ServiceContext, raw: unknown): Promise<{
     recordedAt: now,
   });
   await repo.insertDecisions(svc.db, decisions.map((d) => ({ ...d, contractId: id, version: 1, recordedAt: now })));
+  await acquireHold(svc, asset, { kind: 'CONTRACT', holderId: id, holderLabel: input.contractNo, startOn: input.startOn, endOn: input.endOn });
   await recordAssetEvent(svc, asset, 'CONTRACT_SIGN', {
     effectiveOn: input.signedOn,
     reason: input.note,
@@ -450,7 +439,7 @@ export async function amendContract(svc: ServiceContext, raw: unknown): Promise<
   }
   if (sameTerms(terms, contract.terms)) throw new DomainError('INVALID_INPUT', 'The amendment changes nothing', ['input']);
   requireModeTerms(contract.mode, terms);
-  if (terms.endOn > contract.endOn) await requireUnlocked(svc, asset.id, addDays(contract.endOn, 1), terms.endOn, contract.id);
+  if (terms.endOn !== contract.endOn) await extendHold(svc, asset, 'CONTRACT', contract.id, terms.endOn, ['input', 'endOn']);
   const version = await addVersion(svc, contract, 'AMENDMENT', terms, input.reason);
   await recordAssetEvent(svc, asset, 'CONTRACT_AMEND', {
     effectiveOn: input.signedOn,
@@ -482,7 +471,7 @@ export async function renewContract(svc: ServiceContext, raw: unknown): Promise<
   const effectiveFrom = addDays(contract.endOn, 1);
   const terms = nextTerms(contract.terms, { ...input, effectiveFrom });
   requireModeTerms(contract.mode, terms);
-  await requireUnlocked(svc, asset.id, effectiveFrom, input.endOn, contract.id);
+  await extendHold(svc, asset, 'CONTRACT', contract.id, input.endOn, ['input', 'endOn']);
   const version = await addVersion(svc, contract, 'RENEWAL', terms, input.note);
   await recordAssetEvent(svc, asset, 'CONTRACT_RENEW', {
     effectiveOn: input.signedOn,
@@ -511,6 +500,7 @@ export async function terminateContract(svc: ServiceContext, raw: unknown): Prom
   }
   const now = svc.clock.now();
   await repo.terminate(svc.db, contract.id, { terminatedOn: input.terminatedOn, reason: input.reason, updatedAt: now });
+  await releaseHold(svc, asset, 'CONTRACT', contract.id, { releasedOn: input.terminatedOn, reason: input.reason, dateField: ['input', 'terminatedOn'] });
   await recordAssetEvent(svc, asset, 'CONTRACT_TERMINATE', {
     effectiveOn: input.terminatedOn,
     reason: input.reason,
@@ -518,7 +508,7 @@ export async function terminateContract(svc: ServiceContext, raw: unknown): Prom
     payload: { contractId: contract.id, contractNo: contract.contractNo },
   });
   let updated = asset;
-  if (asset.status === 'IN_OPERATION' && !(await repo.findInForce(svc.db, asset.id, input.terminatedOn))) {
+  if (asset.status === 'IN_OPERATION' && !(await holdOn(svc, asset, 'CONTRACT', input.terminatedOn))) {
     updated = await applyTransition(svc, asset, 'MARK_IDLE', {
       effectiveOn: input.terminatedOn,
       reason: `合同 ${contract.contractNo} 解除 contract terminated: ${input.reason}`,
@@ -556,11 +546,6 @@ export async function getTermLimit(svc: ServiceContext, countyCode: string) {
 }
 
 // ---- reads -------------------------------------------------------------------------------------------
-
-/** The contract binding an asset on a date: it locks the asset against re-leasing, bundling and disposal. */
-export async function lockingContract(db: Executor, assetId: number, date: string): Promise<Contract | null> {
-  return (await repo.findInForce(db, assetId, date)) ?? null;
-}
 
 export async function getContract(svc: ServiceContext, id: number): Promise<Contract | null> {
   const c = await repo.findById(svc.db, id);
@@ -602,8 +587,5 @@ export async function contractsOverlong(svc: ServiceContext, regionCode: string 
 
 /** 有租无合同 Operating assets in operation with no contract in force today (none signed, or it lapsed). */
 export async function operatingAssetsWithoutContract(svc: ServiceContext, regionCode: string | null | undefined, page: PageArgs) {
-  const q = assetsRepo
-    .listQuery(svc.db, { regionPrefix: scopedPrefix(svc.actor, regionCode), class: 'OPERATING', status: 'IN_OPERATION' })
-    .whereNotExists(repo.inForceSubquery(svc.db, svc.clock.today()));
-  return keysetPage(q, page, assetsRepo.toAsset);
+  return listAssetsNotHeld(svc, { regionCode, class: 'OPERATING', status: 'IN_OPERATION' }, 'CONTRACT', svc.clock.today(), page);
 }

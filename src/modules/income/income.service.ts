@@ -143,7 +143,7 @@ export async function recordIncome(svc: ServiceContext, raw: unknown): Promise<R
     recordedAt: svc.clock.now(),
   };
   const id = await repo.insert(svc.db, record);
-  await recordAssetEvent(svc, asset, 'INCOME_RECORDED', {
+  await recordAssetEvent(svc, asset, 'INCOME_RECORD', {
     effectiveOn: input.receivedOn,
     reason: input.memo,
     dateField: ['input', 'receivedOn'],
