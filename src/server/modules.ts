@@ -3,6 +3,7 @@ import type { Clock } from '../shared/clock';
 import type { Loaders } from '../shared/context';
 import type { ModuleEntry, NodeFetcher } from '../shared/module';
 import { authModule } from '../modules/auth';
+import { approvalsModule } from '../modules/approvals';
 import { regionsModule } from '../modules/regions';
 import { householdsModule } from '../modules/households';
 import { projectsModule } from '../modules/projects';
@@ -19,7 +20,7 @@ import { incomeModule } from '../modules/income';
 
 /** Every module, in the order their SDL and resolvers are merged (schema/<module>.graphql holds each SDL). */
 export const MODULES: ModuleEntry[] = [
-  authModule, regionsModule, householdsModule, projectsModule, assetsModule, policyModule, distributionModule, journalModule, partiesModule, rightsModule, upkeepModule, contractsModule, documentsModule, incomeModule,
+  authModule, regionsModule, approvalsModule, householdsModule, projectsModule, assetsModule, policyModule, distributionModule, journalModule, partiesModule, rightsModule, upkeepModule, contractsModule, documentsModule, incomeModule,
 ];
 
 /** Fetchers for `node(id)`, by the type in the global id; each applies its own scope check. */

@@ -1,0 +1,67 @@
+import type { RequestContext } from '../../shared/context';
+import { readContext } from '../../shared/context';
+import { runMutation } from '../../shared/mutation';
+import { requireGlobalId, toGlobalId } from '../../shared/ids';
+import * as service from './approvals.service';
+import type { ApprovalChain, ApprovalDecision, ApprovalStep } from './approvals.types';
+
+interface DecideArgs {
+  input: {
+    chainId: string;
+    decision: 'APPROVE' | 'REJECT';
+    decidedOn: string;
+    reference?: string | null;
+    reason?: string | null;
+    meeting?: { heldOn: string; memberCount: number; attendance: number; votesFor: number } | null;
+    documentIds?: string[] | null;
+  };
+}
+
+export const approvalsResolvers = {
+  Query: {
+    approvalChain: (_: unknown, args: { id: string }, ctx: RequestContext) => {
+      const id = Number(args.id.replace(/^ApprovalChain:/, ''));
+      return Number.isSafeInteger(id) && id > 0 ? service.getChain(readContext(ctx), id) : null;
+    },
+    approvalsAwaitingMe: (_: unknown, args: { first?: number | null; after?: string | null }, ctx: RequestContext) =>
+      service.chainsAwaitingMe(readContext(ctx), args),
+  },
+  Mutation: {
+    approvalDecide: (_: unknown, args: DecideArgs, ctx: RequestContext) =>
+      runMutation(
+        ctx,
+        (svc) =>
+          service.decide(svc, {
+            ...args.input,
+            chainId: requireGlobalId('ApprovalChain', args.input.chainId, ['input', 'chainId']),
+            documentIds: args.input.documentIds?.map((d, i) => requireGlobalId('Document', d, ['input', 'documentIds', String(i)])),
+          }),
+        (chain) => ({ chain }),
+      ),
+  },
+  ApprovalChain: {
+    id: (c: ApprovalChain) => toGlobalId('ApprovalChain', c.id),
+    subjectId: (c: ApprovalChain) => (c.subjectId === null ? null : toGlobalId(c.subjectType, c.subjectId)),
+    summary: (c: ApprovalChain) => JSON.stringify(c.summary),
+    region: (c: ApprovalChain, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(c.regionCode),
+    requestedBy: (c: ApprovalChain, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(c.requestedBy),
+    steps: async (c: ApprovalChain, _: unknown, ctx: RequestContext) => {
+      const [steps, decisions] = await Promise.all([ctx.loaders.approvalSteps.load(c.id), ctx.loaders.approvalDecisions.load(c.id)]);
+      return steps.map((s) => ({ ...s, decisionRow: service.stepStatus(s, decisions) }));
+    },
+    nextStep: async (c: ApprovalChain, _: unknown, ctx: RequestContext) => {
+      if (c.status !== 'PENDING') return null;
+      const [steps, decisions] = await Promise.all([ctx.loaders.approvalSteps.load(c.id), ctx.loaders.approvalDecisions.load(c.id)]);
+      const next = steps.find((s) => !service.stepStatus(s, decisions));
+      return next ? { ...next, decisionRow: null } : null;
+    },
+  },
+  ApprovalStep: {
+    region: (s: ApprovalStep, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(s.regionCode),
+    decision: (s: ApprovalStep & { decisionRow: ApprovalDecision | null }) => s.decisionRow,
+  },
+  ApprovalDecision: {
+    actor: (d: ApprovalDecision, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(d.actorUserId),
+    documentIds: (d: ApprovalDecision) => d.documentIds.map((id) => toGlobalId('Document', id)),
+  },
+};
