@@ -13,8 +13,23 @@ const CONFIRM = `mutation($input: RightsConfirmInput!) {
   }
 }`;
 const CHANGE = `mutation($input: RightsChangeInput!) {
-  rightsChange(input: $input) { rightsConfirmation { kind certificateNo approval { reference approvedBy approvedOn } owners { party { name } shareBp } } errors { code field message } }
+  rightsChange(input: $input) {
+    rightsConfirmation { kind certificateNo approval { reference approvedBy approvedOn } owners { party { name } shareBp } }
+    approvalChain { id status purpose steps { seq kind role region { code } } }
+    errors { code field message }
+  }
 }`;
+const DECIDE = `mutation($input: ApprovalDecideInput!) {
+  approvalDecide(input: $input) { chain { status nextStep { kind } } errors { code field message } }
+}`;
+const meeting = (heldOn: string) => ({ heldOn, memberCount: 30, attendance: 24, votesFor: 20 });
+/** Decides a chain's next step as `who`: a village resolution with its meeting, or an officer's approval. */
+async function decide(env: TestEnv, who: TokenName, chainId: string, on: string, extra: Record<string, unknown> = {}) {
+  const resolution = who === 'clerk' || who === 'otherClerk';
+  return env.gql(who, DECIDE, {
+    input: { chainId, decision: 'APPROVE', decidedOn: on, reference: `决议-${who}`, ...(resolution ? { meeting: meeting(on) } : {}), ...extra },
+  });
+}
 const HAND_OVER = `mutation($input: AssetHandOverInput!) {
   assetHandOver(input: $input) {
     asset { id status handedOverOn bookedOn handoverDeed { deedNo handedOverOn transferor witness recipientSignatory recipient { name } } }
@@ -213,8 +228,22 @@ describe('rightsChange', () => {
     await step(env, 'rightsConfirm', asset.id, '2021-11-10');
     const body = await env.gql('clerk', CHANGE, { input: changeInput(asset.id) });
     expect(body.data.rightsChange.errors).toEqual([]);
-    expect(body.data.rightsChange.rightsConfirmation).toMatchObject({ kind: 'CHANGE', approval, owners: [{ shareBp: 7000 }, { shareBp: 3000 }] });
+    // Adding 金台村 as an owner waits on both villages' resolutions and the township: nothing changes yet.
+    const chain = body.data.rightsChange.approvalChain;
+    expect(body.data.rightsChange.rightsConfirmation).toBeNull();
+    expect(chain.status).toBe('PENDING');
+    expect(chain.steps.map((st: any) => [st.kind, st.role, st.region.code])).toEqual([
+      ['VILLAGE_RESOLUTION', 'VILLAGE_CLERK', V.jintai],
+      ['VILLAGE_RESOLUTION', 'VILLAGE_CLERK', V.chaping],
+      ['TOWNSHIP', 'TOWNSHIP_REVIEWER', YUNDING],
+    ]);
     const id = gidNum(asset.id);
+    expect(await count(env.db, 'asset_owners', { asset_id: id })).toBe(1);
+    expect((await decide(env, 'otherClerk', chain.id, '2023-01-01')).data.approvalDecide.chain.status).toBe('PENDING');
+    expect((await decide(env, 'clerk', chain.id, '2023-01-01')).data.approvalDecide.chain.nextStep).toEqual({ kind: 'TOWNSHIP' });
+    expect(await count(env.db, 'asset_owners', { asset_id: id })).toBe(1);
+    const approved = await decide(env, 'reviewer', chain.id, '2023-01-02');
+    expect(approved.data.approvalDecide).toMatchObject({ chain: { status: 'APPROVED', nextStep: null }, errors: [] });
     const rows = await env.db('asset_owners').where({ asset_id: id }).orderBy('id');
     expect(rows.map((r: any) => [r.share_bp, r.effective_from, r.effective_to])).toEqual([
       [10000, '2021-11-10', '2023-01-01'],
@@ -225,7 +254,8 @@ describe('rightsChange', () => {
     expect((await ownersOn(env.db, id, '2023-01-01')).map((o) => o.shareBp)).toEqual([7000, 3000]);
     const ev = await env.db('asset_events').where({ asset_id: id, action: 'RIGHTS_CHANGE' }).first();
     expect(ev).toMatchObject({ from_status: 'CONFIRMED', to_status: 'CONFIRMED', effective_on: '2023-01-01' });
-    expect(JSON.parse(ev.payload)).toMatchObject({ before: [{ shareBp: 10000 }], after: [{ shareBp: 7000 }, { shareBp: 3000 }], approval });
+    expect(JSON.parse(ev.payload)).toMatchObject({ before: [{ shareBp: 10000 }], after: [{ shareBp: 7000 }, { shareBp: 3000 }], approval, approvalChainId: gidNum(chain.id) });
+    expect(await env.db('approval_decisions').where({ chain_id: gidNum(chain.id) }).count({ n: '*' }).first()).toMatchObject({ n: expect.anything() });
 
     const card = await env.gql('finance', `query($id: ID!) { asset(id: $id) {
       owners { shareBp } ownersOn(date: "2022-06-01") { shareBp } ownershipHistory { shareBp effectiveTo } rightsHistory { kind certificateNo } } }`, { id: asset.id });
@@ -250,6 +280,68 @@ describe('rightsChange', () => {
     const body = await env.gql('clerk', CHANGE, { input: changeInput(asset.id, overrides) });
     expect(body.data.rightsChange.errors[0]).toMatchObject({ code, field });
     expect(await snapshot(env.db, TABLES)).toEqual(before);
+  });
+
+  it('a clerk cannot route income to another village by typing in its own approval (issue 8.1)', async () => {
+    const asset = await newAsset();
+    await step(env, 'rightsConfirm', asset.id, '2021-11-10');
+    const selfApproved = { reference: '自批-1', approvedBy: '茶坪村报账员自己', approvedOn: '2022-12-20' };
+    const body = await env.gql('clerk', CHANGE, {
+      input: changeInput(asset.id, { owners: [{ villageCode: V.shiqiao, shareBp: 5000 }, { villageCode: V.chaping, shareBp: 5000 }], approval: selfApproved }),
+    });
+    const chain = body.data.rightsChange.approvalChain;
+    expect(chain.status).toBe('PENDING');
+    const id = gidNum(asset.id);
+    const owners = async () => (await ownersOn(env.db, id, '2026-01-01')).map((o) => o.shareBp);
+    expect(await owners()).toEqual([10000]);
+    // The requesting clerk decides only its own village's resolution; 石桥村's and the township's are not its to take.
+    expect((await decide(env, 'clerk', chain.id, '2023-01-01')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const before = await snapshot(env.db, ['approval_decisions', 'asset_owners']);
+    for (const who of ['clerk', 'admin', 'finance', 'planner', 'otherReviewer'] as TokenName[]) {
+      const r = await decide(env, who, chain.id, '2023-01-01');
+      expect(r.errors?.[0]?.extensions?.code ?? r.data?.approvalDecide?.errors?.[0]?.code).toMatch(/FORBIDDEN|NOT_FOUND/);
+    }
+    expect(await snapshot(env.db, ['approval_decisions', 'asset_owners'])).toEqual(before);
+    expect(await owners()).toEqual([10000]);
+    // A second change while one waits is refused.
+    const again = await env.gql('clerk', CHANGE, { input: changeInput(asset.id) });
+    expect(again.data.rightsChange.errors[0].code).toBe('APPROVAL_PENDING');
+  });
+
+  it('a rejection by the township ends the chain and leaves the owners as they were', async () => {
+    const asset = await newAsset();
+    await step(env, 'rightsConfirm', asset.id, '2021-11-10');
+    const chain = (await env.gql('clerk', CHANGE, { input: changeInput(asset.id) })).data.rightsChange.approvalChain;
+    await decide(env, 'otherClerk', chain.id, '2023-01-01');
+    await decide(env, 'clerk', chain.id, '2023-01-01');
+    const noReason = await decide(env, 'reviewer', chain.id, '2023-01-02', { decision: 'REJECT' });
+    expect(noReason.data.approvalDecide.errors[0]).toMatchObject({ code: 'REQUIRED', field: ['input', 'reason'] });
+    const rejected = await decide(env, 'reviewer', chain.id, '2023-01-02', { decision: 'REJECT', reason: '未经资产评估' });
+    expect(rejected.data.approvalDecide.chain.status).toBe('REJECTED');
+    expect((await ownersOn(env.db, gidNum(asset.id), '2026-01-01')).map((o) => o.shareBp)).toEqual([10000]);
+    const late = await decide(env, 'reviewer', chain.id, '2023-01-03');
+    expect(late.data.approvalDecide.errors[0].code).toBe('ILLEGAL_TRANSITION');
+  });
+
+  it('a village resolution needs its meeting: two thirds present and a majority', async () => {
+    const asset = await newAsset();
+    await step(env, 'rightsConfirm', asset.id, '2021-11-10');
+    const chain = (await env.gql('clerk', CHANGE, { input: changeInput(asset.id) })).data.rightsChange.approvalChain;
+    const before = await snapshot(env.db, ['approval_decisions']);
+    const cases: [Record<string, unknown>, string][] = [
+      [{ meeting: null }, 'REQUIRED'],
+      [{ meeting: { heldOn: '2023-01-01', memberCount: 30, attendance: 19, votesFor: 19 } }, 'QUORUM_NOT_MET'],
+      [{ meeting: { heldOn: '2023-01-01', memberCount: 30, attendance: 20, votesFor: 10 } }, 'MAJORITY_NOT_REACHED'],
+      [{ decidedOn: '2099-01-01' }, 'DATE_IN_FUTURE'],
+    ];
+    for (const [extra, code] of cases) {
+      const r = await decide(env, 'otherClerk', chain.id, '2023-01-01', extra);
+      expect(r.data.approvalDecide.errors[0].code).toBe(code);
+    }
+    expect(await snapshot(env.db, ['approval_decisions'])).toEqual(before);
+    // Exactly two thirds is enough.
+    const ok = await decide(env, 'otherClerk', chain.id, '2023-01-01', { meeting: { heldOn: '2023-01-01', memberCount: 30, attendance: 20, votesFor: 11 } });
+    expect(ok.data.approvalDecide.errors).toEqual([]);
   });
 
   it('refuses a change before any confirmation', async () => {

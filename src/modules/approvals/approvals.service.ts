@@ -107,6 +107,9 @@ function requireResolution(m: ResolutionMeeting | null | undefined, decidedOn: s
   if (m.attendance * 3 < m.memberCount * 2) {
     throw new DomainError('QUORUM_NOT_MET', `${m.attendance} of ${m.memberCount} present: at least two thirds must attend`, ['input', 'meeting', 'attendance']);
   }
+  if (m.votesFor * 2 <= m.attendance) {
+    throw new DomainError('MAJORITY_NOT_REACHED', `${m.votesFor} of ${m.attendance} present in favour: more than half is needed`, ['input', 'meeting', 'votesFor']);
+  }
   if (m.heldOn > decidedOn) throw new DomainError('DATE_ORDER', 'The meeting is held on or before the decision', ['input', 'meeting', 'heldOn']);
   return m;
 }

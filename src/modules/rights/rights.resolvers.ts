@@ -23,7 +23,7 @@ export const rightsResolvers = {
       runMutation(
         ctx,
         (svc) => service.changeRights(svc, { ...args.input, assetId: assetIdOf(args.input), owners: toOwnerInputs(args.input.owners) }),
-        (r) => ({ asset: r.asset, rightsConfirmation: r.confirmation }),
+        (r) => ({ asset: r.asset, rightsConfirmation: r.confirmation, approvalChain: r.chain }),
       ),
     assetHandOver: (_: unknown, args: { input: any }, ctx: RequestContext) =>
       runMutation(

@@ -5,6 +5,9 @@ import { DomainError } from '../../shared/errors';
 import { dateString, optionalText, parseInput, text } from '../../shared/validation';
 import { nextStatus } from '../assets/assets.lifecycle';
 import { applyTransition, recordAssetEvent, requireAsset } from '../assets/assets.service';
+import { chainsOf, onChainSettled, openChain } from '../approvals/approvals.service';
+import { supervisingStep, villageResolutions } from '../approvals/approvals.steps';
+import type { ApprovalChain } from '../approvals/approvals.types';
 import { requireNotFuture, requireOrdered } from '../../shared/dates';
 import type { Asset } from '../assets/assets.types';
 import { authorize } from '../auth/auth.service';
@@ -180,10 +183,16 @@ function ownerRows(
 
 /**
  * 确权变更 Changes owners or shares from a date. The current rows are closed, never rewritten, so the owners
- * on any earlier date stay readable. A change of ownership is a transfer of a public asset: it needs an
- * approval on record (brief §11.21).
+ * on any earlier date stay readable. A change of ownership is a transfer of a public asset (brief §11.21):
+ * when it adds, removes or reweights an owner it waits on an approval chain — every affected village's own
+ * resolution, then the township (villages of one township) or county finance (across townships) — and
+ * takes effect only when the chain approves it. The typed-in approval reference is evidence, not authority.
+ * A change that keeps the same owners and shares (a new certificate or level) applies at once.
  */
-export async function changeRights(svc: ServiceContext, raw: unknown): Promise<{ asset: Asset; confirmation: RightsConfirmation }> {
+export async function changeRights(
+  svc: ServiceContext,
+  raw: unknown,
+): Promise<{ asset: Asset; confirmation: RightsConfirmation | null; chain: ApprovalChain | null }> {
   const input = parseInput(changeSchema, raw);
   const asset = await requireAsset(svc, input.assetId);
   authorize(svc.actor, 'rights.write', asset.villageCode);
@@ -207,41 +216,118 @@ export async function changeRights(svc: ServiceContext, raw: unknown): Promise<{
   );
   const owners = await resolveOwners(svc, asset, input.owners, input.rightsLevel);
   const current = await repo.openOwners(svc.db, asset.id);
-  const since = current.reduce((d, o) => (o.effectiveFrom > d ? o.effectiveFrom : d), '');
-  if (input.effectiveOn <= since) {
-    throw new DomainError('DATE_ORDER', `effectiveOn must be after ${since}, when the current owners took effect`, ['input', 'effectiveOn']);
-  }
-  const now = svc.clock.now();
-  const confirmation: Omit<RightsConfirmation, 'id'> = {
+  requireAfterCurrentOwners(current, input.effectiveOn);
+  const change: OwnershipChange = {
     assetId: asset.id,
-    kind: 'CHANGE',
+    owners: owners.map((o) => ({ partyId: o.party.id, shareBp: o.shareBp })),
     rightsLevel: input.rightsLevel,
     certificateNo: input.certificateNo,
     effectiveOn: input.effectiveOn,
     reason: input.reason,
-    approvalRef: input.approval.reference,
-    approvedBy: input.approval.approvedBy,
-    approvedOn: input.approval.approvedOn,
+    approval: input.approval,
+  };
+  if (sameOwners(current, change.owners)) return { ...(await applyOwnershipChange(svc, asset, change, null)), chain: null };
+  if (await pendingChangeOf(svc, asset.id)) {
+    throw new DomainError('APPROVAL_PENDING', 'A change of ownership of this asset is already waiting for approval', ['input', 'assetId']);
+  }
+  const chain = await openChain(svc, {
+    purpose: 'OWNERSHIP_CHANGE',
+    subjectType: 'Asset',
+    subjectId: asset.id,
+    regionCode: asset.villageCode,
+    template: 'OWNERSHIP_CHANGE',
+    steps: await ownershipChangeSteps(svc, asset, current, owners),
+    summary: { ...change },
+    requestedOn: svc.clock.today() < input.effectiveOn ? svc.clock.today() : input.effectiveOn,
+  });
+  return { asset, confirmation: null, chain };
+}
+
+interface OwnershipChange {
+  assetId: number;
+  owners: { partyId: number; shareBp: number }[];
+  rightsLevel: RightsLevel;
+  certificateNo: string;
+  effectiveOn: string;
+  reason: string;
+  approval: { reference: string; approvedBy: string; approvedOn: string };
+}
+
+function requireAfterCurrentOwners(current: AssetOwner[], effectiveOn: string): void {
+  const since = current.reduce((d, o) => (o.effectiveFrom > d ? o.effectiveFrom : d), '');
+  if (effectiveOn <= since) {
+    throw new DomainError('DATE_ORDER', `effectiveOn must be after ${since}, when the current owners took effect`, ['input', 'effectiveOn']);
+  }
+}
+
+function sameOwners(current: AssetOwner[], next: { partyId: number; shareBp: number }[]): boolean {
+  const key = (os: { partyId: number; shareBp: number }[]) => os.map((o) => `${o.partyId}:${o.shareBp}`).sort().join(',');
+  return key(current) === key(next);
+}
+
+async function pendingChangeOf(svc: ServiceContext, assetId: number): Promise<boolean> {
+  return (await chainsOf(svc, 'Asset', assetId)).some((c) => c.purpose === 'OWNERSHIP_CHANGE' && c.status === 'PENDING');
+}
+
+/** Every village whose collective owns the asset before or after the change decides by its own resolution. */
+async function ownershipChangeSteps(svc: ServiceContext, asset: Asset, current: AssetOwner[], next: { party: Party }[]) {
+  const before = await partiesRepo.findByIds(svc.db, current.map((o) => o.partyId));
+  const villages = [...before, ...next.map((o) => o.party)]
+    .filter((p) => p.kind === 'VILLAGE_COLLECTIVE')
+    .map((p) => p.regionCode);
+  const all = [...new Set([asset.villageCode, ...villages])];
+  return [...villageResolutions(all), supervisingStep(all, 'COUNTY_FINANCE')];
+}
+
+/** Closes the current owners and opens the new ones from the change's date, with its event. */
+async function applyOwnershipChange(
+  svc: ServiceContext,
+  asset: Asset,
+  change: OwnershipChange,
+  chainId: number | null,
+): Promise<{ asset: Asset; confirmation: RightsConfirmation }> {
+  const current = await repo.openOwners(svc.db, asset.id);
+  requireAfterCurrentOwners(current, change.effectiveOn);
+  const now = svc.clock.now();
+  const confirmation: Omit<RightsConfirmation, 'id'> = {
+    assetId: asset.id,
+    kind: 'CHANGE',
+    rightsLevel: change.rightsLevel,
+    certificateNo: change.certificateNo,
+    effectiveOn: change.effectiveOn,
+    reason: change.reason,
+    approvalRef: change.approval.reference,
+    approvedBy: change.approval.approvedBy,
+    approvedOn: change.approval.approvedOn,
     actorUserId: svc.actor.userId,
     recordedAt: now,
   };
   const id = await repo.insertConfirmation(svc.db, confirmation);
-  await repo.closeOwners(svc.db, asset.id, input.effectiveOn);
-  await repo.insertOwners(svc.db, ownerRows(asset.id, id, owners, input.effectiveOn, now));
+  await repo.closeOwners(svc.db, asset.id, change.effectiveOn);
+  const rows = change.owners.map((o) => ({ assetId: asset.id, partyId: o.partyId, shareBp: o.shareBp, effectiveFrom: change.effectiveOn, effectiveTo: null, confirmationId: id, recordedAt: now }));
+  await repo.insertOwners(svc.db, rows);
   await recordAssetEvent(svc, asset, 'RIGHTS_CHANGE', {
-    effectiveOn: input.effectiveOn,
-    reason: input.reason,
+    effectiveOn: change.effectiveOn,
+    reason: change.reason,
     payload: {
       confirmationId: id,
-      rightsLevel: input.rightsLevel,
-      certificateNo: input.certificateNo,
-      approval: input.approval,
+      rightsLevel: change.rightsLevel,
+      certificateNo: change.certificateNo,
+      approval: change.approval,
+      ...(chainId ? { approvalChainId: chainId } : {}),
       before: current.map((o) => ({ partyId: o.partyId, shareBp: o.shareBp })),
-      after: owners.map((o) => ({ partyId: o.party.id, shareBp: o.shareBp })),
+      after: change.owners,
     },
   });
   return { asset, confirmation: { id, ...confirmation } };
 }
+
+// The change waits on its chain: applied when approved (as the approving officer), dropped when rejected.
+onChainSettled('OWNERSHIP_CHANGE', async (svc, chain) => {
+  if (chain.status !== 'APPROVED' || chain.subjectId === null) return;
+  const asset = await requireAsset(svc, chain.subjectId);
+  await applyOwnershipChange(svc, asset, chain.summary as unknown as OwnershipChange, chain.id);
+});
 
 /**
  * 移交 Hands the asset over to its owner under a deed (transferor, recipient, witness, date);
