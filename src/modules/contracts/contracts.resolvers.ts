@@ -61,8 +61,17 @@ export const contractsResolvers = {
             ...withTerms(args.input),
             assetId: requireGlobalId('Asset', args.input.assetId, ['input', 'assetId']),
             operator: toPartyRef(args.input.operator, ['input', 'operator']),
+            modeChangeApprovalId: args.input.modeChangeApprovalId
+              ? requireGlobalId('ApprovalChain', args.input.modeChangeApprovalId, ['input', 'modeChangeApprovalId'])
+              : null,
           }),
         shaped,
+      ),
+    contractModeChangeRequest: (_: unknown, args: { input: { assetId: string; mode: string; requestedOn: string; reason: string } }, ctx: RequestContext) =>
+      runMutation(
+        ctx,
+        (svc) => service.requestModeChange(svc, { ...args.input, assetId: requireGlobalId('Asset', args.input.assetId, ['input', 'assetId']) }),
+        (chain) => ({ chain }),
       ),
     contractAmend: (_: unknown, args: { input: any }, ctx: RequestContext) =>
       runMutation(ctx, (svc) => service.amendContract(svc, { ...withTerms(args.input), contractId: contractIdOf(args.input) }), shaped),
