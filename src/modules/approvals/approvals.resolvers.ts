@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../shared/context';
 import { readContext } from '../../shared/context';
 import { runMutation } from '../../shared/mutation';
-import { requireGlobalId, toGlobalId } from '../../shared/ids';
+import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import * as service from './approvals.service';
 import type { ApprovalChain, ApprovalDecision, ApprovalStep } from './approvals.types';
 
@@ -20,8 +20,9 @@ interface DecideArgs {
 export const approvalsResolvers = {
   Query: {
     approvalChain: (_: unknown, args: { id: string }, ctx: RequestContext) => {
-      const id = Number(args.id.replace(/^ApprovalChain:/, ''));
-      return Number.isSafeInteger(id) && id > 0 ? service.getChain(readContext(ctx), id) : null;
+      const svc = readContext(ctx);
+      const id = fromGlobalId('ApprovalChain', args.id);
+      return id === null ? null : service.getChain(svc, id);
     },
     approvalsAwaitingMe: (_: unknown, args: { first?: number | null; after?: string | null }, ctx: RequestContext) =>
       service.chainsAwaitingMe(readContext(ctx), args),
