@@ -101,3 +101,6 @@ export interface ContractDecision {
   partyId: number | null;
   recordedAt: string;
 }
+
+/** A version as the API serves it: with its contract's asset at hand, so its fee can be computed. */
+export type ContractVersionOfAsset = ContractVersion & { assetId: number };
