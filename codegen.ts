@@ -47,7 +47,7 @@ const config: CodegenConfig = {
         mappers: {
           Asset: m('assets/assets.types', 'Asset'),
           AssetEvent: m('assets/assets.types', 'AssetEvent'),
-          User: m('auth/auth.types', 'UserRow'),
+          User: m('auth/auth.types', 'UserView'),
           Region: m('regions/regions.repository', 'Region'),
           Household: m('households/households.types', 'Household'),
           HouseholdStatusChange: m('households/households.types', 'HouseholdStatusChange'),
@@ -58,6 +58,7 @@ const config: CodegenConfig = {
           Contract: m('contracts/contracts.types', 'Contract'),
           ContractDecision: m('contracts/contracts.types', 'ContractDecision'),
           ContractVersion: m('contracts/contracts.types', 'ContractVersionOfAsset'),
+          ContractTermLimit: m('contracts/contracts.types', 'ContractTermLimitView'),
           Document: m('documents/documents.types', 'DocumentMeta'),
           IncomeRecord: m('income/income.types', 'IncomeRecord'),
           IncomeVsContract: m('income/income.types', 'IncomeVsContract'),
@@ -83,6 +84,10 @@ const config: CodegenConfig = {
           DistributionObjection: m('distribution/distribution.types', 'Objection'),
           DistributionPayment: m('distribution/distribution.types', 'Payment'),
           DistributionAuditReport: m('distribution/distribution.report', 'AuditReport'),
+          AuditIncomeSource: '../shared/typeUtils#ItemOf<AuditReportModel["incomeSources"]>',
+          DistributionLine: m('distribution/distribution.types', 'LineView'),
+          DistributionRecipient: m('distribution/distribution.types', 'RecipientView'),
+          TrialBalanceLine: '../shared/typeUtils#ItemOf<TrialBalanceModel["lines"]>',
           // Connections are the keyset pages of src/shared/pagination (totalCount is a lazy count).
           ...Object.fromEntries(
             ['Asset', 'Contract', 'DistributionPlan', 'Household', 'IncomeRecord', 'IncomeVsContract', 'JournalEntry', 'Party', 'Project', 'UpkeepWarning'].map(

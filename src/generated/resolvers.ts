@@ -2,12 +2,12 @@
 import type * as Types from './schema';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Asset as AssetModel, AssetEvent as AssetEventModel } from '../modules/assets/assets.types';
-import type { UserRow as UserRowModel } from '../modules/auth/auth.types';
+import type { UserView as UserViewModel } from '../modules/auth/auth.types';
 import type { Region as RegionModel } from '../modules/regions/regions.repository';
 import type { Household as HouseholdModel, HouseholdStatusChange as HouseholdStatusChangeModel } from '../modules/households/households.types';
 import type { Project as ProjectModel, FundingLine as FundingLineModel } from '../modules/projects/projects.types';
 import type { Party as PartyModel } from '../modules/parties/parties.types';
-import type { Contract as ContractModel, ContractDecision as ContractDecisionModel, ContractVersionOfAsset as ContractVersionOfAssetModel } from '../modules/contracts/contracts.types';
+import type { Contract as ContractModel, ContractDecision as ContractDecisionModel, ContractVersionOfAsset as ContractVersionOfAssetModel, ContractTermLimitView as ContractTermLimitViewModel } from '../modules/contracts/contracts.types';
 import type { DocumentMeta as DocumentMetaModel } from '../modules/documents/documents.types';
 import type { IncomeRecord as IncomeRecordModel, IncomeVsContract as IncomeVsContractModel, TermInYear as TermInYearModel } from '../modules/income/income.types';
 import type { JournalEntry as JournalEntryModel, PostingWithAccount as PostingWithAccountModel, Account as AccountModel, VerifyResult as VerifyResultModel, VerifyFailure as VerifyFailureModel } from '../modules/journal/journal.types';
@@ -15,8 +15,9 @@ import type { AccountBalanceView as AccountBalanceViewModel, TrialBalance as Tri
 import type { AssetOwner as AssetOwnerModel, RightsConfirmation as RightsConfirmationModel, HandoverDeed as HandoverDeedModel } from '../modules/rights/rights.types';
 import type { UpkeepAssignment as UpkeepAssignmentModel, UpkeepRecord as UpkeepRecordModel } from '../modules/upkeep/upkeep.types';
 import type { CountyPolicy as CountyPolicyModel } from '../modules/policy/policy.types';
-import type { Plan as PlanModel, PlanEvent as PlanEventModel, Flag as FlagModel, Meeting as MeetingModel, Notice as NoticeModel, Objection as ObjectionModel, Payment as PaymentModel } from '../modules/distribution/distribution.types';
+import type { Plan as PlanModel, PlanEvent as PlanEventModel, Flag as FlagModel, Meeting as MeetingModel, Notice as NoticeModel, Objection as ObjectionModel, Payment as PaymentModel, LineView as LineViewModel, RecipientView as RecipientViewModel } from '../modules/distribution/distribution.types';
 import type { AuditReport as AuditReportModel } from '../modules/distribution/distribution.report';
+import type { ItemOf as ItemOfModel } from '../shared/typeUtils';
 import type { Connection as ConnectionModel } from '../shared/pagination';
 import type { RequestContext } from '../shared/context';
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -104,7 +105,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( JournalEntryModel )
     | ( PartyModel )
     | ( ProjectModel )
-    | ( UserRowModel )
+    | ( UserViewModel )
   ;
 };
 
@@ -129,7 +130,7 @@ export type ResolversTypes = {
   AssetStepInput: Types.AssetStepInput;
   AssetSubType: Types.AssetSubType;
   AssetUpdateInput: Types.AssetUpdateInput;
-  AuditIncomeSource: ResolverTypeWrapper<Types.AuditIncomeSource>;
+  AuditIncomeSource: ResolverTypeWrapper<ItemOfModel<AuditReportModel["incomeSources"]>>;
   AuditStep: ResolverTypeWrapper<Types.AuditStep>;
   AuditTotals: ResolverTypeWrapper<Types.AuditTotals>;
   Boolean: ResolverTypeWrapper<Types.Scalars['Boolean']['output']>;
@@ -144,7 +145,7 @@ export type ResolversTypes = {
   ContractRenewInput: Types.ContractRenewInput;
   ContractSignInput: Types.ContractSignInput;
   ContractState: Types.ContractState;
-  ContractTermLimit: ResolverTypeWrapper<Omit<Types.ContractTermLimit, 'county'> & { county: ResolversTypes['Region'] }>;
+  ContractTermLimit: ResolverTypeWrapper<ContractTermLimitViewModel>;
   ContractTermLimitPayload: ResolverTypeWrapper<Omit<Types.ContractTermLimitPayload, 'termLimit'> & { termLimit?: Types.Maybe<ResolversTypes['ContractTermLimit']> }>;
   ContractTermLimitSetInput: Types.ContractTermLimitSetInput;
   ContractTerminateInput: Types.ContractTerminateInput;
@@ -162,7 +163,7 @@ export type ResolversTypes = {
   DistributionExecuteInput: Types.DistributionExecuteInput;
   DistributionFlag: ResolverTypeWrapper<FlagModel>;
   DistributionFlagCode: Types.DistributionFlagCode;
-  DistributionLine: ResolverTypeWrapper<Omit<Types.DistributionLine, 'recipients'> & { recipients: Array<ResolversTypes['DistributionRecipient']> }>;
+  DistributionLine: ResolverTypeWrapper<LineViewModel>;
   DistributionLineBasis: Types.DistributionLineBasis;
   DistributionLineInput: Types.DistributionLineInput;
   DistributionLineType: Types.DistributionLineType;
@@ -185,7 +186,7 @@ export type ResolversTypes = {
   DistributionPlanPreview: ResolverTypeWrapper<Omit<Types.DistributionPlanPreview, 'flags' | 'lines'> & { flags: Array<ResolversTypes['DistributionFlag']>, lines: Array<ResolversTypes['DistributionLine']> }>;
   DistributionPlanPreviewPayload: ResolverTypeWrapper<Omit<Types.DistributionPlanPreviewPayload, 'preview'> & { preview?: Types.Maybe<ResolversTypes['DistributionPlanPreview']> }>;
   DistributionPlanStatus: Types.DistributionPlanStatus;
-  DistributionRecipient: ResolverTypeWrapper<Omit<Types.DistributionRecipient, 'household'> & { household: ResolversTypes['Household'] }>;
+  DistributionRecipient: ResolverTypeWrapper<RecipientViewModel>;
   DistributionRecipientInput: Types.DistributionRecipientInput;
   DistributionRejectInput: Types.DistributionRejectInput;
   DistributionReverseInput: Types.DistributionReverseInput;
@@ -276,7 +277,7 @@ export type ResolversTypes = {
   TransferApproval: ResolverTypeWrapper<Types.TransferApproval>;
   TransferApprovalInput: Types.TransferApprovalInput;
   TrialBalance: ResolverTypeWrapper<TrialBalanceModel>;
-  TrialBalanceLine: ResolverTypeWrapper<Types.TrialBalanceLine>;
+  TrialBalanceLine: ResolverTypeWrapper<ItemOfModel<TrialBalanceModel["lines"]>>;
   UpkeepAssignInput: Types.UpkeepAssignInput;
   UpkeepAssignPayload: ResolverTypeWrapper<Omit<Types.UpkeepAssignPayload, 'asset' | 'upkeepAssignment'> & { asset?: Types.Maybe<ResolversTypes['Asset']>, upkeepAssignment?: Types.Maybe<ResolversTypes['UpkeepAssignment']> }>;
   UpkeepAssignment: ResolverTypeWrapper<UpkeepAssignmentModel>;
@@ -289,7 +290,7 @@ export type ResolversTypes = {
   UpkeepWarningConnection: ResolverTypeWrapper<ConnectionModel<ResolversParentTypes['UpkeepWarning']>>;
   UpkeepWarningEdge: ResolverTypeWrapper<Omit<Types.UpkeepWarningEdge, 'node'> & { node: ResolversTypes['UpkeepWarning'] }>;
   UpkeepWarningKind: Types.UpkeepWarningKind;
-  User: ResolverTypeWrapper<UserRowModel>;
+  User: ResolverTypeWrapper<UserViewModel>;
   UserError: ResolverTypeWrapper<Types.UserError>;
 };
 
@@ -310,7 +311,7 @@ export type ResolversParentTypes = {
   AssetRegisterInput: Types.AssetRegisterInput;
   AssetStepInput: Types.AssetStepInput;
   AssetUpdateInput: Types.AssetUpdateInput;
-  AuditIncomeSource: Types.AuditIncomeSource;
+  AuditIncomeSource: ItemOfModel<AuditReportModel["incomeSources"]>;
   AuditStep: Types.AuditStep;
   AuditTotals: Types.AuditTotals;
   Boolean: Types.Scalars['Boolean']['output'];
@@ -324,7 +325,7 @@ export type ResolversParentTypes = {
   ContractPayload: Omit<Types.ContractPayload, 'asset' | 'contract'> & { asset?: Types.Maybe<ResolversParentTypes['Asset']>, contract?: Types.Maybe<ResolversParentTypes['Contract']> };
   ContractRenewInput: Types.ContractRenewInput;
   ContractSignInput: Types.ContractSignInput;
-  ContractTermLimit: Omit<Types.ContractTermLimit, 'county'> & { county: ResolversParentTypes['Region'] };
+  ContractTermLimit: ContractTermLimitViewModel;
   ContractTermLimitPayload: Omit<Types.ContractTermLimitPayload, 'termLimit'> & { termLimit?: Types.Maybe<ResolversParentTypes['ContractTermLimit']> };
   ContractTermLimitSetInput: Types.ContractTermLimitSetInput;
   ContractTerminateInput: Types.ContractTerminateInput;
@@ -339,7 +340,7 @@ export type ResolversParentTypes = {
   DistributionEvent: PlanEventModel;
   DistributionExecuteInput: Types.DistributionExecuteInput;
   DistributionFlag: FlagModel;
-  DistributionLine: Omit<Types.DistributionLine, 'recipients'> & { recipients: Array<ResolversParentTypes['DistributionRecipient']> };
+  DistributionLine: LineViewModel;
   DistributionLineInput: Types.DistributionLineInput;
   DistributionMeeting: MeetingModel;
   DistributionMeetingInput: Types.DistributionMeetingInput;
@@ -359,7 +360,7 @@ export type ResolversParentTypes = {
   DistributionPlanPayload: Omit<Types.DistributionPlanPayload, 'plan'> & { plan?: Types.Maybe<ResolversParentTypes['DistributionPlan']> };
   DistributionPlanPreview: Omit<Types.DistributionPlanPreview, 'flags' | 'lines'> & { flags: Array<ResolversParentTypes['DistributionFlag']>, lines: Array<ResolversParentTypes['DistributionLine']> };
   DistributionPlanPreviewPayload: Omit<Types.DistributionPlanPreviewPayload, 'preview'> & { preview?: Types.Maybe<ResolversParentTypes['DistributionPlanPreview']> };
-  DistributionRecipient: Omit<Types.DistributionRecipient, 'household'> & { household: ResolversParentTypes['Household'] };
+  DistributionRecipient: RecipientViewModel;
   DistributionRecipientInput: Types.DistributionRecipientInput;
   DistributionRejectInput: Types.DistributionRejectInput;
   DistributionReverseInput: Types.DistributionReverseInput;
@@ -431,7 +432,7 @@ export type ResolversParentTypes = {
   TransferApproval: Types.TransferApproval;
   TransferApprovalInput: Types.TransferApprovalInput;
   TrialBalance: TrialBalanceModel;
-  TrialBalanceLine: Types.TrialBalanceLine;
+  TrialBalanceLine: ItemOfModel<TrialBalanceModel["lines"]>;
   UpkeepAssignInput: Types.UpkeepAssignInput;
   UpkeepAssignPayload: Omit<Types.UpkeepAssignPayload, 'asset' | 'upkeepAssignment'> & { asset?: Types.Maybe<ResolversParentTypes['Asset']>, upkeepAssignment?: Types.Maybe<ResolversParentTypes['UpkeepAssignment']> };
   UpkeepAssignment: UpkeepAssignmentModel;
@@ -441,7 +442,7 @@ export type ResolversParentTypes = {
   UpkeepWarning: Omit<Types.UpkeepWarning, 'asset'> & { asset: ResolversParentTypes['Asset'] };
   UpkeepWarningConnection: ConnectionModel<ResolversParentTypes['UpkeepWarning']>;
   UpkeepWarningEdge: Omit<Types.UpkeepWarningEdge, 'node'> & { node: ResolversParentTypes['UpkeepWarning'] };
-  User: UserRowModel;
+  User: UserViewModel;
   UserError: Types.UserError;
 };
 
