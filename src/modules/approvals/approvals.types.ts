@@ -89,3 +89,6 @@ export interface ApprovalDecision {
   actorUserId: number;
   recordedAt: string;
 }
+
+/** A step as the API shows it: with its decision, once made. */
+export type ApprovalStepView = ApprovalStep & { decisionRow: ApprovalDecision | null };
