@@ -35,6 +35,12 @@ function planMutation(work: (svc: any, input: any) => Promise<Plan>, withPlanId 
     runMutation(ctx, (svc) => work(svc, withPlanId ? { ...args.input, planId: planId(args.input) } : args.input), (plan) => ({ plan }));
 }
 
+/** Money-moving steps also say whether the call was a retry that posted nothing (`replayed`). */
+function moneyMutation(work: (svc: any, input: any) => Promise<service.MoneyStep>) {
+  return (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    runMutation(ctx, (svc) => work(svc, { ...args.input, planId: planId(args.input) }), (step) => step);
+}
+
 export const distributionResolvers = {
   Query: {
     distributionPlan: (_: unknown, args: { id: string }, ctx: RequestContext) => {
@@ -81,11 +87,14 @@ export const distributionResolvers = {
     distributionPlanApprove: planMutation(service.approvePlan),
     distributionPlanReject: planMutation(service.rejectPlan),
     distributionPlanCancel: planMutation(service.cancelPlan),
-    distributionPlanExecute: planMutation(service.executePlan),
-    distributionPaymentRecord: planMutation((svc, input) => service.recordPayment(svc, withHousehold(input))),
-    distributionPaymentReverse: planMutation((svc, input) => service.reversePayment(svc, withHousehold(input))),
+    distributionPlanExecute: moneyMutation(service.executePlan),
+    distributionPaymentRecord: moneyMutation((svc, input) => service.recordPayment(svc, withHousehold(input))),
+    distributionPaymentReverse: moneyMutation((svc, input) => service.reversePayment(svc, withHousehold(input))),
     distributionResultsPublish: planMutation(service.publishResults),
-    distributionPlanReverse: planMutation(service.reversePlan),
+    distributionPlanReverse: moneyMutation(service.reversePlan),
+  },
+  DistributionMoneyPayload: {
+    replayed: (p: { replayed?: boolean }) => p.replayed ?? false,
   },
   DistributionPlan: {
     id: (p: Plan) => toGlobalId('DistributionPlan', p.id),

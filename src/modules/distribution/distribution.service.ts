@@ -5,12 +5,14 @@ import type { Executor } from '../../db/connection';
 import type { Clock } from '../../shared/clock';
 import { addDays } from '../../shared/dates';
 import { DomainError } from '../../shared/errors';
-import { MAX_FEN } from '../../shared/money';
+import { formatFen, MAX_FEN } from '../../shared/money';
 import { keysetPage, PageArgs } from '../../shared/pagination';
 import { dateString, optionalText, parseInput, text } from '../../shared/validation';
 import { requireNotFuture } from '../assets/assets.service';
 import { authorize, canRead, Permission } from '../auth/auth.service';
 import * as householdsRepo from '../households/households.repository';
+import { maskResidentId } from '../households/residentId';
+import * as regionsRepo from '../regions/regions.repository';
 import { statusOn } from '../households/households.service';
 import type { Household, HouseholdStatus, HouseholdStatusChange } from '../households/households.types';
 import { collectiveOf, householdPartiesOf, householdPartyOf } from '../parties/parties.service';
@@ -27,6 +29,7 @@ import {
   DIVIDEND_ELIGIBLE,
   Flag,
   LINE_BASES,
+  LINE_TYPE_NAMES,
   LINE_TYPES,
   MEETING_STEPS,
   Plan,
@@ -319,7 +322,14 @@ export async function recordMeeting(svc: ServiceContext, raw: unknown): Promise<
 
 const noticeSchema = z.object({ planId: z.number(), startOn: dateString, endOn: dateString.nullish() });
 
-async function publishNotice(svc: ServiceContext, plan: Plan, kind: 'PLAN' | 'RESULTS', startOn: string, endOn: string | null | undefined, content: unknown) {
+async function publishNotice(
+  svc: ServiceContext,
+  plan: Plan,
+  kind: 'PLAN' | 'RESULTS',
+  startOn: string,
+  endOn: string | null | undefined,
+  contentOf: (dates: { startOn: string; endOn: string }) => Promise<unknown>,
+) {
   const policy = await policyFor(svc.db, plan.villageCode);
   requireNotFuture(svc, startOn, ['input', 'startOn']);
   const minimumEnd = addDays(startOn, policy.noticeDays - 1);
@@ -327,7 +337,7 @@ async function publishNotice(svc: ServiceContext, plan: Plan, kind: 'PLAN' | 'RE
   if (end < minimumEnd) {
     throw new DomainError('NOTICE_TOO_SHORT', `The notice must stay up at least ${policy.noticeDays} days (until ${minimumEnd})`, ['input', 'endOn']);
   }
-  const text = canonicalJson(content as any);
+  const text = canonicalJson((await contentOf({ startOn, endOn: end })) as any);
   await repo.insertNotice(svc.db, {
     planId: plan.id,
     kind,
@@ -349,28 +359,59 @@ export async function publishPlanNotice(svc: ServiceContext, raw: unknown): Prom
   if (input.startOn < resolution.heldOn) {
     throw new DomainError('DATE_ORDER', `The notice cannot start before the resolution (${resolution.heldOn})`, ['input', 'startOn']);
   }
-  const end = await publishNotice(svc, plan, 'PLAN', input.startOn, input.endOn, await noticeContent(svc, plan));
+  const end = await publishNotice(svc, plan, 'PLAN', input.startOn, input.endOn, (dates) => noticeContent(svc, plan, dates));
   return moveTo(svc, plan, 'PUBLISH_NOTICE', 'IN_NOTICE', input.startOn, { patch: { noticeStartOn: input.startOn, noticeEndOn: end } });
 }
 
-/** What a notice shows: lines and each recipient's name and amount (no ID numbers). */
-async function noticeContent(svc: ServiceContext, plan: Plan) {
+/**
+ * What a notice shows, as posted on the village board: who publishes it (village, township, county by
+ * name), the period and notice dates, every line and recipient with the amount both as canonical integer
+ * fen and as yuan text, and each household's masked ID (never the full number). The printable page
+ * (reports issue) renders this content as it is; nothing needs looking up again.
+ */
+async function noticeContent(svc: ServiceContext, plan: Plan, dates: { startOn: string; endOn: string }) {
   const lines = await repo.linesOf(svc.db, [plan.id]);
   const recipients = await repo.recipientsOf(svc.db, [plan.id]);
-  const names = new Map((await householdsRepo.findByIds(svc.db, [...new Set(recipients.map((r) => r.householdId))])).map((h) => [h.id, h.headName]));
+  const people = await noticePeople(svc, recipients.map((r) => r.householdId));
   return {
-    plan: plan.id,
-    title: plan.title,
-    period: [plan.periodFrom, plan.periodTo],
+    ...(await noticeHeading(svc, plan, dates)),
     totalFen: plan.totalFen,
+    total: formatFen(plan.totalFen),
     lines: lines.map((l) => ({
       no: l.lineNo,
       type: l.type,
+      typeName: LINE_TYPE_NAMES[l.type],
       description: l.description,
       amountFen: l.amountFen,
-      recipients: recipients.filter((r) => r.lineId === l.id).map((r) => ({ name: names.get(r.householdId)!, amountFen: r.amountFen })),
+      amount: formatFen(l.amountFen),
+      recipients: recipients
+        .filter((r) => r.lineId === l.id)
+        .map((r) => ({ ...people.get(r.householdId)!, status: r.householdStatus, amountFen: r.amountFen, amount: formatFen(r.amountFen) })),
     })),
   };
+}
+
+/** The heading every notice carries: title, publishing village with its township and county, dates. */
+async function noticeHeading(svc: ServiceContext, plan: Plan, dates: { startOn: string; endOn: string }) {
+  const codes = [plan.villageCode, plan.villageCode.slice(0, 9) + '000', plan.villageCode.slice(0, 6) + '000000'];
+  const names = new Map((await regionsRepo.findByCodes(svc.db, codes)).map((r) => [r.code, r.name]));
+  return {
+    plan: plan.id,
+    title: plan.title,
+    village: { code: plan.villageCode, name: names.get(codes[0]) ?? null },
+    township: names.get(codes[1]) ?? null,
+    county: names.get(codes[2]) ?? null,
+    period: [plan.periodFrom, plan.periodTo],
+    planOn: plan.planOn,
+    startOn: dates.startOn,
+    endOn: dates.endOn,
+  };
+}
+
+/** Head name and masked resident ID of each household a notice names. */
+async function noticePeople(svc: ServiceContext, householdIds: number[]) {
+  const rows = await householdsRepo.findByIds(svc.db, [...new Set(householdIds)]);
+  return new Map(rows.map((h) => [h.id, { name: h.headName, idMasked: maskResidentId(h.idNumber) }]));
 }
 
 const objectionSchema = z.object({ planId: z.number(), raisedOn: dateString, raisedBy: text(100), content: text(2000) });
@@ -480,11 +521,11 @@ const executeSchema = z.object({ planId: z.number(), executedOn: dateString.null
  * collective's earmarked funds. The balance is re-checked under the journal lock, so two plans racing for
  * the same income cannot both execute.
  */
-export async function executePlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
+export async function executePlan(svc: ServiceContext, raw: unknown): Promise<MoneyStep> {
   const input = parseInput(executeSchema, raw);
   const fingerprintInput = { planId: input.planId, executedOn: input.executedOn ?? null };
   if (await replayed(svc, 'distributionPlanExecute', input.idempotencyKey, fingerprintInput)) {
-    return (await repo.findPlan(svc.db, input.planId))!;
+    return replayedStep(svc, input.planId);
   }
   const plan = await openPlan(svc, input.planId, 'distribution.execute', ['APPROVED'], 'Execution');
   const executedOn = input.executedOn ?? svc.clock.today();
@@ -519,10 +560,11 @@ export async function executePlan(svc: ServiceContext, raw: unknown): Promise<Pl
     idempotencyKey: input.idempotencyKey,
     postings,
   });
-  return moveTo(svc, plan, 'EXECUTE', 'EXECUTED', executedOn, {
+  const executed = await moveTo(svc, plan, 'EXECUTE', 'EXECUTED', executedOn, {
     patch: { executedOn, executionEntryId: posted.entry.id },
     payload: { entrySequence: posted.entry.sequence, households: perHousehold.size },
   });
+  return { plan: executed, replayed: false };
 }
 
 const paymentSchema = z.object({
@@ -534,11 +576,11 @@ const paymentSchema = z.object({
 });
 
 /** Records the payment of everything a household is owed under the plan (payable → the household's cash). */
-export async function recordPayment(svc: ServiceContext, raw: unknown): Promise<Plan> {
+export async function recordPayment(svc: ServiceContext, raw: unknown): Promise<MoneyStep> {
   const input = parseInput(paymentSchema, raw);
   const { idempotencyKey, ...fingerprintInput } = input;
   if (await replayed(svc, 'distributionPaymentRecord', idempotencyKey, fingerprintInput)) {
-    return (await repo.findPlan(svc.db, input.planId))!;
+    return replayedStep(svc, input.planId);
   }
   const plan = await openPlan(svc, input.planId, 'distribution.execute', ['EXECUTED'], 'Recording a payment');
   requireNotFuture(svc, input.paidOn, ['input', 'paidOn']);
@@ -574,7 +616,7 @@ export async function recordPayment(svc: ServiceContext, raw: unknown): Promise<
     recordedAt: svc.clock.now(),
   });
   await planEvent(svc, plan, 'PAYMENT_RECORDED', input.paidOn, { householdId: input.householdId, amountFen, entrySequence: posted.entry.sequence });
-  return plan;
+  return { plan, replayed: false };
 }
 
 const paymentReverseSchema = z.object({
@@ -590,11 +632,11 @@ const paymentReverseSchema = z.object({
  * household's payable; the payment row stays, marked reversed, and the household can be paid again.
  * Only while the plan is EXECUTED: a closed plan's results notice has told the village who was paid.
  */
-export async function reversePayment(svc: ServiceContext, raw: unknown): Promise<Plan> {
+export async function reversePayment(svc: ServiceContext, raw: unknown): Promise<MoneyStep> {
   const input = parseInput(paymentReverseSchema, raw);
   const { idempotencyKey, ...fingerprintInput } = input;
   if (await replayed(svc, 'distributionPaymentReverse', idempotencyKey, fingerprintInput)) {
-    return (await repo.findPlan(svc.db, input.planId))!;
+    return replayedStep(svc, input.planId);
   }
   const plan = await openPlan(svc, input.planId, 'distribution.execute', ['EXECUTED'], 'Reversing a payment');
   const payment = (await repo.paymentsOf(svc.db, [plan.id])).find((p) => p.householdId === input.householdId);
@@ -628,7 +670,7 @@ export async function reversePayment(svc: ServiceContext, raw: unknown): Promise
     entrySequence: posted.entry.sequence,
     reason: input.reason,
   });
-  return plan;
+  return { plan, replayed: false };
 }
 
 /** The second 公开: results published after every recipient is paid; closes the plan. */
@@ -644,13 +686,13 @@ export async function publishResults(svc: ServiceContext, raw: unknown): Promise
   if (input.startOn < lastPaid) {
     throw new DomainError('DATE_ORDER', `Results cannot be published before the last payment (${lastPaid})`, ['input', 'startOn']);
   }
-  const names = new Map((await householdsRepo.findByIds(svc.db, [...new Set(payments.map((p) => p.householdId))])).map((h) => [h.id, h.headName]));
-  const end = await publishNotice(svc, plan, 'RESULTS', input.startOn, input.endOn, {
-    plan: plan.id,
-    title: plan.title,
+  const people = await noticePeople(svc, payments.map((p) => p.householdId));
+  const end = await publishNotice(svc, plan, 'RESULTS', input.startOn, input.endOn, async (dates) => ({
+    ...(await noticeHeading(svc, plan, dates)),
     totalFen: plan.totalFen,
-    payments: payments.map((p) => ({ name: names.get(p.householdId)!, amountFen: p.amountFen, paidOn: p.paidOn })),
-  });
+    total: formatFen(plan.totalFen),
+    payments: payments.map((p) => ({ ...people.get(p.householdId)!, amountFen: p.amountFen, amount: formatFen(p.amountFen), paidOn: p.paidOn })),
+  }));
   return moveTo(svc, plan, 'PUBLISH_RESULTS', 'CLOSED', input.startOn, { patch: { resultsStartOn: input.startOn, resultsEndOn: end } });
 }
 
@@ -661,11 +703,11 @@ const reverseSchema = z.object({ planId: z.number(), reason: text(1000), idempot
  * distribution and the plan becomes REVERSED; a corrected plan is then drafted anew. Executed plans are
  * never edited.
  */
-export async function reversePlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
+export async function reversePlan(svc: ServiceContext, raw: unknown): Promise<MoneyStep> {
   const input = parseInput(reverseSchema, raw);
   const fingerprintInput = { planId: input.planId, reason: input.reason };
   if (await replayed(svc, 'distributionPlanReverse', input.idempotencyKey, fingerprintInput)) {
-    return (await repo.findPlan(svc.db, input.planId))!;
+    return replayedStep(svc, input.planId);
   }
   const plan = await openPlan(svc, input.planId, 'distribution.reverse', ['EXECUTED'], 'Reversal');
   if ((await repo.paymentsOf(svc.db, [plan.id])).length) {
@@ -685,7 +727,18 @@ export async function reversePlan(svc: ServiceContext, raw: unknown): Promise<Pl
     idempotencyKey: input.idempotencyKey,
     postings: original.map((p) => ({ holderPartyId: p.holderPartyId, kind: p.accountKind, amountFen: -p.amountFen })),
   });
-  return moveTo(svc, plan, 'REVERSE', 'REVERSED', today, { reason: input.reason });
+  return { plan: await moveTo(svc, plan, 'REVERSE', 'REVERSED', today, { reason: input.reason }), replayed: false };
+}
+
+/** What a money-moving step returns: the plan, and whether this call was a retry that posted nothing. */
+export interface MoneyStep {
+  plan: Plan;
+  replayed: boolean;
+}
+
+/** A retry of a step that already ran: the plan as it now stands, and `replayed` to say nothing was posted. */
+async function replayedStep(svc: ServiceContext, planId: number): Promise<MoneyStep> {
+  return { plan: (await repo.findPlan(svc.db, planId))!, replayed: true };
 }
 
 // ------------------------------------------------------------------------------------------------------

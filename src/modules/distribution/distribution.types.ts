@@ -11,6 +11,16 @@ export const LINE_TYPES = [
 ] as const;
 export type LineType = (typeof LINE_TYPES)[number];
 
+/** The Chinese name of each line type, as a posted notice prints it. */
+export const LINE_TYPE_NAMES: Record<LineType, string> = {
+  PUBLIC_WELFARE_JOB: '公益性岗位工资',
+  PUBLIC_WORKS: '小型公益事业',
+  REWARD_GRANT: '奖励补助',
+  COLLECTIVE_RETENTION: '集体积累',
+  UPKEEP_RESERVE: '管护资金',
+  HOUSEHOLD_DIVIDEND: '分红',
+};
+
 /** How a line's amount is set: a fixed amount, a share of the total, or whatever is left (one line at most). */
 export const LINE_BASES = ['FIXED', 'PERCENT', 'REMAINDER'] as const;
 export type LineBasis = (typeof LINE_BASES)[number];
