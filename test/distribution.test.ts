@@ -1,12 +1,13 @@
 import request from 'supertest';
 import { setup, TestEnv, snapshot, count, gidNum } from './helpers';
 import {
-  APPROVE, CREATE, EXECUTE, MEETING, MEETINGS, NOTICE, OBJECTION, PAY, PREVIEW, RESOLVE, RESULTS, REJECT, REVERSE,
+  APPROVE, CANCEL, CREATE, EXECUTE, MEETING, MEETINGS, NOTICE, OBJECTION, PAY, PREVIEW, RESOLVE, RESULTS, REJECT, REVERSE,
   fundVillage, households, ok, planAt, planInput,
 } from './distribution.helpers';
 import { HOUSEHOLD_REGISTER, householdInput } from './fixtures';
 import { V } from '../seeds/demo-data';
 import { verifyChain } from '../src/modules/journal/journal.verify';
+import { claimFunding, fundingFor } from '../src/modules/distribution/distribution.receipts';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -53,6 +54,8 @@ describe('drafting a plan', () => {
     expect(await count(env.db, 'distribution_lines', { plan_id: id })).toBe(4);
     expect(await count(env.db, 'distribution_recipients', { plan_id: id })).toBe(4);
     expect((await env.db('distribution_plans').where({ id }).first()).total_fen).toBe(10_000_001);
+    // Free the receipt again for the rejections below.
+    await ok(env, 'clerk', CANCEL, { planId: plan.id, reason: '测试后撤销' });
   });
 
   it.each([
@@ -259,8 +262,8 @@ describe('the procedure: 四议两公开, review, execution, payment, results', 
   });
 
   it('never pays before the notice ends: payment needs execution, execution needs the notice over', async () => {
-    await fundVillage(local, V.chaping, 10_000_000);
-    const planId = await planAt(local, 'APPROVED', hs, { total: '100000.00' });
+    const receipt = await fundVillage(local, V.chaping, 10_000_000);
+    const planId = await planAt(local, 'APPROVED', hs, { receipts: [receipt] });
     const pay = await local.gql('clerk', PAY, { input: { planId, householdId: hs[0], paidOn: '2025-01-30', bankReference: 'x', idempotencyKey: 'early-pay' } });
     expect(pay.data.distributionPaymentRecord.errors[0].code).toBe('ILLEGAL_TRANSITION');
     const exec = await local.gql('clerk', EXECUTE, { input: { planId, executedOn: '2025-01-30', idempotencyKey: 'early-exec' } });
@@ -271,16 +274,16 @@ describe('the procedure: 四议两公开, review, execution, payment, results', 
   });
 
   it('reverses an executed plan before payment, returning the money; refuses after a payment', async () => {
-    await fundVillage(local, V.chaping, 10_000_000);
-    const planId = await planAt(local, 'EXECUTED', hs, { total: '100000.00' });
+    const receipt = await fundVillage(local, V.chaping, 10_000_000);
+    const planId = await planAt(local, 'EXECUTED', hs, { receipts: [receipt] });
     const before = await pendingOf(local);
     expect((await ok(local, 'clerk', REVERSE, { planId, reason: '名单录入错误', idempotencyKey: 'rev-1' })).plan.status).toBe('REVERSED');
     expect(await pendingOf(local)).toBe(before + 10_000_000);
     const again = await local.gql('clerk', REVERSE, { input: { planId, reason: 'again', idempotencyKey: 'rev-2' } });
     expect(again.data.distributionPlanReverse.errors[0].code).toBe('ILLEGAL_TRANSITION');
 
-    await fundVillage(local, V.chaping, 10_000_000);
-    const paid = await planAt(local, 'EXECUTED', hs, { total: '100000.00' });
+    const second = await fundVillage(local, V.chaping, 10_000_000);
+    const paid = await planAt(local, 'EXECUTED', hs, { receipts: [second] });
     await ok(local, 'clerk', PAY, { planId: paid, householdId: hs[0], paidOn: '2025-02-05', bankReference: 'b', idempotencyKey: 'rev-pay' });
     const refused = await local.gql('clerk', REVERSE, { input: { planId: paid, reason: 'late', idempotencyKey: 'rev-3' } });
     expect(refused.data.distributionPlanReverse.errors[0].code).toBe('ILLEGAL_TRANSITION');
@@ -373,23 +376,46 @@ describe('a bounced payment (退票)', () => {
   });
 });
 
-describe('two plans racing for the same income', () => {
-  it('lets exactly one execute', async () => {
+describe('plans racing for the same receipts', () => {
+  it('lets exactly one of several parallel drafts claim a receipt; the others write nothing', async () => {
+    const local = await setup();
+    try {
+      const receipt = await fundVillage(local, V.chaping, 5_000_000);
+      const hs = await households(local, 2);
+      const bodies = await Promise.all(
+        Array.from({ length: 5 }, () => local.gql('clerk', CREATE, { input: planInput(hs, { receipts: [receipt] }) })),
+      );
+      const results = bodies.map((b) => b.data.distributionPlanCreate);
+      expect(results.filter((r) => r.plan?.status === 'DRAFT')).toHaveLength(1);
+      expect(results.filter((r) => r.errors[0]?.code === 'RECEIPT_ALREADY_DISTRIBUTED')).toHaveLength(4);
+      expect(await count(local.db, 'distribution_plans')).toBe(1);
+      expect(await count(local.db, 'distribution_plan_receipts')).toBe(1);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('is guarded by the database too: a claim that passed a stale check is refused, not doubled', async () => {
     const local = await setup();
     try {
       await fundVillage(local, V.chaping, 5_000_000);
       const hs = await households(local, 2);
-      const a = await planAt(local, 'APPROVED', hs, { total: '50000.00' });
-      const b = await planAt(local, 'APPROVED', hs, { total: '50000.00' });
-      const [ra, rb] = await Promise.all([
-        local.gql('clerk', EXECUTE, { input: { planId: a, executedOn: '2025-02-03', idempotencyKey: 'race-a' } }),
-        local.gql('clerk', EXECUTE, { input: { planId: b, executedOn: '2025-02-03', idempotencyKey: 'race-b' } }),
-      ]);
-      const results = [ra.data.distributionPlanExecute, rb.data.distributionPlanExecute];
-      expect(results.filter((r) => r.plan?.status === 'EXECUTED')).toHaveLength(1);
-      expect(results.filter((r) => r.errors[0]?.code === 'PLAN_EXCEEDS_AVAILABLE')).toHaveLength(1);
-      expect(await pendingOf(local)).toBe(0);
-      expect(await count(local.db, 'journal_entries', { kind: 'DISTRIBUTION' })).toBe(1);
+      const first = gidNum((await ok(local, 'clerk', CREATE, planInput(hs))).plan.id);
+      // A second draft whose funding was read before the first committed: only the unique index stops it.
+      const stale = await local.db
+        .transaction(async (trx) => {
+          const svc = local.svc('clerk', trx as any);
+          const plan = await trx('distribution_plans').where({ id: first }).first();
+          const funding = await fundingFor(svc, plan.owner_party_id, { from: '2024-01-01', to: '2024-12-31' }, null);
+          expect(funding.receipts).toHaveLength(0); // the service's own check already sees the claim…
+          const claimed = await trx('distribution_plan_receipts').where({ plan_id: first });
+          const raced = { ...funding, receipts: claimed.map((c: any) => ({ entryId: c.entry_id, role: 'RECEIPT', kind: c.kind, effectiveOn: c.effective_on, amountFen: Number(c.amount_fen), paidFrom: null })) };
+          await claimFunding(svc, first, plan.owner_party_id, raced as any);
+          return 'claimed';
+        })
+        .catch((e) => e.code);
+      expect(stale).toBe('RECEIPT_ALREADY_DISTRIBUTED'); // …and the index refuses what a racing check missed
+      expect(await count(local.db, 'distribution_plan_receipts')).toBe(1);
     } finally {
       await local.close();
     }

@@ -41,6 +41,7 @@ export function createDistributionLoaders(db: Executor, clock: Clock) {
     planObjections: grouped<Objection>(repo.objectionsOf, db),
     planPayments: payments,
     planEvents: grouped<PlanEvent>(repo.eventsOf, db),
+    planReceipts: grouped<repo.PlanReceipt>(repo.planReceiptsOf, db),
     planFlags: new DataLoader<Plan, Flag[], number>((plans) => flagsOfPlans(db, clock, plans), { cacheKeyFn: (p) => p.id }),
   };
 }

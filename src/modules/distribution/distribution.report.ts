@@ -11,7 +11,7 @@ import type { Household } from '../households/households.types';
 import * as partiesRepo from '../parties/parties.repository';
 import { policyFor } from '../policy/policy.service';
 import { scopedPrefix } from '../regions/regions.service';
-import { accountPostings } from '../journal/journal.service';
+import { accountPostings, entriesWithReversal } from '../journal/journal.service';
 import { fundsIdleFlag, oldestWaitingIncome } from './distribution.flags';
 import * as repo from './distribution.repository';
 import { flagsOfPlan, flagsOfPlans, getPlan } from './distribution.service';
@@ -32,8 +32,10 @@ export interface AuditRecipient {
 
 export interface AuditReport {
   plan: Plan;
-  incomeSources: { entryId: number; sequence: number; effectiveOn: string; memo: string; amountFen: number }[];
+  incomeSources: AuditSource[];
   incomeInPeriodFen: number;
+  costs: AuditSource[];
+  costsFen: number;
   lines: (PlanLine & { recipientsTotalFen: number; recipients: AuditRecipient[] })[];
   totals: {
     planTotalFen: number;
@@ -43,12 +45,42 @@ export interface AuditReport {
     paidFen: number;
     unpaidFen: number;
     executedInJournalFen: number | null;
+    costsRepaidFen: number;
     reconciles: boolean;
   };
   procedure: { step: string; on: string; detail: string }[];
   datesInOrder: boolean;
   objections: { raisedOn: string; raisedBy: string; content: string; resolvedOn: string | null; resolution: string | null }[];
   flags: Flag[];
+}
+
+/** A receipt or cost of the plan, with the journal entry that booked it. */
+export interface AuditSource {
+  entryId: number;
+  sequence: number;
+  kind: string;
+  effectiveOn: string;
+  memo: string;
+  amountFen: number;
+  paidFrom: string | null;
+}
+
+/** The plan's own receipts and costs (what it claimed), never merely whatever arrived in its period. */
+async function sourcesOf(svc: ServiceContext, planId: number): Promise<{ receipts: AuditSource[]; costs: AuditSource[] }> {
+  const claims = await repo.planReceiptsOf(svc.db, [planId]);
+  const entries = new Map((await entriesWithReversal(svc, claims.map((c) => c.entryId))).map((e) => [e.id, e]));
+  const rows = claims.map((c) => ({
+    role: c.role,
+    entryId: c.entryId,
+    sequence: entries.get(c.entryId)!.sequence,
+    kind: c.kind,
+    effectiveOn: c.effectiveOn,
+    memo: entries.get(c.entryId)!.memo,
+    amountFen: c.amountFen,
+    paidFrom: c.paidFrom,
+  }));
+  const strip = ({ role: _r, ...rest }: (typeof rows)[number]) => rest;
+  return { receipts: rows.filter((r) => r.role === 'RECEIPT').map(strip), costs: rows.filter((r) => r.role === 'COST').map(strip) };
 }
 
 export async function auditReport(svc: ServiceContext, planId: number): Promise<AuditReport | null> {
@@ -67,9 +99,11 @@ export async function auditReport(svc: ServiceContext, planId: number): Promise<
   const paymentOf = new Map(payments.map((p) => [p.householdId, p]));
 
   const movements = await accountPostings(svc, plan.ownerPartyId, 'INCOME_PENDING_DISTRIBUTION');
-  const incomeSources = movements
-    .filter((m) => m.amountFen > 0 && m.effectiveOn >= plan.periodFrom && m.effectiveOn <= plan.periodTo)
-    .map((m) => ({ entryId: m.entryId, sequence: m.sequence, effectiveOn: m.effectiveOn, memo: m.memo, amountFen: m.amountFen }));
+  const { receipts: incomeSources, costs } = await sourcesOf(svc, plan.id);
+  const incomeInPeriodFen = sumFen(incomeSources.map((i) => i.amountFen));
+  const costsFen = sumFen(costs.map((c) => c.amountFen));
+  // Costs the village fronted from another pot go back to it out of the receipts at execution.
+  const costsRepaidFen = sumFen(costs.filter((c) => c.paidFrom && c.paidFrom !== 'INCOME_PENDING_DISTRIBUTION').map((c) => c.amountFen));
   const executed = plan.executionEntryId ? movements.find((m) => m.entryId === plan.executionEntryId) : undefined;
 
   // Each household is paid once for all its lines; a line's recipient counts as paid with that payment.
@@ -97,10 +131,11 @@ export async function auditReport(svc: ServiceContext, planId: number): Promise<
   const paidFen = sumFen(payments.map((p) => p.amountFen));
   const executedInJournalFen = executed ? -executed.amountFen : null;
   const reconciles =
+    incomeInPeriodFen - costsFen === plan.totalFen &&
     linesTotalFen === plan.totalFen &&
     auditLines.every((l) => l.recipients.length === 0 || l.recipientsTotalFen === l.amountFen) &&
     paidFen <= toRecipientsFen &&
-    (executedInJournalFen === null || executedInJournalFen === plan.totalFen);
+    (executedInJournalFen === null || executedInJournalFen === plan.totalFen + costsRepaidFen);
 
   const procedure: AuditReport['procedure'] = [];
   for (const m of meetings) procedure.push({ step: m.step, on: m.heldOn, detail: `${m.votesFor}/${m.attendance} in favour, ${m.attendance}/${m.memberCount} present` });
@@ -117,7 +152,9 @@ export async function auditReport(svc: ServiceContext, planId: number): Promise<
   return {
     plan,
     incomeSources,
-    incomeInPeriodFen: sumFen(incomeSources.map((i) => i.amountFen)),
+    incomeInPeriodFen,
+    costs,
+    costsFen,
     lines: auditLines,
     totals: {
       planTotalFen: plan.totalFen,
@@ -127,6 +164,7 @@ export async function auditReport(svc: ServiceContext, planId: number): Promise<
       paidFen,
       unpaidFen: plan.executedOn ? toRecipientsFen - paidFen : toRecipientsFen,
       executedInJournalFen,
+      costsRepaidFen,
       reconciles,
     },
     procedure,

@@ -349,3 +349,75 @@ export function listQuery(db: Executor, f: PlanFilter): Knex.QueryBuilder {
 export async function plansInRegion(db: Executor, regionPrefix: string): Promise<Plan[]> {
   return (await db('distribution_plans').where('village_code', 'like', `${regionPrefix}%`).orderBy('id')).map(toPlan);
 }
+
+// ------------------------------------------------------------------------------------------------------
+// Receipts and costs claimed by plans (distribution.receipts.ts)
+// ------------------------------------------------------------------------------------------------------
+
+export interface PlanReceipt {
+  id: number;
+  planId: number;
+  ownerPartyId: number;
+  entryId: number;
+  role: 'RECEIPT' | 'COST';
+  kind: string;
+  effectiveOn: string;
+  amountFen: number;
+  paidFrom: string | null;
+  releasedOn: string | null;
+}
+
+/** Of the given entries, those a live plan of this collective has claimed. */
+export async function liveClaimedEntryIds(db: Executor, ownerPartyId: number, entryIds: readonly number[]): Promise<Set<number>> {
+  const ids = new Set<number>();
+  for (let i = 0; i < entryIds.length; i += 500) {
+    const rows = await db('distribution_plan_receipts')
+      .where({ owner_party_id: ownerPartyId })
+      .whereNull('released_on')
+      .whereIn('entry_id', entryIds.slice(i, i + 500) as number[])
+      .select('entry_id');
+    for (const r of rows) ids.add(r.entry_id);
+  }
+  return ids;
+}
+
+export async function insertPlanReceipts(
+  db: Executor,
+  planId: number,
+  ownerPartyId: number,
+  items: { entryId: number; role: 'RECEIPT' | 'COST'; kind: string; effectiveOn: string; amountFen: number; paidFrom: string | null }[],
+): Promise<void> {
+  const rows = items.map((i) => ({
+    plan_id: planId,
+    owner_party_id: ownerPartyId,
+    entry_id: i.entryId,
+    role: i.role,
+    kind: i.kind,
+    effective_on: i.effectiveOn,
+    amount_fen: i.amountFen,
+    paid_from: i.paidFrom,
+    released_on: null,
+  }));
+  for (let i = 0; i < rows.length; i += 500) await db('distribution_plan_receipts').insert(rows.slice(i, i + 500));
+}
+
+export async function planReceiptsOf(db: Executor, planIds: readonly number[]): Promise<PlanReceipt[]> {
+  const rows = await db('distribution_plan_receipts').whereIn('plan_id', planIds as number[]).orderBy('id');
+  return rows.map((r: any) => ({
+    id: r.id,
+    planId: r.plan_id,
+    ownerPartyId: r.owner_party_id,
+    entryId: r.entry_id,
+    role: r.role,
+    kind: r.kind,
+    effectiveOn: r.effective_on,
+    amountFen: Number(r.amount_fen),
+    paidFrom: r.paid_from,
+    releasedOn: r.released_on,
+  }));
+}
+
+/** Frees a plan's receipts and costs for another plan (the plan was cancelled, rejected or reversed). */
+export async function releasePlanReceipts(db: Executor, planId: number, on: string): Promise<void> {
+  await db('distribution_plan_receipts').where({ plan_id: planId }).whereNull('released_on').update({ released_on: on });
+}

@@ -15,6 +15,7 @@ function toPlanInput(input: any) {
     ...input,
     totalFen: input.total ?? null,
     total: undefined,
+    receipts: input.receipts?.map((id: string, k: number) => requireGlobalId('JournalEntry', id, ['input', 'receipts', String(k)])) ?? null,
     lines: input.lines.map((l: any, i: number) => ({
       ...l,
       amountFen: l.amount ?? null,
@@ -66,6 +67,8 @@ export const distributionResolvers = {
             available: d.availableFen,
             lines: d.lines.map((l) => ({ ...l, recipients: l.recipients.map((r) => ({ ...r, householdStatus: d.statusOf.get(r.householdId), paidOn: null, bankReference: null })) })),
             flags: d.flags,
+            receipts: d.funding.receipts,
+            costs: d.funding.costs,
           },
         }),
       ),
@@ -106,11 +109,18 @@ export const distributionResolvers = {
     objections: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planObjections.load(p.id),
     payments: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planPayments.load(p.id),
     events: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planEvents.load(p.id),
+    receipts: async (p: Plan, _: unknown, ctx: RequestContext) => (await ctx.loaders.planReceipts.load(p.id)).filter((r) => r.role === 'RECEIPT'),
+    costs: async (p: Plan, _: unknown, ctx: RequestContext) => (await ctx.loaders.planReceipts.load(p.id)).filter((r) => r.role === 'COST'),
     flags: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planFlags.load(p),
     executionEntrySequence: async (p: Plan, _: unknown, ctx: RequestContext) => {
       if (!p.executionEntryId) return null;
       return (await getEntry(readContext(ctx), p.executionEntryId))?.sequence ?? null;
     },
+  },
+  DistributionReceipt: {
+    entry: (r: { entryId: number }, _: unknown, ctx: RequestContext) => getEntry(readContext(ctx), r.entryId),
+    amount: (r: { amountFen: number }) => r.amountFen,
+    releasedOn: (r: { releasedOn?: string | null }) => r.releasedOn ?? null,
   },
   DistributionLine: {
     amount: (l: { amountFen: number }) => l.amountFen,
@@ -137,6 +147,7 @@ export const distributionResolvers = {
   },
   DistributionAuditReport: {
     incomeInPeriod: (r: report.AuditReport) => r.incomeInPeriodFen,
+    costsTotal: (r: report.AuditReport) => r.costsFen,
     totals: (r: report.AuditReport) => ({
       planTotal: r.totals.planTotalFen,
       linesTotal: r.totals.linesTotalFen,
@@ -145,6 +156,7 @@ export const distributionResolvers = {
       paid: r.totals.paidFen,
       unpaid: r.totals.unpaidFen,
       executedInJournal: r.totals.executedInJournalFen,
+      costsRepaid: r.totals.costsRepaidFen,
       reconciles: r.totals.reconciles,
     }),
   },

@@ -22,6 +22,7 @@ import { requireRegion, scopedPrefix } from '../regions/regions.service';
 import { canonicalJson } from '../journal/journal.hash';
 import { isReversed, postingsOfEntry } from '../journal/journal.service';
 import { computeLines, ComputedLine } from './distribution.allocation';
+import { claimFunding, Funding, fundingFor, requireFundingStands } from './distribution.receipts';
 import { computePlanFlags } from './distribution.flags';
 import { availableFen, FUND_OF_LINE, post, replayed } from './distribution.ledger';
 import * as repo from './distribution.repository';
@@ -64,6 +65,8 @@ const planSchema = z.object({
   periodTo: dateString,
   planOn: dateString,
   totalFen: z.number().int().min(1, 'total must be positive').max(MAX_FEN).nullish(),
+  /** Journal entries of the receipts to distribute; default: the period's undistributed ones. */
+  receipts: z.array(z.number()).min(1).max(5000).nullish(),
   lines: z.array(lineSchema).min(1, 'at least one line').max(50),
 });
 
@@ -71,7 +74,9 @@ export interface PlanDraft {
   plan: Omit<Plan, 'id'>;
   lines: ComputedLine[];
   statusOf: Map<number, HouseholdStatus>;
+  /** What the plan may distribute: its receipts less the period's costs. */
   availableFen: number;
+  funding: Funding;
   flags: Flag[];
 }
 
@@ -88,12 +93,9 @@ async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> 
   requireNotFuture(svc, input.planOn, ['input', 'planOn']);
   const policy = await policyFor(svc.db, input.villageCode);
   const owner = await collectiveOf(svc.db, svc.clock, input.villageCode);
-  const available = await availableFen(svc, owner.id);
-  const totalFen = input.totalFen ?? available;
-  if (totalFen <= 0) throw new DomainError('NO_INCOME_AVAILABLE', 'The village has no income awaiting distribution', ['input', 'total']);
-  if (totalFen > available) {
-    throw new DomainError('PLAN_EXCEEDS_AVAILABLE', `The total exceeds the income awaiting distribution (${available} fen)`, ['input', 'total']);
-  }
+  const funding = await fundingFor(svc, owner.id, { from: input.periodFrom, to: input.periodTo }, input.receipts ?? null);
+  const totalFen = await planTotal(svc, owner.id, funding, input.totalFen);
+  const available = funding.distributableFen;
 
   const ids = [...new Set(input.lines.flatMap((l) => l.recipients.map((r) => r.householdId)))];
   const households = new Map((await householdsRepo.findByIds(svc.db, ids)).map((h) => [h.id, h]));
@@ -164,7 +166,35 @@ async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> 
     policy,
     today: svc.clock.today(),
   });
-  return { plan, lines, statusOf, availableFen: available, flags };
+  return { plan, lines, statusOf, availableFen: available, funding, flags };
+}
+
+/**
+ * Rule 11: the total is what the plan's receipts leave after the period's costs — all of it; what the
+ * village keeps is a retention line, never money left behind. A given total must say the same.
+ */
+async function planTotal(svc: ServiceContext, ownerPartyId: number, funding: Funding, given: number | null | undefined): Promise<number> {
+  const distributable = funding.distributableFen;
+  if (!funding.receipts.length || distributable <= 0) {
+    const why = funding.receipts.length ? `its costs (${formatFen(funding.costsFen)} yuan) use up the receipts` : 'no undistributed income was received in the period';
+    throw new DomainError('NO_INCOME_AVAILABLE', `Nothing to distribute: ${why}`, ['input', 'receipts']);
+  }
+  if (given != null && given > distributable) {
+    throw new DomainError('PLAN_EXCEEDS_AVAILABLE', `The total exceeds what the receipts leave after costs (${formatFen(distributable)} yuan)`, ['input', 'total']);
+  }
+  if (given != null && given < distributable) {
+    throw new DomainError(
+      'TOTAL_NOT_DISTRIBUTABLE',
+      `The receipts less costs come to ${formatFen(distributable)} yuan; distribute all of it (keep money with a retention line) or name fewer receipts`,
+      ['input', 'total'],
+    );
+  }
+  // The journal is the last word: money already moved out by plans from before receipts were tracked.
+  const pending = await availableFen(svc, ownerPartyId);
+  if (distributable > pending) {
+    throw new DomainError('PLAN_EXCEEDS_AVAILABLE', `Only ${formatFen(pending)} yuan is awaiting distribution`, ['input', 'total']);
+  }
+  return distributable;
 }
 
 /** Status histories of many households, grouped once (a plan can name thousands). */
@@ -212,6 +242,7 @@ export async function previewPlan(svc: ServiceContext, raw: unknown): Promise<Pl
 export async function createPlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const d = await draftPlan(svc, raw);
   const id = await repo.insertPlan(svc.db, d.plan, d.lines, d.statusOf);
+  await claimFunding(svc, id, d.plan.ownerPartyId, d.funding);
   await repo.insertEvent(svc.db, {
     planId: id,
     action: 'CREATE',
@@ -219,7 +250,15 @@ export async function createPlan(svc: ServiceContext, raw: unknown): Promise<Pla
     toStatus: 'DRAFT',
     effectiveOn: d.plan.planOn,
     reason: null,
-    payload: { totalFen: d.plan.totalFen, availableFen: d.availableFen, lines: d.lines.length, flags: d.flags.map((f) => f.code) },
+    payload: {
+      totalFen: d.plan.totalFen,
+      receiptsFen: d.funding.receiptsFen,
+      costsFen: d.funding.costsFen,
+      receipts: d.funding.receipts.map((r) => r.entryId),
+      costs: d.funding.costs.map((c) => c.entryId),
+      lines: d.lines.length,
+      flags: d.flags.map((f) => f.code),
+    },
     actorUserId: svc.actor.userId,
     recordedAt: d.plan.createdAt,
   });
@@ -502,6 +541,7 @@ export async function rejectPlan(svc: ServiceContext, raw: unknown): Promise<Pla
   const input = parseInput(rejectSchema, raw);
   const plan = await openPlan(svc, input.planId, 'distribution.approve', ['RESOLVED', 'IN_NOTICE'], 'Rejection');
   requireNotFuture(svc, input.reviewedOn, ['input', 'reviewedOn']);
+  await repo.releasePlanReceipts(svc.db, plan.id, input.reviewedOn);
   return moveTo(svc, plan, 'REJECT', 'REJECTED', input.reviewedOn, { reason: input.reason });
 }
 
@@ -510,6 +550,7 @@ const cancelSchema = z.object({ planId: z.number(), reason: text(1000) });
 export async function cancelPlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const input = parseInput(cancelSchema, raw);
   const plan = await openPlan(svc, input.planId, 'distribution.write', ['DRAFT', 'RESOLVED'], 'Cancelling');
+  await repo.releasePlanReceipts(svc.db, plan.id, svc.clock.today());
   return moveTo(svc, plan, 'CANCEL', 'CANCELLED', svc.clock.today(), { reason: input.reason });
 }
 
@@ -536,17 +577,24 @@ export async function executePlan(svc: ServiceContext, raw: unknown): Promise<Mo
   const open = (await repo.objectionsOf(svc.db, [plan.id])).filter((o) => !o.resolvedOn);
   if (open.length) throw new DomainError('OPEN_OBJECTIONS', `${open.length} objection(s) are not resolved`, ['input', 'planId']);
 
+  const funding = await requireFundingStands(svc, plan.id);
   const lines = await repo.linesOf(svc.db, [plan.id]);
   const recipients = await repo.recipientsOf(svc.db, [plan.id]);
   const fundTotals = new Map<string, number>();
+  const addTo = (kind: string, fen: number) => fundTotals.set(kind, (fundTotals.get(kind) ?? 0) + fen);
   for (const l of lines) {
     if (recipients.some((r) => r.lineId === l.id) || l.amountFen === 0) continue;
-    const kind = FUND_OF_LINE[l.type];
-    fundTotals.set(kind, (fundTotals.get(kind) ?? 0) + l.amountFen);
+    addTo(FUND_OF_LINE[l.type], l.amountFen);
+  }
+  // Costs before profit: a cost the village fronted from another pot is repaid from the receipts it nets.
+  let repaidFen = 0;
+  for (const c of funding.filter((f) => f.role === 'COST' && f.paidFrom && f.paidFrom !== 'INCOME_PENDING_DISTRIBUTION')) {
+    addTo(c.paidFrom!, c.amountFen);
+    repaidFen += c.amountFen;
   }
   const perHousehold = new Map<number, number>();
   for (const r of recipients) perHousehold.set(r.householdId, (perHousehold.get(r.householdId) ?? 0) + r.amountFen);
-  const postings = [{ holderPartyId: plan.ownerPartyId, kind: 'INCOME_PENDING_DISTRIBUTION' as const, amountFen: -plan.totalFen }];
+  const postings = [{ holderPartyId: plan.ownerPartyId, kind: 'INCOME_PENDING_DISTRIBUTION' as const, amountFen: -(plan.totalFen + repaidFen) }];
   for (const [kind, amountFen] of fundTotals) postings.push({ holderPartyId: plan.ownerPartyId, kind: kind as any, amountFen });
   const parties = await householdPartiesOf(svc.db, svc.clock, [...perHousehold.keys()]);
   for (const [householdId, amountFen] of perHousehold) {
@@ -727,6 +775,7 @@ export async function reversePlan(svc: ServiceContext, raw: unknown): Promise<Mo
     idempotencyKey: input.idempotencyKey,
     postings: original.map((p) => ({ holderPartyId: p.holderPartyId, kind: p.accountKind, amountFen: -p.amountFen })),
   });
+  await repo.releasePlanReceipts(svc.db, plan.id, today);
   return { plan: await moveTo(svc, plan, 'REVERSE', 'REVERSED', today, { reason: input.reason }), replayed: false };
 }
 
