@@ -5,6 +5,7 @@ import { requireGlobalId, toGlobalId } from '../../shared/ids';
 import type { Asset } from '../assets/assets.types';
 import { toPartyRef } from '../parties/parties.resolvers';
 import * as service from './upkeep.service';
+import { getEntry } from '../journal/journal.service';
 import type { UpkeepAssignment, UpkeepRecord } from './upkeep.types';
 
 const assetIdOf = (input: any) => requireGlobalId('Asset', input.assetId, ['input', 'assetId']);
@@ -25,8 +26,11 @@ export const upkeepResolvers = {
       runMutation(
         ctx,
         (svc) => service.recordUpkeep(svc, { ...args.input, assetId: assetIdOf(args.input), costFen: args.input.cost, cost: undefined }),
-        (r) => ({ asset: r.asset, upkeepRecord: r.record }),
+        (r) => ({ asset: r.asset, upkeepRecord: r.record, replayed: r.replayed }),
       ),
+  },
+  UpkeepRecordPayload: {
+    replayed: (p: { replayed?: boolean }) => p.replayed ?? false,
   },
   Asset: {
     upkeep: async (a: Asset, _: unknown, ctx: RequestContext) => {
@@ -45,6 +49,7 @@ export const upkeepResolvers = {
   UpkeepRecord: {
     id: (r: UpkeepRecord) => toGlobalId('UpkeepRecord', r.id),
     cost: (r: UpkeepRecord) => r.costFen,
+    entry: (r: UpkeepRecord, _: unknown, ctx: RequestContext) => (r.entryId ? getEntry(readContext(ctx), r.entryId) : null),
     actor: (r: UpkeepRecord, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(r.actorUserId),
   },
 };
