@@ -2,7 +2,7 @@
  * Issue 15, items 1 and 2: a plan distributes the receipts it names (default: its period's undistributed
  * ones), each receipt at most once; upkeep costs are posted to the journal and netted before profit.
  */
-import { setup, TestEnv, snapshot, count, gidNum } from './helpers';
+import { setup, TestEnv, snapshot, gidNum } from './helpers';
 import { CANCEL, CREATE, EXECUTE, PREVIEW, fundVillage, households, ok, planAt, planInput } from './distribution.helpers';
 import { createProject, registerAsset, step } from './fixtures';
 import { V } from '../seeds/demo-data';

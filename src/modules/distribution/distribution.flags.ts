@@ -4,12 +4,13 @@
  */
 import { addDays, addMonths } from '../../shared/dates';
 import type { CountyPolicy } from '../policy/policy.types';
+import { pays } from './distribution.types';
 import type { Flag, LineType, Payment, Plan } from './distribution.types';
 
 export interface FlagInput {
   plan: Plan;
-  lines: { type: LineType; amountFen: number; recipients: { householdId: number; amountFen: number; workDays?: number | null }[] }[];
-  payments: Pick<Payment, 'householdId' | 'paidOn'>[];
+  lines: { type: LineType; amountFen: number; recipients: { id?: number; householdId: number; amountFen: number; workDays?: number | null }[] }[];
+  payments: Pick<Payment, 'householdId' | 'recipientId' | 'paidOn'>[];
   policy: CountyPolicy;
   today: string;
 }
@@ -58,8 +59,9 @@ export function computePlanFlags({ plan, lines, payments, policy, today }: FlagI
     }
   }
 
-  const recipients = new Set(lines.flatMap((l) => l.recipients.map((r) => r.householdId)));
-  if (plan.status === 'EXECUTED' && recipients.size > 0 && payments.length === recipients.size) {
+  const recipients = lines.flatMap((l) => l.recipients);
+  const allPaid = recipients.every((r) => payments.some((p) => pays(p, r)));
+  if (plan.status === 'EXECUTED' && recipients.length > 0 && allPaid) {
     const lastPaid = payments.reduce((d, p) => (p.paidOn > d ? p.paidOn : d), '');
     const due = addDays(lastPaid, policy.resultsNoticeDays);
     if (today > due) flag('RESULTS_NOTICE_MISSING', `All paid by ${lastPaid}, but no results notice by ${due} (第二次公开)`);

@@ -3,6 +3,7 @@ import type { Executor } from '../../db/connection';
 import * as repo from './distribution.repository';
 import type { Clock } from '../../shared/clock';
 import { flagsOfPlans } from './distribution.service';
+import { pays as covers } from './distribution.types';
 import type { Flag, Meeting, Notice, Objection, Payment, Plan, PlanEvent, PlanLine, PlanRecipient } from './distribution.types';
 
 function grouped<T extends { planId: number }>(load: (db: Executor, ids: readonly number[]) => Promise<T[]>, db: Executor) {
@@ -21,7 +22,8 @@ export function createDistributionLoaders(db: Executor, clock: Clock) {
   return {
     planLines: new DataLoader<number, LineWithRecipients[]>(async (ids) => {
       const [lines, recipients, pays] = await Promise.all([repo.linesOf(db, ids), repo.recipientsOf(db, ids), repo.paymentsOf(db, ids)]);
-      const paid = new Map(pays.map((p) => [`${p.planId}/${p.householdId}`, p]));
+      // A line's payment: its own (payments per line), or an older payment covering all the household's lines.
+      const paymentOf = (r: PlanRecipient) => pays.find((p) => p.planId === r.planId && covers(p, r));
       return ids.map((id) =>
         lines
           .filter((l) => l.planId === id)
@@ -30,7 +32,7 @@ export function createDistributionLoaders(db: Executor, clock: Clock) {
             recipients: recipients
               .filter((r) => r.lineId === l.id)
               .map((r) => {
-                const p = paid.get(`${id}/${r.householdId}`);
+                const p = paymentOf(r);
                 return { ...r, paidOn: p?.paidOn ?? null, bankReference: p?.bankReference ?? null };
               }),
           })),

@@ -15,6 +15,7 @@ import { accountPostings, entriesWithReversal } from '../journal/journal.service
 import { fundsIdleFlag, oldestWaitingIncome } from './distribution.flags';
 import * as repo from './distribution.repository';
 import { flagsOfPlan, flagsOfPlans, getPlan } from './distribution.service';
+import { pays } from './distribution.types';
 import type { Flag, Plan, PlanLine } from './distribution.types';
 
 /** A recipient as the report shows it: the household row too, for exports. */
@@ -96,7 +97,7 @@ export async function auditReport(svc: ServiceContext, planId: number): Promise<
     flagsOfPlan(svc, plan),
   ]);
   const households = new Map((await householdsRepo.findByIds(svc.db, [...new Set(recipients.map((r) => r.householdId))])).map((h) => [h.id, h]));
-  const paymentOf = new Map(payments.map((p) => [p.householdId, p]));
+  const paymentOf = (r: { id: number; householdId: number }) => payments.find((p) => pays(p, r));
 
   const movements = await accountPostings(svc, plan.ownerPartyId, 'INCOME_PENDING_DISTRIBUTION');
   const { receipts: incomeSources, costs } = await sourcesOf(svc, plan.id);
@@ -106,12 +107,12 @@ export async function auditReport(svc: ServiceContext, planId: number): Promise<
   const costsRepaidFen = sumFen(costs.filter((c) => c.paidFrom && c.paidFrom !== 'INCOME_PENDING_DISTRIBUTION').map((c) => c.amountFen));
   const executed = plan.executionEntryId ? movements.find((m) => m.entryId === plan.executionEntryId) : undefined;
 
-  // Each household is paid once for all its lines; a line's recipient counts as paid with that payment.
+  // Each recipient line is paid on its own (or, for older payments, with all the household's lines).
   const auditLines = lines.map((l) => {
     const rs = recipients
       .filter((r) => r.lineId === l.id)
       .map((r) => {
-        const p = paymentOf.get(r.householdId);
+        const p = paymentOf(r);
         return {
           householdId: r.householdId,
           household: households.get(r.householdId)!,
@@ -142,7 +143,9 @@ export async function auditReport(svc: ServiceContext, planId: number): Promise<
   for (const n of notices.filter((x) => x.kind === 'PLAN')) procedure.push({ step: 'PLAN_NOTICE', on: n.startOn, detail: `公示 ${n.startOn} – ${n.endOn}, sha256 ${n.contentSha256}` });
   if (plan.approvedOn) procedure.push({ step: 'TOWNSHIP_APPROVAL', on: plan.approvedOn, detail: '乡镇审核通过' });
   if (plan.executedOn) procedure.push({ step: 'EXECUTION', on: plan.executedOn, detail: `journal entry ${plan.executionEntryId}` });
-  for (const p of payments) procedure.push({ step: 'PAYMENT', on: p.paidOn, detail: `household ${p.householdId}, ${p.bankReference}` });
+  // Lines may be paid on different days, not necessarily recorded in date order.
+  const byDate = [...payments].sort((a, b) => (a.paidOn < b.paidOn ? -1 : a.paidOn > b.paidOn ? 1 : a.id - b.id));
+  for (const p of byDate) procedure.push({ step: 'PAYMENT', on: p.paidOn, detail: `household ${p.householdId}, ${p.bankReference}` });
   for (const n of notices.filter((x) => x.kind === 'RESULTS')) procedure.push({ step: 'RESULTS_NOTICE', on: n.startOn, detail: `公开 ${n.startOn} – ${n.endOn}` });
   const noticeEnd = plan.noticeEndOn;
   const datesInOrder =

@@ -250,10 +250,11 @@ export async function objectionsOf(db: Executor, planIds: readonly number[]): Pr
   return (await db('distribution_objections').whereIn('plan_id', planIds as number[]).orderBy('id')).map(toObjection);
 }
 
-export async function insertPayment(db: Executor, p: Omit<Payment, 'id' | 'reversedOn' | 'reversalReason'>): Promise<void> {
+export async function insertPayment(db: Executor, p: Omit<Payment, 'id' | 'lineNo' | 'reversedOn' | 'reversalReason'>): Promise<void> {
   await db('distribution_payments').insert({
     plan_id: p.planId,
     household_id: p.householdId,
+    recipient_id: p.recipientId,
     amount_fen: p.amountFen,
     paid_on: p.paidOn,
     bank_reference: p.bankReference,
@@ -270,15 +271,19 @@ export async function insertPayment(db: Executor, p: Omit<Payment, 'id' | 'rever
 export async function paymentsOf(db: Executor, planIds: readonly number[], opts: { includeReversed?: boolean } = {}): Promise<Payment[]> {
   const q = db('distribution_payments as p')
     .leftJoin('distribution_payment_reversals as r', 'r.payment_id', 'p.id')
+    .leftJoin('distribution_recipients as dr', 'dr.id', 'p.recipient_id')
+    .leftJoin('distribution_lines as dl', 'dl.id', 'dr.line_id')
     .whereIn('p.plan_id', planIds as number[])
     .orderBy('p.id')
-    .select('p.*', 'r.reversed_on', 'r.reason as reversal_reason');
+    .select('p.*', 'r.reversed_on', 'r.reason as reversal_reason', 'dl.line_no as line_no');
   if (!opts.includeReversed) q.whereNull('r.id');
   const rows = await q;
   return rows.map((r: any) => ({
     id: r.id,
     planId: r.plan_id,
     householdId: r.household_id,
+    recipientId: r.recipient_id ?? null,
+    lineNo: r.line_no ?? null,
     amountFen: r.amount_fen,
     paidOn: r.paid_on,
     bankReference: r.bank_reference,

@@ -35,6 +35,7 @@ import {
   MEETING_STEPS,
   Plan,
   PlanStatus,
+  pays,
   RECIPIENT_FORBIDDEN,
   RECIPIENT_REQUIRED,
 } from './distribution.types';
@@ -618,15 +619,22 @@ export async function executePlan(svc: ServiceContext, raw: unknown): Promise<Mo
 const paymentSchema = z.object({
   planId: z.number(),
   householdId: z.number(),
+  lineNo: z.number().int().min(1).nullish(),
   paidOn: dateString,
   bankReference: text(100),
   idempotencyKey: text(100),
 });
 
-/** Records the payment of everything a household is owed under the plan (payable → the household's cash). */
+/**
+ * Records a payment to a household (payable → the household's cash): of one recipient line when `lineNo`
+ * is given — monthly wages and a yearly dividend are paid on their own days — or else of every line of the
+ * household not yet paid. One journal entry per payment, one payment row per line it covers.
+ */
 export async function recordPayment(svc: ServiceContext, raw: unknown): Promise<MoneyStep> {
   const input = parseInput(paymentSchema, raw);
-  const { idempotencyKey, ...fingerprintInput } = input;
+  const { idempotencyKey, lineNo, ...rest } = input;
+  // A payment without lineNo fingerprints as it always did, so retries of older requests still replay.
+  const fingerprintInput = lineNo ? { ...rest, lineNo } : rest;
   if (await replayed(svc, 'distributionPaymentRecord', idempotencyKey, fingerprintInput)) {
     return replayedStep(svc, input.planId);
   }
@@ -635,12 +643,8 @@ export async function recordPayment(svc: ServiceContext, raw: unknown): Promise<
   if (input.paidOn < plan.executedOn!) {
     throw new DomainError('DATE_ORDER', `Payment cannot precede execution (${plan.executedOn})`, ['input', 'paidOn']);
   }
-  const owed = (await repo.recipientsOf(svc.db, [plan.id])).filter((r) => r.householdId === input.householdId);
-  if (!owed.length) throw new DomainError('NOT_FOUND', 'This household is not a recipient of the plan', ['input', 'householdId']);
-  if ((await repo.paymentsOf(svc.db, [plan.id])).some((p) => p.householdId === input.householdId)) {
-    throw new DomainError('ALREADY_PAID', 'This household has already been paid under the plan', ['input', 'householdId']);
-  }
-  const amountFen = owed.reduce((s, r) => s + r.amountFen, 0);
+  const due = await linesDue(svc, plan, input.householdId, input.lineNo ?? null);
+  const amountFen = due.reduce((s, r) => s + r.amountFen, 0);
   const party = await householdPartyOf(svc.db, svc.clock, input.householdId);
   const posted = await post(svc, 'distributionPaymentRecord', fingerprintInput, {
     kind: 'PAYMENT',
@@ -653,23 +657,49 @@ export async function recordPayment(svc: ServiceContext, raw: unknown): Promise<
       { holderPartyId: party.id, kind: 'CASH', amountFen },
     ],
   });
-  await repo.insertPayment(svc.db, {
-    planId: plan.id,
+  for (const r of due) {
+    await repo.insertPayment(svc.db, {
+      planId: plan.id,
+      householdId: input.householdId,
+      recipientId: r.id,
+      amountFen: r.amountFen,
+      paidOn: input.paidOn,
+      bankReference: input.bankReference,
+      entryId: posted.entry.id,
+      recordedBy: svc.actor.userId,
+      recordedAt: svc.clock.now(),
+    });
+  }
+  await planEvent(svc, plan, 'PAYMENT_RECORDED', input.paidOn, {
     householdId: input.householdId,
+    lines: due.map((r) => r.lineNo),
     amountFen,
-    paidOn: input.paidOn,
-    bankReference: input.bankReference,
-    entryId: posted.entry.id,
-    recordedBy: svc.actor.userId,
-    recordedAt: svc.clock.now(),
+    entrySequence: posted.entry.sequence,
   });
-  await planEvent(svc, plan, 'PAYMENT_RECORDED', input.paidOn, { householdId: input.householdId, amountFen, entrySequence: posted.entry.sequence });
   return { plan, replayed: false };
+}
+
+/** The household's recipient lines a payment covers: the one named, or all not yet paid. */
+async function linesDue(svc: ServiceContext, plan: Plan, householdId: number, lineNo: number | null) {
+  const lineNoOf = new Map((await repo.linesOf(svc.db, [plan.id])).map((l) => [l.id, l.lineNo]));
+  const owed = (await repo.recipientsOf(svc.db, [plan.id]))
+    .filter((r) => r.householdId === householdId)
+    .map((r) => ({ ...r, lineNo: lineNoOf.get(r.lineId)! }));
+  const asked = lineNo === null ? owed : owed.filter((r) => r.lineNo === lineNo);
+  if (!asked.length) {
+    const what = lineNo === null ? 'a recipient of the plan' : `a recipient of line ${lineNo}`;
+    throw new DomainError('NOT_FOUND', `This household is not ${what}`, ['input', lineNo === null ? 'householdId' : 'lineNo']);
+  }
+  const payments = await repo.paymentsOf(svc.db, [plan.id]);
+  const due = asked.filter((r) => !payments.some((p) => pays(p, r)));
+  if (!due.length) throw new DomainError('ALREADY_PAID', 'This household has already been paid for this under the plan', ['input', lineNo === null ? 'householdId' : 'lineNo']);
+  return due;
 }
 
 const paymentReverseSchema = z.object({
   planId: z.number(),
   householdId: z.number(),
+  lineNo: z.number().int().min(1).nullish(),
   reversedOn: dateString,
   reason: text(1000),
   idempotencyKey: text(100),
@@ -677,18 +707,21 @@ const paymentReverseSchema = z.object({
 
 /**
  * 退票: a payment that bounced (or was recovered) is reversed by an entry that puts the money back in the
- * household's payable; the payment row stays, marked reversed, and the household can be paid again.
- * Only while the plan is EXECUTED: a closed plan's results notice has told the village who was paid.
+ * household's payable; the payment rows stay, marked reversed, and the household can be paid again.
+ * A payment is reversed as it was made — every line it covered; `lineNo` picks which payment when the
+ * household was paid line by line. Only while the plan is EXECUTED: a closed plan's results notice has
+ * told the village who was paid.
  */
 export async function reversePayment(svc: ServiceContext, raw: unknown): Promise<MoneyStep> {
   const input = parseInput(paymentReverseSchema, raw);
-  const { idempotencyKey, ...fingerprintInput } = input;
+  const { idempotencyKey, lineNo, ...rest } = input;
+  const fingerprintInput = lineNo ? { ...rest, lineNo } : rest;
   if (await replayed(svc, 'distributionPaymentReverse', idempotencyKey, fingerprintInput)) {
     return replayedStep(svc, input.planId);
   }
   const plan = await openPlan(svc, input.planId, 'distribution.execute', ['EXECUTED'], 'Reversing a payment');
-  const payment = (await repo.paymentsOf(svc.db, [plan.id])).find((p) => p.householdId === input.householdId);
-  if (!payment) throw new DomainError('NOT_FOUND', 'This household has no standing payment under the plan', ['input', 'householdId']);
+  const rows = await standingPaymentOf(svc, plan, input.householdId, input.lineNo ?? null);
+  const payment = rows[0];
   requireNotFuture(svc, input.reversedOn, ['input', 'reversedOn']);
   if (input.reversedOn < payment.paidOn) {
     throw new DomainError('DATE_ORDER', `A payment cannot bounce before it was made (${payment.paidOn})`, ['input', 'reversedOn']);
@@ -703,22 +736,45 @@ export async function reversePayment(svc: ServiceContext, raw: unknown): Promise
     idempotencyKey,
     postings: original.map((p) => ({ holderPartyId: p.holderPartyId, kind: p.accountKind, amountFen: -p.amountFen })),
   });
-  await repo.insertPaymentReversal(svc.db, {
-    paymentId: payment.id,
-    planId: plan.id,
-    reversedOn: input.reversedOn,
-    reason: input.reason,
-    entryId: posted.entry.id,
-    recordedBy: svc.actor.userId,
-    recordedAt: svc.clock.now(),
-  });
+  for (const row of rows) {
+    await repo.insertPaymentReversal(svc.db, {
+      paymentId: row.id,
+      planId: plan.id,
+      reversedOn: input.reversedOn,
+      reason: input.reason,
+      entryId: posted.entry.id,
+      recordedBy: svc.actor.userId,
+      recordedAt: svc.clock.now(),
+    });
+  }
   await planEvent(svc, plan, 'PAYMENT_REVERSED', input.reversedOn, {
     householdId: input.householdId,
-    amountFen: payment.amountFen,
+    amountFen: rows.reduce((s, r) => s + r.amountFen, 0),
     entrySequence: posted.entry.sequence,
     reason: input.reason,
   });
   return { plan, replayed: false };
+}
+
+/** The rows of the one standing payment (one journal entry) to reverse: of the line named, or the household's only one. */
+async function standingPaymentOf(svc: ServiceContext, plan: Plan, householdId: number, lineNo: number | null) {
+  const standing = (await repo.paymentsOf(svc.db, [plan.id])).filter((p) => p.householdId === householdId);
+  let entryId: number | undefined;
+  if (lineNo === null) {
+    const entries = [...new Set(standing.map((p) => p.entryId))];
+    if (entries.length > 1) {
+      throw new DomainError('REQUIRED', 'The household was paid line by line: name the line whose payment bounced', ['input', 'lineNo']);
+    }
+    entryId = entries[0];
+  } else {
+    const line = (await repo.linesOf(svc.db, [plan.id])).find((l) => l.lineNo === lineNo);
+    const recipient = line && (await repo.recipientsOf(svc.db, [plan.id])).find((r) => r.lineId === line.id && r.householdId === householdId);
+    entryId = recipient && standing.find((p) => pays(p, recipient))?.entryId;
+  }
+  if (entryId === undefined) {
+    throw new DomainError('NOT_FOUND', 'This household has no standing payment under the plan', ['input', lineNo === null ? 'householdId' : 'lineNo']);
+  }
+  return standing.filter((p) => p.entryId === entryId);
 }
 
 /** The second 公开: results published after every recipient is paid; closes the plan. */
@@ -727,9 +783,12 @@ export async function publishResults(svc: ServiceContext, raw: unknown): Promise
   const plan = await openPlan(svc, input.planId, 'distribution.write', ['EXECUTED'], 'Publishing results');
   const recipients = await repo.recipientsOf(svc.db, [plan.id]);
   const payments = await repo.paymentsOf(svc.db, [plan.id]);
-  const unpaid = new Set(recipients.map((r) => r.householdId));
-  for (const p of payments) unpaid.delete(p.householdId);
-  if (unpaid.size) throw new DomainError('UNPAID_RECIPIENTS', `${unpaid.size} recipient household(s) are not paid yet`, ['input', 'planId']);
+  // The results notice waits for every recipient line, each paid on its own day if need be.
+  const unpaid = recipients.filter((r) => !payments.some((p) => pays(p, r)));
+  if (unpaid.length) {
+    const households = new Set(unpaid.map((r) => r.householdId)).size;
+    throw new DomainError('UNPAID_RECIPIENTS', `${unpaid.length} recipient line(s) of ${households} household(s) are not paid yet`, ['input', 'planId']);
+  }
   const lastPaid = payments.reduce((d, p) => (p.paidOn > d ? p.paidOn : d), plan.executedOn!);
   if (input.startOn < lastPaid) {
     throw new DomainError('DATE_ORDER', `Results cannot be published before the last payment (${lastPaid})`, ['input', 'startOn']);

@@ -84,6 +84,11 @@ export interface PlanLine {
   description: string;
 }
 
+/** Whether a payment covers a recipient line: its own, or (older payments) every line of the household. */
+export function pays(p: Pick<Payment, 'recipientId' | 'householdId'>, r: { id?: number; householdId: number }): boolean {
+  return p.recipientId === null ? p.householdId === r.householdId : p.recipientId === r.id;
+}
+
 export interface PlanRecipient {
   id: number;
   planId: number;
@@ -139,6 +144,10 @@ export interface Payment {
   id: number;
   planId: number;
   householdId: number;
+  /** The recipient line it pays; null on payments recorded before payments were per line (all the household's lines). */
+  recipientId: number | null;
+  /** The line number it pays (null for older all-lines payments). */
+  lineNo: number | null;
   amountFen: number;
   paidOn: string;
   bankReference: string;
