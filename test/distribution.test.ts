@@ -155,7 +155,16 @@ describe('the procedure: 四议两公开, review, execution, payment, results', 
     // The clerk cannot approve; a reviewer of another township does not see the plan.
     expect((await local.gql('clerk', APPROVE, { input: { planId, reviewedOn: '2025-01-28' } })).errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await local.gql('otherReviewer', APPROVE, { input: { planId, reviewedOn: '2025-01-28' } })).data.distributionPlanApprove.errors[0].code).toBe('NOT_FOUND');
+    // Not while the objection is open (issue 15): the village answers it first.
+    const beforeApproval = await snapshot(local.db, ALL_TABLES);
+    const unanswered = await local.gql('reviewer', APPROVE, { input: { planId, reviewedOn: '2025-01-26', opinion: '同意' } });
+    expect(unanswered.data.distributionPlanApprove.errors[0]).toMatchObject({ code: 'OPEN_OBJECTIONS', field: ['input', 'planId'] });
+    expect(await snapshot(local.db, ALL_TABLES)).toEqual(beforeApproval);
+    await ok(local, 'clerk', RESOLVE, { objectionId, resolvedOn: '2025-01-27', resolution: '经核实名单无误，已答复' });
     expect((await ok(local, 'reviewer', APPROVE, { planId, reviewedOn: '2025-01-28', opinion: '同意' })).plan.status).toBe('APPROVED');
+    // An objection raised after approval, still within the notice, holds the money back too.
+    const late = await ok(local, 'clerk', OBJECTION, { planId, raisedOn: '2025-01-30', raisedBy: '村民李某', content: '询问管护资金用途' });
+    const lateId = late.plan.objections[1].id;
 
     const before = await snapshot(local.db, ALL_TABLES);
     const inNotice = await local.gql('clerk', EXECUTE, { input: { planId, executedOn: '2025-02-01', idempotencyKey: 'e1' } });
@@ -164,7 +173,7 @@ describe('the procedure: 四议两公开, review, execution, payment, results', 
     expect(objected.data.distributionPlanExecute.errors[0].code).toBe('OPEN_OBJECTIONS');
     expect(await snapshot(local.db, ALL_TABLES)).toEqual(before);
 
-    await ok(local, 'clerk', RESOLVE, { objectionId, resolvedOn: '2025-01-27', resolution: '经核实名单无误，已答复' });
+    await ok(local, 'clerk', RESOLVE, { objectionId: lateId, resolvedOn: '2025-01-31', resolution: '已说明用途' });
     const balanceBefore = await pendingOf(local);
     const executed = await ok(local, 'clerk', EXECUTE, { planId, executedOn: '2025-02-03', idempotencyKey: 'exec-main' });
     expect(executed.plan.status).toBe('EXECUTED');
@@ -200,7 +209,7 @@ describe('the procedure: 四议两公开, review, execution, payment, results', 
     const events = (await local.db('distribution_events').where({ plan_id: id }).orderBy('id')).map((e: any) => e.action);
     expect(events).toEqual([
       'CREATE', 'MEETING_PARTY_BRANCH_PROPOSAL', 'MEETING_TWO_COMMITTEES', 'MEETING_PARTY_MEMBERS', 'RESOLVE',
-      'PUBLISH_NOTICE', 'OBJECTION_RECORDED', 'APPROVE', 'OBJECTION_RESOLVED', 'EXECUTE',
+      'PUBLISH_NOTICE', 'OBJECTION_RECORDED', 'OBJECTION_RESOLVED', 'APPROVE', 'OBJECTION_RECORDED', 'OBJECTION_RESOLVED', 'EXECUTE',
       'PAYMENT_RECORDED', 'PAYMENT_RECORDED', 'PAYMENT_RECORDED', 'PUBLISH_RESULTS',
     ]);
 

@@ -141,6 +141,7 @@ export async function recipientsOf(db: Executor, planIds: readonly number[]): Pr
     householdStatus: r.household_status,
     weight: r.weight,
     workDays: r.work_days,
+    hardshipCategory: r.hardship_category ?? null,
     amountFen: r.amount_fen,
   }));
 }

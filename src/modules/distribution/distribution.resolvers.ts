@@ -89,6 +89,7 @@ export const distributionResolvers = {
       ),
     distributionPlanApprove: planMutation(service.approvePlan),
     distributionPlanReject: planMutation(service.rejectPlan),
+    distributionApprovalWithdraw: planMutation(service.withdrawApproval),
     distributionPlanCancel: planMutation(service.cancelPlan),
     distributionPlanExecute: moneyMutation(service.executePlan),
     distributionPaymentRecord: moneyMutation((svc, input) => service.recordPayment(svc, withHousehold(input))),

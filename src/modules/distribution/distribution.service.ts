@@ -28,6 +28,7 @@ import { availableFen, FUND_OF_LINE, post, replayed } from './distribution.ledge
 import * as repo from './distribution.repository';
 import {
   DIVIDEND_ELIGIBLE,
+  ELIGIBILITY_CHECKED,
   Flag,
   LINE_BASES,
   LINE_TYPE_NAMES,
@@ -394,13 +395,21 @@ async function publishNotice(
 /** 公示: publishes the resolved plan with its recipients and amounts; the notice is immutable. */
 export async function publishPlanNotice(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const input = parseInput(noticeSchema, raw);
-  const plan = await openPlan(svc, input.planId, 'distribution.write', ['RESOLVED'], 'Publishing the plan notice');
+  const plan = await openPlan(svc, input.planId, 'distribution.write', ['RESOLVED', 'APPROVED'], 'Publishing the plan notice');
+  if (plan.noticeStartOn) throw new DomainError('ILLEGAL_TRANSITION', 'The plan notice is already published', ['input', 'planId']);
+  const reviewFirst = (await policyFor(svc.db, plan.villageCode)).townshipReview === 'BEFORE_NOTICE';
+  if (reviewFirst && plan.status === 'RESOLVED') {
+    throw new DomainError('TOWNSHIP_REVIEW_PENDING', 'In this county the township reviews the plan before its notice is published', ['input', 'planId']);
+  }
   const resolution = (await repo.meetingsOf(svc.db, [plan.id])).find((m) => m.step === 'REPRESENTATIVES')!;
-  if (input.startOn < resolution.heldOn) {
-    throw new DomainError('DATE_ORDER', `The notice cannot start before the resolution (${resolution.heldOn})`, ['input', 'startOn']);
+  const notBefore = plan.approvedOn && plan.approvedOn > resolution.heldOn ? plan.approvedOn : resolution.heldOn;
+  if (input.startOn < notBefore) {
+    throw new DomainError('DATE_ORDER', `The notice cannot start before the ${notBefore === plan.approvedOn ? 'approval' : 'resolution'} (${notBefore})`, ['input', 'startOn']);
   }
   const end = await publishNotice(svc, plan, 'PLAN', input.startOn, input.endOn, (dates) => noticeContent(svc, plan, dates));
-  return moveTo(svc, plan, 'PUBLISH_NOTICE', 'IN_NOTICE', input.startOn, { patch: { noticeStartOn: input.startOn, noticeEndOn: end } });
+  // Reviewed first: the plan stays APPROVED and now carries its notice dates; execution waits for the end.
+  const to = plan.status === 'APPROVED' ? 'APPROVED' : 'IN_NOTICE';
+  return moveTo(svc, plan, 'PUBLISH_NOTICE', to, input.startOn, { patch: { noticeStartOn: input.startOn, noticeEndOn: end } });
 }
 
 /**
@@ -461,6 +470,7 @@ export async function recordObjection(svc: ServiceContext, raw: unknown): Promis
   const input = parseInput(objectionSchema, raw);
   const plan = await openPlan(svc, input.planId, 'distribution.write', ['IN_NOTICE', 'APPROVED'], 'Recording an objection');
   requireNotFuture(svc, input.raisedOn, ['input', 'raisedOn']);
+  if (!plan.noticeStartOn) throw new DomainError('ILLEGAL_TRANSITION', 'Objections are raised against a published notice; none is published yet', ['input', 'planId']);
   if (input.raisedOn < plan.noticeStartOn! || input.raisedOn > plan.noticeEndOn!) {
     throw new DomainError('DATE_ORDER', `Objections are raised during the notice (${plan.noticeStartOn} – ${plan.noticeEndOn})`, ['input', 'raisedOn']);
   }
@@ -508,31 +518,75 @@ async function appendPlanEvent(svc: ServiceContext, plan: Plan, action: string, 
 const reviewSchema = z.object({ planId: z.number(), reviewedOn: dateString, opinion: optionalText(1000) });
 
 /**
- * 乡镇审核: the township approves a plan under notice. The recipient list is frozen here: every dividend
- * recipient is re-checked against the household's status on the plan date, as the history now stands.
+ * 乡镇审核: the township approves a plan — under notice, or (where the county has the township review
+ * first) once resolved. Never with an objection open: the village answers it first. The recipient list is
+ * frozen here: every household-paying recipient is re-checked against its status on the plan date, as
+ * the history now stands.
  */
 export async function approvePlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const input = parseInput(reviewSchema, raw);
-  const plan = await openPlan(svc, input.planId, 'distribution.approve', ['IN_NOTICE'], 'Approval');
+  const plan = await openPlan(svc, input.planId, 'distribution.approve', ['RESOLVED', 'IN_NOTICE'], 'Approval');
+  const policy = await policyFor(svc.db, plan.villageCode);
+  if (plan.status === 'RESOLVED' && policy.townshipReview !== 'BEFORE_NOTICE') {
+    throw new DomainError('ILLEGAL_TRANSITION', 'In this county the township reviews a plan while its notice is up: publish the notice first', ['input', 'planId']);
+  }
   requireNotFuture(svc, input.reviewedOn, ['input', 'reviewedOn']);
-  if (input.reviewedOn < plan.noticeStartOn!) {
-    throw new DomainError('DATE_ORDER', `Review cannot precede the notice (${plan.noticeStartOn})`, ['input', 'reviewedOn']);
+  const since = plan.noticeStartOn ?? (await repo.meetingsOf(svc.db, [plan.id])).find((m) => m.step === 'REPRESENTATIVES')!.heldOn;
+  if (input.reviewedOn < since) {
+    throw new DomainError('DATE_ORDER', `Review cannot precede the ${plan.noticeStartOn ? 'notice' : 'resolution'} (${since})`, ['input', 'reviewedOn']);
   }
-  const lines = await repo.linesOf(svc.db, [plan.id]);
-  const recipients = await repo.recipientsOf(svc.db, [plan.id]);
-  const dividendLines = new Set(lines.filter((l) => l.type === 'HOUSEHOLD_DIVIDEND').map((l) => l.id));
-  const ids = [...new Set(recipients.filter((r) => dividendLines.has(r.lineId)).map((r) => r.householdId))];
-  const historyOf = await statusHistories(svc, ids);
-  for (const id of ids) {
-    const s = statusOn(historyOf.get(id) ?? [], plan.planOn);
-    if (!s || !DIVIDEND_ELIGIBLE.includes(s)) {
-      throw new DomainError('INELIGIBLE_BENEFICIARY', `Household ${id} is ${s ?? 'unregistered'} on ${plan.planOn}; the plan must be redrafted`, ['input', 'planId']);
-    }
-  }
+  const open = (await repo.objectionsOf(svc.db, [plan.id])).filter((o) => !o.resolvedOn);
+  if (open.length) throw new DomainError('OPEN_OBJECTIONS', `${open.length} objection(s) are not resolved; approve once they are answered`, ['input', 'planId']);
+  const recipients = await recheckEligibility(svc, plan, policy);
   return moveTo(svc, plan, 'APPROVE', 'APPROVED', input.reviewedOn, {
     reason: input.opinion,
     patch: { approvedOn: input.reviewedOn },
-    payload: { frozenRecipients: recipients.length },
+    payload: { frozenRecipients: recipients },
+  });
+}
+
+/**
+ * Every recipient of a line that needs an eligible household (dividends; rewards and grants unless a
+ * hardship category the county still lists was recorded), against the status history as it now stands.
+ */
+async function recheckEligibility(svc: ServiceContext, plan: Plan, policy: CountyPolicy): Promise<number> {
+  const lines = await repo.linesOf(svc.db, [plan.id]);
+  const recipients = await repo.recipientsOf(svc.db, [plan.id]);
+  const typeOf = new Map(lines.map((l) => [l.id, l.type]));
+  const checked = recipients.filter((r) => ELIGIBILITY_CHECKED.includes(typeOf.get(r.lineId)!));
+  const historyOf = await statusHistories(svc, [...new Set(checked.map((r) => r.householdId))]);
+  for (const r of checked) {
+    const s = statusOn(historyOf.get(r.householdId) ?? [], plan.planOn);
+    if (s && DIVIDEND_ELIGIBLE.includes(s)) continue;
+    if (typeOf.get(r.lineId) === 'REWARD_GRANT' && r.hardshipCategory && policy.hardshipCategories.includes(r.hardshipCategory)) continue;
+    throw new DomainError(
+      'INELIGIBLE_BENEFICIARY',
+      `Household ${r.householdId} is ${s ?? 'unregistered'} on ${plan.planOn} and no listed hardship category applies; the plan must be redrafted`,
+      ['input', 'planId'],
+    );
+  }
+  return recipients.length;
+}
+
+const withdrawSchema = z.object({ planId: z.number(), withdrawnOn: dateString, reason: text(1000) });
+
+/**
+ * 撤回审核: the township withdraws an approval given by mistake, before any money moved. The plan goes back
+ * to where the approval found it — under notice, or resolved — to be approved again, rejected or (if
+ * resolved) cancelled; the withdrawal is an event with its reason.
+ */
+export async function withdrawApproval(svc: ServiceContext, raw: unknown): Promise<Plan> {
+  const input = parseInput(withdrawSchema, raw);
+  const plan = await openPlan(svc, input.planId, 'distribution.approve', ['APPROVED'], 'Withdrawing an approval');
+  requireNotFuture(svc, input.withdrawnOn, ['input', 'withdrawnOn']);
+  if (input.withdrawnOn < plan.approvedOn!) {
+    throw new DomainError('DATE_ORDER', `The approval was given on ${plan.approvedOn}; it cannot be withdrawn before`, ['input', 'withdrawnOn']);
+  }
+  const back: PlanStatus = plan.noticeStartOn ? 'IN_NOTICE' : 'RESOLVED';
+  return moveTo(svc, plan, 'WITHDRAW_APPROVAL', back, input.withdrawnOn, {
+    reason: input.reason,
+    patch: { approvedOn: null },
+    payload: { approvedOn: plan.approvedOn },
   });
 }
 
@@ -572,8 +626,9 @@ export async function executePlan(svc: ServiceContext, raw: unknown): Promise<Mo
   const plan = await openPlan(svc, input.planId, 'distribution.execute', ['APPROVED'], 'Execution');
   const executedOn = input.executedOn ?? svc.clock.today();
   requireNotFuture(svc, executedOn, ['input', 'executedOn']);
-  if (executedOn <= plan.noticeEndOn!) {
-    throw new DomainError('NOTICE_NOT_ENDED', `The notice runs until ${plan.noticeEndOn}; money moves only after it`, ['input', 'executedOn']);
+  if (!plan.noticeEndOn || executedOn <= plan.noticeEndOn) {
+    const why = plan.noticeEndOn ? `The notice runs until ${plan.noticeEndOn}` : 'The plan notice is not published yet';
+    throw new DomainError('NOTICE_NOT_ENDED', `${why}; money moves only after it`, ['input', 'executedOn']);
   }
   const open = (await repo.objectionsOf(svc.db, [plan.id])).filter((o) => !o.resolvedOn);
   if (open.length) throw new DomainError('OPEN_OBJECTIONS', `${open.length} objection(s) are not resolved`, ['input', 'planId']);

@@ -32,6 +32,12 @@ export const RECIPIENT_FORBIDDEN: readonly LineType[] = ['PUBLIC_WORKS', 'COLLEC
 /** Households a dividend may go to (brief §6: 脱贫户 and 监测对象). */
 export const DIVIDEND_ELIGIBLE: readonly HouseholdStatus[] = ['FORMERLY_POOR', 'MONITORED'];
 
+/**
+ * Lines whose recipients must be eligible on the plan date (brief §11 rule 14): dividends; rewards and
+ * grants (or a hardship category the county lists). Job wages are earned by recorded work instead.
+ */
+export const ELIGIBILITY_CHECKED: readonly LineType[] = ['HOUSEHOLD_DIVIDEND', 'REWARD_GRANT'];
+
 export const PLAN_STATUSES = [
   'DRAFT', // 草案: meetings being recorded
   'RESOLVED', // 已决议: villagers' representatives resolved (四议 complete)
@@ -97,6 +103,8 @@ export interface PlanRecipient {
   householdStatus: HouseholdStatus;
   weight: number;
   workDays: number | null;
+  /** 困难类别 The hardship category a reward or grant relies on (null: the household's status does). */
+  hardshipCategory: string | null;
   amountFen: number;
 }
 
