@@ -43,12 +43,13 @@ export async function up(knex: Knex): Promise<void> {
   // 考勤 Attendance rows behind a public-welfare job recipient's work days.
   await knex.schema.createTable('distribution_attendance', (t) => {
     t.increments('id').primary();
+    t.integer('plan_id').notNullable().references('id').inTable('distribution_plans');
     t.integer('recipient_id').notNullable().references('id').inTable('distribution_recipients');
     t.string('from_on', 10).notNullable();
     t.string('to_on', 10).notNullable();
     t.integer('days').notNullable();
     t.string('note', 200).nullable();
-    t.index(['recipient_id']);
+    t.index(['plan_id', 'recipient_id']);
   });
   await makeAppendOnly(knex, 'distribution_attendance');
 

@@ -25,6 +25,15 @@ const MEMBERS: Record<(typeof MEETINGS)[number], [number, number, number]> = {
   REPRESENTATIVES: [41, 35, 31],
 };
 
+/** A year's attendance sheet: the days worked spread over the twelve months, one row a month. */
+function monthlyAttendance(year: number, days: number) {
+  return Array.from({ length: 12 }, (_, m) => {
+    const month = String(m + 1).padStart(2, '0');
+    const last = new Date(Date.UTC(year, m + 1, 0)).getUTCDate();
+    return { fromOn: `${year}-${month}-01`, toOn: `${year}-${month}-${last}`, days: Math.floor(days / 12) + (m < days % 12 ? 1 : 0), note: `考勤表${year}-${month}` };
+  });
+}
+
 async function villageHouseholds(svc: ServiceContext, villageCode: string): Promise<Household[]> {
   const rows = await householdsRepo.listQuery(svc.db, { regionPrefix: villageCode }).orderBy('id');
   return rows.map(householdsRepo.toHousehold);
@@ -70,7 +79,7 @@ export async function seedDistributionDemo(svc: ServiceContext, actors: Record<s
           basis: 'PERCENT',
           percentBp: 1500,
           description: '园区护林、道路保洁公益性岗位工资（按出勤工日）',
-          recipients: jobs.map((h, i) => ({ householdId: h.id, workDays: [220, 186, 152][i] })),
+          recipients: jobs.map((h, i) => ({ householdId: h.id, attendance: monthlyAttendance(2024, [220, 186, 152][i]) })),
         },
         { type: 'PUBLIC_WORKS', basis: 'PERCENT', percentBp: 1000, description: '村组道路及灌溉渠维修' },
         {

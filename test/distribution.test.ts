@@ -88,7 +88,7 @@ describe('drafting a plan', () => {
       [
         planInput(hs, { lines: [{ type: 'PUBLIC_WELFARE_JOB', basis: 'REMAINDER', description: '保洁员', recipients: [{ householdId: hs[0], workDays: 0 }] }] }),
         'WORK_NOT_RECORDED',
-        ['input', 'lines', '0', 'recipients', '0', 'workDays'],
+        ['input', 'lines', '0', 'recipients', '0', 'attendance'],
       ],
     ];
     for (const [input, code, field] of cases) {

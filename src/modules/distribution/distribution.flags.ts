@@ -42,6 +42,17 @@ export function computePlanFlags({ plan, lines, payments, policy, today }: FlagI
     flag('RETENTION_BELOW_MINIMUM', `Collective retention is ${pct(Number((retention * 10000n) / total))} of the total, below the county's ${pct(policy.minCollectiveRetentionBp)}`);
   }
 
+  // A job in name, a payout in fact: one household taking more than the county's share of the plan as wages.
+  const wagesOf = new Map<number, bigint>();
+  for (const l of lines.filter((x) => x.type === 'PUBLIC_WELFARE_JOB')) {
+    for (const r of l.recipients) wagesOf.set(r.householdId, (wagesOf.get(r.householdId) ?? 0n) + BigInt(r.amountFen));
+  }
+  for (const [householdId, wages] of wagesOf) {
+    if (wages * 10000n > total * BigInt(policy.jobWageShareCeilingBp)) {
+      flag('JOB_WAGE_CONCENTRATED', `Household ${householdId} receives ${pct(Number((wages * 10000n) / total))} of the total as job wages, above the county's ${pct(policy.jobWageShareCeilingBp)}`);
+    }
+  }
+
   const seenIn = new Map<string, number>();
   for (const l of lines) {
     for (const r of l.recipients) {

@@ -13,7 +13,9 @@ function grouped<T extends { planId: number }>(load: (db: Executor, ids: readonl
   });
 }
 
-export type LineWithRecipients = PlanLine & { recipients: (PlanRecipient & { paidOn: string | null; bankReference: string | null })[] };
+export type LineWithRecipients = PlanLine & {
+  recipients: (PlanRecipient & { attendance: repo.AttendanceRecord[]; paidOn: string | null; bankReference: string | null })[];
+};
 
 /** Batch loaders for a page of plans and their parts: a constant number of queries per page. */
 export function createDistributionLoaders(db: Executor, clock: Clock) {
@@ -21,7 +23,12 @@ export function createDistributionLoaders(db: Executor, clock: Clock) {
   const payments = grouped<Payment>((d, ids) => repo.paymentsOf(d, ids, { includeReversed: true }), db);
   return {
     planLines: new DataLoader<number, LineWithRecipients[]>(async (ids) => {
-      const [lines, recipients, pays] = await Promise.all([repo.linesOf(db, ids), repo.recipientsOf(db, ids), repo.paymentsOf(db, ids)]);
+      const [lines, recipients, pays, attendance] = await Promise.all([
+        repo.linesOf(db, ids),
+        repo.recipientsOf(db, ids),
+        repo.paymentsOf(db, ids),
+        repo.attendanceOf(db, ids),
+      ]);
       // A line's payment: its own (payments per line), or an older payment covering all the household's lines.
       const paymentOf = (r: PlanRecipient) => pays.find((p) => p.planId === r.planId && covers(p, r));
       return ids.map((id) =>
@@ -33,7 +40,7 @@ export function createDistributionLoaders(db: Executor, clock: Clock) {
               .filter((r) => r.lineId === l.id)
               .map((r) => {
                 const p = paymentOf(r);
-                return { ...r, paidOn: p?.paidOn ?? null, bankReference: p?.bankReference ?? null };
+                return { ...r, attendance: attendance.filter((a) => a.recipientId === r.id), paidOn: p?.paidOn ?? null, bankReference: p?.bankReference ?? null };
               }),
           })),
       );

@@ -25,6 +25,8 @@ export interface AuditRecipient {
   householdStatus: string;
   weight: number;
   workDays: number | null;
+  attendance: repo.AttendanceRecord[];
+  hardshipCategory: string | null;
   amountFen: number;
   paidOn: string | null;
   bankReference: string | null;
@@ -96,6 +98,7 @@ export async function auditReport(svc: ServiceContext, planId: number): Promise<
     repo.objectionsOf(svc.db, [plan.id]),
     flagsOfPlan(svc, plan),
   ]);
+  const attendance = await repo.attendanceOf(svc.db, [plan.id]);
   const households = new Map((await householdsRepo.findByIds(svc.db, [...new Set(recipients.map((r) => r.householdId))])).map((h) => [h.id, h]));
   const paymentOf = (r: { id: number; householdId: number }) => payments.find((p) => pays(p, r));
 
@@ -119,6 +122,8 @@ export async function auditReport(svc: ServiceContext, planId: number): Promise<
           householdStatus: r.householdStatus,
           weight: r.weight,
           workDays: r.workDays,
+          attendance: attendance.filter((a) => a.recipientId === r.id),
+          hardshipCategory: r.hardshipCategory,
           amountFen: r.amountFen,
           paidOn: p?.paidOn ?? null,
           bankReference: p?.bankReference ?? null,

@@ -98,12 +98,38 @@ export async function insertPlan(db: Executor, p: Omit<Plan, 'id'>, lines: Compu
       household_status: statusOf.get(x.householdId),
       weight: x.weight,
       work_days: x.workDays ?? null,
+      hardship_category: x.hardshipCategory ?? null,
       amount_fen: x.amountFen,
     }));
     // Batches keep each INSERT under SQLite's bound-parameter limit.
     for (let i = 0; i < rows.length; i += 500) await db('distribution_recipients').insert(rows.slice(i, i + 500));
+    await insertAttendance(db, planId, lr.id, l.recipients);
   }
   return planId;
+}
+
+/** The attendance rows behind a job line's recipients, each tied to its recipient row. */
+async function insertAttendance(db: Executor, planId: number, lineId: number, recipients: ComputedLine['recipients']): Promise<void> {
+  if (!recipients.some((r) => r.attendance?.length)) return;
+  const ids = new Map((await db('distribution_recipients').where({ line_id: lineId }).select('id', 'household_id')).map((r: any) => [r.household_id, r.id]));
+  const rows = recipients.flatMap((r) =>
+    (r.attendance ?? []).map((a) => ({ plan_id: planId, recipient_id: ids.get(r.householdId), from_on: a.fromOn, to_on: a.toOn, days: a.days, note: a.note ?? null })),
+  );
+  for (let i = 0; i < rows.length; i += 500) await db('distribution_attendance').insert(rows.slice(i, i + 500));
+}
+
+export interface AttendanceRecord {
+  planId: number;
+  recipientId: number;
+  fromOn: string;
+  toOn: string;
+  days: number;
+  note: string | null;
+}
+
+export async function attendanceOf(db: Executor, planIds: readonly number[]): Promise<AttendanceRecord[]> {
+  const rows = await db('distribution_attendance').whereIn('plan_id', planIds as number[]).orderBy('id');
+  return rows.map((r: any) => ({ planId: r.plan_id, recipientId: r.recipient_id, fromOn: r.from_on, toOn: r.to_on, days: r.days, note: r.note }));
 }
 
 export async function updatePlan(db: Executor, id: number, patch: Partial<Plan>): Promise<void> {

@@ -130,6 +130,8 @@ export const distributionResolvers = {
   DistributionRecipient: {
     household: (r: { householdId: number }, _: unknown, ctx: RequestContext) => ctx.loaders.household.load(r.householdId),
     amount: (r: { amountFen: number }) => r.amountFen,
+    attendance: (r: { attendance?: unknown[] }) => r.attendance ?? [],
+    hardshipCategory: (r: { hardshipCategory?: string | null }) => r.hardshipCategory ?? null,
   },
   DistributionPayment: {
     household: (r: { householdId: number }, _: unknown, ctx: RequestContext) => ctx.loaders.household.load(r.householdId),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ServiceContext } from '../../server/context';
 import type { Executor } from '../../db/connection';
 import type { Clock } from '../../shared/clock';
-import { addDays } from '../../shared/dates';
+import { addDays, daysBetween } from '../../shared/dates';
 import { DomainError } from '../../shared/errors';
 import { formatFen, MAX_FEN } from '../../shared/money';
 import { keysetPage, PageArgs } from '../../shared/pagination';
@@ -21,7 +21,7 @@ import type { CountyPolicy } from '../policy/policy.types';
 import { requireRegion, scopedPrefix } from '../regions/regions.service';
 import { canonicalJson } from '../journal/journal.hash';
 import { isReversed, postingsOfEntry } from '../journal/journal.service';
-import { computeLines, ComputedLine } from './distribution.allocation';
+import { AttendanceRow, computeLines, ComputedLine } from './distribution.allocation';
 import { claimFunding, Funding, fundingFor, requireFundingStands } from './distribution.receipts';
 import { computePlanFlags } from './distribution.flags';
 import { availableFen, FUND_OF_LINE, post, replayed } from './distribution.ledger';
@@ -33,6 +33,7 @@ import {
   LINE_BASES,
   LINE_TYPE_NAMES,
   LINE_TYPES,
+  LineType,
   MEETING_STEPS,
   Plan,
   PlanStatus,
@@ -45,10 +46,19 @@ import {
 // Drafting: compute a plan from its lines, check every recipient, and (unless previewing) save it.
 // ------------------------------------------------------------------------------------------------------
 
+const attendanceSchema = z.object({
+  fromOn: dateString,
+  toOn: dateString,
+  days: z.number().int().min(1, 'at least one day').max(366),
+  note: optionalText(200),
+});
+
 const recipientSchema = z.object({
   householdId: z.number(),
   weight: z.number().int().min(1, 'weight must be a positive integer').max(1_000_000).nullish(),
   workDays: z.number().int().min(0).max(366, 'at most 366 work days').nullish(),
+  attendance: z.array(attendanceSchema).max(400).nullish(),
+  hardshipCategory: z.string().trim().min(1).max(50).nullish(),
 });
 
 const lineSchema = z.object({
@@ -126,14 +136,10 @@ async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> 
       if (seen.has(h.id)) throw new DomainError('DUPLICATE', `${h.headName}户 appears twice in this line`, [...rf, 'householdId']);
       seen.add(h.id);
       const status = statusOf.get(h.id);
-      if (l.type === 'HOUSEHOLD_DIVIDEND' && (!status || !DIVIDEND_ELIGIBLE.includes(status))) {
-        throw new DomainError(
-          'INELIGIBLE_BENEFICIARY',
-          `${h.headName}户 is ${status ?? 'not registered'} on ${input.planOn}; dividends go to 脱贫户 and 监测对象 only`,
-          [...rf, 'householdId'],
-        );
-      }
-      return { householdId: h.id, weight: weightOf(l.type, r, h, status, policy, rf), workDays: r.workDays ?? null };
+      const hardshipCategory = requireEligible(l.type, r, h, status, policy, input.planOn, rf);
+      const attendance = l.type === 'PUBLIC_WELFARE_JOB' ? requireAttendance(r, { from: input.periodFrom, to: input.periodTo }, rf) : [];
+      const workDays = l.type === 'PUBLIC_WELFARE_JOB' ? attendance.reduce((s, a) => s + a.days, 0) : r.workDays ?? null;
+      return { householdId: h.id, weight: weightOf(l.type, { ...r, workDays }, h, status, policy, rf), workDays, hardshipCategory, attendance };
     });
     return { type: l.type, basis: l.basis, fixedFen: l.amountFen, percentBp: l.percentBp, description: l.description, recipients };
   });
@@ -209,6 +215,66 @@ async function statusHistories(svc: ServiceContext, ids: number[]): Promise<Map<
     }
   }
   return byHousehold;
+}
+
+/**
+ * Eligibility on the plan date (brief §11 rule 14). Dividends: 脱贫户 and 监测对象 only. Rewards and grants:
+ * those, or a hardship category the county lists (e.g. 低保户), recorded on the recipient and shown on the
+ * notice. Job wages are earned by recorded work instead (requireAttendance). Returns the category relied on.
+ */
+function requireEligible(
+  type: LineType,
+  r: { hardshipCategory?: string | null },
+  h: Household,
+  status: HouseholdStatus | undefined,
+  policy: CountyPolicy,
+  planOn: string,
+  field: string[],
+): string | null {
+  if (!ELIGIBILITY_CHECKED.includes(type)) return null;
+  const eligible = !!status && DIVIDEND_ELIGIBLE.includes(status);
+  if (type === 'REWARD_GRANT' && r.hardshipCategory) {
+    if (policy.hardshipCategories.includes(r.hardshipCategory)) return r.hardshipCategory;
+    throw new DomainError('INELIGIBLE_BENEFICIARY', `${r.hardshipCategory} is not a hardship category of this county (${policy.hardshipCategories.join('、') || 'none set'})`, [
+      ...field,
+      'hardshipCategory',
+    ]);
+  }
+  if (eligible) return null;
+  const who = type === 'HOUSEHOLD_DIVIDEND' ? 'dividends go to 脱贫户 and 监测对象 only' : 'rewards and grants go to 脱贫户, 监测对象 or a listed hardship category';
+  throw new DomainError('INELIGIBLE_BENEFICIARY', `${h.headName}户 is ${status ?? 'not registered'} on ${planOn}; ${who}`, [...field, 'householdId']);
+}
+
+/**
+ * 先劳后得: job wages need attendance rows — date ranges inside the period, not overlapping, each with no
+ * more days worked than it has days — and are split by their sum. A typed number alone is not a record.
+ */
+function requireAttendance(r: { workDays?: number | null; attendance?: AttendanceRow[] | null }, period: { from: string; to: string }, field: string[]): AttendanceRow[] {
+  const rows = [...(r.attendance ?? [])];
+  if (!rows.length) {
+    throw new DomainError('WORK_NOT_RECORDED', 'Public-welfare job wages need attendance rows (dates and days worked): no pay before work', [...field, 'attendance']);
+  }
+  rows.forEach((a, k) => {
+    const af = [...field, 'attendance', String(k)];
+    if (a.fromOn > a.toOn) throw new DomainError('DATE_ORDER', 'toOn must not be before fromOn', [...af, 'toOn']);
+    if (a.fromOn < period.from || a.toOn > period.to) {
+      throw new DomainError('DATE_ORDER', `Work must fall in the plan's period ${period.from} – ${period.to}`, [...af, 'fromOn']);
+    }
+    if (a.days > daysBetween(a.fromOn, a.toOn) + 1) {
+      throw new DomainError('OUT_OF_RANGE', `${a.days} days worked between ${a.fromOn} and ${a.toOn}: more than the days in it`, [...af, 'days']);
+    }
+  });
+  const sorted = rows.map((a, k) => ({ a, k })).sort((x, y) => (x.a.fromOn < y.a.fromOn ? -1 : 1));
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].a.fromOn <= sorted[i - 1].a.toOn) {
+      throw new DomainError('DATE_ORDER', `Attendance rows overlap (${sorted[i - 1].a.fromOn} – ${sorted[i - 1].a.toOn})`, [...field, 'attendance', String(sorted[i].k), 'fromOn']);
+    }
+  }
+  const days = rows.reduce((s, a) => s + a.days, 0);
+  if (r.workDays != null && r.workDays !== days) {
+    throw new DomainError('INVALID_INPUT', `workDays (${r.workDays}) differs from the attendance rows (${days} days)`, [...field, 'workDays']);
+  }
+  return rows;
 }
 
 /**

@@ -189,6 +189,7 @@ export const FLAG_CODES = [
   'DUPLICATE_RECIPIENT', // 重复受益
   'RESULTS_NOTICE_MISSING', // 未公开分配结果
   'FUNDS_IDLE', // 资金滞留
+  'JOB_WAGE_CONCENTRATED', // 公益岗位工资集中: one household above the county's share of the plan
 ] as const;
 export type FlagCode = (typeof FLAG_CODES)[number];
 
