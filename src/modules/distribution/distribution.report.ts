@@ -145,8 +145,11 @@ export async function auditReport(svc: ServiceContext, planId: number): Promise<
 
   const procedure: AuditReport['procedure'] = [];
   for (const m of meetings) procedure.push({ step: m.step, on: m.heldOn, detail: `${m.votesFor}/${m.attendance} in favour, ${m.attendance}/${m.memberCount} present` });
-  for (const n of notices.filter((x) => x.kind === 'PLAN')) procedure.push({ step: 'PLAN_NOTICE', on: n.startOn, detail: `公示 ${n.startOn} – ${n.endOn}, sha256 ${n.contentSha256}` });
-  if (plan.approvedOn) procedure.push({ step: 'TOWNSHIP_APPROVAL', on: plan.approvedOn, detail: '乡镇审核通过' });
+  // The county decides whether the township reviews during the notice (default) or before it is published.
+  const approval = plan.approvedOn ? [{ step: 'TOWNSHIP_APPROVAL', on: plan.approvedOn, detail: '乡镇审核通过' }] : [];
+  const planNotice = notices.filter((x) => x.kind === 'PLAN').map((n) => ({ step: 'PLAN_NOTICE', on: n.startOn, detail: `公示 ${n.startOn} – ${n.endOn}, sha256 ${n.contentSha256}` }));
+  const reviewFirst = (await policyFor(svc.db, plan.villageCode)).townshipReview === 'BEFORE_NOTICE';
+  procedure.push(...(reviewFirst ? [...approval, ...planNotice] : [...planNotice, ...approval]));
   if (plan.executedOn) procedure.push({ step: 'EXECUTION', on: plan.executedOn, detail: `journal entry ${plan.executionEntryId}` });
   // Lines may be paid on different days, not necessarily recorded in date order.
   const byDate = [...payments].sort((a, b) => (a.paidOn < b.paidOn ? -1 : a.paidOn > b.paidOn ? 1 : a.id - b.id));
