@@ -251,3 +251,29 @@ async function executeWalked(env: TestEnv, planId: string, month: string) {
   await ok(env, 'reviewer', `mutation($input: DistributionReviewInput!) { distributionPlanApprove(input: $input) { errors { code } } }`, { planId, reviewedOn: `${month}-20` });
   await ok(env, 'clerk', EXECUTE, { planId, executedOn: `${month}-28`, idempotencyKey: `exec-${planId}` });
 }
+
+describe('upgrading a database with plans executed before receipts were claimed', () => {
+  it("claims each executed plan's receipts of its period, whole, up to its total; later plans no longer see them", async () => {
+    const env = await setup();
+    try {
+      const hs = await households(env, 2);
+      const a = await fundVillage(env, V.chaping, 6_000_000, '2024-03-01');
+      const b = await fundVillage(env, V.chaping, 4_000_000, '2024-09-01');
+      const planId = await planAt(env, 'EXECUTED', hs);
+      // As an older database has it: the plan executed, no claim recorded.
+      await env.db('distribution_plan_receipts').where({ plan_id: gidNum(planId) }).del();
+      const later = await fundVillage(env, V.chaping, 1_000_000, '2024-12-01');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      await require('../migrations/20261205003100_distribution_receipts_backfill').up(env.db);
+      const claims = await env.db('distribution_plan_receipts').where({ plan_id: gidNum(planId) }).orderBy('id');
+      expect(claims.map((c: any) => [c.entry_id, Number(c.amount_fen)])).toEqual([
+        [gidNum(a), 6_000_000],
+        [gidNum(b), 4_000_000],
+      ]);
+      const next = await ok(env, 'clerk', RECEIPTS, planInput(hs, { lines: RETAIN_ALL }));
+      expect(next.plan.receipts.map((r: any) => r.entry.id)).toEqual([later]);
+    } finally {
+      await env.close();
+    }
+  });
+});
