@@ -4,7 +4,7 @@
  */
 import { addDays, addMonths } from '../../shared/dates';
 import type { CountyPolicy } from '../policy/policy.types';
-import { pays } from './distribution.types';
+import { paymentFinder } from './distribution.types';
 import type { Flag, LineType, Payment, Plan } from './distribution.types';
 
 export interface FlagInput {
@@ -71,7 +71,8 @@ export function computePlanFlags({ plan, lines, payments, policy, today }: FlagI
   }
 
   const recipients = lines.flatMap((l) => l.recipients);
-  const allPaid = recipients.every((r) => payments.some((p) => pays(p, r)));
+  const paymentOf = paymentFinder(payments.map((p) => ({ ...p, planId: plan.id })));
+  const allPaid = recipients.every((r) => paymentOf({ ...r, planId: plan.id }));
   if (plan.status === 'EXECUTED' && recipients.length > 0 && allPaid) {
     const lastPaid = payments.reduce((d, p) => (p.paidOn > d ? p.paidOn : d), '');
     const due = addDays(lastPaid, policy.resultsNoticeDays);

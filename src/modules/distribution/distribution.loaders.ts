@@ -3,7 +3,7 @@ import type { Executor } from '../../db/connection';
 import * as repo from './distribution.repository';
 import type { Clock } from '../../shared/clock';
 import { flagsOfPlans } from './distribution.service';
-import { pays as covers } from './distribution.types';
+import { paymentFinder } from './distribution.types';
 import type { Flag, Meeting, Notice, Objection, Payment, Plan, PlanEvent, PlanLine, PlanRecipient } from './distribution.types';
 
 function grouped<T extends { planId: number }>(load: (db: Executor, ids: readonly number[]) => Promise<T[]>, db: Executor) {
@@ -30,7 +30,7 @@ export function createDistributionLoaders(db: Executor, clock: Clock) {
         repo.attendanceOf(db, ids),
       ]);
       // A line's payment: its own (payments per line), or an older payment covering all the household's lines.
-      const paymentOf = (r: PlanRecipient) => pays.find((p) => p.planId === r.planId && covers(p, r));
+      const paymentOf = paymentFinder(pays);
       return ids.map((id) =>
         lines
           .filter((l) => l.planId === id)

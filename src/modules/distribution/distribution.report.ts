@@ -15,7 +15,7 @@ import { accountPostings, entriesWithReversal } from '../journal/journal.service
 import { fundsIdleFlag, oldestWaitingIncome } from './distribution.flags';
 import * as repo from './distribution.repository';
 import { flagsOfPlan, flagsOfPlans, getPlan } from './distribution.service';
-import { pays } from './distribution.types';
+import { paymentFinder } from './distribution.types';
 import type { Flag, Plan, PlanLine } from './distribution.types';
 
 /** A recipient as the report shows it: the household row too, for exports. */
@@ -100,7 +100,7 @@ export async function auditReport(svc: ServiceContext, planId: number): Promise<
   ]);
   const attendance = await repo.attendanceOf(svc.db, [plan.id]);
   const households = new Map((await householdsRepo.findByIds(svc.db, [...new Set(recipients.map((r) => r.householdId))])).map((h) => [h.id, h]));
-  const paymentOf = (r: { id: number; householdId: number }) => payments.find((p) => pays(p, r));
+  const paymentOf = paymentFinder(payments);
 
   const movements = await accountPostings(svc, plan.ownerPartyId, 'INCOME_PENDING_DISTRIBUTION');
   const { receipts: incomeSources, costs } = await sourcesOf(svc, plan.id);

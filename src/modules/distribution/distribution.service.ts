@@ -37,6 +37,7 @@ import {
   MEETING_STEPS,
   Plan,
   PlanStatus,
+  paymentFinder,
   pays,
   RECIPIENT_FORBIDDEN,
   RECIPIENT_REQUIRED,
@@ -812,7 +813,8 @@ async function linesDue(svc: ServiceContext, plan: Plan, householdId: number, li
     throw new DomainError('NOT_FOUND', `This household is not ${what}`, ['input', lineNo === null ? 'householdId' : 'lineNo']);
   }
   const payments = await repo.paymentsOf(svc.db, [plan.id]);
-  const due = asked.filter((r) => !payments.some((p) => pays(p, r)));
+  const paymentOf = paymentFinder(payments);
+  const due = asked.filter((r) => !paymentOf(r));
   if (!due.length) throw new DomainError('ALREADY_PAID', 'This household has already been paid for this under the plan', ['input', lineNo === null ? 'householdId' : 'lineNo']);
   return due;
 }
@@ -905,7 +907,8 @@ export async function publishResults(svc: ServiceContext, raw: unknown): Promise
   const recipients = await repo.recipientsOf(svc.db, [plan.id]);
   const payments = await repo.paymentsOf(svc.db, [plan.id]);
   // The results notice waits for every recipient line, each paid on its own day if need be.
-  const unpaid = recipients.filter((r) => !payments.some((p) => pays(p, r)));
+  const paymentOf = paymentFinder(payments);
+  const unpaid = recipients.filter((r) => !paymentOf(r));
   if (unpaid.length) {
     const households = new Set(unpaid.map((r) => r.householdId)).size;
     throw new DomainError('UNPAID_RECIPIENTS', `${unpaid.length} recipient line(s) of ${households} household(s) are not paid yet`, ['input', 'planId']);

@@ -95,6 +95,21 @@ export function pays(p: Pick<Payment, 'recipientId' | 'householdId'>, r: { id?: 
   return p.recipientId === null ? p.householdId === r.householdId : p.recipientId === r.id;
 }
 
+/**
+ * The payment of each recipient line, looked up in constant time (a plan can have ten thousand lines and
+ * as many payments): by the line's own row, else an older payment of all the household's lines.
+ */
+export function paymentFinder<P extends Pick<Payment, 'recipientId' | 'householdId'> & { planId?: number }>(payments: readonly P[]) {
+  const byRecipient = new Map<number, P>();
+  const byHousehold = new Map<string, P>();
+  for (const p of payments) {
+    if (p.recipientId !== null) byRecipient.set(p.recipientId, p);
+    else byHousehold.set(`${p.planId ?? 0}/${p.householdId}`, p);
+  }
+  return (r: { id?: number; householdId: number; planId?: number }): P | undefined =>
+    (r.id !== undefined ? byRecipient.get(r.id) : undefined) ?? byHousehold.get(`${r.planId ?? 0}/${r.householdId}`);
+}
+
 export interface PlanRecipient {
   id: number;
   planId: number;
