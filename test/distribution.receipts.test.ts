@@ -7,6 +7,8 @@ import { CANCEL, CREATE, EXECUTE, PREVIEW, fundVillage, households, ok, planAt, 
 import { createProject, registerAsset, step } from './fixtures';
 import { V } from '../seeds/demo-data';
 import { verifyChain } from '../src/modules/journal/journal.verify';
+import { incomeInput, lease, ownedAsset, recorded } from './income.helpers';
+import { company } from './journal.fixtures';
 
 const TABLES = ['distribution_plans', 'distribution_lines', 'distribution_recipients', 'distribution_plan_receipts', 'distribution_events', 'journal_entries', 'journal_postings'];
 const RETAIN_ALL = [{ type: 'COLLECTIVE_RETENTION', basis: 'REMAINDER', description: '集体积累' }];
@@ -60,6 +62,7 @@ const upkeepInput = (assetId: string, cost: string, paidFrom: string | null, don
 describe('which receipts a plan distributes', () => {
   let env: TestEnv;
   let hs: string[];
+  const poorOf = () => hs;
   beforeAll(async () => {
     env = await setup();
     hs = await households(env, 3);
@@ -117,6 +120,21 @@ describe('which receipts a plan distributes', () => {
     const redo = await ok(env, 'clerk', RECEIPTS, planInput(hs, { lines: RETAIN_ALL, receipts: [b] }));
     expect(redo.plan.total).toBe('20000.01');
     await ok(env, 'clerk', CANCEL, { planId: redo.plan.id, reason: '测试' });
+  });
+
+  it("names a receipt by its income record too: a joint asset's income counts at the village's own share", async () => {
+    const payer = await company(env, '南江县云顶农业发展有限公司');
+    const joint = await ownedAsset(env, [
+      { villageCode: V.chaping, shareBp: 6000 },
+      { villageCode: V.jintai, shareBp: 4000 },
+    ]);
+    await lease(env, joint.id, payer);
+    const income = await recorded(env, incomeInput(joint.id, payer, { receivedOn: '2024-10-10', amount: '10000.01', memo: '2024年租金' }));
+    const plan = await ok(env, 'clerk', RECEIPTS, planInput(poorOf(), { lines: RETAIN_ALL, receipts: [income.income.id] }));
+    expect(plan.plan.receipts).toEqual([{ entry: { id: income.entry.id }, kind: 'ASSET_INCOME', effectiveOn: '2024-10-10', amount: '6000.01', releasedOn: null }]);
+    const unknown = await env.gql('clerk', CREATE, { input: planInput(poorOf(), { lines: RETAIN_ALL, receipts: ['IncomeRecord:9999'] }) });
+    expect(unknown.data.distributionPlanCreate.errors[0]).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'receipts', '0'] });
+    await ok(env, 'clerk', CANCEL, { planId: plan.plan.id, reason: '测试' });
   });
 
   it('refuses a total that is not what the receipts leave (retained money is a line), and a receipt of another village', async () => {

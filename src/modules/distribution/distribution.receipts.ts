@@ -14,6 +14,7 @@ import { DomainError } from '../../shared/errors';
 import { sumFen } from '../../shared/money';
 import { accountPostings, entriesWithReversal } from '../journal/journal.service';
 import type { AccountKind, EntryKind } from '../journal/journal.types';
+import * as incomeRepo from '../income/income.repository';
 import * as repo from './distribution.repository';
 
 /** 收益来源类型 Receipt kinds, each with the journal entry kind that books it. */
@@ -29,6 +30,29 @@ export const COST_SOURCES = {
   UPKEEP_EXPENSE: 'UPKEEP_EXPENSE', // 管护支出 (upkeepRecord with a cost)
 } as const satisfies Record<string, EntryKind>;
 export type CostKind = keyof typeof COST_SOURCES;
+
+/**
+ * How a plan's input may name a receipt: by the journal entry that booked it, or by the record that did
+ * (an income record today; a venture split's record adds its own row). Each maps its ids to entry ids.
+ */
+const RECEIPT_REFERENCES: Record<string, (svc: ServiceContext, ids: number[]) => Promise<Map<number, number>>> = {
+  JournalEntry: async (_svc, ids) => new Map(ids.map((id) => [id, id])),
+  IncomeRecord: async (svc, ids) => new Map((await incomeRepo.findByIds(svc.db, ids)).map((r) => [r.id, r.entryId])),
+};
+
+/** The journal entries of receipts named by global id ("JournalEntry:12", "IncomeRecord:3"). */
+export async function receiptEntryIds(svc: ServiceContext, globalIds: string[]): Promise<number[]> {
+  const refs = globalIds.map((g) => /^([A-Za-z]+):([1-9]\d{0,15})$/.exec(g));
+  const wanted = new Map<string, number[]>();
+  refs.forEach((m) => m && RECEIPT_REFERENCES[m[1]] && wanted.set(m[1], [...(wanted.get(m[1]) ?? []), Number(m[2])]));
+  const resolved = new Map<string, Map<number, number>>();
+  for (const [type, ids] of wanted) resolved.set(type, await RECEIPT_REFERENCES[type](svc, ids));
+  return refs.map((m, k) => {
+    const entryId = m ? resolved.get(m[1])?.get(Number(m[2])) : undefined;
+    if (entryId === undefined) throw new DomainError('NOT_FOUND', `No receipt ${JSON.stringify(globalIds[k])} (name a JournalEntry or an IncomeRecord)`, ['input', 'receipts', String(k)]);
+    return entryId;
+  });
+}
 
 export interface FundingItem {
   entryId: number;

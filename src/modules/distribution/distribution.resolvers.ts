@@ -15,7 +15,7 @@ function toPlanInput(input: any) {
     ...input,
     totalFen: input.total ?? null,
     total: undefined,
-    receipts: input.receipts?.map((id: string, k: number) => requireGlobalId('JournalEntry', id, ['input', 'receipts', String(k)])) ?? null,
+    receipts: input.receipts ?? null,
     lines: input.lines.map((l: any, i: number) => ({
       ...l,
       amountFen: l.amount ?? null,

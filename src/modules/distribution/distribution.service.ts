@@ -22,7 +22,7 @@ import { requireRegion, scopedPrefix } from '../regions/regions.service';
 import { canonicalJson } from '../journal/journal.hash';
 import { isReversed, postingsOfEntry } from '../journal/journal.service';
 import { AttendanceRow, computeLines, ComputedLine } from './distribution.allocation';
-import { claimFunding, Funding, fundingFor, requireFundingStands } from './distribution.receipts';
+import { claimFunding, Funding, fundingFor, receiptEntryIds, requireFundingStands } from './distribution.receipts';
 import { computePlanFlags } from './distribution.flags';
 import { availableFen, FUND_OF_LINE, post, replayed } from './distribution.ledger';
 import * as repo from './distribution.repository';
@@ -78,8 +78,8 @@ const planSchema = z.object({
   periodTo: dateString,
   planOn: dateString,
   totalFen: z.number().int().min(1, 'total must be positive').max(MAX_FEN).nullish(),
-  /** Journal entries of the receipts to distribute; default: the period's undistributed ones. */
-  receipts: z.array(z.number()).min(1).max(5000).nullish(),
+  /** Receipts to distribute by global id (JournalEntry or IncomeRecord); default: the period's undistributed ones. */
+  receipts: z.array(z.string()).min(1).max(5000).nullish(),
   lines: z.array(lineSchema).min(1, 'at least one line').max(50),
 });
 
@@ -106,7 +106,8 @@ async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> 
   requireNotFuture(svc, input.planOn, ['input', 'planOn']);
   const policy = await policyFor(svc.db, input.villageCode);
   const owner = await collectiveOf(svc.db, svc.clock, input.villageCode);
-  const funding = await fundingFor(svc, owner.id, { from: input.periodFrom, to: input.periodTo }, input.receipts ?? null);
+  const named = input.receipts ? await receiptEntryIds(svc, input.receipts) : null;
+  const funding = await fundingFor(svc, owner.id, { from: input.periodFrom, to: input.periodTo }, named);
   const totalFen = await planTotal(svc, owner.id, funding, input.totalFen);
   const available = funding.distributableFen;
 
