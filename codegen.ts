@@ -91,6 +91,7 @@ const config: CodegenConfig = {
           AuditIncomeSource: '../shared/typeUtils#ItemOf<AuditReportModel["incomeSources"]>',
           DistributionLine: m('distribution/distribution.types', 'LineView'),
           DistributionRecipient: m('distribution/distribution.types', 'RecipientView'),
+          DistributionReceipt: m('distribution/distribution.types', 'ReceiptView'),
           TrialBalanceLine: '../shared/typeUtils#ItemOf<TrialBalanceModel["lines"]>',
           // Connections are the keyset pages of src/shared/pagination (totalCount is a lazy count).
           ...Object.fromEntries(

@@ -12,7 +12,6 @@ import type { Actor } from '../src/modules/auth/auth.types';
 import * as dist from '../src/modules/distribution/distribution.service';
 import * as distRepo from '../src/modules/distribution/distribution.repository';
 import { availableFen } from '../src/modules/distribution/distribution.ledger';
-import { accountPostings } from '../src/modules/journal/journal.service';
 import { collectiveOf } from '../src/modules/parties/parties.service';
 import * as householdsRepo from '../src/modules/households/households.repository';
 import type { Household } from '../src/modules/households/households.types';
@@ -25,6 +24,15 @@ const MEMBERS: Record<(typeof MEETINGS)[number], [number, number, number]> = {
   PARTY_MEMBERS: [32, 27, 25],
   REPRESENTATIVES: [41, 35, 31],
 };
+
+/** A year's attendance sheet: the days worked spread over the twelve months, one row a month. */
+function monthlyAttendance(year: number, days: number) {
+  return Array.from({ length: 12 }, (_, m) => {
+    const month = String(m + 1).padStart(2, '0');
+    const last = new Date(Date.UTC(year, m + 1, 0)).getUTCDate();
+    return { fromOn: `${year}-${month}-01`, toOn: `${year}-${month}-${last}`, days: Math.floor(days / 12) + (m < days % 12 ? 1 : 0), note: `考勤表${year}-${month}` };
+  });
+}
 
 async function villageHouseholds(svc: ServiceContext, villageCode: string): Promise<Household[]> {
   const rows = await householdsRepo.listQuery(svc.db, { regionPrefix: villageCode }).orderBy('id');
@@ -57,24 +65,21 @@ export async function seedDistributionDemo(svc: ServiceContext, actors: Record<s
     const hs = await villageHouseholds(svc, V.liangya);
     const eligible = hs.filter((h) => h.status !== 'ORDINARY');
     const jobs = hs.filter((h) => h.status === 'ORDINARY').slice(0, 3);
-    const collective = await collectiveOf(svc.db, svc.clock, V.liangya);
     const plan = await dist.createPlan(clerk, {
       villageCode: V.liangya,
       title: '亮垭村2024年度红心猕猴桃产业园收益分配方案',
       periodFrom: '2024-01-01',
       periodTo: '2024-12-31',
       planOn: '2025-01-08',
-      // The 2024 income only: the 2023 rent still waiting is what the 资金滞留 flag is for.
-      totalFen: (await accountPostings(svc, collective.id, 'INCOME_PENDING_DISTRIBUTION'))
-        .filter((m) => m.amountFen > 0 && m.effectiveOn.startsWith('2024'))
-        .reduce((s, m) => s + m.amountFen, 0),
+      // By default the plan takes the period's receipts: the 2024 income only. The 2023 rent still waiting
+      // is what the 资金滞留 flag is for.
       lines: [
         {
           type: 'PUBLIC_WELFARE_JOB',
           basis: 'PERCENT',
           percentBp: 1500,
           description: '园区护林、道路保洁公益性岗位工资（按出勤工日）',
-          recipients: jobs.map((h, i) => ({ householdId: h.id, workDays: [220, 186, 152][i] })),
+          recipients: jobs.map((h, i) => ({ householdId: h.id, attendance: monthlyAttendance(2024, [220, 186, 152][i]) })),
         },
         { type: 'PUBLIC_WORKS', basis: 'PERCENT', percentBp: 1000, description: '村组道路及灌溉渠维修' },
         {
@@ -122,7 +127,6 @@ export async function seedDistributionDemo(svc: ServiceContext, actors: Record<s
         periodFrom: '2024-01-01',
         periodTo: '2024-12-31',
         planOn: addDays(today, -30),
-        totalFen: available,
         lines: [
           { type: 'HOUSEHOLD_DIVIDEND', basis: 'PERCENT', percentBp: 2500, description: '脱贫户、监测对象分红', recipients: hs.map((h) => ({ householdId: h.id })) },
           { type: 'PUBLIC_WORKS', basis: 'PERCENT', percentBp: 1500, description: '产业路养护' },
@@ -147,7 +151,6 @@ export async function seedDistributionDemo(svc: ServiceContext, actors: Record<s
         periodFrom: '2024-01-01',
         periodTo: '2024-12-31',
         planOn: '2025-03-01',
-        totalFen: available,
         lines: [
           { type: 'HOUSEHOLD_DIVIDEND', basis: 'PERCENT', percentBp: 8000, description: '每户平均分配', recipients: hs.map((h) => ({ householdId: h.id, weight: 1 })) },
           { type: 'COLLECTIVE_RETENTION', basis: 'REMAINDER', description: '集体积累' },

@@ -11,8 +11,10 @@
  * - distributionFlags: 红岩村's PV income, waiting since December 2023 (资金滞留, FUNDS_IDLE).
  */
 import type { ServiceContext } from '../src/shared/context';
+import { addDays } from '../src/shared/dates';
 import { listContracts } from '../src/modules/contracts/contracts.service';
 import { recordIncome } from '../src/modules/income/income.service';
+import { recordUpkeep } from '../src/modules/upkeep/upkeep.service';
 import type { IncomeKind } from '../src/modules/income/income.types';
 
 const yuan = (y: number) => Math.round(y * 100);
@@ -71,6 +73,22 @@ async function operatorOn(svc: ServiceContext, assetId: number, date: string): P
   return c.operatorPartyId;
 }
 
+/**
+ * An upkeep cost paid once there is money to pay it: 茶坪村's road repair, straight out of its income awaiting
+ * distribution (a UPKEEP_EXPENSE entry); the plan of the period it falls in nets it (costs before profit).
+ */
+async function seedUpkeepCosts(svc: ServiceContext, assetIdByName: Map<string, number>): Promise<void> {
+  await recordUpkeep(svc, {
+    assetId: assetIdByName.get('茶坪村产业路（4.5公里）')!,
+    kind: 'REPAIR',
+    doneOn: addDays(svc.clock.today(), -94),
+    costFen: yuan(3_500),
+    note: 'K2+300处边沟清淤及路面修补',
+    paidFrom: 'INCOME_PENDING_DISTRIBUTION',
+    idempotencyKey: 'demo-upkeep-road-repair',
+  });
+}
+
 export async function seedIncomeDemo(svc: ServiceContext, assetIdByName: Map<string, number>): Promise<void> {
   for (const [i, d] of DEMO_INCOME.entries()) {
     const assetId = assetIdByName.get(d.asset);
@@ -86,4 +104,5 @@ export async function seedIncomeDemo(svc: ServiceContext, assetIdByName: Map<str
       idempotencyKey: `demo-income-${i + 1}`,
     });
   }
+  await seedUpkeepCosts(svc, assetIdByName);
 }

@@ -291,10 +291,9 @@ export async function seedRightsDemo(svc: ServiceContext, assetIdByName: Map<str
     });
   }
   const road = assetIdByName.get('茶坪村产业路（4.5公里）')!;
-  await recordUpkeep(svc, { assetId: road, kind: 'REPAIR', doneOn: addDays(today, -94), costFen: yuan(3_500), note: 'K2+300处边沟清淤及路面修补' });
   await recordUpkeep(svc, { assetId: road, kind: 'INSPECTION', doneOn: addDays(today, -38), costFen: 0, note: '雨季后巡查，路面完好' });
   const clinic = assetIdByName.get('松林村卫生室')!;
-  await recordUpkeep(svc, { assetId: clinic, kind: 'MAINTENANCE', doneOn: addDays(today, -60), costFen: yuan(800), note: '更换诊室照明及门锁' });
+  await recordUpkeep(svc, { assetId: clinic, kind: 'MAINTENANCE', doneOn: addDays(today, -60), costFen: 0, note: '更换诊室照明及门锁（费用由乡镇卫生院承担）' });
 
   // The kiwi park's second-round agreement raised the guaranteed return: a new version, the first one kept.
   const kiwi = assetIdByName.get('亮垭村红心猕猴桃产业园（350亩）')!;

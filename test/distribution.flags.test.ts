@@ -95,7 +95,7 @@ describe('flags on plans and villages', () => {
 
   it('flags an equal per-head split, a high dividend share and low retention', async () => {
     const plan = await ok(env, 'clerk', CREATE, planInput(hs, {
-      total: '100000.00',
+      receipts: [await fundVillage(env, V.chaping, 10_000_000)],
       lines: [
         // Three households: 95 000 yuan does not split evenly, so rounding leaves them a fen apart — still flat.
         { type: 'HOUSEHOLD_DIVIDEND', basis: 'PERCENT', percentBp: 9500, description: '人人有份', recipients: hs.slice(0, 3).map((householdId) => ({ householdId, weight: 1 })) },
@@ -107,7 +107,7 @@ describe('flags on plans and villages', () => {
   });
 
   it('lists plans with their lines and flags in a constant number of queries', async () => {
-    for (let i = 0; i < 6; i++) await ok(env, 'clerk', CREATE, planInput(hs, { total: '1000.00', lines: [{ type: 'COLLECTIVE_RETENTION', basis: 'REMAINDER', description: '集体积累' }] }));
+    for (let i = 0; i < 6; i++) await ok(env, 'clerk', CREATE, planInput(hs, { receipts: [await fundVillage(env, V.chaping, 100_000)], lines: [{ type: 'COLLECTIVE_RETENTION', basis: 'REMAINDER', description: '集体积累' }] }));
     const L = `query($n: Int) { distributionPlans(first: $n) { nodes { title lines { amount recipients { amount } } flags { code } } } }`;
     const two = await countQueries(env.db, () => env.gql('finance', L, { n: 2 }));
     const all = await countQueries(env.db, () => env.gql('finance', L, { n: 8 }));
@@ -116,7 +116,7 @@ describe('flags on plans and villages', () => {
   });
 
   it('carries no flag on a well-formed plan', async () => {
-    const plan = await ok(env, 'clerk', CREATE, planInput(hs, { total: '100000.00' }));
+    const plan = await ok(env, 'clerk', CREATE, planInput(hs, { receipts: [await fundVillage(env, V.chaping, 10_000_000)] }));
     expect((await env.gql('finance', FLAGS, { id: plan.plan.id })).data.distributionPlan.flags).toEqual([]);
   });
 
@@ -130,7 +130,7 @@ describe('flags on plans and villages', () => {
 
       await fundVillage(local, V.chaping, 10_000_000);
       const hh = await households(local, 3);
-      const planId = await planAt(local, 'EXECUTED', hh, { total: '100000.00' });
+      const planId = await planAt(local, 'EXECUTED', hh);
       for (const [i, h] of hh.entries()) await ok(local, 'clerk', PAY, { planId, householdId: h, paidOn: '2025-02-05', bankReference: `b${i}`, idempotencyKey: `p${i}` });
       const all = (await local.gql('finance', REGION_FLAGS, { r: '511922000000' })).data.distributionFlags.map((f: any) => f.code).sort();
       expect(all).toEqual(['FUNDS_IDLE', 'RESULTS_NOTICE_MISSING']); // paid 2025-02-05, today 2026-11-22, no results notice
@@ -157,7 +157,7 @@ describe('county policy profile', () => {
     // The longer notice now applies to new notices.
     await fundVillage(env, V.chaping, 10_000_000);
     const hs = await households(env, 2);
-    const planId = await planAt(env, 'RESOLVED', hs, { total: '100000.00' });
+    const planId = await planAt(env, 'RESOLVED', hs, { receipts: [await fundVillage(env, V.chaping, 10_000_000)] });
     const short = await env.gql('clerk', `mutation($input: DistributionNoticeInput!) { distributionNoticePublish(input: $input) { plan { noticeEndOn } errors { code } } }`, {
       input: { planId, startOn: '2025-01-23', endOn: '2025-02-01' },
     });

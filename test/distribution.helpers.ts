@@ -9,9 +9,12 @@ import { V } from '../seeds/demo-data';
 
 let seq = 0;
 
-/** Credits a village's income awaiting distribution, as asset income would, on the given date. */
-export async function fundVillage(env: TestEnv, villageCode: string, fen: number, on = '2024-12-31'): Promise<void> {
-  await env.db.transaction(async (trx) => {
+/**
+ * Credits a village's income awaiting distribution, as asset income would, on the given date. Returns the
+ * receipt's global id (its journal entry), for plans that name the receipts they distribute.
+ */
+export async function fundVillage(env: TestEnv, villageCode: string, fen: number, on = '2024-12-31'): Promise<string> {
+  return env.db.transaction(async (trx) => {
     const svc = env.svc('admin', trx as any);
     const collective = await collectiveOf(trx, env.clock, villageCode);
     let payer = await partiesRepo.findByCreditCode(trx, '91510823MA6BTEST01');
@@ -19,7 +22,7 @@ export async function fundVillage(env: TestEnv, villageCode: string, fen: number
       const id = await partiesRepo.insert(trx, { kind: 'COMPANY', name: '测试经营公司', regionCode: villageCode.slice(0, 6) + '000000', creditCode: '91510823MA6BTEST01', createdAt: env.clock.now() });
       payer = (await partiesRepo.findById(trx, id))!;
     }
-    await postEntry(svc, {
+    const posted = await postEntry(svc, {
       kind: 'INCOME',
       effectiveOn: on,
       memo: '测试收益',
@@ -30,6 +33,7 @@ export async function fundVillage(env: TestEnv, villageCode: string, fen: number
         { holderPartyId: collective.id, kind: 'INCOME_PENDING_DISTRIBUTION', amountFen: fen },
       ],
     });
+    return `JournalEntry:${posted.entry.id}`;
   });
 }
 
@@ -61,6 +65,7 @@ export const REJECT = `mutation($input: DistributionRejectInput!) { distribution
 export const EXECUTE = `mutation($input: DistributionExecuteInput!) { distributionPlanExecute(input: $input) { plan { status executedOn executionEntrySequence } errors { code field message } } }`;
 export const PAY = `mutation($input: DistributionPaymentInput!) { distributionPaymentRecord(input: $input) { plan { payments { household { id } amount paidOn bankReference } } errors { code field message } } }`;
 export const RESULTS = `mutation($input: DistributionNoticeInput!) { distributionResultsPublish(input: $input) { plan { status notices { kind startOn endOn contentSha256 } } errors { code field message } } }`;
+export const CANCEL = `mutation($input: DistributionCancelInput!) { distributionPlanCancel(input: $input) { plan { status } errors { code field message } } }`;
 export const REVERSE = `mutation($input: DistributionReverseInput!) { distributionPlanReverse(input: $input) { plan { status } errors { code field message } } }`;
 
 /** A typical plan: 30% dividends to the given households, 10% upkeep, 20 000 yuan public works, rest retained. */

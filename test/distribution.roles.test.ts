@@ -25,8 +25,9 @@ describe('distribution role matrix', () => {
   }
 
   it.each(everyone)('%s: draft only as the village clerk or admin', async (user) => {
+    const receipt = await fundVillage(env, V.chaping, 10_000);
     const before = await snapshot(env.db, TABLES);
-    const body = await env.gql(user, CREATE, { input: planInput(hs, { total: '100.00', lines: [{ type: 'COLLECTIVE_RETENTION', basis: 'REMAINDER', description: '集体积累' }] }) });
+    const body = await env.gql(user, CREATE, { input: planInput(hs, { receipts: [receipt], lines: [{ type: 'COLLECTIVE_RETENTION', basis: 'REMAINDER', description: '集体积累' }] }) });
     if (user === 'clerk' || user === 'admin') expect(body.data.distributionPlanCreate.errors).toEqual([]);
     else {
       // Drafting names the village directly, so every other role is FORBIDDEN.
@@ -36,7 +37,7 @@ describe('distribution role matrix', () => {
   });
 
   it.each(everyone)('%s: approve only as the township reviewer or admin', async (user) => {
-    const planId = await planAt(env, 'IN_NOTICE', hs, { total: '100000.00' });
+    const planId = await planAt(env, 'IN_NOTICE', hs, { receipts: [await fundVillage(env, V.chaping, 10_000_000)] });
     const before = await snapshot(env.db, TABLES);
     const body = await env.gql(user, APPROVE, { input: { planId, reviewedOn: '2025-01-28' } });
     if (user === 'reviewer' || user === 'admin') expect(body.data.distributionPlanApprove.plan.status).toBe('APPROVED');
@@ -44,7 +45,7 @@ describe('distribution role matrix', () => {
   });
 
   it.each(everyone)('%s: execute only as the village clerk or admin', async (user) => {
-    const planId = await planAt(env, 'APPROVED', hs, { total: '100000.00' });
+    const planId = await planAt(env, 'APPROVED', hs, { receipts: [await fundVillage(env, V.chaping, 10_000_000)] });
     const before = await snapshot(env.db, TABLES);
     const body = await env.gql(user, EXECUTE, { input: { planId, executedOn: '2025-02-03', idempotencyKey: `matrix-${user}` } });
     if (user === 'clerk' || user === 'admin') expect(body.data.distributionPlanExecute.plan.status).toBe('EXECUTED');

@@ -1,12 +1,13 @@
 import request from 'supertest';
 import { setup, TestEnv, snapshot, count, gidNum } from './helpers';
 import {
-  APPROVE, CREATE, EXECUTE, MEETING, MEETINGS, NOTICE, OBJECTION, PAY, PREVIEW, RESOLVE, RESULTS, REJECT, REVERSE,
+  APPROVE, CANCEL, CREATE, EXECUTE, MEETING, MEETINGS, NOTICE, OBJECTION, PAY, PREVIEW, RESOLVE, RESULTS, REJECT, REVERSE,
   fundVillage, households, ok, planAt, planInput,
 } from './distribution.helpers';
 import { HOUSEHOLD_REGISTER, householdInput } from './fixtures';
 import { V } from '../seeds/demo-data';
 import { verifyChain } from '../src/modules/journal/journal.verify';
+import { claimFunding, fundingFor } from '../src/modules/distribution/distribution.receipts';
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -53,6 +54,8 @@ describe('drafting a plan', () => {
     expect(await count(env.db, 'distribution_lines', { plan_id: id })).toBe(4);
     expect(await count(env.db, 'distribution_recipients', { plan_id: id })).toBe(4);
     expect((await env.db('distribution_plans').where({ id }).first()).total_fen).toBe(10_000_001);
+    // Free the receipt again for the rejections below.
+    await ok(env, 'clerk', CANCEL, { planId: plan.id, reason: '测试后撤销' });
   });
 
   it.each([
@@ -85,7 +88,7 @@ describe('drafting a plan', () => {
       [
         planInput(hs, { lines: [{ type: 'PUBLIC_WELFARE_JOB', basis: 'REMAINDER', description: '保洁员', recipients: [{ householdId: hs[0], workDays: 0 }] }] }),
         'WORK_NOT_RECORDED',
-        ['input', 'lines', '0', 'recipients', '0', 'workDays'],
+        ['input', 'lines', '0', 'recipients', '0', 'attendance'],
       ],
     ];
     for (const [input, code, field] of cases) {
@@ -152,7 +155,16 @@ describe('the procedure: 四议两公开, review, execution, payment, results', 
     // The clerk cannot approve; a reviewer of another township does not see the plan.
     expect((await local.gql('clerk', APPROVE, { input: { planId, reviewedOn: '2025-01-28' } })).errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await local.gql('otherReviewer', APPROVE, { input: { planId, reviewedOn: '2025-01-28' } })).data.distributionPlanApprove.errors[0].code).toBe('NOT_FOUND');
+    // Not while the objection is open (issue 15): the village answers it first.
+    const beforeApproval = await snapshot(local.db, ALL_TABLES);
+    const unanswered = await local.gql('reviewer', APPROVE, { input: { planId, reviewedOn: '2025-01-26', opinion: '同意' } });
+    expect(unanswered.data.distributionPlanApprove.errors[0]).toMatchObject({ code: 'OPEN_OBJECTIONS', field: ['input', 'planId'] });
+    expect(await snapshot(local.db, ALL_TABLES)).toEqual(beforeApproval);
+    await ok(local, 'clerk', RESOLVE, { objectionId, resolvedOn: '2025-01-27', resolution: '经核实名单无误，已答复' });
     expect((await ok(local, 'reviewer', APPROVE, { planId, reviewedOn: '2025-01-28', opinion: '同意' })).plan.status).toBe('APPROVED');
+    // An objection raised after approval, still within the notice, holds the money back too.
+    const late = await ok(local, 'clerk', OBJECTION, { planId, raisedOn: '2025-01-30', raisedBy: '村民李某', content: '询问管护资金用途' });
+    const lateId = late.plan.objections[1].id;
 
     const before = await snapshot(local.db, ALL_TABLES);
     const inNotice = await local.gql('clerk', EXECUTE, { input: { planId, executedOn: '2025-02-01', idempotencyKey: 'e1' } });
@@ -161,7 +173,7 @@ describe('the procedure: 四议两公开, review, execution, payment, results', 
     expect(objected.data.distributionPlanExecute.errors[0].code).toBe('OPEN_OBJECTIONS');
     expect(await snapshot(local.db, ALL_TABLES)).toEqual(before);
 
-    await ok(local, 'clerk', RESOLVE, { objectionId, resolvedOn: '2025-01-27', resolution: '经核实名单无误，已答复' });
+    await ok(local, 'clerk', RESOLVE, { objectionId: lateId, resolvedOn: '2025-01-31', resolution: '已说明用途' });
     const balanceBefore = await pendingOf(local);
     const executed = await ok(local, 'clerk', EXECUTE, { planId, executedOn: '2025-02-03', idempotencyKey: 'exec-main' });
     expect(executed.plan.status).toBe('EXECUTED');
@@ -197,7 +209,7 @@ describe('the procedure: 四议两公开, review, execution, payment, results', 
     const events = (await local.db('distribution_events').where({ plan_id: id }).orderBy('id')).map((e: any) => e.action);
     expect(events).toEqual([
       'CREATE', 'MEETING_PARTY_BRANCH_PROPOSAL', 'MEETING_TWO_COMMITTEES', 'MEETING_PARTY_MEMBERS', 'RESOLVE',
-      'PUBLISH_NOTICE', 'OBJECTION_RECORDED', 'APPROVE', 'OBJECTION_RESOLVED', 'EXECUTE',
+      'PUBLISH_NOTICE', 'OBJECTION_RECORDED', 'OBJECTION_RESOLVED', 'APPROVE', 'OBJECTION_RECORDED', 'OBJECTION_RESOLVED', 'EXECUTE',
       'PAYMENT_RECORDED', 'PAYMENT_RECORDED', 'PAYMENT_RECORDED', 'PUBLISH_RESULTS',
     ]);
 
@@ -259,8 +271,8 @@ describe('the procedure: 四议两公开, review, execution, payment, results', 
   });
 
   it('never pays before the notice ends: payment needs execution, execution needs the notice over', async () => {
-    await fundVillage(local, V.chaping, 10_000_000);
-    const planId = await planAt(local, 'APPROVED', hs, { total: '100000.00' });
+    const receipt = await fundVillage(local, V.chaping, 10_000_000);
+    const planId = await planAt(local, 'APPROVED', hs, { receipts: [receipt] });
     const pay = await local.gql('clerk', PAY, { input: { planId, householdId: hs[0], paidOn: '2025-01-30', bankReference: 'x', idempotencyKey: 'early-pay' } });
     expect(pay.data.distributionPaymentRecord.errors[0].code).toBe('ILLEGAL_TRANSITION');
     const exec = await local.gql('clerk', EXECUTE, { input: { planId, executedOn: '2025-01-30', idempotencyKey: 'early-exec' } });
@@ -271,16 +283,16 @@ describe('the procedure: 四议两公开, review, execution, payment, results', 
   });
 
   it('reverses an executed plan before payment, returning the money; refuses after a payment', async () => {
-    await fundVillage(local, V.chaping, 10_000_000);
-    const planId = await planAt(local, 'EXECUTED', hs, { total: '100000.00' });
+    const receipt = await fundVillage(local, V.chaping, 10_000_000);
+    const planId = await planAt(local, 'EXECUTED', hs, { receipts: [receipt] });
     const before = await pendingOf(local);
     expect((await ok(local, 'clerk', REVERSE, { planId, reason: '名单录入错误', idempotencyKey: 'rev-1' })).plan.status).toBe('REVERSED');
     expect(await pendingOf(local)).toBe(before + 10_000_000);
     const again = await local.gql('clerk', REVERSE, { input: { planId, reason: 'again', idempotencyKey: 'rev-2' } });
     expect(again.data.distributionPlanReverse.errors[0].code).toBe('ILLEGAL_TRANSITION');
 
-    await fundVillage(local, V.chaping, 10_000_000);
-    const paid = await planAt(local, 'EXECUTED', hs, { total: '100000.00' });
+    const second = await fundVillage(local, V.chaping, 10_000_000);
+    const paid = await planAt(local, 'EXECUTED', hs, { receipts: [second] });
     await ok(local, 'clerk', PAY, { planId: paid, householdId: hs[0], paidOn: '2025-02-05', bankReference: 'b', idempotencyKey: 'rev-pay' });
     const refused = await local.gql('clerk', REVERSE, { input: { planId: paid, reason: 'late', idempotencyKey: 'rev-3' } });
     expect(refused.data.distributionPlanReverse.errors[0].code).toBe('ILLEGAL_TRANSITION');
@@ -373,23 +385,46 @@ describe('a bounced payment (退票)', () => {
   });
 });
 
-describe('two plans racing for the same income', () => {
-  it('lets exactly one execute', async () => {
+describe('plans racing for the same receipts', () => {
+  it('lets exactly one of several parallel drafts claim a receipt; the others write nothing', async () => {
+    const local = await setup();
+    try {
+      const receipt = await fundVillage(local, V.chaping, 5_000_000);
+      const hs = await households(local, 2);
+      const bodies = await Promise.all(
+        Array.from({ length: 5 }, () => local.gql('clerk', CREATE, { input: planInput(hs, { receipts: [receipt] }) })),
+      );
+      const results = bodies.map((b) => b.data.distributionPlanCreate);
+      expect(results.filter((r) => r.plan?.status === 'DRAFT')).toHaveLength(1);
+      expect(results.filter((r) => r.errors[0]?.code === 'RECEIPT_ALREADY_DISTRIBUTED')).toHaveLength(4);
+      expect(await count(local.db, 'distribution_plans')).toBe(1);
+      expect(await count(local.db, 'distribution_plan_receipts')).toBe(1);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('is guarded by the database too: a claim that passed a stale check is refused, not doubled', async () => {
     const local = await setup();
     try {
       await fundVillage(local, V.chaping, 5_000_000);
       const hs = await households(local, 2);
-      const a = await planAt(local, 'APPROVED', hs, { total: '50000.00' });
-      const b = await planAt(local, 'APPROVED', hs, { total: '50000.00' });
-      const [ra, rb] = await Promise.all([
-        local.gql('clerk', EXECUTE, { input: { planId: a, executedOn: '2025-02-03', idempotencyKey: 'race-a' } }),
-        local.gql('clerk', EXECUTE, { input: { planId: b, executedOn: '2025-02-03', idempotencyKey: 'race-b' } }),
-      ]);
-      const results = [ra.data.distributionPlanExecute, rb.data.distributionPlanExecute];
-      expect(results.filter((r) => r.plan?.status === 'EXECUTED')).toHaveLength(1);
-      expect(results.filter((r) => r.errors[0]?.code === 'PLAN_EXCEEDS_AVAILABLE')).toHaveLength(1);
-      expect(await pendingOf(local)).toBe(0);
-      expect(await count(local.db, 'journal_entries', { kind: 'DISTRIBUTION' })).toBe(1);
+      const first = gidNum((await ok(local, 'clerk', CREATE, planInput(hs))).plan.id);
+      // A second draft whose funding was read before the first committed: only the unique index stops it.
+      const stale = await local.db
+        .transaction(async (trx) => {
+          const svc = local.svc('clerk', trx as any);
+          const plan = await trx('distribution_plans').where({ id: first }).first();
+          const funding = await fundingFor(svc, plan.owner_party_id, { from: '2024-01-01', to: '2024-12-31' }, null);
+          expect(funding.receipts).toHaveLength(0); // the service's own check already sees the claim…
+          const claimed = await trx('distribution_plan_receipts').where({ plan_id: first });
+          const raced = { ...funding, receipts: claimed.map((c: any) => ({ entryId: c.entry_id, role: 'RECEIPT', kind: c.kind, effectiveOn: c.effective_on, amountFen: Number(c.amount_fen), paidFrom: null })) };
+          await claimFunding(svc, first, plan.owner_party_id, raced as any);
+          return 'claimed';
+        })
+        .catch((e) => e.code);
+      expect(stale).toBe('RECEIPT_ALREADY_DISTRIBUTED'); // …and the index refuses what a racing check missed
+      expect(await count(local.db, 'distribution_plan_receipts')).toBe(1);
     } finally {
       await local.close();
     }

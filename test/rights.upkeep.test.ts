@@ -1,6 +1,7 @@
 import { setup, TestEnv, snapshot, gidNum } from './helpers';
 import { createProject, registerAsset, step } from './fixtures';
 import { V } from '../seeds/demo-data';
+import { fundVillage } from './distribution.helpers';
 
 const ASSIGN = `mutation($input: UpkeepAssignInput!) {
   upkeepAssign(input: $input) {
@@ -126,17 +127,21 @@ describe('upkeepAssign', () => {
 });
 
 describe('upkeepRecord', () => {
+  let keys = 0;
   const recordInput = (assetId: string, overrides: Record<string, unknown> = {}) => ({
     assetId,
     kind: 'REPAIR',
     doneOn: '2025-06-15',
     cost: '3500.50',
     note: '更换水泵',
+    paidFrom: 'INCOME_PENDING_DISTRIBUTION',
+    idempotencyKey: `upkeep-${++keys}`,
     ...overrides,
   });
 
   it('records a repair with its cost as integer fen, and an event; old records may be entered late', async () => {
     const asset = await publicAsset('IN_USE');
+    await fundVillage(env, V.chaping, 1_000_000);
     await env.gql('clerk', ASSIGN, { input: assignInput(asset.id, { effectiveFrom: '2024-01-01' }) });
     const body = await env.gql('clerk', RECORD, { input: recordInput(asset.id) });
     expect(body.data.upkeepRecord.errors).toEqual([]);

@@ -27,6 +27,7 @@ export const APPEND_ONLY_TABLES = [
   'distribution_payment_reversals',
   'approval_steps',
   'approval_decisions',
+  'distribution_attendance',
 ] as const;
 
 /** Tables whose rows change in place, each for a stated reason (a current state beside its history). */
@@ -53,4 +54,5 @@ export const MUTABLE_TABLES = {
   distribution_recipients: 'edited while the plan is a draft, frozen after',
   distribution_objections: 'an objection is resolved',
   approval_chains: 'current status; the decisions are approval_decisions',
+  distribution_plan_receipts: 'a claim on a receipt is released when its plan is cancelled, rejected or reversed',
 } as const;

@@ -16,7 +16,7 @@ import type { AccountBalanceView as AccountBalanceViewModel, TrialBalance as Tri
 import type { AssetOwner as AssetOwnerModel, RightsConfirmation as RightsConfirmationModel, HandoverDeed as HandoverDeedModel } from '../modules/rights/rights.types';
 import type { UpkeepAssignment as UpkeepAssignmentModel, UpkeepRecord as UpkeepRecordModel } from '../modules/upkeep/upkeep.types';
 import type { CountyPolicy as CountyPolicyModel } from '../modules/policy/policy.types';
-import type { Plan as PlanModel, PlanEvent as PlanEventModel, Flag as FlagModel, Meeting as MeetingModel, Notice as NoticeModel, Objection as ObjectionModel, Payment as PaymentModel, LineView as LineViewModel, RecipientView as RecipientViewModel } from '../modules/distribution/distribution.types';
+import type { Plan as PlanModel, PlanEvent as PlanEventModel, Flag as FlagModel, Meeting as MeetingModel, Notice as NoticeModel, Objection as ObjectionModel, Payment as PaymentModel, LineView as LineViewModel, RecipientView as RecipientViewModel, ReceiptView as ReceiptViewModel } from '../modules/distribution/distribution.types';
 import type { AuditReport as AuditReportModel } from '../modules/distribution/distribution.report';
 import type { ItemOf as ItemOfModel } from '../shared/typeUtils';
 import type { Connection as ConnectionModel } from '../shared/pagination';
@@ -173,6 +173,9 @@ export type ResolversTypes = {
   Date: ResolverTypeWrapper<Types.Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Types.Scalars['DateTime']['output']>;
   DecisionKind: Types.DecisionKind;
+  DistributionApprovalWithdrawInput: Types.DistributionApprovalWithdrawInput;
+  DistributionAttendance: ResolverTypeWrapper<Types.DistributionAttendance>;
+  DistributionAttendanceInput: Types.DistributionAttendanceInput;
   DistributionAuditReport: ResolverTypeWrapper<AuditReportModel>;
   DistributionCancelInput: Types.DistributionCancelInput;
   DistributionEvent: ResolverTypeWrapper<PlanEventModel>;
@@ -185,6 +188,7 @@ export type ResolversTypes = {
   DistributionLineType: Types.DistributionLineType;
   DistributionMeeting: ResolverTypeWrapper<MeetingModel>;
   DistributionMeetingInput: Types.DistributionMeetingInput;
+  DistributionMoneyPayload: ResolverTypeWrapper<Omit<Types.DistributionMoneyPayload, 'plan'> & { plan?: Types.Maybe<ResolversTypes['DistributionPlan']> }>;
   DistributionNotice: ResolverTypeWrapper<NoticeModel>;
   DistributionNoticeInput: Types.DistributionNoticeInput;
   DistributionObjection: ResolverTypeWrapper<ObjectionModel>;
@@ -199,9 +203,11 @@ export type ResolversTypes = {
   DistributionPlanFilter: Types.DistributionPlanFilter;
   DistributionPlanInput: Types.DistributionPlanInput;
   DistributionPlanPayload: ResolverTypeWrapper<Omit<Types.DistributionPlanPayload, 'plan'> & { plan?: Types.Maybe<ResolversTypes['DistributionPlan']> }>;
-  DistributionPlanPreview: ResolverTypeWrapper<Omit<Types.DistributionPlanPreview, 'flags' | 'lines'> & { flags: Array<ResolversTypes['DistributionFlag']>, lines: Array<ResolversTypes['DistributionLine']> }>;
+  DistributionPlanPreview: ResolverTypeWrapper<Omit<Types.DistributionPlanPreview, 'costs' | 'flags' | 'lines' | 'receipts'> & { costs: Array<ResolversTypes['DistributionReceipt']>, flags: Array<ResolversTypes['DistributionFlag']>, lines: Array<ResolversTypes['DistributionLine']>, receipts: Array<ResolversTypes['DistributionReceipt']> }>;
   DistributionPlanPreviewPayload: ResolverTypeWrapper<Omit<Types.DistributionPlanPreviewPayload, 'preview'> & { preview?: Types.Maybe<ResolversTypes['DistributionPlanPreview']> }>;
   DistributionPlanStatus: Types.DistributionPlanStatus;
+  DistributionReceipt: ResolverTypeWrapper<ReceiptViewModel>;
+  DistributionReceiptKind: Types.DistributionReceiptKind;
   DistributionRecipient: ResolverTypeWrapper<RecipientViewModel>;
   DistributionRecipientInput: Types.DistributionRecipientInput;
   DistributionRejectInput: Types.DistributionRejectInput;
@@ -293,6 +299,7 @@ export type ResolversTypes = {
   RightsRecordKind: Types.RightsRecordKind;
   Role: Types.Role;
   String: ResolverTypeWrapper<Types.Scalars['String']['output']>;
+  TownshipReviewOrder: Types.TownshipReviewOrder;
   TransferApproval: ResolverTypeWrapper<Types.TransferApproval>;
   TransferApprovalInput: Types.TransferApprovalInput;
   TrialBalance: ResolverTypeWrapper<TrialBalanceModel>;
@@ -301,6 +308,7 @@ export type ResolversTypes = {
   UpkeepAssignPayload: ResolverTypeWrapper<Omit<Types.UpkeepAssignPayload, 'asset' | 'upkeepAssignment'> & { asset?: Types.Maybe<ResolversTypes['Asset']>, upkeepAssignment?: Types.Maybe<ResolversTypes['UpkeepAssignment']> }>;
   UpkeepAssignment: ResolverTypeWrapper<UpkeepAssignmentModel>;
   UpkeepFundSource: Types.UpkeepFundSource;
+  UpkeepPaidFrom: Types.UpkeepPaidFrom;
   UpkeepRecord: ResolverTypeWrapper<UpkeepRecordModel>;
   UpkeepRecordInput: Types.UpkeepRecordInput;
   UpkeepRecordKind: Types.UpkeepRecordKind;
@@ -363,6 +371,9 @@ export type ResolversParentTypes = {
   CountyPolicyUpdateInput: Types.CountyPolicyUpdateInput;
   Date: Types.Scalars['Date']['output'];
   DateTime: Types.Scalars['DateTime']['output'];
+  DistributionApprovalWithdrawInput: Types.DistributionApprovalWithdrawInput;
+  DistributionAttendance: Types.DistributionAttendance;
+  DistributionAttendanceInput: Types.DistributionAttendanceInput;
   DistributionAuditReport: AuditReportModel;
   DistributionCancelInput: Types.DistributionCancelInput;
   DistributionEvent: PlanEventModel;
@@ -372,6 +383,7 @@ export type ResolversParentTypes = {
   DistributionLineInput: Types.DistributionLineInput;
   DistributionMeeting: MeetingModel;
   DistributionMeetingInput: Types.DistributionMeetingInput;
+  DistributionMoneyPayload: Omit<Types.DistributionMoneyPayload, 'plan'> & { plan?: Types.Maybe<ResolversParentTypes['DistributionPlan']> };
   DistributionNotice: NoticeModel;
   DistributionNoticeInput: Types.DistributionNoticeInput;
   DistributionObjection: ObjectionModel;
@@ -386,8 +398,9 @@ export type ResolversParentTypes = {
   DistributionPlanFilter: Types.DistributionPlanFilter;
   DistributionPlanInput: Types.DistributionPlanInput;
   DistributionPlanPayload: Omit<Types.DistributionPlanPayload, 'plan'> & { plan?: Types.Maybe<ResolversParentTypes['DistributionPlan']> };
-  DistributionPlanPreview: Omit<Types.DistributionPlanPreview, 'flags' | 'lines'> & { flags: Array<ResolversParentTypes['DistributionFlag']>, lines: Array<ResolversParentTypes['DistributionLine']> };
+  DistributionPlanPreview: Omit<Types.DistributionPlanPreview, 'costs' | 'flags' | 'lines' | 'receipts'> & { costs: Array<ResolversParentTypes['DistributionReceipt']>, flags: Array<ResolversParentTypes['DistributionFlag']>, lines: Array<ResolversParentTypes['DistributionLine']>, receipts: Array<ResolversParentTypes['DistributionReceipt']> };
   DistributionPlanPreviewPayload: Omit<Types.DistributionPlanPreviewPayload, 'preview'> & { preview?: Types.Maybe<ResolversParentTypes['DistributionPlanPreview']> };
+  DistributionReceipt: ReceiptViewModel;
   DistributionRecipient: RecipientViewModel;
   DistributionRecipientInput: Types.DistributionRecipientInput;
   DistributionRejectInput: Types.DistributionRejectInput;
@@ -647,7 +660,9 @@ export type AssetPayloadResolvers<ContextType = RequestContext, ParentType exten
 export type AuditIncomeSourceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditIncomeSource'] = ResolversParentTypes['AuditIncomeSource']> = {
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['DistributionReceiptKind'], ParentType, ContextType>;
   memo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  paidFrom?: Resolver<Types.Maybe<ResolversTypes['AccountKind']>, ParentType, ContextType>;
   sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
@@ -658,6 +673,7 @@ export type AuditStepResolvers<ContextType = RequestContext, ParentType extends 
 };
 
 export type AuditTotalsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditTotals'] = ResolversParentTypes['AuditTotals']> = {
+  costsRepaid?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   executedInJournal?: Resolver<Types.Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   linesTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   paid?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -749,12 +765,15 @@ export type CountyPolicyResolvers<ContextType = RequestContext, ParentType exten
   countyCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   dividendShareCeilingBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   formerlyPoorWeightBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hardshipCategories?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   idleFundsMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  jobWageShareCeilingBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   minCollectiveRetentionBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   monitoredWeightBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   noticeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   resultsNoticeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  townshipReview?: Resolver<ResolversTypes['TownshipReviewOrder'], ParentType, ContextType>;
   updatedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
@@ -771,7 +790,16 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DistributionAttendanceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DistributionAttendance'] = ResolversParentTypes['DistributionAttendance']> = {
+  days?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  fromOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  note?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  toOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+};
+
 export type DistributionAuditReportResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DistributionAuditReport'] = ResolversParentTypes['DistributionAuditReport']> = {
+  costs?: Resolver<Array<ResolversTypes['AuditIncomeSource']>, ParentType, ContextType>;
+  costsTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   datesInOrder?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   flags?: Resolver<Array<ResolversTypes['DistributionFlag']>, ParentType, ContextType>;
   incomeInPeriod?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -824,6 +852,12 @@ export type DistributionMeetingResolvers<ContextType = RequestContext, ParentTyp
   votesFor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type DistributionMoneyPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DistributionMoneyPayload'] = ResolversParentTypes['DistributionMoneyPayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  plan?: Resolver<Types.Maybe<ResolversTypes['DistributionPlan']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type DistributionNoticeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DistributionNotice'] = ResolversParentTypes['DistributionNotice']> = {
   content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   contentSha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -846,6 +880,7 @@ export type DistributionPaymentResolvers<ContextType = RequestContext, ParentTyp
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   bankReference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   household?: Resolver<ResolversTypes['Household'], ParentType, ContextType>;
+  lineNo?: Resolver<Types.Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   paidOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   reversalReason?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   reversedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -853,6 +888,7 @@ export type DistributionPaymentResolvers<ContextType = RequestContext, ParentTyp
 
 export type DistributionPlanResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DistributionPlan'] = ResolversParentTypes['DistributionPlan']> = {
   approvedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  costs?: Resolver<Array<ResolversTypes['DistributionReceipt']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   events?: Resolver<Array<ResolversTypes['DistributionEvent']>, ParentType, ContextType>;
   executedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -869,6 +905,7 @@ export type DistributionPlanResolvers<ContextType = RequestContext, ParentType e
   periodFrom?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   periodTo?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   planOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  receipts?: Resolver<Array<ResolversTypes['DistributionReceipt']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['DistributionPlanStatus'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -895,8 +932,10 @@ export type DistributionPlanPayloadResolvers<ContextType = RequestContext, Paren
 
 export type DistributionPlanPreviewResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DistributionPlanPreview'] = ResolversParentTypes['DistributionPlanPreview']> = {
   available?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  costs?: Resolver<Array<ResolversTypes['DistributionReceipt']>, ParentType, ContextType>;
   flags?: Resolver<Array<ResolversTypes['DistributionFlag']>, ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['DistributionLine']>, ParentType, ContextType>;
+  receipts?: Resolver<Array<ResolversTypes['DistributionReceipt']>, ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
@@ -905,9 +944,20 @@ export type DistributionPlanPreviewPayloadResolvers<ContextType = RequestContext
   preview?: Resolver<Types.Maybe<ResolversTypes['DistributionPlanPreview']>, ParentType, ContextType>;
 };
 
+export type DistributionReceiptResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DistributionReceipt'] = ResolversParentTypes['DistributionReceipt']> = {
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  entry?: Resolver<Types.Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['DistributionReceiptKind'], ParentType, ContextType>;
+  paidFrom?: Resolver<Types.Maybe<ResolversTypes['AccountKind']>, ParentType, ContextType>;
+  releasedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+};
+
 export type DistributionRecipientResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DistributionRecipient'] = ResolversParentTypes['DistributionRecipient']> = {
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  attendance?: Resolver<Array<ResolversTypes['DistributionAttendance']>, ParentType, ContextType>;
   bankReference?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hardshipCategory?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   household?: Resolver<ResolversTypes['Household'], ParentType, ContextType>;
   householdStatus?: Resolver<ResolversTypes['HouseholdStatus'], ParentType, ContextType>;
   paidOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -1162,19 +1212,20 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   contractTermLimitSet?: Resolver<ResolversTypes['ContractTermLimitPayload'], ParentType, ContextType, RequireFields<Types.MutationContractTermLimitSetArgs, 'input'>>;
   contractTerminate?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<Types.MutationContractTerminateArgs, 'input'>>;
   countyPolicyUpdate?: Resolver<ResolversTypes['CountyPolicyPayload'], ParentType, ContextType, RequireFields<Types.MutationCountyPolicyUpdateArgs, 'input'>>;
+  distributionApprovalWithdraw?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionApprovalWithdrawArgs, 'input'>>;
   distributionMeetingRecord?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionMeetingRecordArgs, 'input'>>;
   distributionNoticePublish?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionNoticePublishArgs, 'input'>>;
   distributionObjectionRecord?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionObjectionRecordArgs, 'input'>>;
   distributionObjectionResolve?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionObjectionResolveArgs, 'input'>>;
-  distributionPaymentRecord?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionPaymentRecordArgs, 'input'>>;
-  distributionPaymentReverse?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionPaymentReverseArgs, 'input'>>;
+  distributionPaymentRecord?: Resolver<ResolversTypes['DistributionMoneyPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionPaymentRecordArgs, 'input'>>;
+  distributionPaymentReverse?: Resolver<ResolversTypes['DistributionMoneyPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionPaymentReverseArgs, 'input'>>;
   distributionPlanApprove?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionPlanApproveArgs, 'input'>>;
   distributionPlanCancel?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionPlanCancelArgs, 'input'>>;
   distributionPlanCreate?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionPlanCreateArgs, 'input'>>;
-  distributionPlanExecute?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionPlanExecuteArgs, 'input'>>;
+  distributionPlanExecute?: Resolver<ResolversTypes['DistributionMoneyPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionPlanExecuteArgs, 'input'>>;
   distributionPlanPreview?: Resolver<ResolversTypes['DistributionPlanPreviewPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionPlanPreviewArgs, 'input'>>;
   distributionPlanReject?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionPlanRejectArgs, 'input'>>;
-  distributionPlanReverse?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionPlanReverseArgs, 'input'>>;
+  distributionPlanReverse?: Resolver<ResolversTypes['DistributionMoneyPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionPlanReverseArgs, 'input'>>;
   distributionResultsPublish?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionResultsPublishArgs, 'input'>>;
   documentAttach?: Resolver<ResolversTypes['DocumentPayload'], ParentType, ContextType, RequireFields<Types.MutationDocumentAttachArgs, 'input'>>;
   householdRegister?: Resolver<ResolversTypes['HouseholdPayload'], ParentType, ContextType, RequireFields<Types.MutationHouseholdRegisterArgs, 'input'>>;
@@ -1383,15 +1434,18 @@ export type UpkeepRecordResolvers<ContextType = RequestContext, ParentType exten
   actor?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   cost?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   doneOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  entry?: Resolver<Types.Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['UpkeepRecordKind'], ParentType, ContextType>;
   note?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  paidFrom?: Resolver<Types.Maybe<ResolversTypes['UpkeepPaidFrom']>, ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type UpkeepRecordPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UpkeepRecordPayload'] = ResolversParentTypes['UpkeepRecordPayload']> = {
   asset?: Resolver<Types.Maybe<ResolversTypes['Asset']>, ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   upkeepRecord?: Resolver<Types.Maybe<ResolversTypes['UpkeepRecord']>, ParentType, ContextType>;
 };
 
@@ -1459,11 +1513,13 @@ export type Resolvers<ContextType = RequestContext> = {
   CountyPolicyPayload?: CountyPolicyPayloadResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DistributionAttendance?: DistributionAttendanceResolvers<ContextType>;
   DistributionAuditReport?: DistributionAuditReportResolvers<ContextType>;
   DistributionEvent?: DistributionEventResolvers<ContextType>;
   DistributionFlag?: DistributionFlagResolvers<ContextType>;
   DistributionLine?: DistributionLineResolvers<ContextType>;
   DistributionMeeting?: DistributionMeetingResolvers<ContextType>;
+  DistributionMoneyPayload?: DistributionMoneyPayloadResolvers<ContextType>;
   DistributionNotice?: DistributionNoticeResolvers<ContextType>;
   DistributionObjection?: DistributionObjectionResolvers<ContextType>;
   DistributionPayment?: DistributionPaymentResolvers<ContextType>;
@@ -1473,6 +1529,7 @@ export type Resolvers<ContextType = RequestContext> = {
   DistributionPlanPayload?: DistributionPlanPayloadResolvers<ContextType>;
   DistributionPlanPreview?: DistributionPlanPreviewResolvers<ContextType>;
   DistributionPlanPreviewPayload?: DistributionPlanPreviewPayloadResolvers<ContextType>;
+  DistributionReceipt?: DistributionReceiptResolvers<ContextType>;
   DistributionRecipient?: DistributionRecipientResolvers<ContextType>;
   Document?: DocumentResolvers<ContextType>;
   DocumentPayload?: DocumentPayloadResolvers<ContextType>;

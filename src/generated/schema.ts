@@ -87,6 +87,8 @@ export type AccountKind =
   | 'COLLECTIVE_RETENTION'
   /** 资产处置收入 Asset disposal proceeds, kept for re-use, never paid to individuals. Never negative. */
   | 'DISPOSAL_PROCEEDS'
+  /** 费用支出 Money spent outside the ledger (upkeep work paid for): grows by what was spent. Never negative. */
+  | 'EXPENSES'
   /** 外部往来 External counterparty (operators and other payers): negative by what it has paid in. */
   | 'EXTERNAL_COUNTERPARTY'
   /** 待分配收益 Income received and awaiting a distribution plan. Never negative. */
@@ -707,15 +709,19 @@ export type AssetUpdateInput = {
   unit?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** 收益来源 An income entry. */
+/** 收益来源 A receipt or cost of a plan. */
 export type AuditIncomeSource = {
   __typename?: 'AuditIncomeSource';
   /** 金额 Amount. */
   amount: Scalars['Money']['output'];
   /** 日期 Effective date. */
   effectiveOn: Scalars['Date']['output'];
+  /** 类型 Kind. */
+  kind: DistributionReceiptKind;
   /** 摘要 Memo. */
   memo: Scalars['String']['output'];
+  /** 支付来源 For a cost: the pot that paid it. */
+  paidFrom?: Maybe<AccountKind>;
   /** 分录序号 Journal sequence. */
   sequence: Scalars['Int']['output'];
 };
@@ -734,7 +740,9 @@ export type AuditStep = {
 /** 合计 Totals that must reconcile. */
 export type AuditTotals = {
   __typename?: 'AuditTotals';
-  /** 记账金额 Amount of the execution's journal entry. */
+  /** 归还垫付 Costs fronted from another pot and repaid from the receipts at execution. */
+  costsRepaid: Scalars['Money']['output'];
+  /** 记账金额 Amount the execution took out of income awaiting distribution: plan total + costs repaid. */
   executedInJournal?: Maybe<Scalars['Money']['output']>;
   /** 项目合计 Sum of lines. */
   linesTotal: Scalars['Money']['output'];
@@ -742,7 +750,7 @@ export type AuditTotals = {
   paid: Scalars['Money']['output'];
   /** 方案总额 Plan total. */
   planTotal: Scalars['Money']['output'];
-  /** 勾稽一致 True when every total reconciles to the fen. */
+  /** 勾稽一致 True when every total reconciles to the fen: receipts − costs = total = lines; recipients = their line; journal = total + costs repaid. */
   reconciles: Scalars['Boolean']['output'];
   /** 留作集体资金 To the collective's funds. */
   toFunds: Scalars['Money']['output'];
@@ -1053,10 +1061,14 @@ export type CountyPolicy = {
   dividendShareCeilingBp: Scalars['Int']['output'];
   /** 脱贫户权重 Dividend weight per member of a formerly-poor household, basis points (default 10000 = 1). */
   formerlyPoorWeightBp: Scalars['Int']['output'];
+  /** 困难类别 Hardship categories (e.g. 低保户) that make a household eligible for rewards and grants (default none). */
+  hardshipCategories: Array<Scalars['String']['output']>;
   /** 资金滞留月数 Months after which undistributed income is flagged 资金滞留 (default 12). */
   idleFundsMonths: Scalars['Int']['output'];
   /** 是否默认值 True while the county uses the defaults. */
   isDefault: Scalars['Boolean']['output'];
+  /** 公益岗位工资集中度 Share (basis points) of a plan's total above which one household's job wages are flagged (default 2000 = 20%). */
+  jobWageShareCeilingBp: Scalars['Int']['output'];
   /** 集体积累下限 Share (basis points) below which collective retention is flagged (default 1000 = 10%). */
   minCollectiveRetentionBp: Scalars['Int']['output'];
   /** 监测对象权重 Dividend weight per member of a monitored household, basis points (default 15000 = 1.5). */
@@ -1065,6 +1077,8 @@ export type CountyPolicy = {
   noticeDays: Scalars['Int']['output'];
   /** 结果公开期限 Days after the last payment by which the results notice is due (default 30). */
   resultsNoticeDays: Scalars['Int']['output'];
+  /** 乡镇审核顺序 Whether the township reviews during the notice (default) or before it is published. */
+  townshipReview: TownshipReviewOrder;
   /** 更新时间 Last saved at. */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -1086,8 +1100,12 @@ export type CountyPolicyUpdateInput = {
   dividendShareCeilingBp?: InputMaybe<Scalars['Int']['input']>;
   /** 脱贫户权重 bp per member. */
   formerlyPoorWeightBp?: InputMaybe<Scalars['Int']['input']>;
+  /** 困难类别 The full list of hardship categories (replaces the current one; ≤ 20, each ≤ 50). */
+  hardshipCategories?: InputMaybe<Array<Scalars['String']['input']>>;
   /** 资金滞留月数 1–60. */
   idleFundsMonths?: InputMaybe<Scalars['Int']['input']>;
+  /** 公益岗位工资集中度 0–10000 bp. */
+  jobWageShareCeilingBp?: InputMaybe<Scalars['Int']['input']>;
   /** 集体积累下限 0–10000 bp. */
   minCollectiveRetentionBp?: InputMaybe<Scalars['Int']['input']>;
   /** 监测对象权重 bp per member. */
@@ -1096,6 +1114,8 @@ export type CountyPolicyUpdateInput = {
   noticeDays?: InputMaybe<Scalars['Int']['input']>;
   /** 结果公开期限 1–365 days. */
   resultsNoticeDays?: InputMaybe<Scalars['Int']['input']>;
+  /** 乡镇审核顺序 DURING_NOTICE or BEFORE_NOTICE. */
+  townshipReview?: InputMaybe<TownshipReviewOrder>;
 };
 
 /** 决策记录类型 Kind of decision record behind a contract. */
@@ -1107,16 +1127,55 @@ export type DecisionKind =
   /** 村民（代表）会议决议 Village resolution (四议两公开) of an owner village. */
   | 'VILLAGE_RESOLUTION';
 
+/** 撤回审核输入 Withdraw a township approval. */
+export type DistributionApprovalWithdrawInput = {
+  /** 方案 Plan id. */
+  planId: Scalars['ID']['input'];
+  /** 原因 Reason (required, ≤ 1000). */
+  reason: Scalars['String']['input'];
+  /** 撤回日期 Withdrawn on (not before the approval). */
+  withdrawnOn: Scalars['Date']['input'];
+};
+
+/** 考勤 An attendance row: a date range and the days worked in it. */
+export type DistributionAttendance = {
+  __typename?: 'DistributionAttendance';
+  /** 出勤天数 Days worked. */
+  days: Scalars['Int']['output'];
+  /** 开始日期 From. */
+  fromOn: Scalars['Date']['output'];
+  /** 备注 Note. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** 结束日期 To (inclusive). */
+  toOn: Scalars['Date']['output'];
+};
+
+/** 考勤输入 An attendance row behind a public-welfare job wage. */
+export type DistributionAttendanceInput = {
+  /** 出勤天数 Days worked in the range (1 – the days in it). */
+  days: Scalars['Int']['input'];
+  /** 开始日期 First day of the range (inside the plan's period). */
+  fromOn: Scalars['Date']['input'];
+  /** 备注 Note (≤ 200), e.g. the attendance sheet's number. */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** 结束日期 Last day of the range (inclusive). */
+  toOn: Scalars['Date']['input'];
+};
+
 /** 审计报告 The audit report of a plan: income → lines → recipients → payments, reconciled to the fen. */
 export type DistributionAuditReport = {
   __typename?: 'DistributionAuditReport';
+  /** 成本费用 The period's costs netted from the receipts before profit. */
+  costs: Array<AuditIncomeSource>;
+  /** 成本合计 Sum of the costs; receipts − costs = plan total. */
+  costsTotal: Scalars['Money']['output'];
   /** 日期顺序正确 True when every step follows the one before, and money moved only after the notice. */
   datesInOrder: Scalars['Boolean']['output'];
   /** 风险提示 Flags. */
   flags: Array<DistributionFlag>;
-  /** 期间收益 Income of the period. */
+  /** 分配收益 Sum of the plan's receipts. */
   incomeInPeriod: Scalars['Money']['output'];
-  /** 收益来源 Income entries credited to the village's account awaiting distribution during the period. */
+  /** 收益来源 The receipts this plan distributes (each claimed by this plan only), with their journal entries. */
   incomeSources: Array<AuditIncomeSource>;
   /** 分配项目 Lines with recipients and payment status. */
   lines: Array<DistributionLine>;
@@ -1192,6 +1251,8 @@ export type DistributionFlagCode =
   | 'FLAT_EQUAL_SPLIT'
   /** 资金滞留 Income left undistributed longer than the county allows. */
   | 'FUNDS_IDLE'
+  /** 公益岗位工资集中 One household receives more than the county's share of the plan as job wages. */
+  | 'JOB_WAGE_CONCENTRATED'
   /** 公示未结束即发放 Paid before the notice ended (impossible by construction; checked anyway). */
   | 'PAID_BEFORE_NOTICE_END'
   /** 未公开结果 Paid, but no results notice within the county's deadline. */
@@ -1307,6 +1368,17 @@ export type DistributionMeetingInput = {
   votesFor: Scalars['Int']['input'];
 };
 
+/** 资金操作结果 Result of a money-moving step (execute, pay, reverse). */
+export type DistributionMoneyPayload = {
+  __typename?: 'DistributionMoneyPayload';
+  /** 错误 Failures; when present nothing was written. */
+  errors: Array<UserError>;
+  /** 方案 The plan, when successful. */
+  plan?: Maybe<DistributionPlan>;
+  /** 重放 True when this call repeated an earlier one with the same idempotency key: nothing new was posted. */
+  replayed: Scalars['Boolean']['output'];
+};
+
 /** 公示/公开 A published notice; immutable. */
 export type DistributionNotice = {
   __typename?: 'DistributionNotice';
@@ -1373,7 +1445,7 @@ export type DistributionObjectionResolveInput = {
   resolvedOn: Scalars['Date']['input'];
 };
 
-/** 发放记录 A payment to a household. */
+/** 发放记录 A payment to a household, of one recipient line. */
 export type DistributionPayment = {
   __typename?: 'DistributionPayment';
   /** 金额 Amount. */
@@ -1382,6 +1454,8 @@ export type DistributionPayment = {
   bankReference: Scalars['String']['output'];
   /** 农户 Household. */
   household: Household;
+  /** 项目序号 The line it pays (null on older payments that covered all the household's lines). */
+  lineNo?: Maybe<Scalars['Int']['output']>;
   /** 发放日期 Paid on. */
   paidOn: Scalars['Date']['output'];
   /** 退票原因 Why it was reversed. */
@@ -1390,7 +1464,7 @@ export type DistributionPayment = {
   reversedOn?: Maybe<Scalars['Date']['output']>;
 };
 
-/** 发放输入 Record a payment to a recipient household. */
+/** 发放输入 Record a payment to a recipient household: of one line, or of all its lines not yet paid. */
 export type DistributionPaymentInput = {
   /** 银行流水号 Bank reference (≤ 100). */
   bankReference: Scalars['String']['input'];
@@ -1398,18 +1472,22 @@ export type DistributionPaymentInput = {
   householdId: Scalars['ID']['input'];
   /** 幂等键 Idempotency key. */
   idempotencyKey: Scalars['String']['input'];
+  /** 项目序号 The line paid (e.g. monthly wages apart from the yearly dividend); default: every line of the household not yet paid. */
+  lineNo?: InputMaybe<Scalars['Int']['input']>;
   /** 发放日期 Paid on. */
   paidOn: Scalars['Date']['input'];
   /** 方案 Plan id. */
   planId: Scalars['ID']['input'];
 };
 
-/** 退票输入 Reverse a payment that bounced or was recovered. */
+/** 退票输入 Reverse a payment that bounced or was recovered (every line that payment covered). */
 export type DistributionPaymentReverseInput = {
   /** 农户 Household id. */
   householdId: Scalars['ID']['input'];
   /** 幂等键 Idempotency key. */
   idempotencyKey: Scalars['String']['input'];
+  /** 项目序号 A line the bounced payment paid; required when the household was paid line by line. */
+  lineNo?: InputMaybe<Scalars['Int']['input']>;
   /** 方案 Plan id. */
   planId: Scalars['ID']['input'];
   /** 原因 Reason (≤ 1000). */
@@ -1423,6 +1501,8 @@ export type DistributionPlan = Node & {
   __typename?: 'DistributionPlan';
   /** 审核日期 Township approval date. */
   approvedOn?: Maybe<Scalars['Date']['output']>;
+  /** 成本费用 The costs of the period netted from the receipts before profit (rule 11). */
+  costs: Array<DistributionReceipt>;
   /** 创建时间 Created at. */
   createdAt: Scalars['DateTime']['output'];
   /** 变动记录 Event history. */
@@ -1455,6 +1535,8 @@ export type DistributionPlan = Node & {
   periodTo: Scalars['Date']['output'];
   /** 方案日期 Plan date: beneficiaries' eligibility is judged on it. */
   planOn: Scalars['Date']['output'];
+  /** 收益来源 The receipts this plan distributes. */
+  receipts: Array<DistributionReceipt>;
   /** 状态 Status. */
   status: DistributionPlanStatus;
   /** 方案名称 Title. */
@@ -1505,9 +1587,11 @@ export type DistributionPlanInput = {
   periodTo: Scalars['Date']['input'];
   /** 方案日期 Plan date (not before the period's end, not in the future). */
   planOn: Scalars['Date']['input'];
+  /** 收益来源 The receipts to distribute, by their journal entry (JournalEntry id) or income record (IncomeRecord id), each inside the period and not yet distributed; default: every undistributed receipt of the period. */
+  receipts?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** 方案名称 Title (≤ 200). */
   title: Scalars['String']['input'];
-  /** 分配总额 Total; defaults to all income awaiting distribution. */
+  /** 分配总额 Total: the receipts less the period's costs; if given it must say the same. */
   total?: InputMaybe<Scalars['Money']['input']>;
   /** 村代码 Village code. */
   villageCode: Scalars['String']['input'];
@@ -1525,12 +1609,16 @@ export type DistributionPlanPayload = {
 /** 方案预览 A computed plan, not saved. */
 export type DistributionPlanPreview = {
   __typename?: 'DistributionPlanPreview';
-  /** 可分配收益 Income awaiting distribution now. */
+  /** 可分配收益 What the receipts leave after the period's costs. */
   available: Scalars['Money']['output'];
+  /** 成本费用 The period's costs it would net first. */
+  costs: Array<DistributionReceipt>;
   /** 风险提示 Flags the plan would carry. */
   flags: Array<DistributionFlag>;
   /** 分配项目 Lines with each recipient's exact amount. */
   lines: Array<DistributionLine>;
+  /** 收益来源 The receipts the plan would distribute. */
+  receipts: Array<DistributionReceipt>;
   /** 分配总额 Total. */
   total: Scalars['Money']['output'];
 };
@@ -1546,7 +1634,7 @@ export type DistributionPlanPreviewPayload = {
 
 /** 分配方案状态 Workflow status of a distribution plan. */
 export type DistributionPlanStatus =
-  /** 乡镇已审核 Approved by the township. */
+  /** 乡镇已审核 Approved by the township (where the county reviews first, before the notice is published). */
   | 'APPROVED'
   /** 已撤销 Cancelled by the village. */
   | 'CANCELLED'
@@ -1565,13 +1653,45 @@ export type DistributionPlanStatus =
   /** 已冲销 Execution reversed before any payment. */
   | 'REVERSED';
 
+/** 收益来源 A receipt a plan distributes, or a cost it bears first; each is claimed by one live plan at most. */
+export type DistributionReceipt = {
+  __typename?: 'DistributionReceipt';
+  /** 金额 This village's amount of the entry. */
+  amount: Scalars['Money']['output'];
+  /** 日期 Received (or paid) on. */
+  effectiveOn: Scalars['Date']['output'];
+  /** 记账凭证 The journal entry that booked it. */
+  entry?: Maybe<JournalEntry>;
+  /** 类型 Kind. */
+  kind: DistributionReceiptKind;
+  /** 支付来源 For a cost: the village's pot that paid it, repaid from the receipts at execution. */
+  paidFrom?: Maybe<AccountKind>;
+  /** 释放日期 Set when the plan was cancelled, rejected or reversed and the entry freed for another plan. */
+  releasedOn?: Maybe<Scalars['Date']['output']>;
+};
+
+/** 收益来源类型 Kind of a plan's receipt (income it distributes) or cost (netted first). */
+export type DistributionReceiptKind =
+  /** 资产收益 Asset income (incomeRecord). */
+  | 'ASSET_INCOME'
+  /** 期初待分配收益 Income awaiting distribution brought over from paper books. */
+  | 'OPENING_BALANCE'
+  /** 管护支出 An upkeep cost (upkeepRecord), deducted before profit. */
+  | 'UPKEEP_EXPENSE'
+  /** 联营分成 A pooled venture's income split to the village by its share. */
+  | 'VENTURE_SPLIT';
+
 /** 受益对象 A recipient household of a line. */
 export type DistributionRecipient = {
   __typename?: 'DistributionRecipient';
   /** 金额 Amount. */
   amount: Scalars['Money']['output'];
+  /** 考勤 Attendance rows behind the work days (jobs). */
+  attendance: Array<DistributionAttendance>;
   /** 银行流水号 Bank reference of the payment, once paid. */
   bankReference?: Maybe<Scalars['String']['output']>;
+  /** 困难类别 The hardship category a reward or grant relies on. */
+  hardshipCategory?: Maybe<Scalars['String']['output']>;
   /** 农户 Household. */
   household: Household;
   /** 方案日类别 Household status on the plan date. */
@@ -1586,11 +1706,15 @@ export type DistributionRecipient = {
 
 /** 受益对象输入 A recipient household. */
 export type DistributionRecipientInput = {
+  /** 考勤 Attendance rows (required for public-welfare jobs: no pay before work); the wage is split by their days. */
+  attendance?: InputMaybe<Array<DistributionAttendanceInput>>;
+  /** 困难类别 For rewards and grants to a household that is not 脱贫户/监测对象: a hardship category the county lists. */
+  hardshipCategory?: InputMaybe<Scalars['String']['input']>;
   /** 农户 Household id. */
   householdId: Scalars['ID']['input'];
   /** 权重 Weight (dividends default to members × status weight; rewards to 1). */
   weight?: InputMaybe<Scalars['Int']['input']>;
-  /** 工日 Recorded work days (required for public-welfare jobs). */
+  /** 工日 Work days; for public-welfare jobs, if given, must equal the attendance rows' sum. */
   workDays?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -1789,7 +1913,7 @@ export type ErrorCode =
   | 'LINE_RECIPIENTS_INVALID'
   /** 未过半数 Not more than half of those present in favour. */
   | 'MAJORITY_NOT_REACHED'
-  /** 公示未结束 The notice has not ended. */
+  /** 公示未结束 The notice has not ended (or is not published yet). */
   | 'NOTICE_NOT_ENDED'
   /** 公示期不足 The notice is shorter than the county's notice days. */
   | 'NOTICE_TOO_SHORT'
@@ -1819,6 +1943,12 @@ export type ErrorCode =
   | 'PLAN_NOT_BALANCED'
   /** 未达法定人数 Fewer than two thirds present. */
   | 'QUORUM_NOT_MET'
+  /** 收益已分配 The receipt is already distributed by another plan. */
+  | 'RECEIPT_ALREADY_DISTRIBUTED'
+  /** 不在期间内 The receipt was received outside the plan's period. */
+  | 'RECEIPT_OUTSIDE_PERIOD'
+  /** 收益已冲销 A receipt or cost of the plan has been reversed since drafting. */
+  | 'RECEIPT_REVERSED'
   /** 必填 A required value is missing or empty. */
   | 'REQUIRED'
   /** 确权层级不符 An owner is not of the kind the rights level means. */
@@ -1827,9 +1957,13 @@ export type ErrorCode =
   | 'SHARES_NOT_100'
   /** 超长 A text is longer than allowed. */
   | 'TOO_LONG'
+  /** 总额不符 The total is not what the receipts leave after costs (rule 11). */
+  | 'TOTAL_NOT_DISTRIBUTABLE'
+  /** 待乡镇审核 The county has the township review before the notice: approval comes first. */
+  | 'TOWNSHIP_REVIEW_PENDING'
   /** 借贷不平 The postings of an entry do not sum to zero. */
   | 'UNBALANCED_ENTRY'
-  /** 尚未发放完毕 Some recipients are not paid yet. */
+  /** 尚未发放完毕 Some recipient lines are not paid yet. */
   | 'UNPAID_RECIPIENTS'
   /** 请走业务冲销 The entry belongs to a workflow (a distribution plan) that must reverse it itself. */
   | 'USE_DOMAIN_REVERSAL'
@@ -2543,6 +2677,8 @@ export type Mutation = {
   contractTerminate: ContractPayload;
   /** 修改县级政策参数 Change a county's numbers (county finance). */
   countyPolicyUpdate: CountyPolicyPayload;
+  /** 撤回审核 Withdraw an approval given by mistake, before execution, with a reason (township reviewer); the plan returns to its notice (or to RESOLVED). */
+  distributionApprovalWithdraw: DistributionPlanPayload;
   /** 记录四议会议 Record the next 四议 meeting (village clerk). */
   distributionMeetingRecord: DistributionPlanPayload;
   /** 发布公示 Publish the plan notice (village clerk). */
@@ -2551,24 +2687,24 @@ export type Mutation = {
   distributionObjectionRecord: DistributionPlanPayload;
   /** 处理异议 Resolve an objection (village clerk). */
   distributionObjectionResolve: DistributionPlanPayload;
-  /** 记录发放 Record a payment to a recipient (village clerk). */
-  distributionPaymentRecord: DistributionPlanPayload;
+  /** 记录发放 Record a payment to a recipient, of one line or all its unpaid lines (village clerk). */
+  distributionPaymentRecord: DistributionMoneyPayload;
   /** 退票 Reverse a payment that bounced or was recovered; the household can then be paid again (village clerk). */
-  distributionPaymentReverse: DistributionPlanPayload;
-  /** 乡镇审核通过 Approve (township reviewer); freezes the recipients. */
+  distributionPaymentReverse: DistributionMoneyPayload;
+  /** 乡镇审核通过 Approve (township reviewer): under notice, or resolved where the county reviews first; never with an objection open. Re-checks and freezes the recipients. */
   distributionPlanApprove: DistributionPlanPayload;
   /** 撤销方案 Cancel a draft or resolved plan (village clerk). */
   distributionPlanCancel: DistributionPlanPayload;
   /** 起草方案 Draft a plan (village clerk). */
   distributionPlanCreate: DistributionPlanPayload;
   /** 执行方案 Post the approved plan to the journal (village clerk). */
-  distributionPlanExecute: DistributionPlanPayload;
+  distributionPlanExecute: DistributionMoneyPayload;
   /** 方案预览 Compute a plan exactly without saving it. */
   distributionPlanPreview: DistributionPlanPreviewPayload;
   /** 乡镇退回 Reject with a reason (township reviewer). */
   distributionPlanReject: DistributionPlanPayload;
   /** 冲销方案 Reverse an executed plan before any payment (village clerk, county finance). */
-  distributionPlanReverse: DistributionPlanPayload;
+  distributionPlanReverse: DistributionMoneyPayload;
   /** 公开结果 Publish the results and close the plan (village clerk). */
   distributionResultsPublish: DistributionPlanPayload;
   /** 上传附件 Attach a document to an asset, an event or a contract (village clerk). */
@@ -2683,6 +2819,12 @@ export type MutationContractTerminateArgs = {
 /** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
 export type MutationCountyPolicyUpdateArgs = {
   input: CountyPolicyUpdateInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationDistributionApprovalWithdrawArgs = {
+  input: DistributionApprovalWithdrawInput;
 };
 
 
@@ -3528,6 +3670,13 @@ export type Role =
   /** 村集体经济组织记账员 Village clerk: registers assets and households of one village. */
   | 'VILLAGE_CLERK';
 
+/** 乡镇审核顺序 When the township reviews a plan relative to its public notice. */
+export type TownshipReviewOrder =
+  /** 先审后公示 The township reviews the resolved plan; the village publishes the notice after approval. */
+  | 'BEFORE_NOTICE'
+  /** 公示期间审核 The township reviews while the notice is up (default). */
+  | 'DURING_NOTICE';
+
 /** 转让审批 Approval of a change of ownership (transfer of a public asset). */
 export type TransferApproval = {
   __typename?: 'TransferApproval';
@@ -3656,6 +3805,15 @@ export type UpkeepFundSource =
   /** 村级运行经费 Village operating funds (village public-welfare assets). */
   | 'VILLAGE_OPERATING_FUNDS';
 
+/** 管护支出来源 The village collective's pot an upkeep cost is paid from; the next distribution plan of the period nets the cost (costs before profit) and repays a pot that fronted it. */
+export type UpkeepPaidFrom =
+  /** 现金 The collective's cash; repaid from the period's receipts when the plan executes. */
+  | 'CASH'
+  /** 待分配收益 Straight out of income awaiting distribution. */
+  | 'INCOME_PENDING_DISTRIBUTION'
+  /** 管护资金 The upkeep reserve; repaid from the period's receipts when the plan executes. */
+  | 'UPKEEP_RESERVE';
+
 /** 管护记录 An inspection, maintenance or repair. */
 export type UpkeepRecord = {
   __typename?: 'UpkeepRecord';
@@ -3665,12 +3823,16 @@ export type UpkeepRecord = {
   cost: Scalars['Money']['output'];
   /** 日期 Done on. */
   doneOn: Scalars['Date']['output'];
+  /** 管护支出凭证 The UPKEEP_EXPENSE journal entry that paid the cost. */
+  entry?: Maybe<JournalEntry>;
   /** 全局标识 Global id. */
   id: Scalars['ID']['output'];
   /** 类型 Kind. */
   kind: UpkeepRecordKind;
   /** 说明 Note. */
   note?: Maybe<Scalars['String']['output']>;
+  /** 支付来源 The pot that paid the cost (null when it cost nothing). */
+  paidFrom?: Maybe<UpkeepPaidFrom>;
   /** 记录时间 Recorded at. */
   recordedAt: Scalars['DateTime']['output'];
 };
@@ -3679,14 +3841,18 @@ export type UpkeepRecord = {
 export type UpkeepRecordInput = {
   /** 资产 Asset id (handed over). */
   assetId: Scalars['ID']['input'];
-  /** 费用 Cost (≥ 0). */
+  /** 费用 Cost (≥ 0). A cost is paid at once: it needs paidFrom and idempotencyKey. */
   cost: Scalars['Money']['input'];
   /** 日期 Done on: not before the handover, not in the future. */
   doneOn: Scalars['Date']['input'];
+  /** 幂等键 Idempotency key (required when cost > 0): a retry records and pays once. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** 类型 Kind. */
   kind: UpkeepRecordKind;
   /** 说明 Note (≤ 1000). */
   note?: InputMaybe<Scalars['String']['input']>;
+  /** 支付来源 The village collective's pot that pays the cost (required when cost > 0); never taken below zero. */
+  paidFrom?: InputMaybe<UpkeepPaidFrom>;
 };
 
 /** 管护记录类型 Kind of upkeep record. */
@@ -3705,6 +3871,8 @@ export type UpkeepRecordPayload = {
   asset?: Maybe<Asset>;
   /** 错误 Failures; when present nothing was written. */
   errors: Array<UserError>;
+  /** 重放 True when this call repeated an earlier one with the same idempotency key: nothing new was written. */
+  replayed: Scalars['Boolean']['output'];
   /** 管护记录 The record. */
   upkeepRecord?: Maybe<UpkeepRecord>;
 };

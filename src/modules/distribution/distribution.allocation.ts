@@ -7,19 +7,36 @@ import { DomainError } from '../../shared/errors';
 import { allocate } from '../journal/allocation';
 import type { LineBasis, LineType } from './distribution.types';
 
+/** A recipient as drafted; the split only reads the weight, the rest is carried to the saved plan. */
+export interface RecipientSpec {
+  householdId: number;
+  weight: number;
+  workDays?: number | null;
+  hardshipCategory?: string | null;
+  attendance?: AttendanceRow[];
+}
+
+/** 考勤 One attendance row behind a job wage: a date range and the days worked in it. */
+export interface AttendanceRow {
+  fromOn: string;
+  toOn: string;
+  days: number;
+  note?: string | null;
+}
+
 export interface LineSpec {
   type: LineType;
   basis: LineBasis;
   fixedFen?: number | null;
   percentBp?: number | null;
   description: string;
-  recipients: { householdId: number; weight: number; workDays?: number | null }[];
+  recipients: RecipientSpec[];
 }
 
 export interface ComputedLine extends LineSpec {
   lineNo: number;
   amountFen: number;
-  recipients: { householdId: number; weight: number; workDays?: number | null; amountFen: number }[];
+  recipients: (RecipientSpec & { amountFen: number })[];
 }
 
 const field = (i: number, ...rest: string[]) => ['input', 'lines', String(i), ...rest];

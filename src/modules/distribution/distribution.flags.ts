@@ -4,12 +4,13 @@
  */
 import { addDays, addMonths } from '../../shared/dates';
 import type { CountyPolicy } from '../policy/policy.types';
+import { paymentFinder } from './distribution.types';
 import type { Flag, LineType, Payment, Plan } from './distribution.types';
 
 export interface FlagInput {
   plan: Plan;
-  lines: { type: LineType; amountFen: number; recipients: { householdId: number; amountFen: number; workDays?: number | null }[] }[];
-  payments: Pick<Payment, 'householdId' | 'paidOn'>[];
+  lines: { type: LineType; amountFen: number; recipients: { id?: number; householdId: number; amountFen: number; workDays?: number | null }[] }[];
+  payments: Pick<Payment, 'householdId' | 'recipientId' | 'paidOn'>[];
   policy: CountyPolicy;
   today: string;
 }
@@ -41,6 +42,17 @@ export function computePlanFlags({ plan, lines, payments, policy, today }: FlagI
     flag('RETENTION_BELOW_MINIMUM', `Collective retention is ${pct(Number((retention * 10000n) / total))} of the total, below the county's ${pct(policy.minCollectiveRetentionBp)}`);
   }
 
+  // A job in name, a payout in fact: one household taking more than the county's share of the plan as wages.
+  const wagesOf = new Map<number, bigint>();
+  for (const l of lines.filter((x) => x.type === 'PUBLIC_WELFARE_JOB')) {
+    for (const r of l.recipients) wagesOf.set(r.householdId, (wagesOf.get(r.householdId) ?? 0n) + BigInt(r.amountFen));
+  }
+  for (const [householdId, wages] of wagesOf) {
+    if (wages * 10000n > total * BigInt(policy.jobWageShareCeilingBp)) {
+      flag('JOB_WAGE_CONCENTRATED', `Household ${householdId} receives ${pct(Number((wages * 10000n) / total))} of the total as job wages, above the county's ${pct(policy.jobWageShareCeilingBp)}`);
+    }
+  }
+
   const seenIn = new Map<string, number>();
   for (const l of lines) {
     for (const r of l.recipients) {
@@ -58,8 +70,10 @@ export function computePlanFlags({ plan, lines, payments, policy, today }: FlagI
     }
   }
 
-  const recipients = new Set(lines.flatMap((l) => l.recipients.map((r) => r.householdId)));
-  if (plan.status === 'EXECUTED' && recipients.size > 0 && payments.length === recipients.size) {
+  const recipients = lines.flatMap((l) => l.recipients);
+  const paymentOf = paymentFinder(payments.map((p) => ({ ...p, planId: plan.id })));
+  const allPaid = recipients.every((r) => paymentOf({ ...r, planId: plan.id }));
+  if (plan.status === 'EXECUTED' && recipients.length > 0 && allPaid) {
     const lastPaid = payments.reduce((d, p) => (p.paidOn > d ? p.paidOn : d), '');
     const due = addDays(lastPaid, policy.resultsNoticeDays);
     if (today > due) flag('RESULTS_NOTICE_MISSING', `All paid by ${lastPaid}, but no results notice by ${due} (第二次公开)`);

@@ -98,12 +98,38 @@ export async function insertPlan(db: Executor, p: Omit<Plan, 'id'>, lines: Compu
       household_status: statusOf.get(x.householdId),
       weight: x.weight,
       work_days: x.workDays ?? null,
+      hardship_category: x.hardshipCategory ?? null,
       amount_fen: x.amountFen,
     }));
     // Batches keep each INSERT under SQLite's bound-parameter limit.
     for (let i = 0; i < rows.length; i += 500) await db('distribution_recipients').insert(rows.slice(i, i + 500));
+    await insertAttendance(db, planId, lr.id, l.recipients);
   }
   return planId;
+}
+
+/** The attendance rows behind a job line's recipients, each tied to its recipient row. */
+async function insertAttendance(db: Executor, planId: number, lineId: number, recipients: ComputedLine['recipients']): Promise<void> {
+  if (!recipients.some((r) => r.attendance?.length)) return;
+  const ids = new Map((await db('distribution_recipients').where({ line_id: lineId }).select('id', 'household_id')).map((r: any) => [r.household_id, r.id]));
+  const rows = recipients.flatMap((r) =>
+    (r.attendance ?? []).map((a) => ({ plan_id: planId, recipient_id: ids.get(r.householdId), from_on: a.fromOn, to_on: a.toOn, days: a.days, note: a.note ?? null })),
+  );
+  for (let i = 0; i < rows.length; i += 500) await db('distribution_attendance').insert(rows.slice(i, i + 500));
+}
+
+export interface AttendanceRecord {
+  planId: number;
+  recipientId: number;
+  fromOn: string;
+  toOn: string;
+  days: number;
+  note: string | null;
+}
+
+export async function attendanceOf(db: Executor, planIds: readonly number[]): Promise<AttendanceRecord[]> {
+  const rows = await db('distribution_attendance').whereIn('plan_id', planIds as number[]).orderBy('id');
+  return rows.map((r: any) => ({ planId: r.plan_id, recipientId: r.recipient_id, fromOn: r.from_on, toOn: r.to_on, days: r.days, note: r.note }));
 }
 
 export async function updatePlan(db: Executor, id: number, patch: Partial<Plan>): Promise<void> {
@@ -141,6 +167,7 @@ export async function recipientsOf(db: Executor, planIds: readonly number[]): Pr
     householdStatus: r.household_status,
     weight: r.weight,
     workDays: r.work_days,
+    hardshipCategory: r.hardship_category ?? null,
     amountFen: r.amount_fen,
   }));
 }
@@ -250,10 +277,11 @@ export async function objectionsOf(db: Executor, planIds: readonly number[]): Pr
   return (await db('distribution_objections').whereIn('plan_id', planIds as number[]).orderBy('id')).map(toObjection);
 }
 
-export async function insertPayment(db: Executor, p: Omit<Payment, 'id' | 'reversedOn' | 'reversalReason'>): Promise<void> {
+export async function insertPayment(db: Executor, p: Omit<Payment, 'id' | 'lineNo' | 'reversedOn' | 'reversalReason'>): Promise<void> {
   await db('distribution_payments').insert({
     plan_id: p.planId,
     household_id: p.householdId,
+    recipient_id: p.recipientId,
     amount_fen: p.amountFen,
     paid_on: p.paidOn,
     bank_reference: p.bankReference,
@@ -270,15 +298,19 @@ export async function insertPayment(db: Executor, p: Omit<Payment, 'id' | 'rever
 export async function paymentsOf(db: Executor, planIds: readonly number[], opts: { includeReversed?: boolean } = {}): Promise<Payment[]> {
   const q = db('distribution_payments as p')
     .leftJoin('distribution_payment_reversals as r', 'r.payment_id', 'p.id')
+    .leftJoin('distribution_recipients as dr', 'dr.id', 'p.recipient_id')
+    .leftJoin('distribution_lines as dl', 'dl.id', 'dr.line_id')
     .whereIn('p.plan_id', planIds as number[])
     .orderBy('p.id')
-    .select('p.*', 'r.reversed_on', 'r.reason as reversal_reason');
+    .select('p.*', 'r.reversed_on', 'r.reason as reversal_reason', 'dl.line_no as line_no');
   if (!opts.includeReversed) q.whereNull('r.id');
   const rows = await q;
   return rows.map((r: any) => ({
     id: r.id,
     planId: r.plan_id,
     householdId: r.household_id,
+    recipientId: r.recipient_id ?? null,
+    lineNo: r.line_no ?? null,
     amountFen: r.amount_fen,
     paidOn: r.paid_on,
     bankReference: r.bank_reference,
@@ -348,4 +380,76 @@ export function listQuery(db: Executor, f: PlanFilter): Knex.QueryBuilder {
 
 export async function plansInRegion(db: Executor, regionPrefix: string): Promise<Plan[]> {
   return (await db('distribution_plans').where('village_code', 'like', `${regionPrefix}%`).orderBy('id')).map(toPlan);
+}
+
+// ------------------------------------------------------------------------------------------------------
+// Receipts and costs claimed by plans (distribution.receipts.ts)
+// ------------------------------------------------------------------------------------------------------
+
+export interface PlanReceipt {
+  id: number;
+  planId: number;
+  ownerPartyId: number;
+  entryId: number;
+  role: 'RECEIPT' | 'COST';
+  kind: string;
+  effectiveOn: string;
+  amountFen: number;
+  paidFrom: string | null;
+  releasedOn: string | null;
+}
+
+/** Of the given entries, those a live plan of this collective has claimed. */
+export async function liveClaimedEntryIds(db: Executor, ownerPartyId: number, entryIds: readonly number[]): Promise<Set<number>> {
+  const ids = new Set<number>();
+  for (let i = 0; i < entryIds.length; i += 500) {
+    const rows = await db('distribution_plan_receipts')
+      .where({ owner_party_id: ownerPartyId })
+      .whereNull('released_on')
+      .whereIn('entry_id', entryIds.slice(i, i + 500) as number[])
+      .select('entry_id');
+    for (const r of rows) ids.add(r.entry_id);
+  }
+  return ids;
+}
+
+export async function insertPlanReceipts(
+  db: Executor,
+  planId: number,
+  ownerPartyId: number,
+  items: { entryId: number; role: 'RECEIPT' | 'COST'; kind: string; effectiveOn: string; amountFen: number; paidFrom: string | null }[],
+): Promise<void> {
+  const rows = items.map((i) => ({
+    plan_id: planId,
+    owner_party_id: ownerPartyId,
+    entry_id: i.entryId,
+    role: i.role,
+    kind: i.kind,
+    effective_on: i.effectiveOn,
+    amount_fen: i.amountFen,
+    paid_from: i.paidFrom,
+    released_on: null,
+  }));
+  for (let i = 0; i < rows.length; i += 500) await db('distribution_plan_receipts').insert(rows.slice(i, i + 500));
+}
+
+export async function planReceiptsOf(db: Executor, planIds: readonly number[]): Promise<PlanReceipt[]> {
+  const rows = await db('distribution_plan_receipts').whereIn('plan_id', planIds as number[]).orderBy('id');
+  return rows.map((r: any) => ({
+    id: r.id,
+    planId: r.plan_id,
+    ownerPartyId: r.owner_party_id,
+    entryId: r.entry_id,
+    role: r.role,
+    kind: r.kind,
+    effectiveOn: r.effective_on,
+    amountFen: Number(r.amount_fen),
+    paidFrom: r.paid_from,
+    releasedOn: r.released_on,
+  }));
+}
+
+/** Frees a plan's receipts and costs for another plan (the plan was cancelled, rejected or reversed). */
+export async function releasePlanReceipts(db: Executor, planId: number, on: string): Promise<void> {
+  await db('distribution_plan_receipts').where({ plan_id: planId }).whereNull('released_on').update({ released_on: on });
 }

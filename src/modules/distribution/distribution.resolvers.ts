@@ -5,7 +5,7 @@ import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import * as service from './distribution.service';
 import * as report from './distribution.report';
 import { getEntry } from '../journal/journal.service';
-import type { Flag, Plan, PlanEvent } from './distribution.types';
+import type { Flag, Plan, PlanEvent, ReceiptView, RecipientView } from './distribution.types';
 import { referenced } from '../../shared/loaderUtils';
 import type { Resolvers } from '../../generated/resolvers';
 import type { DistributionPlanInput } from '../../generated/schema';
@@ -18,6 +18,7 @@ function toPlanInput(input: DistributionPlanInput) {
     ...input,
     totalFen: input.total ?? null,
     total: undefined,
+    receipts: input.receipts ?? null,
     lines: input.lines.map((l, i) => ({
       ...l,
       amountFen: l.amount ?? null,
@@ -36,6 +37,12 @@ const withHousehold = <I extends { householdId: string }>(input: I) => ({ ...inp
 function planMutation<I extends { planId: string }>(work: (svc: ServiceContext, input: I) => Promise<Plan>, withPlanId = true) {
   return (_: unknown, args: { input: I }, ctx: RequestContext) =>
     runMutation(ctx, (svc) => work(svc, withPlanId ? { ...args.input, planId: planId(args.input) } : args.input), (plan) => ({ plan }));
+}
+
+/** Money-moving steps also say whether the call was a retry that posted nothing (`replayed`). */
+function moneyMutation<I extends { planId: string }>(work: (svc: ServiceContext, input: Omit<I, 'planId'> & { planId: number }) => Promise<service.MoneyStep>) {
+  return (_: unknown, args: { input: I }, ctx: RequestContext) =>
+    runMutation(ctx, (svc) => work(svc, { ...args.input, planId: planId(args.input) }), (step) => step);
 }
 
 export const distributionResolvers: Resolvers = {
@@ -63,6 +70,8 @@ export const distributionResolvers: Resolvers = {
             available: d.availableFen,
             lines: d.lines.map((l) => ({ ...l, recipients: l.recipients.map((r) => ({ ...r, householdStatus: d.statusOf.get(r.householdId)!, paidOn: null, bankReference: null })) })),
             flags: d.flags,
+            receipts: d.funding.receipts,
+            costs: d.funding.costs,
           },
         }),
       ),
@@ -83,12 +92,16 @@ export const distributionResolvers: Resolvers = {
       ),
     distributionPlanApprove: planMutation(service.approvePlan),
     distributionPlanReject: planMutation(service.rejectPlan),
+    distributionApprovalWithdraw: planMutation(service.withdrawApproval),
     distributionPlanCancel: planMutation(service.cancelPlan),
-    distributionPlanExecute: planMutation(service.executePlan),
-    distributionPaymentRecord: planMutation((svc, input) => service.recordPayment(svc, withHousehold(input))),
-    distributionPaymentReverse: planMutation((svc, input) => service.reversePayment(svc, withHousehold(input))),
+    distributionPlanExecute: moneyMutation(service.executePlan),
+    distributionPaymentRecord: moneyMutation((svc, input) => service.recordPayment(svc, withHousehold(input))),
+    distributionPaymentReverse: moneyMutation((svc, input) => service.reversePayment(svc, withHousehold(input))),
     distributionResultsPublish: planMutation(service.publishResults),
-    distributionPlanReverse: planMutation(service.reversePlan),
+    distributionPlanReverse: moneyMutation(service.reversePlan),
+  },
+  DistributionMoneyPayload: {
+    replayed: (p: { replayed?: boolean }) => p.replayed ?? false,
   },
   DistributionPlan: {
     id: (p: Plan) => toGlobalId('DistributionPlan', p.id),
@@ -100,11 +113,18 @@ export const distributionResolvers: Resolvers = {
     objections: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planObjections.load(p.id),
     payments: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planPayments.load(p.id),
     events: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planEvents.load(p.id),
+    receipts: async (p: Plan, _: unknown, ctx: RequestContext) => (await ctx.loaders.planReceipts.load(p.id)).filter((r) => r.role === 'RECEIPT'),
+    costs: async (p: Plan, _: unknown, ctx: RequestContext) => (await ctx.loaders.planReceipts.load(p.id)).filter((r) => r.role === 'COST'),
     flags: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planFlags.load(p),
     executionEntrySequence: async (p: Plan, _: unknown, ctx: RequestContext) => {
       if (!p.executionEntryId) return null;
       return (await getEntry(readContext(ctx), p.executionEntryId))?.sequence ?? null;
     },
+  },
+  DistributionReceipt: {
+    entry: (r: ReceiptView, _: unknown, ctx: RequestContext) => getEntry(readContext(ctx), r.entryId),
+    amount: (r: ReceiptView) => r.amountFen,
+    releasedOn: (r: ReceiptView) => r.releasedOn ?? null,
   },
   DistributionLine: {
     amount: (l: { amountFen: number }) => l.amountFen,
@@ -113,6 +133,8 @@ export const distributionResolvers: Resolvers = {
   DistributionRecipient: {
     household: (r: { householdId: number }, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.household.load(r.householdId)),
     amount: (r: { amountFen: number }) => r.amountFen,
+    attendance: (r: RecipientView) => r.attendance ?? [],
+    hardshipCategory: (r: RecipientView) => r.hardshipCategory ?? null,
   },
   DistributionPayment: {
     household: (r: { householdId: number }, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.household.load(r.householdId)),
@@ -131,6 +153,7 @@ export const distributionResolvers: Resolvers = {
   },
   DistributionAuditReport: {
     incomeInPeriod: (r: report.AuditReport) => r.incomeInPeriodFen,
+    costsTotal: (r: report.AuditReport) => r.costsFen,
     totals: (r: report.AuditReport) => ({
       planTotal: r.totals.planTotalFen,
       linesTotal: r.totals.linesTotalFen,
@@ -139,6 +162,7 @@ export const distributionResolvers: Resolvers = {
       paid: r.totals.paidFen,
       unpaid: r.totals.unpaidFen,
       executedInJournal: r.totals.executedInJournalFen,
+      costsRepaid: r.totals.costsRepaidFen,
       reconciles: r.totals.reconciles,
     }),
   },

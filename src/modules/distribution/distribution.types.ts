@@ -11,6 +11,16 @@ export const LINE_TYPES = [
 ] as const;
 export type LineType = (typeof LINE_TYPES)[number];
 
+/** The Chinese name of each line type, as a posted notice prints it. */
+export const LINE_TYPE_NAMES: Record<LineType, string> = {
+  PUBLIC_WELFARE_JOB: '公益性岗位工资',
+  PUBLIC_WORKS: '小型公益事业',
+  REWARD_GRANT: '奖励补助',
+  COLLECTIVE_RETENTION: '集体积累',
+  UPKEEP_RESERVE: '管护资金',
+  HOUSEHOLD_DIVIDEND: '分红',
+};
+
 /** How a line's amount is set: a fixed amount, a share of the total, or whatever is left (one line at most). */
 export const LINE_BASES = ['FIXED', 'PERCENT', 'REMAINDER'] as const;
 export type LineBasis = (typeof LINE_BASES)[number];
@@ -21,6 +31,12 @@ export const RECIPIENT_FORBIDDEN: readonly LineType[] = ['PUBLIC_WORKS', 'COLLEC
 
 /** Households a dividend may go to (brief §6: 脱贫户 and 监测对象). */
 export const DIVIDEND_ELIGIBLE: readonly HouseholdStatus[] = ['FORMERLY_POOR', 'MONITORED'];
+
+/**
+ * Lines whose recipients must be eligible on the plan date (brief §11 rule 14): dividends; rewards and
+ * grants (or a hardship category the county lists). Job wages are earned by recorded work instead.
+ */
+export const ELIGIBILITY_CHECKED: readonly LineType[] = ['HOUSEHOLD_DIVIDEND', 'REWARD_GRANT'];
 
 export const PLAN_STATUSES = [
   'DRAFT', // 草案: meetings being recorded
@@ -74,6 +90,26 @@ export interface PlanLine {
   description: string;
 }
 
+/** Whether a payment covers a recipient line: its own, or (older payments) every line of the household. */
+export function pays(p: Pick<Payment, 'recipientId' | 'householdId'>, r: { id?: number; householdId: number }): boolean {
+  return p.recipientId === null ? p.householdId === r.householdId : p.recipientId === r.id;
+}
+
+/**
+ * The payment of each recipient line, looked up in constant time (a plan can have ten thousand lines and
+ * as many payments): by the line's own row, else an older payment of all the household's lines.
+ */
+export function paymentFinder<P extends Pick<Payment, 'recipientId' | 'householdId'> & { planId?: number }>(payments: readonly P[]) {
+  const byRecipient = new Map<number, P>();
+  const byHousehold = new Map<string, P>();
+  for (const p of payments) {
+    if (p.recipientId !== null) byRecipient.set(p.recipientId, p);
+    else byHousehold.set(`${p.planId ?? 0}/${p.householdId}`, p);
+  }
+  return (r: { id?: number; householdId: number; planId?: number }): P | undefined =>
+    (r.id !== undefined ? byRecipient.get(r.id) : undefined) ?? byHousehold.get(`${r.planId ?? 0}/${r.householdId}`);
+}
+
 export interface PlanRecipient {
   id: number;
   planId: number;
@@ -82,6 +118,8 @@ export interface PlanRecipient {
   householdStatus: HouseholdStatus;
   weight: number;
   workDays: number | null;
+  /** 困难类别 The hardship category a reward or grant relies on (null: the household's status does). */
+  hardshipCategory: string | null;
   amountFen: number;
 }
 
@@ -129,6 +167,10 @@ export interface Payment {
   id: number;
   planId: number;
   householdId: number;
+  /** The recipient line it pays; null on payments recorded before payments were per line (all the household's lines). */
+  recipientId: number | null;
+  /** The line number it pays (null for older all-lines payments). */
+  lineNo: number | null;
   amountFen: number;
   paidOn: string;
   bankReference: string;
@@ -162,6 +204,7 @@ export const FLAG_CODES = [
   'DUPLICATE_RECIPIENT', // 重复受益
   'RESULTS_NOTICE_MISSING', // 未公开分配结果
   'FUNDS_IDLE', // 资金滞留
+  'JOB_WAGE_CONCENTRATED', // 公益岗位工资集中: one household above the county's share of the plan
 ] as const;
 export type FlagCode = (typeof FLAG_CODES)[number];
 
@@ -181,6 +224,10 @@ export interface RecipientView {
   amountFen: number;
   paidOn: string | null;
   bankReference: string | null;
+  /** 困难类别 A reward's or grant's hardship category, when it relies on one. */
+  hardshipCategory?: string | null;
+  /** 出勤记录 The work behind a job line's wage. */
+  attendance?: { fromOn: string; toOn: string; days: number; note?: string | null }[];
 }
 
 /** A line as the API serves it (DistributionLine): a plan's line or a preview's computed one. */
@@ -192,4 +239,14 @@ export interface LineView {
   amountFen: number;
   description: string;
   recipients: RecipientView[];
+}
+
+/** A receipt or cost as the API serves it (DistributionReceipt): a plan's claimed one, or a preview's. */
+export interface ReceiptView {
+  entryId: number;
+  kind: string;
+  effectiveOn: string;
+  amountFen: number;
+  paidFrom: string | null;
+  releasedOn?: string | null;
 }

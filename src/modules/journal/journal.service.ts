@@ -419,6 +419,17 @@ export async function isReversed(svc: ServiceContext, entryId: number): Promise<
   return (await repo.findReversalsOf(svc.db, [entryId])).length > 0;
 }
 
+/** Entries by id with their postings and whether each has been reversed (another module judging its sources). */
+export async function entriesWithReversal(
+  svc: ServiceContext,
+  ids: readonly number[],
+): Promise<(JournalEntry & { reversed: boolean; postings: PostingWithAccount[] })[]> {
+  if (!ids.length) return [];
+  const reversed = new Set((await repo.findReversalsOf(svc.db, ids)).map((r) => r.reversesEntryId));
+  const postings = await repo.postingsOf(svc.db, ids);
+  return (await repo.findEntriesByIds(svc.db, ids)).map((e) => ({ ...e, reversed: reversed.has(e.id), postings: postings.filter((p) => p.entryId === e.id) }));
+}
+
 /** Every movement of a holder's account of one kind, oldest first. */
 export async function accountPostings(svc: ServiceContext, holderPartyId: number, kind: AccountKind) {
   return repo.movementsOf(svc.db, holderPartyId, kind);

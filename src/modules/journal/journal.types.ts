@@ -30,6 +30,8 @@ export const ACCOUNT_KIND_RULES = {
   DISPOSAL_PROCEEDS: { mayGoNegative: false },
   /** 联营出资 Cash a member village has contributed to a pooled venture. */
   VENTURE_CONTRIBUTION: { mayGoNegative: false },
+  /** 费用支出 Money a holder spent outside the ledger (upkeep work paid for): grows by what was spent. */
+  EXPENSES: { mayGoNegative: false },
   /** 外部往来 Counterparty outside the ledger (operators, payers): negative by what it has paid in. */
   EXTERNAL_COUNTERPARTY: { mayGoNegative: true },
   /** 期初余额 Opening balances brought onto the journal from paper books: the other side of opening entries. */

@@ -13,6 +13,9 @@ export async function find(db: Executor, countyCode: string): Promise<CountyPoli
       resultsNoticeDays: r.results_notice_days,
       formerlyPoorWeightBp: r.formerly_poor_weight_bp,
       monitoredWeightBp: r.monitored_weight_bp,
+      townshipReview: r.township_review,
+      jobWageShareCeilingBp: r.job_wage_share_ceiling_bp,
+      hardshipCategories: JSON.parse(r.hardship_categories),
       isDefault: false,
       updatedAt: r.updated_at,
     }
@@ -29,6 +32,9 @@ export async function upsert(db: Executor, p: Omit<CountyPolicy, 'isDefault'>, u
     results_notice_days: p.resultsNoticeDays,
     formerly_poor_weight_bp: p.formerlyPoorWeightBp,
     monitored_weight_bp: p.monitoredWeightBp,
+    township_review: p.townshipReview,
+    job_wage_share_ceiling_bp: p.jobWageShareCeilingBp,
+    hardship_categories: JSON.stringify(p.hardshipCategories),
     updated_at: p.updatedAt,
     updated_by: userId,
   };

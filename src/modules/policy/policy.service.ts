@@ -8,7 +8,7 @@ import { authorize, canRead } from '../auth/auth.service';
 import { countyCodeOf } from '../regions/regions.codes';
 import { requireRegion } from '../regions/regions.service';
 import * as repo from './policy.repository';
-import { CountyPolicy, DEFAULT_POLICY } from './policy.types';
+import { CountyPolicy, DEFAULT_POLICY, TOWNSHIP_REVIEW_ORDERS } from './policy.types';
 
 /** The policy in force for the county containing `regionCode`: the county's own numbers or the defaults. */
 export async function policyFor(db: Executor, regionCode: string): Promise<CountyPolicy> {
@@ -32,6 +32,9 @@ const updateSchema = z.object({
   resultsNoticeDays: z.number().int().min(1).max(365).optional(),
   formerlyPoorWeightBp: z.number().int().min(1).max(100000).optional(),
   monitoredWeightBp: z.number().int().min(1).max(100000).optional(),
+  townshipReview: z.enum(TOWNSHIP_REVIEW_ORDERS).optional(),
+  jobWageShareCeilingBp: bp.optional(),
+  hardshipCategories: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
 });
 
 /** County finance (or admin) sets the county's numbers; every change is kept in the audit log. */

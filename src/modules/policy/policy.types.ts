@@ -18,10 +18,22 @@ export interface CountyPolicy {
   formerlyPoorWeightBp: number;
   /** 监测对象权重: dividend weight per member of a monitored household (因素法: weighted higher). */
   monitoredWeightBp: number;
+  /**
+   * 乡镇审核顺序: DURING_NOTICE — the township reviews a plan whose notice is up (the project's default);
+   * BEFORE_NOTICE — the township reviews the resolved plan first and the village publishes it afterwards.
+   */
+  townshipReview: TownshipReviewOrder;
+  /** 公益岗位工资集中度: one household's job wages above this share of a plan's total are flagged. */
+  jobWageShareCeilingBp: number;
+  /** 困难类别: hardship categories (e.g. 低保户) that make a household eligible for rewards and grants. */
+  hardshipCategories: string[];
   /** Whether this county has saved its own numbers (false: the defaults apply). */
   isDefault: boolean;
   updatedAt: string | null;
 }
+
+export const TOWNSHIP_REVIEW_ORDERS = ['DURING_NOTICE', 'BEFORE_NOTICE'] as const;
+export type TownshipReviewOrder = (typeof TOWNSHIP_REVIEW_ORDERS)[number];
 
 export const DEFAULT_POLICY: Omit<CountyPolicy, 'countyCode' | 'isDefault' | 'updatedAt'> = {
   noticeDays: 10,
@@ -31,4 +43,7 @@ export const DEFAULT_POLICY: Omit<CountyPolicy, 'countyCode' | 'isDefault' | 'up
   resultsNoticeDays: 30,
   formerlyPoorWeightBp: 10000,
   monitoredWeightBp: 15000,
+  townshipReview: 'DURING_NOTICE',
+  jobWageShareCeilingBp: 2000,
+  hardshipCategories: [],
 };

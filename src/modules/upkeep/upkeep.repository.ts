@@ -23,6 +23,8 @@ const toRecord = (r: any): UpkeepRecord => ({
   doneOn: r.done_on,
   costFen: r.cost_fen,
   note: r.note,
+  entryId: r.entry_id ?? null,
+  paidFrom: r.paid_from ?? null,
   actorUserId: r.actor_user_id,
   recordedAt: r.recorded_at,
 });
@@ -67,11 +69,18 @@ export async function insertRecord(db: Executor, r: Omit<UpkeepRecord, 'id'>): P
       done_on: r.doneOn,
       cost_fen: r.costFen,
       note: r.note,
+      entry_id: r.entryId,
+      paid_from: r.paidFrom,
       actor_user_id: r.actorUserId,
       recorded_at: r.recordedAt,
     })
     .returning('id');
   return row.id;
+}
+
+export async function findRecordByEntryId(db: Executor, entryId: number): Promise<UpkeepRecord | undefined> {
+  const r = await db('upkeep_records').where({ entry_id: entryId }).first();
+  return r && toRecord(r);
 }
 
 export async function recordsOf(db: Executor, assetIds: readonly number[]): Promise<UpkeepRecord[]> {

@@ -5,6 +5,7 @@ import { requireGlobalId, toGlobalId } from '../../shared/ids';
 import type { Asset } from '../assets/assets.types';
 import { toPartyRef } from '../parties/parties.resolvers';
 import * as service from './upkeep.service';
+import { getEntry } from '../journal/journal.service';
 import type { UpkeepAssignment, UpkeepRecord } from './upkeep.types';
 import { referenced } from '../../shared/loaderUtils';
 import type { Resolvers } from '../../generated/resolvers';
@@ -27,8 +28,11 @@ export const upkeepResolvers: Resolvers = {
       runMutation(
         ctx,
         (svc) => service.recordUpkeep(svc, { ...args.input, assetId: assetIdOf(args.input), costFen: args.input.cost, cost: undefined }),
-        (r) => ({ asset: r.asset, upkeepRecord: r.record }),
+        (r) => ({ asset: r.asset, upkeepRecord: r.record, replayed: r.replayed }),
       ),
+  },
+  UpkeepRecordPayload: {
+    replayed: (p: { replayed?: boolean }) => p.replayed ?? false,
   },
   Asset: {
     upkeep: async (a: Asset, _: unknown, ctx: RequestContext) => {
@@ -47,6 +51,7 @@ export const upkeepResolvers: Resolvers = {
   UpkeepRecord: {
     id: (r: UpkeepRecord) => toGlobalId('UpkeepRecord', r.id),
     cost: (r: UpkeepRecord) => r.costFen,
+    entry: (r: UpkeepRecord, _: unknown, ctx: RequestContext) => (r.entryId ? getEntry(readContext(ctx), r.entryId) : null),
     actor: (r: UpkeepRecord, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.user.load(r.actorUserId)),
   },
 };

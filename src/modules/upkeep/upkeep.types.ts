@@ -28,6 +28,13 @@ export interface UpkeepAssignment {
   recordedAt: string;
 }
 
+/**
+ * 支付来源 The village collective's pot a cost is paid from. Income awaiting distribution pays it straight
+ * out of the receipts; the upkeep reserve or cash front it, and the next plan of the period repays them.
+ */
+export const UPKEEP_PAID_FROM = ['INCOME_PENDING_DISTRIBUTION', 'UPKEEP_RESERVE', 'CASH'] as const;
+export type UpkeepPaidFrom = (typeof UPKEEP_PAID_FROM)[number];
+
 /** 管护记录 An inspection, maintenance or repair, with its cost. */
 export interface UpkeepRecord {
   id: number;
@@ -36,6 +43,9 @@ export interface UpkeepRecord {
   doneOn: string;
   costFen: number;
   note: string | null;
+  /** The UPKEEP_EXPENSE journal entry that paid the cost (null when it cost nothing). */
+  entryId: number | null;
+  paidFrom: UpkeepPaidFrom | null;
   actorUserId: number;
   recordedAt: string;
 }
