@@ -18,6 +18,14 @@ export interface CountyPolicy {
   formerlyPoorWeightBp: number;
   /** 监测对象权重: dividend weight per member of a monitored household (因素法: weighted higher). */
   monitoredWeightBp: number;
+  /** 闲置认定月数: a live asset with no income, no operation contract and no recorded use this long is idle. */
+  idleMonths: number;
+  /** 低效基准收益率: yearly income below this share of original value (basis points) is low-efficiency. */
+  lowEfficiencyBenchmarkBp: number;
+  /** 联农带农豁免人数: this many formerly-poor/monitored workers employed in the year excuse a low return (0: never). */
+  benefitExcuseWorkers: number;
+  /** 合同期限上限 (years): null while the county set none (contracts apply DEFAULT_MAX_TERM_YEARS, 20). */
+  maxContractTermYears: number | null;
   /** Whether this county has saved its own numbers (false: the defaults apply). */
   isDefault: boolean;
   updatedAt: string | null;
@@ -31,4 +39,8 @@ export const DEFAULT_POLICY: Omit<CountyPolicy, 'countyCode' | 'isDefault' | 'up
   resultsNoticeDays: 30,
   formerlyPoorWeightBp: 10000,
   monitoredWeightBp: 15000,
+  idleMonths: 12,
+  lowEfficiencyBenchmarkBp: 300,
+  benefitExcuseWorkers: 10,
+  maxContractTermYears: null,
 };
