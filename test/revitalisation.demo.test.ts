@@ -68,4 +68,15 @@ describe('demo revitalisation', () => {
     const b = (await gql(DEMO_TOKENS.LIANGYA_CLERK, `{ benefitLinkages(year: 2024) { asset { name } outputValue wages poorWorkers poorWorkerEarnings } }`)).data.benefitLinkages;
     expect(b).toContainEqual({ asset: { name: '亮垭村红心猕猴桃产业园（350亩）' }, outputValue: '2830000.00', wages: '605000.00', poorWorkers: 102, poorWorkerEarnings: '136000.00' });
   });
+
+  it('runs the README\'s planner flow: flag Asset:9, open its case, closing case 1 without evidence is refused', async () => {
+    const P = DEMO_TOKENS.COUNTY_PLANNER;
+    const flag = await gql(P, `mutation { idleFlagRaise(input: { assetId: "Asset:9", flaggedOn: "2026-11-01" }) { flags { asset { name status } event { action } } errors { code } } }`);
+    expect(flag.data.idleFlagRaise).toEqual({ flags: [{ asset: { name: '青岗村集中供水工程', status: 'IDLE' }, event: { action: 'MARK_IDLE' } }], errors: [] });
+    const open = await gql(P, `mutation { revitalisationCaseOpen(input: { assetId: "Asset:9", path: IMPROVE_FACILITIES, measures: "更换管网并落实管护", responsibleUnit: "云顶镇人民政府",
+      responsiblePerson: "王镇长", openedOn: "2026-11-02", deadlineOn: "2027-06-30", target: "恢复供水并落实管护责任" }) { case { status } errors { code } } }`);
+    expect(open.data.revitalisationCaseOpen).toEqual({ case: { status: 'OPEN' }, errors: [] });
+    const close = await gql(P, `mutation { revitalisationCaseClose(input: { caseId: "RevitalisationCase:1", closedOn: "2026-11-20", kind: NEW_CONTRACT_WITH_INCOME }) { case { status } errors { code } } }`);
+    expect(close.data.revitalisationCaseClose).toEqual({ case: null, errors: [{ code: 'EVIDENCE_BEFORE_CASE' }] });
+  });
 });
