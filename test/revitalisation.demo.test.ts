@@ -1,16 +1,18 @@
 /** The demo's revitalisation (seeds/demo-revitalisation.ts): what the README tells a reader to check by hand. */
 import request from 'supertest';
+import ExcelJS from 'exceljs';
 import { createTestDb, TestDb, TEST_NOW } from './helpers';
 import { createApp } from '../src/server/app';
 import { fixedClock } from '../src/shared/clock';
 import { loadDemo, DEMO_TOKENS } from '../seeds/demo';
 
 let t: TestDb;
+let app: ReturnType<typeof createApp>;
 let gql: (token: string, query: string, variables?: object) => Promise<any>;
 beforeAll(async () => {
   t = await createTestDb();
   await loadDemo(t.db, fixedClock(TEST_NOW));
-  const app = createApp({ db: t.db, clock: fixedClock(TEST_NOW) });
+  app = createApp({ db: t.db, clock: fixedClock(TEST_NOW) });
   gql = async (token, query, variables) => (await request(app).post('/graphql').set('authorization', `Bearer ${token}`).send({ query, variables })).body;
 });
 afterAll(() => t.destroy());
@@ -67,6 +69,25 @@ describe('demo revitalisation', () => {
   it('shows the kiwi park\'s 2024 联农带农 figures', async () => {
     const b = (await gql(DEMO_TOKENS.LIANGYA_CLERK, `{ benefitLinkages(year: 2024) { asset { name } outputValue wages poorWorkers poorWorkerEarnings } }`)).data.benefitLinkages;
     expect(b).toContainEqual({ asset: { name: '亮垭村红心猕猴桃产业园（350亩）' }, outputValue: '2830000.00', wages: '605000.00', poorWorkers: 102, poorWorkerEarnings: '136000.00' });
+  });
+
+  it('exports the planner\'s overview as xlsx, scoped like the API', async () => {
+    const res = await request(app).get(`/exports/revitalisation/${NANJIANG}/overview.xlsx`).set('authorization', `Bearer ${DEMO_TOKENS.COUNTY_PLANNER}`).buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['盘活总览', '盘活方案', '闲置资产', '2025年低效资产']);
+    const total = wb.getWorksheet('盘活总览')!.getRow(2).values as unknown[];
+    expect(total.slice(1, 12)).toEqual(['南江县', 4, '2450000.00', expect.any(Number), expect.any(String), 0, 4, '6500000.00', 1, '1800000.00', '26.35']);
+    expect(wb.getWorksheet('盘活方案')!.rowCount).toBe(5);
+    const other = await request(app).get(`/exports/revitalisation/${NANJIANG}/overview.xlsx`).set('authorization', `Bearer ${DEMO_TOKENS.LIANGYA_CLERK}`);
+    expect(other.status).toBe(404);
+    expect((await request(app).get(`/exports/revitalisation/${NANJIANG}/overview.xlsx`)).status).toBe(401);
   });
 
   it('runs the README\'s planner flow: flag Asset:9, open its case, closing case 1 without evidence is refused', async () => {
