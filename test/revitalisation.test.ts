@@ -3,6 +3,7 @@
  * against hand-computed figures with its roll-up, 联农带农 records, the county's thresholds, and every
  * rejection writing nothing. Today is 2026-11-22 (TEST_NOW).
  */
+import fc from 'fast-check';
 import { setup, TestEnv, snapshot } from './helpers';
 import { company } from './journal.fixtures';
 import { createProject, registerAsset, signContract, STEP, confirmInput, handOverInput } from './fixtures';
@@ -354,16 +355,23 @@ describe('盘活率', () => {
   });
 
   it('computes the formula exactly for any figures (property)', () => {
-    for (let i = 0; i < 500; i++) {
-      const tc = 1 + ((i * 7919) % 97);
-      const rc = (i * 31) % (tc + 1);
-      const tv = 1 + ((i * 104729) % 10_000_000_000);
-      const rv = Math.floor((tv * rc) / tc);
-      const r = rateOf({ toRevitaliseCount: tc, toRevitaliseValueFen: tv, revitalisedCount: rc, revitalisedValueFen: rv });
-      const exact = (rv / tv + rc / tc) / 2;
-      expect(Math.abs(r.rateBp! - exact * 10000)).toBeLessThanOrEqual(0.5 + 1e-6);
-      expect(Number(BigInt(r.ratioNumerator!) * 10n ** 12n / BigInt(r.ratioDenominator!)) / 1e12).toBeCloseTo(exact, 9);
-    }
+    const figures = fc
+      .tuple(fc.integer({ min: 1, max: 500 }), fc.integer({ min: 0, max: 500 }), fc.integer({ min: 1, max: 2 ** 40 }), fc.integer({ min: 0, max: 2 ** 40 }))
+      .map(([tc, rc, tv, rv]) => ({ toRevitaliseCount: tc, revitalisedCount: Math.min(rc, tc), toRevitaliseValueFen: tv, revitalisedValueFen: Math.min(rv, tv) }));
+    fc.assert(
+      fc.property(figures, (c) => {
+        const r = rateOf(c);
+        const num = BigInt(c.revitalisedValueFen) * BigInt(c.toRevitaliseCount) + BigInt(c.revitalisedCount) * BigInt(c.toRevitaliseValueFen);
+        const den = 2n * BigInt(c.toRevitaliseValueFen) * BigInt(c.toRevitaliseCount);
+        // the reduced fraction equals the formula's, and the basis points are it rounded half up
+        expect(BigInt(r.ratioNumerator!) * den).toBe(num * BigInt(r.ratioDenominator!));
+        const twice = (num * 20000n) / den; // floor(2 × ratio × 10000)
+        expect(BigInt(r.rateBp!)).toBe((twice + 1n) / 2n);
+        expect(r.rateBp).toBeGreaterThanOrEqual(0);
+        expect(r.rateBp).toBeLessThanOrEqual(10000);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
