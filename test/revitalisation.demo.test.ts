@@ -1,6 +1,8 @@
 /** The demo's revitalisation (seeds/demo-revitalisation.ts): what the README tells a reader to check by hand. */
 import request from 'supertest';
 import ExcelJS from 'exceljs';
+import fs from 'node:fs';
+import path from 'node:path';
 import { createTestDb, TestDb, TEST_NOW } from './helpers';
 import { createApp } from '../src/server/app';
 import { fixedClock } from '../src/shared/clock';
@@ -99,5 +101,18 @@ describe('demo revitalisation', () => {
     expect(open.data.revitalisationCaseOpen).toEqual({ case: { status: 'OPEN' }, errors: [] });
     const close = await gql(P, `mutation { revitalisationCaseClose(input: { caseId: "RevitalisationCase:1", closedOn: "2026-11-20", kind: NEW_CONTRACT_WITH_INCOME }) { case { status } errors { code } } }`);
     expect(close.data.revitalisationCaseClose).toEqual({ case: null, errors: [{ code: 'EVIDENCE_BEFORE_CASE' }] });
+  });
+
+  it('answers every query of the README\'s planner section without errors (depth and cost limits included)', async () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### County planner'), readme.indexOf('## Running on PostgreSQL'));
+    const queries = [...section.matchAll(/```graphql\n([\s\S]*?)```/g)]
+      .flatMap((m) => m[1].split(/\n(?=(?:query|mutation|\{))/))
+      .filter((op) => op.trim().startsWith('{'));
+    expect(queries.length).toBeGreaterThanOrEqual(5);
+    for (const q of queries) {
+      const body = await gql(DEMO_TOKENS.ADMIN, q);
+      expect(body.errors).toBeUndefined();
+    }
   });
 });
