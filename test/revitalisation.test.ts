@@ -249,6 +249,9 @@ describe('flags and cases', () => {
       [C.id, 'MARK_IDLE'],
       [E.id, 'MARK_IDLE'],
     ]); // A was flagged already (its flag stands since its last activity)
+    // As of 2023-06-01, F was idle too, but it went into operation on 2024-01-01: a past region flag leaves it out.
+    const past = await env.gql('planner', FLAG, { input: { regionCode: V.chaping, flaggedOn: '2023-06-01' } });
+    expect(past.data.idleFlagRaise).toEqual({ flags: [], errors: [] });
   });
 
   it('opens one case per flagged asset; rejections write nothing', async () => {

@@ -15,7 +15,7 @@ import { dateString, optionalText, parseInput, text } from '../../shared/validat
 import { appendAudit } from '../audit/audit.repository';
 import { LIVE_STATES, TRANSITIONS } from '../assets/assets.lifecycle';
 import * as assetsRepo from '../assets/assets.repository';
-import { applyTransition, recordAssetEvent, requireAsset } from '../assets/assets.service';
+import { applyTransition, OBSERVATION_ACTIONS, recordAssetEvent, requireAsset } from '../assets/assets.service';
 import { isHeldOn } from '../assets/assets.holdDates';
 import type { Asset, AssetStatus } from '../assets/assets.types';
 import { authorize, canRead } from '../auth/auth.service';
@@ -188,6 +188,12 @@ export async function raiseIdleFlags(svc: ServiceContext, raw: unknown): Promise
       continue;
     }
     const asset = prefix === null ? assets[0] : (await assetsRepo.findByIdForUpdate(svc.db, f.assetId))!;
+    if (prefix !== null) {
+      // A region flagged as of a past date leaves out assets whose lifecycle moved on after it (a step may
+      // not be dated before an earlier one); flag those one by one if they are idle today.
+      const last = await assetsRepo.lastEvent(svc.db, asset.id, OBSERVATION_ACTIONS);
+      if (last && last.effectiveOn > input.flaggedOn) continue;
+    }
     const payload = { rule: 'IDLE', ...f };
     let eventId: number;
     if ((TRANSITIONS.MARK_IDLE.from as readonly AssetStatus[]).includes(asset.status)) {
