@@ -49,6 +49,15 @@ const config: CodegenConfig = {
           AssetEvent: m('assets/assets.types', 'AssetEvent'),
           AssetHold: m('assets/assets.types', 'AssetHold'),
           ApprovalChain: m('approvals/approvals.types', 'ApprovalChain'),
+          IdleAsset: m('revitalisation/revitalisation.types', 'IdleFinding'),
+          LowEfficiencyAsset: m('revitalisation/revitalisation.types', 'LowEfficiencyFinding'),
+          RevitalisationFlag: m('revitalisation/revitalisation.types', 'RevitalisationFlag'),
+          RevitalisationCase: m('revitalisation/revitalisation.types', 'RevitalisationCase'),
+          RevitalisationCaseUpdate: m('revitalisation/revitalisation.types', 'RevitalisationCaseUpdate'),
+          BenefitLinkage: m('revitalisation/revitalisation.types', 'BenefitLinkage'),
+          RevitalisationRate: m('revitalisation/revitalisation.service', 'RateWithChildren'),
+          RevitalisationOverviewRow: m('revitalisation/revitalisation.service', 'OverviewRow'),
+          BenefitLinkageTotals: m('revitalisation/revitalisation.service', 'BenefitTotals'),
           ApprovalStep: m('approvals/approvals.types', 'ApprovalStepView'),
           ApprovalDecision: m('approvals/approvals.types', 'ApprovalDecision'),
           User: m('auth/auth.types', 'UserView'),
@@ -95,7 +104,7 @@ const config: CodegenConfig = {
           TrialBalanceLine: '../shared/typeUtils#ItemOf<TrialBalanceModel["lines"]>',
           // Connections are the keyset pages of src/shared/pagination (totalCount is a lazy count).
           ...Object.fromEntries(
-            ['ApprovalChain', 'Asset', 'Contract', 'DistributionPlan', 'Household', 'IncomeRecord', 'IncomeVsContract', 'JournalEntry', 'Party', 'Project', 'UpkeepWarning'].map(
+            ['ApprovalChain', 'Asset', 'Contract', 'RevitalisationCase', 'DistributionPlan', 'Household', 'IncomeRecord', 'IncomeVsContract', 'JournalEntry', 'Party', 'Project', 'UpkeepWarning'].map(
               (t) => [`${t}Connection`, `../shared/pagination#Connection<ResolversParentTypes['${t}']>`],
             ),
           ),

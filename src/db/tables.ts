@@ -28,6 +28,8 @@ export const APPEND_ONLY_TABLES = [
   'approval_steps',
   'approval_decisions',
   'distribution_attendance',
+  'revitalisation_flags',
+  'revitalisation_case_updates',
 ] as const;
 
 /** Tables whose rows change in place, each for a stated reason (a current state beside its history). */
@@ -45,7 +47,6 @@ export const MUTABLE_TABLES = {
   asset_owners: 'a row is closed (effective_to) when owners change; never rewritten otherwise',
   asset_holds: 'a hold is released or its end moved; the steps are in asset_events',
   contracts: 'current version and termination; versions are contract_versions',
-  contract_term_limits: 'a county setting',
   county_policies: 'a county setting',
   upkeep_assignments: 'the current keeper is closed when replaced',
   journal_head: 'the chain head, moved by each entry under a lock',
@@ -54,5 +55,7 @@ export const MUTABLE_TABLES = {
   distribution_recipients: 'edited while the plan is a draft, frozen after',
   distribution_objections: 'an objection is resolved',
   approval_chains: 'current status; the decisions are approval_decisions',
+  revitalisation_cases: 'current status and progress; each change is a revitalisation_case_updates row',
+  benefit_linkage_records: 'one row per asset and year, corrected in place (the old figures go to audit_log)',
   distribution_plan_receipts: 'a claim on a receipt is released when its plan is cancelled, rejected or reversed',
 } as const;

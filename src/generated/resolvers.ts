@@ -3,6 +3,8 @@ import type * as Types from './schema';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Asset as AssetModel, AssetEvent as AssetEventModel, AssetHold as AssetHoldModel } from '../modules/assets/assets.types';
 import type { ApprovalChain as ApprovalChainModel, ApprovalStepView as ApprovalStepViewModel, ApprovalDecision as ApprovalDecisionModel } from '../modules/approvals/approvals.types';
+import type { IdleFinding as IdleFindingModel, LowEfficiencyFinding as LowEfficiencyFindingModel, RevitalisationFlag as RevitalisationFlagModel, RevitalisationCase as RevitalisationCaseModel, RevitalisationCaseUpdate as RevitalisationCaseUpdateModel, BenefitLinkage as BenefitLinkageModel } from '../modules/revitalisation/revitalisation.types';
+import type { RateWithChildren as RateWithChildrenModel, OverviewRow as OverviewRowModel, BenefitTotals as BenefitTotalsModel } from '../modules/revitalisation/revitalisation.service';
 import type { UserView as UserViewModel } from '../modules/auth/auth.types';
 import type { Region as RegionModel } from '../modules/regions/regions.repository';
 import type { Household as HouseholdModel, HouseholdStatusChange as HouseholdStatusChangeModel } from '../modules/households/households.types';
@@ -107,6 +109,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( JournalEntryModel )
     | ( PartyModel )
     | ( ProjectModel )
+    | ( RevitalisationCaseModel )
     | ( UserViewModel )
   ;
 };
@@ -148,6 +151,10 @@ export type ResolversTypes = {
   AuditIncomeSource: ResolverTypeWrapper<ItemOfModel<AuditReportModel["incomeSources"]>>;
   AuditStep: ResolverTypeWrapper<Types.AuditStep>;
   AuditTotals: ResolverTypeWrapper<Types.AuditTotals>;
+  BenefitLinkage: ResolverTypeWrapper<BenefitLinkageModel>;
+  BenefitLinkagePayload: ResolverTypeWrapper<Omit<Types.BenefitLinkagePayload, 'record'> & { record?: Types.Maybe<ResolversTypes['BenefitLinkage']> }>;
+  BenefitLinkageRecordInput: Types.BenefitLinkageRecordInput;
+  BenefitLinkageTotals: ResolverTypeWrapper<BenefitTotalsModel>;
   Boolean: ResolverTypeWrapper<Types.Scalars['Boolean']['output']>;
   Contract: ResolverTypeWrapper<ContractModel>;
   ContractAmendInput: Types.ContractAmendInput;
@@ -241,6 +248,9 @@ export type ResolversTypes = {
   HouseholdStatusChange: ResolverTypeWrapper<HouseholdStatusChangeModel>;
   HouseholdUpdateInput: Types.HouseholdUpdateInput;
   ID: ResolverTypeWrapper<Types.Scalars['ID']['output']>;
+  IdleActivityKind: Types.IdleActivityKind;
+  IdleAsset: ResolverTypeWrapper<IdleFindingModel>;
+  IdleFlagRaiseInput: Types.IdleFlagRaiseInput;
   IncomeKind: Types.IncomeKind;
   IncomeRecord: ResolverTypeWrapper<IncomeRecordModel>;
   IncomeRecordConnection: ResolverTypeWrapper<ConnectionModel<ResolversParentTypes['IncomeRecord']>>;
@@ -264,6 +274,9 @@ export type ResolversTypes = {
   JournalVerification: ResolverTypeWrapper<VerifyResultModel>;
   JournalVerifyFailure: ResolverTypeWrapper<VerifyFailureModel>;
   JournalVerifyProblem: Types.JournalVerifyProblem;
+  LowEfficiencyAsset: ResolverTypeWrapper<LowEfficiencyFindingModel>;
+  LowEfficiencyFlagRaiseInput: Types.LowEfficiencyFlagRaiseInput;
+  LowEfficiencyReason: Types.LowEfficiencyReason;
   MeetingStep: Types.MeetingStep;
   Money: ResolverTypeWrapper<Types.Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -291,6 +304,26 @@ export type ResolversTypes = {
   RegionLevel: Types.RegionLevel;
   ResolutionMeeting: ResolverTypeWrapper<Types.ResolutionMeeting>;
   ResolutionMeetingInput: Types.ResolutionMeetingInput;
+  RevitalisationCase: ResolverTypeWrapper<RevitalisationCaseModel>;
+  RevitalisationCaseAbandonInput: Types.RevitalisationCaseAbandonInput;
+  RevitalisationCaseCloseInput: Types.RevitalisationCaseCloseInput;
+  RevitalisationCaseConnection: ResolverTypeWrapper<ConnectionModel<ResolversParentTypes['RevitalisationCase']>>;
+  RevitalisationCaseCount: ResolverTypeWrapper<Types.RevitalisationCaseCount>;
+  RevitalisationCaseEdge: ResolverTypeWrapper<Omit<Types.RevitalisationCaseEdge, 'node'> & { node: ResolversTypes['RevitalisationCase'] }>;
+  RevitalisationCaseFilter: Types.RevitalisationCaseFilter;
+  RevitalisationCaseOpenInput: Types.RevitalisationCaseOpenInput;
+  RevitalisationCasePayload: ResolverTypeWrapper<Omit<Types.RevitalisationCasePayload, 'case'> & { case?: Types.Maybe<ResolversTypes['RevitalisationCase']> }>;
+  RevitalisationCaseStatus: Types.RevitalisationCaseStatus;
+  RevitalisationCaseUpdate: ResolverTypeWrapper<RevitalisationCaseUpdateModel>;
+  RevitalisationCaseUpdateInput: Types.RevitalisationCaseUpdateInput;
+  RevitalisationClosingKind: Types.RevitalisationClosingKind;
+  RevitalisationFlag: ResolverTypeWrapper<RevitalisationFlagModel>;
+  RevitalisationFlagKind: Types.RevitalisationFlagKind;
+  RevitalisationFlagPayload: ResolverTypeWrapper<Omit<Types.RevitalisationFlagPayload, 'flags'> & { flags?: Types.Maybe<Array<ResolversTypes['RevitalisationFlag']>> }>;
+  RevitalisationOverview: ResolverTypeWrapper<Omit<Types.RevitalisationOverview, 'rows' | 'total'> & { rows: Array<ResolversTypes['RevitalisationOverviewRow']>, total: ResolversTypes['RevitalisationOverviewRow'] }>;
+  RevitalisationOverviewRow: ResolverTypeWrapper<OverviewRowModel>;
+  RevitalisationPath: Types.RevitalisationPath;
+  RevitalisationRate: ResolverTypeWrapper<RateWithChildrenModel>;
   RightsChangeInput: Types.RightsChangeInput;
   RightsConfirmInput: Types.RightsConfirmInput;
   RightsConfirmation: ResolverTypeWrapper<RightsConfirmationModel>;
@@ -349,6 +382,10 @@ export type ResolversParentTypes = {
   AuditIncomeSource: ItemOfModel<AuditReportModel["incomeSources"]>;
   AuditStep: Types.AuditStep;
   AuditTotals: Types.AuditTotals;
+  BenefitLinkage: BenefitLinkageModel;
+  BenefitLinkagePayload: Omit<Types.BenefitLinkagePayload, 'record'> & { record?: Types.Maybe<ResolversParentTypes['BenefitLinkage']> };
+  BenefitLinkageRecordInput: Types.BenefitLinkageRecordInput;
+  BenefitLinkageTotals: BenefitTotalsModel;
   Boolean: Types.Scalars['Boolean']['output'];
   Contract: ContractModel;
   ContractAmendInput: Types.ContractAmendInput;
@@ -426,6 +463,8 @@ export type ResolversParentTypes = {
   HouseholdStatusChange: HouseholdStatusChangeModel;
   HouseholdUpdateInput: Types.HouseholdUpdateInput;
   ID: Types.Scalars['ID']['output'];
+  IdleAsset: IdleFindingModel;
+  IdleFlagRaiseInput: Types.IdleFlagRaiseInput;
   IncomeRecord: IncomeRecordModel;
   IncomeRecordConnection: ConnectionModel<ResolversParentTypes['IncomeRecord']>;
   IncomeRecordEdge: Omit<Types.IncomeRecordEdge, 'node'> & { node: ResolversParentTypes['IncomeRecord'] };
@@ -445,6 +484,8 @@ export type ResolversParentTypes = {
   JournalEntryReverseInput: Types.JournalEntryReverseInput;
   JournalVerification: VerifyResultModel;
   JournalVerifyFailure: VerifyFailureModel;
+  LowEfficiencyAsset: LowEfficiencyFindingModel;
+  LowEfficiencyFlagRaiseInput: Types.LowEfficiencyFlagRaiseInput;
   Money: Types.Scalars['Money']['output'];
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
@@ -467,6 +508,22 @@ export type ResolversParentTypes = {
   Region: RegionModel;
   ResolutionMeeting: Types.ResolutionMeeting;
   ResolutionMeetingInput: Types.ResolutionMeetingInput;
+  RevitalisationCase: RevitalisationCaseModel;
+  RevitalisationCaseAbandonInput: Types.RevitalisationCaseAbandonInput;
+  RevitalisationCaseCloseInput: Types.RevitalisationCaseCloseInput;
+  RevitalisationCaseConnection: ConnectionModel<ResolversParentTypes['RevitalisationCase']>;
+  RevitalisationCaseCount: Types.RevitalisationCaseCount;
+  RevitalisationCaseEdge: Omit<Types.RevitalisationCaseEdge, 'node'> & { node: ResolversParentTypes['RevitalisationCase'] };
+  RevitalisationCaseFilter: Types.RevitalisationCaseFilter;
+  RevitalisationCaseOpenInput: Types.RevitalisationCaseOpenInput;
+  RevitalisationCasePayload: Omit<Types.RevitalisationCasePayload, 'case'> & { case?: Types.Maybe<ResolversParentTypes['RevitalisationCase']> };
+  RevitalisationCaseUpdate: RevitalisationCaseUpdateModel;
+  RevitalisationCaseUpdateInput: Types.RevitalisationCaseUpdateInput;
+  RevitalisationFlag: RevitalisationFlagModel;
+  RevitalisationFlagPayload: Omit<Types.RevitalisationFlagPayload, 'flags'> & { flags?: Types.Maybe<Array<ResolversParentTypes['RevitalisationFlag']>> };
+  RevitalisationOverview: Omit<Types.RevitalisationOverview, 'rows' | 'total'> & { rows: Array<ResolversParentTypes['RevitalisationOverviewRow']>, total: ResolversParentTypes['RevitalisationOverviewRow'] };
+  RevitalisationOverviewRow: OverviewRowModel;
+  RevitalisationRate: RateWithChildrenModel;
   RightsChangeInput: Types.RightsChangeInput;
   RightsConfirmInput: Types.RightsConfirmInput;
   RightsConfirmation: RightsConfirmationModel;
@@ -570,6 +627,7 @@ export type ApprovalStepResolvers<ContextType = RequestContext, ParentType exten
 
 export type AssetResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Asset'] = ResolversParentTypes['Asset']> = {
   acceptedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  benefitLinkages?: Resolver<Array<ResolversTypes['BenefitLinkage']>, ParentType, ContextType>;
   bookedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   class?: Resolver<ResolversTypes['AssetClass'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -595,6 +653,8 @@ export type AssetResolvers<ContextType = RequestContext, ParentType extends Reso
   ownershipHistory?: Resolver<Array<ResolversTypes['AssetOwner']>, ParentType, ContextType>;
   project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  revitalisationCases?: Resolver<Array<ResolversTypes['RevitalisationCase']>, ParentType, ContextType>;
+  revitalisationFlags?: Resolver<Array<ResolversTypes['RevitalisationFlag']>, ParentType, ContextType>;
   rights?: Resolver<Types.Maybe<ResolversTypes['RightsConfirmation']>, ParentType, ContextType>;
   rightsHistory?: Resolver<Array<ResolversTypes['RightsConfirmation']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['AssetStatus'], ParentType, ContextType>;
@@ -684,6 +744,31 @@ export type AuditTotalsResolvers<ContextType = RequestContext, ParentType extend
   unpaid?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
+export type BenefitLinkageResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BenefitLinkage'] = ResolversParentTypes['BenefitLinkage']> = {
+  asset?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  outputValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  poorWorkerEarnings?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  poorWorkers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  source?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  wages?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type BenefitLinkagePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BenefitLinkagePayload'] = ResolversParentTypes['BenefitLinkagePayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  record?: Resolver<Types.Maybe<ResolversTypes['BenefitLinkage']>, ParentType, ContextType>;
+};
+
+export type BenefitLinkageTotalsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BenefitLinkageTotals'] = ResolversParentTypes['BenefitLinkageTotals']> = {
+  outputValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  poorWorkerEarnings?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  poorWorkers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  wages?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type ContractResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Contract'] = ResolversParentTypes['Contract']> = {
   asset?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
   contractNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -762,13 +847,17 @@ export type ContractVersionResolvers<ContextType = RequestContext, ParentType ex
 };
 
 export type CountyPolicyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CountyPolicy'] = ResolversParentTypes['CountyPolicy']> = {
+  benefitExcuseWorkers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   countyCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   dividendShareCeilingBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   formerlyPoorWeightBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   hardshipCategories?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   idleFundsMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  idleMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   jobWageShareCeilingBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lowEfficiencyBenchmarkBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  maxContractTermYears?: Resolver<Types.Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   minCollectiveRetentionBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   monitoredWeightBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   noticeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1064,6 +1153,20 @@ export type HouseholdStatusChangeResolvers<ContextType = RequestContext, ParentT
   status?: Resolver<ResolversTypes['HouseholdStatus'], ParentType, ContextType>;
 };
 
+export type IdleAssetResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['IdleAsset'] = ResolversParentTypes['IdleAsset']> = {
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  asset?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
+  idleFromOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  lastActivityKind?: Resolver<ResolversTypes['IdleActivityKind'], ParentType, ContextType>;
+  lastActivityOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  lastContractDayOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  lastIncomeOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  lastUseOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  monthsInactive?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  openCase?: Resolver<Types.Maybe<ResolversTypes['RevitalisationCase']>, ParentType, ContextType>;
+  thresholdMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type IncomeRecordResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['IncomeRecord'] = ResolversParentTypes['IncomeRecord']> = {
   actor?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -1192,6 +1295,24 @@ export type JournalVerifyFailureResolvers<ContextType = RequestContext, ParentTy
   stored?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type LowEfficiencyAssetResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['LowEfficiencyAsset'] = ResolversParentTypes['LowEfficiencyAsset']> = {
+  asset?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
+  benchmark?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  benchmarkBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  daysInForce?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  daysInYear?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  excuseWorkers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  excused?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  guaranteedReturn?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  openCase?: Resolver<Types.Maybe<ResolversTypes['RevitalisationCase']>, ParentType, ContextType>;
+  poorWorkerEarnings?: Resolver<Types.Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  poorWorkers?: Resolver<Types.Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  reasons?: Resolver<Array<ResolversTypes['LowEfficiencyReason']>, ParentType, ContextType>;
+  received?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  shortfall?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export interface MoneyScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Money'], any> {
   name: 'Money';
 }
@@ -1205,6 +1326,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   assetRevitalise?: Resolver<ResolversTypes['AssetPayload'], ParentType, ContextType, RequireFields<Types.MutationAssetRevitaliseArgs, 'input'>>;
   assetStartOperation?: Resolver<ResolversTypes['AssetPayload'], ParentType, ContextType, RequireFields<Types.MutationAssetStartOperationArgs, 'input'>>;
   assetUpdate?: Resolver<ResolversTypes['AssetPayload'], ParentType, ContextType, RequireFields<Types.MutationAssetUpdateArgs, 'input'>>;
+  benefitLinkageRecord?: Resolver<ResolversTypes['BenefitLinkagePayload'], ParentType, ContextType, RequireFields<Types.MutationBenefitLinkageRecordArgs, 'input'>>;
   contractAmend?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<Types.MutationContractAmendArgs, 'input'>>;
   contractModeChangeRequest?: Resolver<ResolversTypes['ApprovalChainPayload'], ParentType, ContextType, RequireFields<Types.MutationContractModeChangeRequestArgs, 'input'>>;
   contractRenew?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<Types.MutationContractRenewArgs, 'input'>>;
@@ -1230,10 +1352,16 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   documentAttach?: Resolver<ResolversTypes['DocumentPayload'], ParentType, ContextType, RequireFields<Types.MutationDocumentAttachArgs, 'input'>>;
   householdRegister?: Resolver<ResolversTypes['HouseholdPayload'], ParentType, ContextType, RequireFields<Types.MutationHouseholdRegisterArgs, 'input'>>;
   householdUpdate?: Resolver<ResolversTypes['HouseholdPayload'], ParentType, ContextType, RequireFields<Types.MutationHouseholdUpdateArgs, 'input'>>;
+  idleFlagRaise?: Resolver<ResolversTypes['RevitalisationFlagPayload'], ParentType, ContextType, RequireFields<Types.MutationIdleFlagRaiseArgs, 'input'>>;
   incomeRecord?: Resolver<ResolversTypes['IncomeRecordPayload'], ParentType, ContextType, RequireFields<Types.MutationIncomeRecordArgs, 'input'>>;
   journalEntryReverse?: Resolver<ResolversTypes['JournalEntryPayload'], ParentType, ContextType, RequireFields<Types.MutationJournalEntryReverseArgs, 'input'>>;
+  lowEfficiencyFlagRaise?: Resolver<ResolversTypes['RevitalisationFlagPayload'], ParentType, ContextType, RequireFields<Types.MutationLowEfficiencyFlagRaiseArgs, 'input'>>;
   partyRegister?: Resolver<ResolversTypes['PartyPayload'], ParentType, ContextType, RequireFields<Types.MutationPartyRegisterArgs, 'input'>>;
   projectCreate?: Resolver<ResolversTypes['ProjectPayload'], ParentType, ContextType, RequireFields<Types.MutationProjectCreateArgs, 'input'>>;
+  revitalisationCaseAbandon?: Resolver<ResolversTypes['RevitalisationCasePayload'], ParentType, ContextType, RequireFields<Types.MutationRevitalisationCaseAbandonArgs, 'input'>>;
+  revitalisationCaseClose?: Resolver<ResolversTypes['RevitalisationCasePayload'], ParentType, ContextType, RequireFields<Types.MutationRevitalisationCaseCloseArgs, 'input'>>;
+  revitalisationCaseOpen?: Resolver<ResolversTypes['RevitalisationCasePayload'], ParentType, ContextType, RequireFields<Types.MutationRevitalisationCaseOpenArgs, 'input'>>;
+  revitalisationCaseUpdate?: Resolver<ResolversTypes['RevitalisationCasePayload'], ParentType, ContextType, RequireFields<Types.MutationRevitalisationCaseUpdateArgs, 'input'>>;
   rightsChange?: Resolver<ResolversTypes['RightsPayload'], ParentType, ContextType, RequireFields<Types.MutationRightsChangeArgs, 'input'>>;
   rightsConfirm?: Resolver<ResolversTypes['RightsPayload'], ParentType, ContextType, RequireFields<Types.MutationRightsConfirmArgs, 'input'>>;
   upkeepAssign?: Resolver<ResolversTypes['UpkeepAssignPayload'], ParentType, ContextType, RequireFields<Types.MutationUpkeepAssignArgs, 'input'>>;
@@ -1241,7 +1369,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
 };
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Account' | 'ApprovalChain' | 'Asset' | 'Contract' | 'DistributionPlan' | 'Document' | 'Household' | 'IncomeRecord' | 'JournalEntry' | 'Party' | 'Project' | 'User', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Account' | 'ApprovalChain' | 'Asset' | 'Contract' | 'DistributionPlan' | 'Document' | 'Household' | 'IncomeRecord' | 'JournalEntry' | 'Party' | 'Project' | 'RevitalisationCase' | 'User', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1319,6 +1447,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   approvalsAwaitingMe?: Resolver<ResolversTypes['ApprovalChainConnection'], ParentType, ContextType, Partial<Types.QueryApprovalsAwaitingMeArgs>>;
   asset?: Resolver<Types.Maybe<ResolversTypes['Asset']>, ParentType, ContextType, RequireFields<Types.QueryAssetArgs, 'id'>>;
   assets?: Resolver<ResolversTypes['AssetConnection'], ParentType, ContextType, Partial<Types.QueryAssetsArgs>>;
+  benefitLinkages?: Resolver<Array<ResolversTypes['BenefitLinkage']>, ParentType, ContextType, RequireFields<Types.QueryBenefitLinkagesArgs, 'year'>>;
   contract?: Resolver<Types.Maybe<ResolversTypes['Contract']>, ParentType, ContextType, RequireFields<Types.QueryContractArgs, 'id'>>;
   contractTermLimit?: Resolver<Types.Maybe<ResolversTypes['ContractTermLimit']>, ParentType, ContextType, RequireFields<Types.QueryContractTermLimitArgs, 'countyCode'>>;
   contracts?: Resolver<ResolversTypes['ContractConnection'], ParentType, ContextType, Partial<Types.QueryContractsArgs>>;
@@ -1332,11 +1461,13 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   document?: Resolver<Types.Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<Types.QueryDocumentArgs, 'id'>>;
   household?: Resolver<Types.Maybe<ResolversTypes['Household']>, ParentType, ContextType, RequireFields<Types.QueryHouseholdArgs, 'id'>>;
   households?: Resolver<ResolversTypes['HouseholdConnection'], ParentType, ContextType, Partial<Types.QueryHouseholdsArgs>>;
+  idleAssets?: Resolver<Array<ResolversTypes['IdleAsset']>, ParentType, ContextType, Partial<Types.QueryIdleAssetsArgs>>;
   incomeRecords?: Resolver<ResolversTypes['IncomeRecordConnection'], ParentType, ContextType, Partial<Types.QueryIncomeRecordsArgs>>;
   incomeShortfalls?: Resolver<ResolversTypes['IncomeVsContractConnection'], ParentType, ContextType, RequireFields<Types.QueryIncomeShortfallsArgs, 'year'>>;
   incomeVsContract?: Resolver<Types.Maybe<ResolversTypes['IncomeVsContract']>, ParentType, ContextType, RequireFields<Types.QueryIncomeVsContractArgs, 'assetId' | 'year'>>;
   journalEntries?: Resolver<ResolversTypes['JournalEntryConnection'], ParentType, ContextType, Partial<Types.QueryJournalEntriesArgs>>;
   journalVerify?: Resolver<ResolversTypes['JournalVerification'], ParentType, ContextType>;
+  lowEfficiencyAssets?: Resolver<Array<ResolversTypes['LowEfficiencyAsset']>, ParentType, ContextType, RequireFields<Types.QueryLowEfficiencyAssetsArgs, 'year'>>;
   me?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   node?: Resolver<Types.Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<Types.QueryNodeArgs, 'id'>>;
   operatingAssetsWithoutContract?: Resolver<ResolversTypes['AssetConnection'], ParentType, ContextType, Partial<Types.QueryOperatingAssetsWithoutContractArgs>>;
@@ -1346,6 +1477,10 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   projects?: Resolver<ResolversTypes['ProjectConnection'], ParentType, ContextType, Partial<Types.QueryProjectsArgs>>;
   region?: Resolver<Types.Maybe<ResolversTypes['Region']>, ParentType, ContextType, RequireFields<Types.QueryRegionArgs, 'code'>>;
   regions?: Resolver<Array<ResolversTypes['Region']>, ParentType, ContextType, RequireFields<Types.QueryRegionsArgs, 'parentCode'>>;
+  revitalisationCase?: Resolver<Types.Maybe<ResolversTypes['RevitalisationCase']>, ParentType, ContextType, RequireFields<Types.QueryRevitalisationCaseArgs, 'id'>>;
+  revitalisationCases?: Resolver<ResolversTypes['RevitalisationCaseConnection'], ParentType, ContextType, Partial<Types.QueryRevitalisationCasesArgs>>;
+  revitalisationOverview?: Resolver<Types.Maybe<ResolversTypes['RevitalisationOverview']>, ParentType, ContextType, RequireFields<Types.QueryRevitalisationOverviewArgs, 'regionCode'>>;
+  revitalisationRate?: Resolver<Types.Maybe<ResolversTypes['RevitalisationRate']>, ParentType, ContextType, RequireFields<Types.QueryRevitalisationRateArgs, 'regionCode'>>;
   trialBalance?: Resolver<Types.Maybe<ResolversTypes['TrialBalance']>, ParentType, ContextType, RequireFields<Types.QueryTrialBalanceArgs, 'regionCode'>>;
   upkeepWarnings?: Resolver<ResolversTypes['UpkeepWarningConnection'], ParentType, ContextType, Partial<Types.QueryUpkeepWarningsArgs>>;
 };
@@ -1363,6 +1498,115 @@ export type ResolutionMeetingResolvers<ContextType = RequestContext, ParentType 
   heldOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   memberCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   votesFor?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RevitalisationCaseResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RevitalisationCase'] = ResolversParentTypes['RevitalisationCase']> = {
+  abandonReason?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  asset?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
+  assetValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  closingEvidence?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closingKind?: Resolver<Types.Maybe<ResolversTypes['RevitalisationClosingKind']>, ParentType, ContextType>;
+  deadlineOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  endedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  flag?: Resolver<Types.Maybe<ResolversTypes['RevitalisationFlag']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  measures?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  openedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  overdue?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['RevitalisationPath'], ParentType, ContextType>;
+  responsiblePerson?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  responsibleUnit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RevitalisationCaseStatus'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  targetIncome?: Resolver<Types.Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  updates?: Resolver<Array<ResolversTypes['RevitalisationCaseUpdate']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type RevitalisationCaseConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RevitalisationCaseConnection'] = ResolversParentTypes['RevitalisationCaseConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['RevitalisationCaseEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['RevitalisationCase']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RevitalisationCaseCountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RevitalisationCaseCount'] = ResolversParentTypes['RevitalisationCaseCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['RevitalisationPath'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RevitalisationCaseStatus'], ParentType, ContextType>;
+};
+
+export type RevitalisationCaseEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RevitalisationCaseEdge'] = ResolversParentTypes['RevitalisationCaseEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['RevitalisationCase'], ParentType, ContextType>;
+};
+
+export type RevitalisationCasePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RevitalisationCasePayload'] = ResolversParentTypes['RevitalisationCasePayload']> = {
+  case?: Resolver<Types.Maybe<ResolversTypes['RevitalisationCase']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type RevitalisationCaseUpdateResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RevitalisationCaseUpdate'] = ResolversParentTypes['RevitalisationCaseUpdate']> = {
+  actor?: Resolver<Types.Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  changes?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  note?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  onDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type RevitalisationFlagResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RevitalisationFlag'] = ResolversParentTypes['RevitalisationFlag']> = {
+  actor?: Resolver<Types.Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  asset?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
+  event?: Resolver<Types.Maybe<ResolversTypes['AssetEvent']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  idle?: Resolver<Types.Maybe<ResolversTypes['IdleAsset']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['RevitalisationFlagKind'], ParentType, ContextType>;
+  lowEfficiency?: Resolver<Types.Maybe<ResolversTypes['LowEfficiencyAsset']>, ParentType, ContextType>;
+  raisedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  year?: Resolver<Types.Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
+export type RevitalisationFlagPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RevitalisationFlagPayload'] = ResolversParentTypes['RevitalisationFlagPayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  flags?: Resolver<Types.Maybe<Array<ResolversTypes['RevitalisationFlag']>>, ParentType, ContextType>;
+};
+
+export type RevitalisationOverviewResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RevitalisationOverview'] = ResolversParentTypes['RevitalisationOverview']> = {
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['RevitalisationOverviewRow']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['RevitalisationOverviewRow'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RevitalisationOverviewRowResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RevitalisationOverviewRow'] = ResolversParentTypes['RevitalisationOverviewRow']> = {
+  benefit?: Resolver<ResolversTypes['BenefitLinkageTotals'], ParentType, ContextType>;
+  cases?: Resolver<Array<ResolversTypes['RevitalisationCaseCount']>, ParentType, ContextType>;
+  excusedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  idleCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  idleValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  lowEfficiencyCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lowEfficiencyValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  overdueCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['RevitalisationRate'], ParentType, ContextType>;
+  region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+  toRevitaliseCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  toRevitaliseValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type RevitalisationRateResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RevitalisationRate'] = ResolversParentTypes['RevitalisationRate']> = {
+  children?: Resolver<Array<ResolversTypes['RevitalisationRate']>, ParentType, ContextType>;
+  fromOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  rateBp?: Resolver<Types.Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  ratioDenominator?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ratioNumerator?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+  revitalisedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revitalisedValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  rounding?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  toOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  toRevitaliseCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  toRevitaliseValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type RightsConfirmationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RightsConfirmation'] = ResolversParentTypes['RightsConfirmation']> = {
@@ -1501,6 +1745,9 @@ export type Resolvers<ContextType = RequestContext> = {
   AuditIncomeSource?: AuditIncomeSourceResolvers<ContextType>;
   AuditStep?: AuditStepResolvers<ContextType>;
   AuditTotals?: AuditTotalsResolvers<ContextType>;
+  BenefitLinkage?: BenefitLinkageResolvers<ContextType>;
+  BenefitLinkagePayload?: BenefitLinkagePayloadResolvers<ContextType>;
+  BenefitLinkageTotals?: BenefitLinkageTotalsResolvers<ContextType>;
   Contract?: ContractResolvers<ContextType>;
   ContractConnection?: ContractConnectionResolvers<ContextType>;
   ContractDecision?: ContractDecisionResolvers<ContextType>;
@@ -1543,6 +1790,7 @@ export type Resolvers<ContextType = RequestContext> = {
   HouseholdEdge?: HouseholdEdgeResolvers<ContextType>;
   HouseholdPayload?: HouseholdPayloadResolvers<ContextType>;
   HouseholdStatusChange?: HouseholdStatusChangeResolvers<ContextType>;
+  IdleAsset?: IdleAssetResolvers<ContextType>;
   IncomeRecord?: IncomeRecordResolvers<ContextType>;
   IncomeRecordConnection?: IncomeRecordConnectionResolvers<ContextType>;
   IncomeRecordEdge?: IncomeRecordEdgeResolvers<ContextType>;
@@ -1557,6 +1805,7 @@ export type Resolvers<ContextType = RequestContext> = {
   JournalEntryPayload?: JournalEntryPayloadResolvers<ContextType>;
   JournalVerification?: JournalVerificationResolvers<ContextType>;
   JournalVerifyFailure?: JournalVerifyFailureResolvers<ContextType>;
+  LowEfficiencyAsset?: LowEfficiencyAssetResolvers<ContextType>;
   Money?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
@@ -1573,6 +1822,17 @@ export type Resolvers<ContextType = RequestContext> = {
   Query?: QueryResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;
   ResolutionMeeting?: ResolutionMeetingResolvers<ContextType>;
+  RevitalisationCase?: RevitalisationCaseResolvers<ContextType>;
+  RevitalisationCaseConnection?: RevitalisationCaseConnectionResolvers<ContextType>;
+  RevitalisationCaseCount?: RevitalisationCaseCountResolvers<ContextType>;
+  RevitalisationCaseEdge?: RevitalisationCaseEdgeResolvers<ContextType>;
+  RevitalisationCasePayload?: RevitalisationCasePayloadResolvers<ContextType>;
+  RevitalisationCaseUpdate?: RevitalisationCaseUpdateResolvers<ContextType>;
+  RevitalisationFlag?: RevitalisationFlagResolvers<ContextType>;
+  RevitalisationFlagPayload?: RevitalisationFlagPayloadResolvers<ContextType>;
+  RevitalisationOverview?: RevitalisationOverviewResolvers<ContextType>;
+  RevitalisationOverviewRow?: RevitalisationOverviewRowResolvers<ContextType>;
+  RevitalisationRate?: RevitalisationRateResolvers<ContextType>;
   RightsConfirmation?: RightsConfirmationResolvers<ContextType>;
   RightsPayload?: RightsPayloadResolvers<ContextType>;
   TransferApproval?: TransferApprovalResolvers<ContextType>;

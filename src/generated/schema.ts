@@ -278,6 +278,8 @@ export type Asset = Node & {
   __typename?: 'Asset';
   /** 验收日期 Accepted on. */
   acceptedOn?: Maybe<Scalars['Date']['output']>;
+  /** 联农带农 Benefit-linkage figures by year. */
+  benefitLinkages: Array<BenefitLinkage>;
   /** 入账日期 Booked on. */
   bookedOn?: Maybe<Scalars['Date']['output']>;
   /** 资产类别 Class. */
@@ -328,6 +330,10 @@ export type Asset = Node & {
   project: Project;
   /** 数量 Quantity. */
   quantity: Scalars['Float']['output'];
+  /** 盘活方案 Revitalisation cases of the asset. */
+  revitalisationCases: Array<RevitalisationCase>;
+  /** 认定记录 Idle and low-efficiency flags of the asset. */
+  revitalisationFlags: Array<RevitalisationFlag>;
   /** 确权信息 The latest rights confirmation or change. */
   rights?: Maybe<RightsConfirmation>;
   /** 确权记录 Rights confirmation and changes, oldest first. */
@@ -442,8 +448,12 @@ export type AssetEventAction =
   | 'DOCUMENT_ATTACH'
   /** 移交 Handed over. */
   | 'HAND_OVER'
+  /** 认定闲置（规则） Flagged idle by the county's rule, with the figures; the status is unchanged (already IDLE, or not yet handed over). */
+  | 'IDLE_FLAG'
   /** 收益入账 Income recorded. */
   | 'INCOME_RECORD'
+  /** 认定低效 Flagged low-efficiency for a year by the county's rule, with the figures. */
+  | 'LOW_EFFICIENCY_FLAG'
   /** 认定闲置 Marked idle. */
   | 'MARK_IDLE'
   /** 抵押/质押 Pledged. */
@@ -458,6 +468,12 @@ export type AssetEventAction =
   | 'REQUEST_DISPOSAL'
   /** 处置驳回或撤回 Disposal rejected or withdrawn (status restored). */
   | 'RESTORE_FROM_DISPOSAL'
+  /** 盘活终止 A revitalisation case abandoned (counts as not revitalised). */
+  | 'REVITALISATION_ABANDON'
+  /** 盘活销号 A revitalisation case closed with its evidence. */
+  | 'REVITALISATION_CLOSE'
+  /** 盘活立项 A revitalisation case opened (一资产一方案). */
+  | 'REVITALISATION_OPEN'
   /** 盘活 Revitalised. */
   | 'REVITALISE'
   /** 确权变更 Owners or shares changed (approved on the approval chain). */
@@ -760,6 +776,71 @@ export type AuditTotals = {
   unpaid: Scalars['Money']['output'];
 };
 
+/** 联农带农 What an operating asset did for poor households in a year, as the operator reports it. */
+export type BenefitLinkage = {
+  __typename?: 'BenefitLinkage';
+  /** 资产 The asset. */
+  asset: Asset;
+  /** 全局标识 Global id. */
+  id: Scalars['ID']['output'];
+  /** 产值 Output value. */
+  outputValue: Scalars['Money']['output'];
+  /** 脱贫人口务工收入 What they earned. */
+  poorWorkerEarnings: Scalars['Money']['output'];
+  /** 带动脱贫人口 Formerly-poor or monitored people employed. */
+  poorWorkers: Scalars['Int']['output'];
+  /** 记录时间 Recorded at. */
+  recordedAt: Scalars['DateTime']['output'];
+  /** 数据来源 Source of the figures. */
+  source?: Maybe<Scalars['String']['output']>;
+  /** 务工工资 Wages paid. */
+  wages: Scalars['Money']['output'];
+  /** 年度 Year. */
+  year: Scalars['Int']['output'];
+};
+
+/** 联农带农记录结果 Result. */
+export type BenefitLinkagePayload = {
+  __typename?: 'BenefitLinkagePayload';
+  /** 错误 Failures; when present nothing was written. */
+  errors: Array<UserError>;
+  /** 记录 The record. */
+  record?: Maybe<BenefitLinkage>;
+};
+
+/** 记录联农带农 Record an operating asset's figures for a year. */
+export type BenefitLinkageRecordInput = {
+  /** 资产 Operating asset. */
+  assetId: Scalars['ID']['input'];
+  /** 产值 Output value. */
+  outputValue: Scalars['Money']['input'];
+  /** 脱贫人口务工收入 Their earnings (part of the wages). */
+  poorWorkerEarnings: Scalars['Money']['input'];
+  /** 带动脱贫人口 Formerly-poor or monitored people employed. */
+  poorWorkers: Scalars['Int']['input'];
+  /** 数据来源 Source (e.g. the operator's annual report). */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** 务工工资 Wages paid. */
+  wages: Scalars['Money']['input'];
+  /** 年度 Year. */
+  year: Scalars['Int']['input'];
+};
+
+/** 联农带农合计 Benefit-linkage totals of a year. */
+export type BenefitLinkageTotals = {
+  __typename?: 'BenefitLinkageTotals';
+  /** 产值 Output value. */
+  outputValue: Scalars['Money']['output'];
+  /** 脱贫人口务工收入 Their earnings. */
+  poorWorkerEarnings: Scalars['Money']['output'];
+  /** 带动脱贫人口 Formerly-poor or monitored workers. */
+  poorWorkers: Scalars['Int']['output'];
+  /** 务工工资 Wages. */
+  wages: Scalars['Money']['output'];
+  /** 年度 Year. */
+  year: Scalars['Int']['output'];
+};
+
 /** 运营合同 An operation contract of an operating asset (current terms: its latest version). */
 export type Contract = Node & {
   __typename?: 'Contract';
@@ -1052,9 +1133,11 @@ export type ContractVersionKind =
   /** 续签 A renewal for a further term. */
   | 'RENEWAL';
 
-/** 县级政策参数 A county's configurable rule numbers for income distribution; defaults apply until the county saves its own. */
+/** 县级政策参数 A county's configurable rule numbers (distribution, revitalisation, contract term) in one place; defaults apply until the county saves its own. */
 export type CountyPolicy = {
   __typename?: 'CountyPolicy';
+  /** 联农带农豁免人数 Formerly-poor or monitored workers employed in the year that excuse a low return (default 10; 0 never excuses). */
+  benefitExcuseWorkers: Scalars['Int']['output'];
   /** 县代码 County code. */
   countyCode: Scalars['String']['output'];
   /** 分红占比上限 Share of a plan's total (basis points) above which cash dividends are flagged (default 5000 = 50%). */
@@ -1065,10 +1148,16 @@ export type CountyPolicy = {
   hardshipCategories: Array<Scalars['String']['output']>;
   /** 资金滞留月数 Months after which undistributed income is flagged 资金滞留 (default 12). */
   idleFundsMonths: Scalars['Int']['output'];
+  /** 闲置认定月数 Months with no income, no operation contract and no recorded use after which a live asset is idle (default 12). */
+  idleMonths: Scalars['Int']['output'];
   /** 是否默认值 True while the county uses the defaults. */
   isDefault: Scalars['Boolean']['output'];
   /** 公益岗位工资集中度 Share (basis points) of a plan's total above which one household's job wages are flagged (default 2000 = 20%). */
   jobWageShareCeilingBp: Scalars['Int']['output'];
+  /** 低效基准收益率 Yearly income below this share of original value, basis points, is low-efficiency (default 300 = 3%). */
+  lowEfficiencyBenchmarkBp: Scalars['Int']['output'];
+  /** 合同期限上限 Maximum contract term in years; null while the county set none (20 applies). Set with contractTermLimitSet. */
+  maxContractTermYears?: Maybe<Scalars['Int']['output']>;
   /** 集体积累下限 Share (basis points) below which collective retention is flagged (default 1000 = 10%). */
   minCollectiveRetentionBp: Scalars['Int']['output'];
   /** 监测对象权重 Dividend weight per member of a monitored household, basis points (default 15000 = 1.5). */
@@ -1094,6 +1183,8 @@ export type CountyPolicyPayload = {
 
 /** 修改县级政策参数 Change some of a county's numbers; omitted ones keep their value. */
 export type CountyPolicyUpdateInput = {
+  /** 联农带农豁免人数 0 or more (county planner). */
+  benefitExcuseWorkers?: InputMaybe<Scalars['Int']['input']>;
   /** 县代码 County code. */
   countyCode: Scalars['String']['input'];
   /** 分红占比上限 0–10000 bp. */
@@ -1104,8 +1195,12 @@ export type CountyPolicyUpdateInput = {
   hardshipCategories?: InputMaybe<Array<Scalars['String']['input']>>;
   /** 资金滞留月数 1–60. */
   idleFundsMonths?: InputMaybe<Scalars['Int']['input']>;
+  /** 闲置认定月数 1–120 (county planner). */
+  idleMonths?: InputMaybe<Scalars['Int']['input']>;
   /** 公益岗位工资集中度 0–10000 bp. */
   jobWageShareCeilingBp?: InputMaybe<Scalars['Int']['input']>;
+  /** 低效基准收益率 0–10000 bp (county planner). */
+  lowEfficiencyBenchmarkBp?: InputMaybe<Scalars['Int']['input']>;
   /** 集体积累下限 0–10000 bp. */
   minCollectiveRetentionBp?: InputMaybe<Scalars['Int']['input']>;
   /** 监测对象权重 bp per member. */
@@ -1861,6 +1956,10 @@ export type ErrorCode =
   | 'ASSET_HELD'
   /** 不可冲销冲销分录 A reversal cannot itself be reversed; post a new entry instead. */
   | 'CANNOT_REVERSE_REVERSAL'
+  /** 已有在办方案 The asset already has an open case. */
+  | 'CASE_ALREADY_OPEN'
+  /** 方案已结束 The case is closed or abandoned. */
+  | 'CASE_NOT_OPEN'
   /** 类别不允许 The step is not allowed for this asset class. */
   | 'CLASS_NOT_ALLOWED'
   /** 内容不符 The uploaded content does not match the declared SHA-256 or size. */
@@ -1877,6 +1976,8 @@ export type ErrorCode =
   | 'DECISION_REQUIRED'
   /** 重复 The value already exists. */
   | 'DUPLICATE'
+  /** 依据早于立项 The evidence predates the case. */
+  | 'EVIDENCE_BEFORE_CASE'
   /** 文件过大 The uploaded file exceeds the upload limit. */
   | 'FILE_TOO_LARGE'
   /** 超出项目资金 Asset funding exceeds the project's funding from that source. */
@@ -1921,10 +2022,18 @@ export type ErrorCode =
   | 'NOT_ACCEPTED'
   /** 非产权人 The party is not an owner of the asset. */
   | 'NOT_AN_OWNER'
+  /** 未认定 The asset has no idle or low-efficiency flag to answer. */
+  | 'NOT_FLAGGED'
   /** 不存在 An id does not name an existing object in your scope. */
   | 'NOT_FOUND'
+  /** 不符合闲置认定 The asset is not idle by the county's rule on that date. */
+  | 'NOT_IDLE'
+  /** 不符合低效认定 The asset is not low-efficiency (or is excused) by the county's rule that year. */
+  | 'NOT_LOW_EFFICIENCY'
   /** 无合同 An operating asset cannot run without a contract in force. */
   | 'NO_CONTRACT'
+  /** 无销号依据 The ledger does not show the result claimed. */
+  | 'NO_EVIDENCE'
   /** 无可分配收益 No income awaiting distribution. */
   | 'NO_INCOME_AVAILABLE'
   /** 无确权主体 The asset has no confirmed owners on that date, so the income belongs to no one yet. */
@@ -2259,6 +2368,64 @@ export type HouseholdUpdateInput = {
   status?: InputMaybe<HouseholdStatus>;
   /** 类别生效日期 Required with a status change; not before the previous change. */
   statusEffectiveOn?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** 最近活动 What the latest activity of an idle asset was. */
+export type IdleActivityKind =
+  /** 验收 Accepted (not yet handed over). */
+  | 'ACCEPTANCE'
+  /** 竣工 Completed. */
+  | 'COMPLETION'
+  /** 合同 A day under an operation contract. */
+  | 'CONTRACT'
+  /** 移交 Handed over (nothing since). */
+  | 'HANDOVER'
+  /** 收益 Income received. */
+  | 'INCOME'
+  /** 登记 Registered. */
+  | 'REGISTRATION'
+  /** 管护 Upkeep done. */
+  | 'UPKEEP'
+  /** 使用 Put into operation or use, or revitalised. */
+  | 'USE';
+
+/** 闲置资产 An asset idle on a date by the county's rule, with the figures behind it. */
+export type IdleAsset = {
+  __typename?: 'IdleAsset';
+  /** 认定日期 The date judged. */
+  asOf: Scalars['Date']['output'];
+  /** 资产 The asset. */
+  asset: Asset;
+  /** 闲置起算日 First day counted idle: latest activity + threshold months. */
+  idleFromOn: Scalars['Date']['output'];
+  /** 最近活动类型 What that activity was. */
+  lastActivityKind: IdleActivityKind;
+  /** 最近活动日期 Latest activity: income, a day under contract, recorded use, upkeep, or else handover. */
+  lastActivityOn: Scalars['Date']['output'];
+  /** 最近合同日 Last day under an operation contract by asOf. */
+  lastContractDayOn?: Maybe<Scalars['Date']['output']>;
+  /** 最近收益日期 Latest income received by asOf. */
+  lastIncomeOn?: Maybe<Scalars['Date']['output']>;
+  /** 最近使用日期 Latest recorded use or upkeep by asOf. */
+  lastUseOn?: Maybe<Scalars['Date']['output']>;
+  /** 无活动月数 Whole months from the latest activity to asOf. */
+  monthsInactive: Scalars['Int']['output'];
+  /** 在办方案 The open case, if any. */
+  openCase?: Maybe<RevitalisationCase>;
+  /** 闲置月数标准 The county's idle months (policy). */
+  thresholdMonths: Scalars['Int']['output'];
+};
+
+/** 认定闲置 Flag one asset, or every detected asset of a region, idle. */
+export type IdleFlagRaiseInput = {
+  /** 资产 One asset (or give regionCode). */
+  assetId?: InputMaybe<Scalars['ID']['input']>;
+  /** 认定日期 Date judged and flagged (not in the future). */
+  flaggedOn: Scalars['Date']['input'];
+  /** 说明 Reason. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** 区划 Every detected asset of this region (or give assetId). */
+  regionCode?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** 收益类型 Kind of asset income. */
@@ -2633,6 +2800,62 @@ export type JournalVerifyProblem =
   /** 借贷不平 The postings do not sum to zero. */
   | 'UNBALANCED';
 
+/** 低效资产 An operating asset whose income in a full year fell below guarantee or benchmark. */
+export type LowEfficiencyAsset = {
+  __typename?: 'LowEfficiencyAsset';
+  /** 资产 The asset. */
+  asset: Asset;
+  /** 基准收益 Original value × benchmark × days in force ÷ days in year, half up. */
+  benchmark: Scalars['Money']['output'];
+  /** 基准收益率 County benchmark rate, basis points. */
+  benchmarkBp: Scalars['Int']['output'];
+  /** 合同天数 Days under contract in the year. */
+  daysInForce: Scalars['Int']['output'];
+  /** 全年天数 Days in the year. */
+  daysInYear: Scalars['Int']['output'];
+  /** 豁免人数标准 The county's number of workers that excuses. */
+  excuseWorkers: Scalars['Int']['output'];
+  /** 已豁免 Excused by 联农带农: the workers reach the county's number. */
+  excused: Scalars['Boolean']['output'];
+  /** 保底收益 Guaranteed return for the days in force (0 when none). */
+  guaranteedReturn: Scalars['Money']['output'];
+  /** 在办方案 The open case, if any. */
+  openCase?: Maybe<RevitalisationCase>;
+  /** 脱贫人口务工收入 Their earnings that year, if recorded. */
+  poorWorkerEarnings?: Maybe<Scalars['Money']['output']>;
+  /** 带动脱贫人口 Formerly-poor or monitored workers employed that year (联农带农 record), if recorded. */
+  poorWorkers?: Maybe<Scalars['Int']['output']>;
+  /** 原因 Reasons. */
+  reasons: Array<LowEfficiencyReason>;
+  /** 实收 Income received in the year. */
+  received: Scalars['Money']['output'];
+  /** 差额 The larger of guarantee and benchmark, less income received. */
+  shortfall: Scalars['Money']['output'];
+  /** 年度 Year judged. */
+  year: Scalars['Int']['output'];
+};
+
+/** 认定低效 Flag one asset, or every detected unexcused asset of a region, low-efficiency for a year. */
+export type LowEfficiencyFlagRaiseInput = {
+  /** 资产 One asset (or give regionCode). */
+  assetId?: InputMaybe<Scalars['ID']['input']>;
+  /** 认定日期 Date flagged. */
+  flaggedOn: Scalars['Date']['input'];
+  /** 说明 Reason. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** 区划 Every detected asset of this region (or give assetId). */
+  regionCode?: InputMaybe<Scalars['String']['input']>;
+  /** 年度 The full year judged (before the flag date). */
+  year: Scalars['Int']['input'];
+};
+
+/** 低效原因 Why an asset is low-efficiency. */
+export type LowEfficiencyReason =
+  /** 低于基准收益 Income below the county benchmark rate of original value for the days in force. */
+  | 'BELOW_BENCHMARK'
+  /** 低于保底收益 Income below the contract's guaranteed return for the days in force. */
+  | 'BELOW_GUARANTEE';
+
 /** 四议步骤 A step of the village decision procedure 四议两公开. */
 export type MeetingStep =
   /** 党支部提议 Party branch proposal. */
@@ -2651,18 +2874,20 @@ export type Mutation = {
   approvalDecide: ApprovalChainPayload;
   /** 移交 Hand over under a deed: CONFIRMED → HANDED_OVER; accepted ≤ handed over ≤ booked (village clerk). */
   assetHandOver: HandoverPayload;
-  /** 认定闲置 Mark idle (village clerk, county planner). */
+  /** 认定闲置 Mark idle by hand with a reason, for what the rules cannot see (village clerk, county planner); detection by the county's rule with its evidence is idleFlagRaise. Both take the one MARK_IDLE step (docs/revitalisation.md). */
   assetMarkIdle: AssetPayload;
   /** 投入使用 Put in use (public-welfare, household): HANDED_OVER → IN_USE. */
   assetPutInUse: AssetPayload;
   /** 资产登记 Register an asset (village clerk). */
   assetRegister: AssetPayload;
-  /** 盘活 Revitalise an idle asset back into operation (operating assets: with a contract in force that day) or use. */
+  /** 盘活 Revitalise an idle asset back into operation (operating assets: with a contract in force that day; contractSign does it by itself) or use: the one REVITALISE step out of IDLE. A revitalisation case closes on this evidence, never by itself. */
   assetRevitalise: AssetPayload;
   /** 投入运营 Start operation (operating assets, with a contract in force that day): HANDED_OVER → IN_OPERATION. */
   assetStartOperation: AssetPayload;
   /** 资产信息变更 Update an asset's descriptive fields (village clerk). */
   assetUpdate: AssetPayload;
+  /** 记录联农带农 Record an operating asset's benefit figures for a year (village clerk, county planner). */
+  benefitLinkageRecord: BenefitLinkagePayload;
   /** 合同变更 Amend a contract by a new version (village clerk). */
   contractAmend: ContractPayload;
   /** 经营方式变更申请 Ask for a change of operation mode on the approval chain: the owner villages' resolutions and the township (a household owner: the village committee filing); then sign the new contract naming the approved chain (village clerk). */
@@ -2675,7 +2900,7 @@ export type Mutation = {
   contractTermLimitSet: ContractTermLimitPayload;
   /** 解除合同 Terminate a contract; an asset in operation falls idle (village clerk). */
   contractTerminate: ContractPayload;
-  /** 修改县级政策参数 Change a county's numbers (county finance). */
+  /** 修改县级政策参数 Change a county's numbers: distribution numbers by county finance, revitalisation numbers by the county planner. */
   countyPolicyUpdate: CountyPolicyPayload;
   /** 撤回审核 Withdraw an approval given by mistake, before execution, with a reason (township reviewer); the plan returns to its notice (or to RESOLVED). */
   distributionApprovalWithdraw: DistributionPlanPayload;
@@ -2713,14 +2938,26 @@ export type Mutation = {
   householdRegister: HouseholdPayload;
   /** 更新农户 Update a household (village clerk). */
   householdUpdate: HouseholdPayload;
+  /** 认定闲置 Flag idle by rule (county planner): MARK_IDLE where the status allows, else an IDLE_FLAG event. */
+  idleFlagRaise: RevitalisationFlagPayload;
   /** 收益入账 Record asset income (village clerk, admin): one journal entry splits it among the owners by share, exact to the fen. */
   incomeRecord: IncomeRecordPayload;
   /** 冲销 Reverse an entry (county finance, admin); the original stays and the reversal points to it. */
   journalEntryReverse: JournalEntryPayload;
+  /** 认定低效 Flag low-efficiency for a year by rule (county planner). */
+  lowEfficiencyFlagRaise: RevitalisationFlagPayload;
   /** 主体登记 Register a company, cooperative, individual, township government, county body or village collective (village clerk). */
   partyRegister: PartyPayload;
   /** 新建项目 Create a project (village clerk, county planner). */
   projectCreate: ProjectPayload;
+  /** 终止方案 Abandon (county planner). */
+  revitalisationCaseAbandon: RevitalisationCasePayload;
+  /** 销号 Close with evidence (county planner). */
+  revitalisationCaseClose: RevitalisationCasePayload;
+  /** 盘活立项 Open a case on a flagged asset (county planner). */
+  revitalisationCaseOpen: RevitalisationCasePayload;
+  /** 方案进展 Record progress (county planner). */
+  revitalisationCaseUpdate: RevitalisationCasePayload;
   /** 确权变更 Change owners or shares from a date (village clerk). A change of owners or shares waits on an approval chain and applies when approved; history is kept. */
   rightsChange: RightsPayload;
   /** 确权 Confirm rights (owners, level, certificate): REGISTERED → CONFIRMED (village clerk). */
@@ -2777,6 +3014,12 @@ export type MutationAssetStartOperationArgs = {
 /** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
 export type MutationAssetUpdateArgs = {
   input: AssetUpdateInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationBenefitLinkageRecordArgs = {
+  input: BenefitLinkageRecordInput;
 };
 
 
@@ -2931,6 +3174,12 @@ export type MutationHouseholdUpdateArgs = {
 
 
 /** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationIdleFlagRaiseArgs = {
+  input: IdleFlagRaiseInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
 export type MutationIncomeRecordArgs = {
   input: IncomeRecordInput;
 };
@@ -2943,6 +3192,12 @@ export type MutationJournalEntryReverseArgs = {
 
 
 /** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationLowEfficiencyFlagRaiseArgs = {
+  input: LowEfficiencyFlagRaiseInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
 export type MutationPartyRegisterArgs = {
   input: PartyRegisterInput;
 };
@@ -2951,6 +3206,30 @@ export type MutationPartyRegisterArgs = {
 /** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
 export type MutationProjectCreateArgs = {
   input: ProjectCreateInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationRevitalisationCaseAbandonArgs = {
+  input: RevitalisationCaseAbandonInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationRevitalisationCaseCloseArgs = {
+  input: RevitalisationCaseCloseInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationRevitalisationCaseOpenArgs = {
+  input: RevitalisationCaseOpenInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationRevitalisationCaseUpdateArgs = {
+  input: RevitalisationCaseUpdateInput;
 };
 
 
@@ -3228,6 +3507,8 @@ export type Query = {
   asset?: Maybe<Asset>;
   /** 资产台账 Assets in your scope, filtered. */
   assets: AssetConnection;
+  /** 联农带农 Records of a year. */
+  benefitLinkages: Array<BenefitLinkage>;
   /** 运营合同 A contract by id, if in your scope. */
   contract?: Maybe<Contract>;
   /** 合同期限上限 A county's maximum contract term. */
@@ -3254,6 +3535,8 @@ export type Query = {
   household?: Maybe<Household>;
   /** 农户列表 Households in your scope. */
   households: HouseholdConnection;
+  /** 闲置资产 Assets idle on a date (default today) by the county's rule, with the figures. */
+  idleAssets: Array<IdleAsset>;
   /** 收益记录 Income records of assets inside your scope. */
   incomeRecords: IncomeRecordConnection;
   /** 收益短收 Operating assets of a region whose income in a year fell short of their contract's rent or guaranteed return. */
@@ -3264,6 +3547,8 @@ export type Query = {
   journalEntries: JournalEntryConnection;
   /** 链校验 Verify the whole journal's hash chain (county finance, township reviewers, admins). */
   journalVerify: JournalVerification;
+  /** 低效资产 Operating assets low-efficiency in a full year, with the figures (excused ones marked). */
+  lowEfficiencyAssets: Array<LowEfficiencyAsset>;
   /** 当前用户 The authenticated user. */
   me: User;
   /** 节点 Any object by its global id, if visible to you. */
@@ -3282,6 +3567,14 @@ export type Query = {
   region?: Maybe<Region>;
   /** 下级区划 The children of a region that are visible to you. */
   regions: Array<Region>;
+  /** 盘活方案 A case by id. */
+  revitalisationCase?: Maybe<RevitalisationCase>;
+  /** 盘活方案列表 Cases. */
+  revitalisationCases: RevitalisationCaseConnection;
+  /** 盘活工作总览 The planner's overview. */
+  revitalisationOverview?: Maybe<RevitalisationOverview>;
+  /** 盘活率 Rate of a region over a period (default: everything to today), with the regions one level down. */
+  revitalisationRate?: Maybe<RevitalisationRate>;
   /** 试算平衡 Trial balance of a region as of a date, default today (null when the region is outside your scope). */
   trialBalance?: Maybe<TrialBalance>;
   /** 管护预警 Public-welfare assets in use without upkeep assigned, in your scope (or a region inside it). */
@@ -3321,6 +3614,13 @@ export type QueryAssetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AssetFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryBenefitLinkagesArgs = {
+  regionCode?: InputMaybe<Scalars['String']['input']>;
+  year: Scalars['Int']['input'];
 };
 
 
@@ -3415,6 +3715,13 @@ export type QueryHouseholdsArgs = {
 
 
 /** 查询 Queries: read the register. */
+export type QueryIdleAssetsArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  regionCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** 查询 Queries: read the register. */
 export type QueryIncomeRecordsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<IncomeRecordFilter>;
@@ -3443,6 +3750,13 @@ export type QueryJournalEntriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<JournalEntryFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryLowEfficiencyAssetsArgs = {
+  regionCode?: InputMaybe<Scalars['String']['input']>;
+  year: Scalars['Int']['input'];
 };
 
 
@@ -3497,6 +3811,34 @@ export type QueryRegionArgs = {
 /** 查询 Queries: read the register. */
 export type QueryRegionsArgs = {
   parentCode: Scalars['String']['input'];
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryRevitalisationCaseArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryRevitalisationCasesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<RevitalisationCaseFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryRevitalisationOverviewArgs = {
+  regionCode: Scalars['String']['input'];
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryRevitalisationRateArgs = {
+  fromOn?: InputMaybe<Scalars['Date']['input']>;
+  regionCode: Scalars['String']['input'];
+  toOn?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -3565,6 +3907,344 @@ export type ResolutionMeetingInput = {
   memberCount: Scalars['Int']['input'];
   /** 赞成票 In favour. */
   votesFor: Scalars['Int']['input'];
+};
+
+/** 盘活方案 One revitalisation case per asset (一资产一方案). */
+export type RevitalisationCase = Node & {
+  __typename?: 'RevitalisationCase';
+  /** 终止原因 Why it was abandoned. */
+  abandonReason?: Maybe<Scalars['String']['output']>;
+  /** 资产 The asset. */
+  asset: Asset;
+  /** 资产原值 Original value when opened: the 盘活率 weight. */
+  assetValue: Scalars['Money']['output'];
+  /** 销号证据 The evidence read from the ledger, as JSON (contract, income records, hold, event, upkeep, document ids). */
+  closingEvidence?: Maybe<Scalars['String']['output']>;
+  /** 销号依据 What closed it. */
+  closingKind?: Maybe<RevitalisationClosingKind>;
+  /** 完成时限 Deadline. */
+  deadlineOn: Scalars['Date']['output'];
+  /** 销号/终止日期 Closed or abandoned on. */
+  endedOn?: Maybe<Scalars['Date']['output']>;
+  /** 认定记录 The flag it answers. */
+  flag?: Maybe<RevitalisationFlag>;
+  /** 全局标识 Global id. */
+  id: Scalars['ID']['output'];
+  /** 盘活措施 Measures. */
+  measures: Scalars['String']['output'];
+  /** 立项日期 Opened on. */
+  openedOn: Scalars['Date']['output'];
+  /** 逾期 Open past its deadline (judged today). */
+  overdue: Scalars['Boolean']['output'];
+  /** 盘活路径 Path. */
+  path: RevitalisationPath;
+  /** 责任人 Responsible person. */
+  responsiblePerson: Scalars['String']['output'];
+  /** 责任单位 Responsible unit. */
+  responsibleUnit: Scalars['String']['output'];
+  /** 状态 Status. */
+  status: RevitalisationCaseStatus;
+  /** 盘活目标 Target. */
+  target: Scalars['String']['output'];
+  /** 目标年收益 Target annual income, if set. */
+  targetIncome?: Maybe<Scalars['Money']['output']>;
+  /** 进展记录 Opening, progress, closing. */
+  updates: Array<RevitalisationCaseUpdate>;
+};
+
+/** 终止方案 Abandon a case. */
+export type RevitalisationCaseAbandonInput = {
+  /** 终止日期 Abandoned on. */
+  abandonedOn: Scalars['Date']['input'];
+  /** 方案 Case id. */
+  caseId: Scalars['ID']['input'];
+  /** 终止原因 Reason. */
+  reason: Scalars['String']['input'];
+};
+
+/** 销号 Close a case with the ledger's evidence. */
+export type RevitalisationCaseCloseInput = {
+  /** 方案 Case id. */
+  caseId: Scalars['ID']['input'];
+  /** 销号日期 Closed on. */
+  closedOn: Scalars['Date']['input'];
+  /** 合同 The new contract (NEW_CONTRACT_WITH_INCOME; default: any signed after opening). */
+  contractId?: InputMaybe<Scalars['ID']['input']>;
+  /** 文件 The document of restored use (USE_RESTORED). */
+  documentId?: InputMaybe<Scalars['ID']['input']>;
+  /** 销号依据 Which evidence. */
+  kind: RevitalisationClosingKind;
+  /** 说明 Note. */
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** 方案列表 A page of cases. */
+export type RevitalisationCaseConnection = {
+  __typename?: 'RevitalisationCaseConnection';
+  /** 边 Edges. */
+  edges: Array<RevitalisationCaseEdge>;
+  /** 节点 Cases of this page. */
+  nodes: Array<RevitalisationCase>;
+  /** 分页 Page info. */
+  pageInfo: PageInfo;
+  /** 总数 Total matching. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** 路径状态计数 Cases of one path in one status. */
+export type RevitalisationCaseCount = {
+  __typename?: 'RevitalisationCaseCount';
+  /** 个数 Count. */
+  count: Scalars['Int']['output'];
+  /** 路径 Path. */
+  path: RevitalisationPath;
+  /** 状态 Status. */
+  status: RevitalisationCaseStatus;
+};
+
+/** 方案边 A case with its cursor. */
+export type RevitalisationCaseEdge = {
+  __typename?: 'RevitalisationCaseEdge';
+  /** 游标 Cursor. */
+  cursor: Scalars['String']['output'];
+  /** 方案 Case. */
+  node: RevitalisationCase;
+};
+
+/** 方案筛选 Case filter. */
+export type RevitalisationCaseFilter = {
+  /** 资产 Asset id. */
+  assetId?: InputMaybe<Scalars['ID']['input']>;
+  /** 逾期 Only overdue (true) or only not overdue (false). */
+  overdue?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 路径 Path. */
+  path?: InputMaybe<RevitalisationPath>;
+  /** 区划 Region inside your scope. */
+  regionCode?: InputMaybe<Scalars['String']['input']>;
+  /** 状态 Status. */
+  status?: InputMaybe<RevitalisationCaseStatus>;
+};
+
+/** 盘活立项 Open a case. */
+export type RevitalisationCaseOpenInput = {
+  /** 资产 A flagged asset. */
+  assetId: Scalars['ID']['input'];
+  /** 完成时限 Deadline (after openedOn). */
+  deadlineOn: Scalars['Date']['input'];
+  /** 盘活措施 Measures. */
+  measures: Scalars['String']['input'];
+  /** 立项日期 Opened on. */
+  openedOn: Scalars['Date']['input'];
+  /** 路径 One of the six paths. */
+  path: RevitalisationPath;
+  /** 责任人 Responsible person. */
+  responsiblePerson: Scalars['String']['input'];
+  /** 责任单位 Responsible unit. */
+  responsibleUnit: Scalars['String']['input'];
+  /** 盘活目标 Target. */
+  target: Scalars['String']['input'];
+  /** 目标年收益 Target annual income. */
+  targetIncome?: InputMaybe<Scalars['Money']['input']>;
+};
+
+/** 方案操作结果 Case mutation result. */
+export type RevitalisationCasePayload = {
+  __typename?: 'RevitalisationCasePayload';
+  /** 方案 The case. */
+  case?: Maybe<RevitalisationCase>;
+  /** 错误 Failures; when present nothing was written. */
+  errors: Array<UserError>;
+};
+
+/** 方案状态 Status of a revitalisation case. */
+export type RevitalisationCaseStatus =
+  /** 已终止 Abandoned (not revitalised). */
+  | 'ABANDONED'
+  /** 已销号 Closed with evidence (revitalised). */
+  | 'CLOSED'
+  /** 实施中 Open. */
+  | 'OPEN';
+
+/** 方案进展 One entry of a case's history. */
+export type RevitalisationCaseUpdate = {
+  __typename?: 'RevitalisationCaseUpdate';
+  /** 操作人 Who. */
+  actor?: Maybe<User>;
+  /** 变更 Plan changes (before/after) or closing evidence, as JSON. */
+  changes?: Maybe<Scalars['String']['output']>;
+  /** 类型 OPEN, PROGRESS, CLOSE or ABANDON. */
+  kind: Scalars['String']['output'];
+  /** 说明 Note. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** 日期 Date. */
+  onDate: Scalars['Date']['output'];
+  /** 记录时间 Recorded at. */
+  recordedAt: Scalars['DateTime']['output'];
+};
+
+/** 方案进展 Record progress, optionally changing the plan. */
+export type RevitalisationCaseUpdateInput = {
+  /** 方案 Case id. */
+  caseId: Scalars['ID']['input'];
+  /** 完成时限 New deadline. */
+  deadlineOn?: InputMaybe<Scalars['Date']['input']>;
+  /** 盘活措施 New measures. */
+  measures?: InputMaybe<Scalars['String']['input']>;
+  /** 进展说明 Progress note. */
+  note: Scalars['String']['input'];
+  /** 路径 New path. */
+  path?: InputMaybe<RevitalisationPath>;
+  /** 责任人 New responsible person. */
+  responsiblePerson?: InputMaybe<Scalars['String']['input']>;
+  /** 责任单位 New responsible unit. */
+  responsibleUnit?: InputMaybe<Scalars['String']['input']>;
+  /** 盘活目标 New target. */
+  target?: InputMaybe<Scalars['String']['input']>;
+  /** 目标年收益 New target annual income. */
+  targetIncome?: InputMaybe<Scalars['Money']['input']>;
+  /** 日期 Date of the progress. */
+  updatedOn: Scalars['Date']['input'];
+};
+
+/** 销号依据 The ledger evidence that closed a case. */
+export type RevitalisationClosingKind =
+  /** 打包入股 The asset was bundled into a pooled venture after the case opened. */
+  | 'BUNDLED'
+  /** 已处置 The asset's disposal was executed after the case opened. */
+  | 'DISPOSED'
+  /** 新签合同并收益 A new operation contract signed after the case opened, with income received under it. */
+  | 'NEW_CONTRACT_WITH_INCOME'
+  /** 恢复使用 Public-welfare asset back in use, with upkeep assigned and a document. */
+  | 'USE_RESTORED';
+
+/** 认定记录 An idle or low-efficiency flag raised on an asset, with its evidence. */
+export type RevitalisationFlag = {
+  __typename?: 'RevitalisationFlag';
+  /** 操作人 Who raised it. */
+  actor?: Maybe<User>;
+  /** 资产 The asset. */
+  asset: Asset;
+  /** 资产事件 The asset event written (MARK_IDLE, IDLE_FLAG or LOW_EFFICIENCY_FLAG). */
+  event?: Maybe<AssetEvent>;
+  /** 全局标识 Global id. */
+  id: Scalars['ID']['output'];
+  /** 闲置依据 The idle figures (IDLE flags). */
+  idle?: Maybe<IdleAsset>;
+  /** 类型 Kind. */
+  kind: RevitalisationFlagKind;
+  /** 低效依据 The low-efficiency figures (LOW_EFFICIENCY flags). */
+  lowEfficiency?: Maybe<LowEfficiencyAsset>;
+  /** 认定日期 Raised on. */
+  raisedOn: Scalars['Date']['output'];
+  /** 年度 Year judged (low-efficiency). */
+  year?: Maybe<Scalars['Int']['output']>;
+};
+
+/** 认定类型 What a flag says about an asset. */
+export type RevitalisationFlagKind =
+  /** 闲置 Idle. */
+  | 'IDLE'
+  /** 低效 Low-efficiency. */
+  | 'LOW_EFFICIENCY';
+
+/** 认定结果 Flags raised. */
+export type RevitalisationFlagPayload = {
+  __typename?: 'RevitalisationFlagPayload';
+  /** 错误 Failures; when present nothing was written. */
+  errors: Array<UserError>;
+  /** 认定记录 Flags raised (assets already flagged are left out when a region is flagged). */
+  flags?: Maybe<Array<RevitalisationFlag>>;
+};
+
+/** 盘活工作总览 The planner's overview of a region, with a line per region one level down. */
+export type RevitalisationOverview = {
+  __typename?: 'RevitalisationOverview';
+  /** 日期 Today. */
+  asOf: Scalars['Date']['output'];
+  /** 分区 One line per region one level down. */
+  rows: Array<RevitalisationOverviewRow>;
+  /** 合计 The region as a whole. */
+  total: RevitalisationOverviewRow;
+  /** 年度 Last full year (low-efficiency, 联农带农). */
+  year: Scalars['Int']['output'];
+};
+
+/** 总览行 One region's line of the planner's overview. */
+export type RevitalisationOverviewRow = {
+  __typename?: 'RevitalisationOverviewRow';
+  /** 联农带农 Last full year's totals. */
+  benefit: BenefitLinkageTotals;
+  /** 方案分布 Cases by path and status. */
+  cases: Array<RevitalisationCaseCount>;
+  /** 豁免个数 Low-efficiency assets excused by 联农带农. */
+  excusedCount: Scalars['Int']['output'];
+  /** 闲置个数 Assets idle today. */
+  idleCount: Scalars['Int']['output'];
+  /** 闲置金额 Their original value. */
+  idleValue: Scalars['Money']['output'];
+  /** 低效个数 Assets low-efficiency in the last full year (not excused). */
+  lowEfficiencyCount: Scalars['Int']['output'];
+  /** 低效金额 Their original value. */
+  lowEfficiencyValue: Scalars['Money']['output'];
+  /** 逾期方案 Open cases past their deadline. */
+  overdueCount: Scalars['Int']['output'];
+  /** 盘活率 Rate to date. */
+  rate: RevitalisationRate;
+  /** 区划 Region. */
+  region: Region;
+  /** 需盘活个数 Assets with a case. */
+  toRevitaliseCount: Scalars['Int']['output'];
+  /** 需盘活金额 Their original value. */
+  toRevitaliseValue: Scalars['Money']['output'];
+};
+
+/** 盘活路径 The six paths of revitalisation (一案一策). */
+export type RevitalisationPath =
+  /** 招强引优 Attract a strong operator. */
+  | 'ATTRACT_OPERATORS'
+  /** 灵活重组 Flexible restructuring (bundling, merging). */
+  | 'FLEXIBLE_RESTRUCTURING'
+  /** 完善设施 Improve the facilities. */
+  | 'IMPROVE_FACILITIES'
+  /** 优化用途 Re-purpose the asset. */
+  | 'OPTIMISE_USE'
+  /** 瘦身增效 Slim down to raise efficiency (dispose of what cannot be saved). */
+  | 'SLIM_DOWN'
+  /** 强化配置 Strengthen allocation. */
+  | 'STRENGTHEN_ALLOCATION';
+
+/**
+ * 盘活率 Revitalisation rate of a region over a period: (revitalised value ÷ value to revitalise + revitalised
+ * count ÷ count to revitalise) ÷ 2. An asset is to revitalise when it has a case opened by toOn that had not
+ * ended before fromOn; revitalised when such a case closed (销号) within the period; abandoned cases count as
+ * not revitalised. The four components add up exactly from villages to township to county.
+ */
+export type RevitalisationRate = {
+  __typename?: 'RevitalisationRate';
+  /** 下级 The same figures for each region one level down. */
+  children: Array<RevitalisationRate>;
+  /** 起 Period start. */
+  fromOn: Scalars['Date']['output'];
+  /** 盘活率 In basis points (10000 = 100%), rounded half up to a whole basis point. */
+  rateBp?: Maybe<Scalars['Int']['output']>;
+  /** 精确比值分母 The exact ratio's denominator (reduced). */
+  ratioDenominator?: Maybe<Scalars['String']['output']>;
+  /** 精确比值分子 The exact ratio's numerator (reduced); null with nothing to revitalise. */
+  ratioNumerator?: Maybe<Scalars['String']['output']>;
+  /** 区划 Region. */
+  region: Region;
+  /** 已盘活个数 Assets revitalised. */
+  revitalisedCount: Scalars['Int']['output'];
+  /** 已盘活金额 Their original value. */
+  revitalisedValue: Scalars['Money']['output'];
+  /** 取整规则 The rounding applied. */
+  rounding: Scalars['String']['output'];
+  /** 止 Period end. */
+  toOn: Scalars['Date']['output'];
+  /** 需盘活个数 Assets to revitalise. */
+  toRevitaliseCount: Scalars['Int']['output'];
+  /** 需盘活金额 Their original value. */
+  toRevitaliseValue: Scalars['Money']['output'];
 };
 
 /** 确权变更 Change an asset's owners or shares from a date. */

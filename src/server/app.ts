@@ -12,6 +12,7 @@ import { buildSchema } from './schema';
 import { DEFAULT_QUERY } from './graphiqlExample';
 import { exportRoutes } from './exports';
 import { documentDownload } from '../modules/documents/documents.http';
+import { revitalisationOverviewDownload } from '../modules/revitalisation/revitalisation.http';
 
 export interface AppOptions {
   db: Db;
@@ -95,6 +96,7 @@ export function createApp(opts: AppOptions): express.Express {
   });
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
   app.get('/documents/:id', documentDownload(opts.db, clock));
+  app.get('/exports/revitalisation/:regionCode/overview.xlsx', revitalisationOverviewDownload(opts.db, clock));
   app.get('/', (_req, res) => res.redirect('/graphql'));
   return app;
 }

@@ -245,7 +245,20 @@ export interface TransitionOptions {
  * entered late, last year's rent booked after this year's contract amendment — so they neither obey nor
  * constrain the order of steps.
  */
-export const OBSERVATION_ACTIONS: readonly AssetEventAction[] = ['REGISTER', 'UPDATE', 'DOCUMENT_ATTACH', 'UPKEEP_RECORD', 'INCOME_RECORD'];
+export const OBSERVATION_ACTIONS: readonly AssetEventAction[] = [
+  'REGISTER',
+  'UPDATE',
+  'DOCUMENT_ATTACH',
+  'UPKEEP_RECORD',
+  'INCOME_RECORD',
+  // Revitalisation (issue 12): a flag or a case is the planner's observation about the asset; it must not
+  // stop a clerk from entering a contract or step that happened earlier.
+  'IDLE_FLAG',
+  'LOW_EFFICIENCY_FLAG',
+  'REVITALISATION_OPEN',
+  'REVITALISATION_CLOSE',
+  'REVITALISATION_ABANDON',
+];
 
 /**
  * Moves an asset one lifecycle step and writes its event, in the caller's transaction. Other modules

@@ -128,6 +128,11 @@ export const ASSET_EVENT_ACTIONS = [
   'REQUEST_DISPOSAL', // 申请处置
   'RESTORE_FROM_DISPOSAL', // 处置驳回或撤回
   'DISPOSE', // 处置完成
+  'IDLE_FLAG', // 认定闲置（规则，状态不变）
+  'LOW_EFFICIENCY_FLAG', // 认定低效
+  'REVITALISATION_OPEN', // 盘活立项
+  'REVITALISATION_CLOSE', // 盘活销号
+  'REVITALISATION_ABANDON', // 盘活终止
 ] as const;
 export type AssetEventAction = (typeof ASSET_EVENT_ACTIONS)[number];
 

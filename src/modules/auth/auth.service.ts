@@ -73,6 +73,11 @@ export const PERMISSIONS = {
   'contract.configure': ['COUNTY_PLANNER', 'ADMIN'],
   // Income recording (issue 4): the village books the income of its assets.
   'income.write': ['VILLAGE_CLERK', 'ADMIN'],
+  // Revitalisation (issue 12): the county planner flags, plans, closes and sets the county's thresholds;
+  // the village clerk records what its operating assets did for poor households (联农带农).
+  'policy.revitalisation': ['COUNTY_PLANNER', 'ADMIN'],
+  'revitalisation.manage': ['COUNTY_PLANNER', 'ADMIN'],
+  'benefit.write': ['VILLAGE_CLERK', 'COUNTY_PLANNER', 'ADMIN'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -254,32 +254,31 @@ export function expiringQuery(db: Executor, regionPrefix: string, today: string,
 }
 
 /**
- * Open, unexpired contracts with an outside operator whose term exceeds the county's maximum (or
- * `maxYears` when given). Self-operation is the owner running its own asset: it has no term to abuse.
+ * Open, unexpired contracts with an outside operator whose term exceeds their county's maximum (`limits`,
+ * from the county policy; DEFAULT_MAX_TERM_YEARS where a county set none), or `maxYears` when given.
+ * Self-operation is the owner running its own asset: it has no term to abuse.
  */
-export function overlongQuery(db: Executor, regionPrefix: string, today: string, maxYears: number | null): Knex.QueryBuilder {
+export function overlongQuery(
+  db: Executor,
+  regionPrefix: string,
+  today: string,
+  maxYears: number | null,
+  limits: ReadonlyMap<string, number> = new Map(),
+): Knex.QueryBuilder {
   const q = contractsQuery(db)
     .where('contracts.village_code', 'like', `${regionPrefix}%`)
     .where('contracts.status', 'OPEN')
     .where('contracts.end_on', '>=', today)
     .whereNot('contracts.mode', 'SELF_OPERATED');
   if (maxYears !== null) return q.where('contracts.term_months', '>', maxYears * 12);
-  return q
-    .leftJoin('contract_term_limits as l', 'l.county_code', 'contracts.county_code')
-    .whereRaw('contracts.term_months > coalesce(l.max_years, ?) * 12', [DEFAULT_MAX_TERM_YEARS]);
-}
-
-
-export async function termLimitOf(db: Executor, countyCode: string): Promise<number | null> {
-  const r = await db('contract_term_limits').where({ county_code: countyCode }).first();
-  return r ? r.max_years : null;
-}
-
-export async function setTermLimit(db: Executor, countyCode: string, maxYears: number, actorUserId: number, now: string): Promise<void> {
-  await db('contract_term_limits')
-    .insert({ county_code: countyCode, max_years: maxYears, actor_user_id: actorUserId, updated_at: now })
-    .onConflict('county_code')
-    .merge({ max_years: maxYears, actor_user_id: actorUserId, updated_at: now });
+  const counties = [...limits.keys()];
+  return q.where((w) => {
+    for (const [county, years] of limits) w.orWhere((c) => c.where('contracts.county_code', county).where('contracts.term_months', '>', years * 12));
+    w.orWhere((c) => {
+      if (counties.length) c.whereNotIn('contracts.county_code', counties);
+      c.where('contracts.term_months', '>', DEFAULT_MAX_TERM_YEARS * 12);
+    });
+  });
 }
 
 /** Records the approved chain a mode-changing contract was signed under. */

@@ -19,6 +19,7 @@ import { currentOwnerParties } from '../rights/rights.service';
 import { lastDecisionOn, openChain, requireApproved } from '../approvals/approvals.service';
 import { countyStep, townshipStep, villageResolutions } from '../approvals/approvals.steps';
 import type { ApprovalChain, StepSpec } from '../approvals/approvals.types';
+import { maxContractTermsUnder, policyFor, savePolicyNumbers } from '../policy/policy.service';
 import * as repo from './contracts.repository';
 import { termMonths } from './contracts.terms';
 import {
@@ -583,20 +584,22 @@ export async function terminateContract(svc: ServiceContext, raw: unknown): Prom
   return { contract: (await repo.findById(svc.db, contract.id))!, asset: updated };
 }
 
-/** 合同期限上限 Sets the county's maximum contract term (years), used by the overlong-contract check. */
+/**
+ * 合同期限上限 Sets the county's maximum contract term (years), used by the overlong-contract check. Kept in
+ * the county policy profile with the county's other numbers (county_policies.max_contract_term_years).
+ */
 export async function setTermLimit(svc: ServiceContext, raw: unknown): Promise<{ countyCode: string; maxYears: number; isDefault: boolean }> {
   const input = parseInput(termLimitSchema, raw);
   await requireRegion(svc.db, input.countyCode, ['input', 'countyCode'], ['COUNTY']);
   authorize(svc.actor, 'contract.configure', input.countyCode);
-  const before = await repo.termLimitOf(svc.db, input.countyCode);
-  const now = svc.clock.now();
-  await repo.setTermLimit(svc.db, input.countyCode, input.maxYears, svc.actor.userId, now);
+  const before = (await policyFor(svc.db, input.countyCode)).maxContractTermYears;
+  const saved = await savePolicyNumbers(svc, input.countyCode, { maxContractTermYears: input.maxYears });
   await appendAudit(svc.db, {
     entityType: 'ContractTermLimit',
     entityId: Number(input.countyCode.slice(0, 6)),
     action: 'SET',
     actorUserId: svc.actor.userId,
-    recordedAt: now,
+    recordedAt: saved.updatedAt!,
     payload: { countyCode: input.countyCode, before: before ?? DEFAULT_MAX_TERM_YEARS, after: input.maxYears, reason: input.reason },
   });
   return { countyCode: input.countyCode, maxYears: input.maxYears, isDefault: false };
@@ -605,7 +608,7 @@ export async function setTermLimit(svc: ServiceContext, raw: unknown): Promise<{
 /** The county's maximum contract term; readable by anyone whose scope lies in or contains the county. */
 export async function getTermLimit(svc: ServiceContext, countyCode: string) {
   if (!isRegionCode(countyCode) || levelOf(countyCode) !== 'COUNTY' || !isVisible(svc.actor, countyCode)) return null;
-  const maxYears = await repo.termLimitOf(svc.db, countyCode);
+  const maxYears = (await policyFor(svc.db, countyCode)).maxContractTermYears;
   return { countyCode, maxYears: maxYears ?? DEFAULT_MAX_TERM_YEARS, isDefault: maxYears === null };
 }
 
@@ -645,7 +648,9 @@ export async function contractsOverlong(svc: ServiceContext, regionCode: string 
   if (maxYears !== null && maxYears !== undefined && (!Number.isInteger(maxYears) || maxYears < 1 || maxYears > 70)) {
     throw badUserInput(`maxYears must be between 1 and 70, got ${maxYears}`);
   }
-  const q = repo.overlongQuery(svc.db, scopedPrefix(svc.actor, regionCode), svc.clock.today(), maxYears ?? null);
+  const prefix = scopedPrefix(svc.actor, regionCode);
+  const limits = maxYears ? new Map<string, number>() : await maxContractTermsUnder(svc.db, prefix);
+  const q = repo.overlongQuery(svc.db, prefix, svc.clock.today(), maxYears ?? null, limits);
   return keysetPage(q, page, repo.toContract, 'contracts.id');
 }
 

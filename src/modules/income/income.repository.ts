@@ -92,14 +92,27 @@ export async function receivedByAsset(db: Executor, assetIds: readonly number[],
  * 最近收益日期 The latest receipt date of each asset (receipts whose entry was reversed left out): what idle
  * detection compares against. Derived, so a reversal moves it back by itself.
  */
-export async function lastIncomeOn(db: Executor, assetIds: readonly number[]): Promise<Map<number, string>> {
+export async function lastIncomeOn(db: Executor, assetIds: readonly number[], asOf?: string): Promise<Map<number, string>> {
   if (!assetIds.length) return new Map();
-  const rows = await db('income_records')
+  const q = db('income_records');
+  if (asOf) q.where('received_on', '<=', asOf);
+  const rows = await q
     .whereIn('asset_id', assetIds as number[])
     .whereNotIn('entry_id', reversedEntryIdsQuery(db))
     .groupBy('asset_id')
     .select('asset_id', db.raw('max(received_on) as last_on'));
   return new Map(rows.map((r: any) => [r.asset_id, r.last_on]));
+}
+
+/** Receipts under the contracts between two dates (inclusive), reversed receipts left out. */
+export async function receiptsUnderContracts(db: Executor, contractIds: readonly number[], fromOn: string, toOn: string): Promise<IncomeRecord[]> {
+  const rows = await db('income_records')
+    .whereIn('contract_id', contractIds as number[])
+    .where('received_on', '>=', fromOn)
+    .where('received_on', '<=', toOn)
+    .whereNotIn('entry_id', reversedEntryIdsQuery(db))
+    .orderBy(['received_on', 'id']);
+  return rows.map(toIncome);
 }
 
 export interface IncomeFilter {

@@ -259,9 +259,25 @@ export async function listIncome(svc: ServiceContext, filter: IncomeListFilter, 
   return keysetPage(q, page, repo.toIncome);
 }
 
-/** Latest receipt date per asset (reversed receipts left out), for the asset card and idle detection. */
-export async function lastIncomeDates(db: Executor, assetIds: readonly number[]): Promise<Map<number, string>> {
-  return repo.lastIncomeOn(db, assetIds);
+/**
+ * Latest receipt date per asset (reversed receipts left out), for the asset card and idle detection
+ * (revitalisation reads it as of a date: receipts after `asOf` left out).
+ */
+export async function lastIncomeDates(db: Executor, assetIds: readonly number[], asOf?: string): Promise<Map<number, string>> {
+  return repo.lastIncomeOn(db, assetIds, asOf);
+}
+
+/** Income received against contracts for many operating assets in a year (low-efficiency detection). */
+export async function incomeVsContracts(db: Executor, assets: Asset[], year: number): Promise<IncomeVsContract[]> {
+  if (!assets.length) return [];
+  const contracts = await contractsRepo.findByAssetIds(db, assets.map((a) => a.id));
+  return compareAssets(db, assets, contracts, year);
+}
+
+/** Receipts of the assets under any of `contractIds`, between two dates, reversed receipts left out (销号 evidence). */
+export async function receiptsUnderContracts(db: Executor, contractIds: readonly number[], fromOn: string, toOn: string): Promise<IncomeRecord[]> {
+  if (!contractIds.length) return [];
+  return repo.receiptsUnderContracts(db, contractIds, fromOn, toOn);
 }
 
 function requireYear(year: number): void {

@@ -16,6 +16,10 @@ export async function find(db: Executor, countyCode: string): Promise<CountyPoli
       townshipReview: r.township_review,
       jobWageShareCeilingBp: r.job_wage_share_ceiling_bp,
       hardshipCategories: JSON.parse(r.hardship_categories),
+      idleMonths: r.idle_months,
+      lowEfficiencyBenchmarkBp: r.low_efficiency_benchmark_bp,
+      benefitExcuseWorkers: r.benefit_excuse_workers,
+      maxContractTermYears: r.max_contract_term_years ?? null,
       isDefault: false,
       updatedAt: r.updated_at,
     }
@@ -35,8 +39,18 @@ export async function upsert(db: Executor, p: Omit<CountyPolicy, 'isDefault'>, u
     township_review: p.townshipReview,
     job_wage_share_ceiling_bp: p.jobWageShareCeilingBp,
     hardship_categories: JSON.stringify(p.hardshipCategories),
+    idle_months: p.idleMonths,
+    low_efficiency_benchmark_bp: p.lowEfficiencyBenchmarkBp,
+    benefit_excuse_workers: p.benefitExcuseWorkers,
+    max_contract_term_years: p.maxContractTermYears,
     updated_at: p.updatedAt,
     updated_by: userId,
   };
   await db('county_policies').insert(row).onConflict('county_code').merge();
+}
+
+/** The maximum contract term each county under `prefix` has set (counties that set none are absent). */
+export async function maxContractTermsUnder(db: Executor, prefix: string): Promise<Map<string, number>> {
+  const rows = await db('county_policies').where('county_code', 'like', `${prefix.slice(0, 6)}%`).whereNotNull('max_contract_term_years');
+  return new Map(rows.map((r: any) => [r.county_code as string, r.max_contract_term_years as number]));
 }

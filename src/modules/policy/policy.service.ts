@@ -35,16 +35,24 @@ const updateSchema = z.object({
   townshipReview: z.enum(TOWNSHIP_REVIEW_ORDERS).optional(),
   jobWageShareCeilingBp: bp.optional(),
   hardshipCategories: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+  idleMonths: z.number().int().min(1, 'at least 1 month').max(120, 'at most 120 months').optional(),
+  lowEfficiencyBenchmarkBp: bp.optional(),
+  benefitExcuseWorkers: z.number().int().min(0).max(100000).optional(),
 });
+
+/** Revitalisation numbers are the county planner's (县乡村振兴局); the others county finance's. */
+const REVITALISATION_FIELDS = ['idleMonths', 'lowEfficiencyBenchmarkBp', 'benefitExcuseWorkers'] as const;
 
 /** County finance (or admin) sets the county's numbers; every change is kept in the audit log. */
 export async function updatePolicy(svc: ServiceContext, raw: unknown): Promise<CountyPolicy> {
   const input = parseInput(updateSchema, raw);
   const region = await requireRegion(svc.db, input.countyCode, ['input', 'countyCode'], ['COUNTY']);
-  authorize(svc.actor, 'policy.write', region.code);
-  const before = await policyFor(svc.db, region.code);
   const { countyCode: _c, ...changes } = input;
-  if (!Object.values(changes).some((v) => v !== undefined)) throw new DomainError('INVALID_INPUT', 'Nothing to change', ['input']);
+  const given = Object.entries(changes).filter(([, v]) => v !== undefined).map(([k]) => k);
+  if (given.some((k) => !(REVITALISATION_FIELDS as readonly string[]).includes(k)) || !given.length) authorize(svc.actor, 'policy.write', region.code);
+  if (given.some((k) => (REVITALISATION_FIELDS as readonly string[]).includes(k))) authorize(svc.actor, 'policy.revitalisation', region.code);
+  const before = await policyFor(svc.db, region.code);
+  if (!given.length) throw new DomainError('INVALID_INPUT', 'Nothing to change', ['input']);
   const next = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)), updatedAt: svc.clock.now() };
   await repo.upsert(svc.db, next, svc.actor.userId);
   await appendAudit(svc.db, {
@@ -56,4 +64,24 @@ export async function updatePolicy(svc: ServiceContext, raw: unknown): Promise<C
     payload: { before, after: next },
   });
   return { ...next, isDefault: false };
+}
+
+/**
+ * Saves some of a county's numbers on behalf of another module's own, already authorised mutation (the
+ * contracts module's maximum term): the county's row is created with the defaults when it has none.
+ */
+export async function savePolicyNumbers(
+  svc: ServiceContext,
+  countyCode: string,
+  patch: Partial<Omit<CountyPolicy, 'countyCode' | 'isDefault' | 'updatedAt'>>,
+): Promise<CountyPolicy> {
+  const before = await policyFor(svc.db, countyCode);
+  const next = { ...before, ...patch, updatedAt: svc.clock.now() };
+  await repo.upsert(svc.db, next, svc.actor.userId);
+  return { ...next, isDefault: false };
+}
+
+/** The maximum contract term each county under `prefix` has set (absent: the contracts default applies). */
+export async function maxContractTermsUnder(db: Executor, prefix: string): Promise<Map<string, number>> {
+  return repo.maxContractTermsUnder(db, prefix);
 }

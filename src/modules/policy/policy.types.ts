@@ -27,6 +27,14 @@ export interface CountyPolicy {
   jobWageShareCeilingBp: number;
   /** 困难类别: hardship categories (e.g. 低保户) that make a household eligible for rewards and grants. */
   hardshipCategories: string[];
+  /** 闲置认定月数: a live asset with no income, no operation contract and no recorded use this long is idle. */
+  idleMonths: number;
+  /** 低效基准收益率: yearly income below this share of original value (basis points) is low-efficiency. */
+  lowEfficiencyBenchmarkBp: number;
+  /** 联农带农豁免人数: this many formerly-poor/monitored workers employed in the year excuse a low return (0: never). */
+  benefitExcuseWorkers: number;
+  /** 合同期限上限 (years): null while the county set none (contracts apply DEFAULT_MAX_TERM_YEARS, 20). */
+  maxContractTermYears: number | null;
   /** Whether this county has saved its own numbers (false: the defaults apply). */
   isDefault: boolean;
   updatedAt: string | null;
@@ -46,4 +54,8 @@ export const DEFAULT_POLICY: Omit<CountyPolicy, 'countyCode' | 'isDefault' | 'up
   townshipReview: 'DURING_NOTICE',
   jobWageShareCeilingBp: 2000,
   hardshipCategories: [],
+  idleMonths: 12,
+  lowEfficiencyBenchmarkBp: 300,
+  benefitExcuseWorkers: 10,
+  maxContractTermYears: null,
 };
