@@ -73,6 +73,10 @@ export const PERMISSIONS = {
   'contract.configure': ['COUNTY_PLANNER', 'ADMIN'],
   // Income recording (issue 4): the village books the income of its assets.
   'income.write': ['VILLAGE_CLERK', 'ADMIN'],
+  // Pooled ventures (issue 10): the county planner, or the township reviewer for a venture inside one
+  // township, runs the venture; each village clerk records its own village's contributions and withdrawal.
+  'bundle.manage': ['COUNTY_PLANNER', 'TOWNSHIP_REVIEWER', 'ADMIN'],
+  'bundle.contribute': ['VILLAGE_CLERK', 'ADMIN'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
