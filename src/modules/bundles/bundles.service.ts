@@ -343,7 +343,6 @@ async function requireContributable(
   if (!asset.handedOverOn || asset.handedOverOn > on) {
     throw new DomainError('ILLEGAL_TRANSITION', `${asset.name} (${asset.code}) was not handed over to its owners by ${on}`, ['input', 'assetId']);
   }
-  nextStatus(asset, 'BUNDLE');
   const parties = await partiesRepo.findByIds(svc.db, owners.map((o) => o.partyId));
   const byId = new Map(parties.map((p) => [p.id, p]));
   const ordered = [...owners].sort((a, b) => a.partyId - b.partyId);
@@ -369,12 +368,18 @@ async function requireContributable(
   }
   const open = await repo.openContributionsOfAsset(svc.db, asset.id);
   if (open.length) {
-    throw new DomainError('ASSET_HELD', `${asset.name} (${asset.code}) is already contributed to a venture (pending or in force)`, ['input', 'assetId']);
+    const holder = await repo.findBundle(svc.db, open[0].bundleId);
+    throw new DomainError(
+      'ASSET_HELD',
+      `${asset.name} (${asset.code}) is already contributed to ${holder?.name ?? 'a venture'} (${open[0].status === 'PENDING' ? 'awaiting its approvals' : 'in force'})`,
+      ['input', 'assetId'],
+    );
   }
   if (await assetsRepo.findHold(svc.db, 'BUNDLE', bundle.id, asset.id)) {
     throw new DomainError('DUPLICATE', `${asset.code} was contributed to ${bundle.name} before and withdrawn: it is not contributed twice`, ['input', 'assetId']);
   }
   await requireFree(svc, asset, { from: on, to: null, kind: 'BUNDLE' });
+  nextStatus(asset, 'BUNDLE');
   const parts = allocate(valueFen, ordered.map((o) => o.shareBp));
   const weights = new Map<string, number>();
   ownerVillages.forEach((v, i) => weights.set(v, (weights.get(v) ?? 0) + parts[i]));
