@@ -13,6 +13,10 @@ export function createBundlesLoaders(db: Executor) {
     bundleShareEvents: new DataLoader(async (ids: readonly number[]) => groupBy(await repo.shareEventsOf(db, ids), (e) => e.bundleId, ids)),
     bundleProfits: new DataLoader(async (ids: readonly number[]) => groupBy(await repo.profitsOf(db, ids), (p) => p.bundleId, ids)),
     bundleSplits: new DataLoader(async (ids: readonly number[]) => groupBy(await repo.splitsOf(db, ids), (s) => s.bundleId, ids)),
+    bundleSplitOfEntry: new DataLoader(async (ids: readonly number[]) => {
+      const splits = await repo.splitsByEntries(db, ids);
+      return ids.map((id) => splits.find((s) => s.entryId === id) ?? null);
+    }),
     bundleRevaluations: new DataLoader(async (ids: readonly number[]) =>
       groupBy(await repo.revaluationsOf(db, ids), (r) => r.contributionId, ids),
     ),

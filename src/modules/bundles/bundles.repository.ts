@@ -421,6 +421,10 @@ export async function splitsOf(db: Executor, bundleIds: readonly number[]): Prom
   return withLines(db, await db('bundle_income_splits').whereIn('bundle_id', ids(bundleIds)).orderBy('id'));
 }
 
+export async function splitsByEntries(db: Executor, entryIds: readonly number[]): Promise<IncomeSplit[]> {
+  return withLines(db, await db('bundle_income_splits').whereIn('entry_id', ids(entryIds)));
+}
+
 export async function splitByEntry(db: Executor, entryId: number): Promise<IncomeSplit | undefined> {
   return (await withLines(db, await db('bundle_income_splits').where({ entry_id: entryId })))[0];
 }

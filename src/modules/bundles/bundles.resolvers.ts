@@ -4,6 +4,7 @@ import { runMutation } from '../../shared/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import { getChain } from '../approvals/approvals.service';
 import { getDocument } from '../documents/documents.service';
+import type { JournalEntry } from '../journal/journal.types';
 import * as service from './bundles.service';
 import type {
   Bundle,
@@ -251,11 +252,19 @@ export const bundlesResolvers = {
     bundle: (s: IncomeSplit, _: unknown, ctx: RequestContext) => ctx.loaders.bundle.load(s.bundleId),
     year: async (s: IncomeSplit, _: unknown, ctx: RequestContext) => (await ctx.loaders.bundleProfits.load(s.bundleId)).find((p) => p.id === s.profitId)!.year,
     amount: (s: IncomeSplit) => s.amountFen,
+    profit: async (s: IncomeSplit, _: unknown, ctx: RequestContext) => (await ctx.loaders.bundleProfits.load(s.bundleId)).find((p) => p.id === s.profitId),
     entry: (s: IncomeSplit, _: unknown, ctx: RequestContext) => ctx.loaders.journal.entry.load(s.entryId),
   },
   BundleSplitLine: {
     member: (l: SplitLine, _: unknown, ctx: RequestContext) => memberById(ctx, l.memberId),
     amount: (l: SplitLine) => l.amountFen,
+  },
+  JournalEntry: {
+    bundleIncomeSplit: async (e: JournalEntry, _: unknown, ctx: RequestContext) => {
+      if (e.kind !== 'BUNDLE_INCOME') return null;
+      const split = await ctx.loaders.bundleSplitOfEntry.load(e.id);
+      return split && (await service.getBundle(readContext(ctx), split.bundleId)) ? split : null;
+    },
   },
   BundleIncomeSplitPayload: {
     replayed: (p: { replayed?: boolean }) => p.replayed ?? false,
