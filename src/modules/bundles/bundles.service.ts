@@ -519,7 +519,7 @@ export async function revalueContribution(svc: ServiceContext, raw: unknown): Pr
   authorizeRole(svc.actor, 'bundle.manage');
   const input = parseInput(revalueSchema, raw);
   const found = await repo.findContribution(svc.db, input.contributionId);
-  if (!found) throw new DomainError('NOT_FOUND', 'No such contribution in your scope', ['input', 'contributionId']);
+  if (!found || !(await getBundle(svc, found.bundleId))) throw new DomainError('NOT_FOUND', 'No such contribution in your scope', ['input', 'contributionId']);
   const { bundle } = await requireVisibleBundle(svc, found.bundleId, true);
   authorize(svc.actor, 'bundle.manage', bundle.regionCode);
   requireActive(bundle);
