@@ -19,6 +19,7 @@ import { DEMO_USERS, GIVEN, REGIONS, SURNAMES, V, YUNDING } from './demo-data';
 import { DemoStep, runDemoStep, seedRightsDemo } from './demo-rights';
 import { seedIncomeDemo } from './demo-income';
 import { seedDistributionDemo } from './demo-distribution';
+import { seedBundlesDemo } from './demo-bundles';
 import { seedRevitalisationDemo } from './demo-revitalisation';
 
 export const DEMO_TOKENS = Object.fromEntries(DEMO_USERS.map((u) => [u.key, u.token])) as Record<
@@ -69,6 +70,7 @@ export async function loadDemo(db: Db, clock: Clock): Promise<void> {
       DEMO_USERS.map((u) => [u.key, toActor({ id: users[u.key], name: u.name, role: u.role as Role, region_code: u.regionCode })]),
     );
     await seedDistributionDemo(svc, actors);
+    await seedBundlesDemo(svc, actors);
     await seedRevitalisationDemo(svc, assetIds, actors);
   });
 }

@@ -30,6 +30,12 @@ export const APPEND_ONLY_TABLES = [
   'distribution_attendance',
   'revitalisation_flags',
   'revitalisation_case_updates',
+  'bundle_revaluations',
+  'bundle_share_events',
+  'bundle_share_lines',
+  'bundle_profits',
+  'bundle_income_splits',
+  'bundle_income_split_lines',
 ] as const;
 
 /** Tables whose rows change in place, each for a stated reason (a current state beside its history). */
@@ -57,5 +63,8 @@ export const MUTABLE_TABLES = {
   approval_chains: 'current status; the decisions are approval_decisions',
   revitalisation_cases: 'current status and progress; each change is a revitalisation_case_updates row',
   benefit_linkage_records: 'one row per asset and year, corrected in place (the old figures go to audit_log)',
+  bundles: 'a venture: current status (dissolved); its history is its share events',
+  bundle_members: 'a member village: joined, withdrawn',
+  bundle_contributions: 'a contribution: pending until its chain approves, returned on withdrawal',
   distribution_plan_receipts: 'a claim on a receipt is released when its plan is cancelled, rejected or reversed',
 } as const;

@@ -101,6 +101,9 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( AccountModel )
     | ( ApprovalChainModel )
     | ( AssetModel )
+    | ( Omit<Types.Bundle, 'contributions' | 'holds' | 'incomeSplits' | 'members' | 'party' | 'region' | 'shareEvents' | 'shares'> & { contributions: Array<_RefType['BundleContribution']>, holds: Array<_RefType['AssetHold']>, incomeSplits: Array<_RefType['BundleIncomeSplit']>, members: Array<_RefType['BundleMember']>, party: _RefType['Party'], region?: Types.Maybe<_RefType['Region']>, shareEvents: Array<_RefType['BundleShareEvent']>, shares: Array<_RefType['BundleShare']> } )
+    | ( Omit<Types.BundleContribution, 'appraisal' | 'approval' | 'asset' | 'bundle' | 'entry' | 'member' | 'ownerWeights' | 'returnEntry' | 'revaluations'> & { appraisal?: Types.Maybe<_RefType['BundleAppraisal']>, approval?: Types.Maybe<_RefType['ApprovalChain']>, asset?: Types.Maybe<_RefType['Asset']>, bundle: _RefType['Bundle'], entry?: Types.Maybe<_RefType['JournalEntry']>, member: _RefType['BundleMember'], ownerWeights: Array<_RefType['BundleOwnerWeight']>, returnEntry?: Types.Maybe<_RefType['JournalEntry']>, revaluations: Array<_RefType['BundleRevaluation']> } )
+    | ( Omit<Types.BundleIncomeSplit, 'bundle' | 'entry' | 'lines'> & { bundle: _RefType['Bundle'], entry: _RefType['JournalEntry'], lines: Array<_RefType['BundleSplitLine']> } )
     | ( ContractModel )
     | ( PlanModel )
     | ( DocumentMetaModel )
@@ -156,6 +159,39 @@ export type ResolversTypes = {
   BenefitLinkageRecordInput: Types.BenefitLinkageRecordInput;
   BenefitLinkageTotals: ResolverTypeWrapper<BenefitTotalsModel>;
   Boolean: ResolverTypeWrapper<Types.Scalars['Boolean']['output']>;
+  Bundle: ResolverTypeWrapper<Omit<Types.Bundle, 'contributions' | 'holds' | 'incomeSplits' | 'members' | 'party' | 'region' | 'shareEvents' | 'shares'> & { contributions: Array<ResolversTypes['BundleContribution']>, holds: Array<ResolversTypes['AssetHold']>, incomeSplits: Array<ResolversTypes['BundleIncomeSplit']>, members: Array<ResolversTypes['BundleMember']>, party: ResolversTypes['Party'], region?: Types.Maybe<ResolversTypes['Region']>, shareEvents: Array<ResolversTypes['BundleShareEvent']>, shares: Array<ResolversTypes['BundleShare']> }>;
+  BundleAppraisal: ResolverTypeWrapper<Omit<Types.BundleAppraisal, 'document'> & { document?: Types.Maybe<ResolversTypes['Document']> }>;
+  BundleAppraisalInput: Types.BundleAppraisalInput;
+  BundleConnection: ResolverTypeWrapper<Omit<Types.BundleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['BundleEdge']>, nodes: Array<ResolversTypes['Bundle']> }>;
+  BundleContributeInput: Types.BundleContributeInput;
+  BundleContribution: ResolverTypeWrapper<Omit<Types.BundleContribution, 'appraisal' | 'approval' | 'asset' | 'bundle' | 'entry' | 'member' | 'ownerWeights' | 'returnEntry' | 'revaluations'> & { appraisal?: Types.Maybe<ResolversTypes['BundleAppraisal']>, approval?: Types.Maybe<ResolversTypes['ApprovalChain']>, asset?: Types.Maybe<ResolversTypes['Asset']>, bundle: ResolversTypes['Bundle'], entry?: Types.Maybe<ResolversTypes['JournalEntry']>, member: ResolversTypes['BundleMember'], ownerWeights: Array<ResolversTypes['BundleOwnerWeight']>, returnEntry?: Types.Maybe<ResolversTypes['JournalEntry']>, revaluations: Array<ResolversTypes['BundleRevaluation']> }>;
+  BundleContributionKind: Types.BundleContributionKind;
+  BundleContributionPayload: ResolverTypeWrapper<Omit<Types.BundleContributionPayload, 'approval' | 'contribution'> & { approval?: Types.Maybe<ResolversTypes['ApprovalChain']>, contribution?: Types.Maybe<ResolversTypes['BundleContribution']> }>;
+  BundleContributionRevalueInput: Types.BundleContributionRevalueInput;
+  BundleContributionStatus: Types.BundleContributionStatus;
+  BundleCreateInput: Types.BundleCreateInput;
+  BundleDissolveInput: Types.BundleDissolveInput;
+  BundleEdge: ResolverTypeWrapper<Omit<Types.BundleEdge, 'node'> & { node: ResolversTypes['Bundle'] }>;
+  BundleFilter: Types.BundleFilter;
+  BundleIncomeSplit: ResolverTypeWrapper<Omit<Types.BundleIncomeSplit, 'bundle' | 'entry' | 'lines'> & { bundle: ResolversTypes['Bundle'], entry: ResolversTypes['JournalEntry'], lines: Array<ResolversTypes['BundleSplitLine']> }>;
+  BundleIncomeSplitInput: Types.BundleIncomeSplitInput;
+  BundleIncomeSplitPayload: ResolverTypeWrapper<Omit<Types.BundleIncomeSplitPayload, 'split'> & { split?: Types.Maybe<ResolversTypes['BundleIncomeSplit']> }>;
+  BundleLegalForm: Types.BundleLegalForm;
+  BundleMember: ResolverTypeWrapper<Omit<Types.BundleMember, 'bundle' | 'party' | 'village' | 'withdrawal'> & { bundle: ResolversTypes['Bundle'], party: ResolversTypes['Party'], village?: Types.Maybe<ResolversTypes['Region']>, withdrawal?: Types.Maybe<ResolversTypes['ApprovalChain']> }>;
+  BundleMemberPayload: ResolverTypeWrapper<Omit<Types.BundleMemberPayload, 'approval' | 'member'> & { approval?: Types.Maybe<ResolversTypes['ApprovalChain']>, member?: Types.Maybe<ResolversTypes['BundleMember']> }>;
+  BundleMemberStatus: Types.BundleMemberStatus;
+  BundleOwnerWeight: ResolverTypeWrapper<Omit<Types.BundleOwnerWeight, 'village'> & { village?: Types.Maybe<ResolversTypes['Region']> }>;
+  BundlePayload: ResolverTypeWrapper<Omit<Types.BundlePayload, 'bundle'> & { bundle?: Types.Maybe<ResolversTypes['Bundle']> }>;
+  BundleProfit: ResolverTypeWrapper<Types.BundleProfit>;
+  BundleProfitPayload: ResolverTypeWrapper<Types.BundleProfitPayload>;
+  BundleProfitRecordInput: Types.BundleProfitRecordInput;
+  BundleRevaluation: ResolverTypeWrapper<Omit<Types.BundleRevaluation, 'appraisal'> & { appraisal: ResolversTypes['BundleAppraisal'] }>;
+  BundleShare: ResolverTypeWrapper<Omit<Types.BundleShare, 'member'> & { member: ResolversTypes['BundleMember'] }>;
+  BundleShareCause: Types.BundleShareCause;
+  BundleShareEvent: ResolverTypeWrapper<Omit<Types.BundleShareEvent, 'actor' | 'shares'> & { actor?: Types.Maybe<ResolversTypes['User']>, shares: Array<ResolversTypes['BundleShare']> }>;
+  BundleSplitLine: ResolverTypeWrapper<Omit<Types.BundleSplitLine, 'member'> & { member: ResolversTypes['BundleMember'] }>;
+  BundleStatus: Types.BundleStatus;
+  BundleWithdrawInput: Types.BundleWithdrawInput;
   Contract: ResolverTypeWrapper<ContractModel>;
   ContractAmendInput: Types.ContractAmendInput;
   ContractConnection: ResolverTypeWrapper<ConnectionModel<ResolversParentTypes['Contract']>>;
@@ -387,6 +423,33 @@ export type ResolversParentTypes = {
   BenefitLinkageRecordInput: Types.BenefitLinkageRecordInput;
   BenefitLinkageTotals: BenefitTotalsModel;
   Boolean: Types.Scalars['Boolean']['output'];
+  Bundle: Omit<Types.Bundle, 'contributions' | 'holds' | 'incomeSplits' | 'members' | 'party' | 'region' | 'shareEvents' | 'shares'> & { contributions: Array<ResolversParentTypes['BundleContribution']>, holds: Array<ResolversParentTypes['AssetHold']>, incomeSplits: Array<ResolversParentTypes['BundleIncomeSplit']>, members: Array<ResolversParentTypes['BundleMember']>, party: ResolversParentTypes['Party'], region?: Types.Maybe<ResolversParentTypes['Region']>, shareEvents: Array<ResolversParentTypes['BundleShareEvent']>, shares: Array<ResolversParentTypes['BundleShare']> };
+  BundleAppraisal: Omit<Types.BundleAppraisal, 'document'> & { document?: Types.Maybe<ResolversParentTypes['Document']> };
+  BundleAppraisalInput: Types.BundleAppraisalInput;
+  BundleConnection: Omit<Types.BundleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['BundleEdge']>, nodes: Array<ResolversParentTypes['Bundle']> };
+  BundleContributeInput: Types.BundleContributeInput;
+  BundleContribution: Omit<Types.BundleContribution, 'appraisal' | 'approval' | 'asset' | 'bundle' | 'entry' | 'member' | 'ownerWeights' | 'returnEntry' | 'revaluations'> & { appraisal?: Types.Maybe<ResolversParentTypes['BundleAppraisal']>, approval?: Types.Maybe<ResolversParentTypes['ApprovalChain']>, asset?: Types.Maybe<ResolversParentTypes['Asset']>, bundle: ResolversParentTypes['Bundle'], entry?: Types.Maybe<ResolversParentTypes['JournalEntry']>, member: ResolversParentTypes['BundleMember'], ownerWeights: Array<ResolversParentTypes['BundleOwnerWeight']>, returnEntry?: Types.Maybe<ResolversParentTypes['JournalEntry']>, revaluations: Array<ResolversParentTypes['BundleRevaluation']> };
+  BundleContributionPayload: Omit<Types.BundleContributionPayload, 'approval' | 'contribution'> & { approval?: Types.Maybe<ResolversParentTypes['ApprovalChain']>, contribution?: Types.Maybe<ResolversParentTypes['BundleContribution']> };
+  BundleContributionRevalueInput: Types.BundleContributionRevalueInput;
+  BundleCreateInput: Types.BundleCreateInput;
+  BundleDissolveInput: Types.BundleDissolveInput;
+  BundleEdge: Omit<Types.BundleEdge, 'node'> & { node: ResolversParentTypes['Bundle'] };
+  BundleFilter: Types.BundleFilter;
+  BundleIncomeSplit: Omit<Types.BundleIncomeSplit, 'bundle' | 'entry' | 'lines'> & { bundle: ResolversParentTypes['Bundle'], entry: ResolversParentTypes['JournalEntry'], lines: Array<ResolversParentTypes['BundleSplitLine']> };
+  BundleIncomeSplitInput: Types.BundleIncomeSplitInput;
+  BundleIncomeSplitPayload: Omit<Types.BundleIncomeSplitPayload, 'split'> & { split?: Types.Maybe<ResolversParentTypes['BundleIncomeSplit']> };
+  BundleMember: Omit<Types.BundleMember, 'bundle' | 'party' | 'village' | 'withdrawal'> & { bundle: ResolversParentTypes['Bundle'], party: ResolversParentTypes['Party'], village?: Types.Maybe<ResolversParentTypes['Region']>, withdrawal?: Types.Maybe<ResolversParentTypes['ApprovalChain']> };
+  BundleMemberPayload: Omit<Types.BundleMemberPayload, 'approval' | 'member'> & { approval?: Types.Maybe<ResolversParentTypes['ApprovalChain']>, member?: Types.Maybe<ResolversParentTypes['BundleMember']> };
+  BundleOwnerWeight: Omit<Types.BundleOwnerWeight, 'village'> & { village?: Types.Maybe<ResolversParentTypes['Region']> };
+  BundlePayload: Omit<Types.BundlePayload, 'bundle'> & { bundle?: Types.Maybe<ResolversParentTypes['Bundle']> };
+  BundleProfit: Types.BundleProfit;
+  BundleProfitPayload: Types.BundleProfitPayload;
+  BundleProfitRecordInput: Types.BundleProfitRecordInput;
+  BundleRevaluation: Omit<Types.BundleRevaluation, 'appraisal'> & { appraisal: ResolversParentTypes['BundleAppraisal'] };
+  BundleShare: Omit<Types.BundleShare, 'member'> & { member: ResolversParentTypes['BundleMember'] };
+  BundleShareEvent: Omit<Types.BundleShareEvent, 'actor' | 'shares'> & { actor?: Types.Maybe<ResolversParentTypes['User']>, shares: Array<ResolversParentTypes['BundleShare']> };
+  BundleSplitLine: Omit<Types.BundleSplitLine, 'member'> & { member: ResolversParentTypes['BundleMember'] };
+  BundleWithdrawInput: Types.BundleWithdrawInput;
   Contract: ContractModel;
   ContractAmendInput: Types.ContractAmendInput;
   ContractConnection: ConnectionModel<ResolversParentTypes['Contract']>;
@@ -767,6 +830,171 @@ export type BenefitLinkageTotalsResolvers<ContextType = RequestContext, ParentTy
   poorWorkers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   wages?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type BundleResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Bundle'] = ResolversParentTypes['Bundle']> = {
+  contributions?: Resolver<Array<ResolversTypes['BundleContribution']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  dissolveReason?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dissolvedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  holds?: Resolver<Array<ResolversTypes['AssetHold']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  incomeSplits?: Resolver<Array<ResolversTypes['BundleIncomeSplit']>, ParentType, ContextType, Partial<Types.BundleIncomeSplitsArgs>>;
+  legalForm?: Resolver<ResolversTypes['BundleLegalForm'], ParentType, ContextType>;
+  members?: Resolver<Array<ResolversTypes['BundleMember']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  party?: Resolver<ResolversTypes['Party'], ParentType, ContextType>;
+  profits?: Resolver<Array<ResolversTypes['BundleProfit']>, ParentType, ContextType>;
+  region?: Resolver<Types.Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
+  shareEvents?: Resolver<Array<ResolversTypes['BundleShareEvent']>, ParentType, ContextType>;
+  shares?: Resolver<Array<ResolversTypes['BundleShare']>, ParentType, ContextType, Partial<Types.BundleSharesArgs>>;
+  startOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['BundleStatus'], ParentType, ContextType>;
+  totalContributed?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type BundleAppraisalResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleAppraisal'] = ResolversParentTypes['BundleAppraisal']> = {
+  appraisedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  appraiser?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  document?: Resolver<Types.Maybe<ResolversTypes['Document']>, ParentType, ContextType>;
+  reportNo?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type BundleConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleConnection'] = ResolversParentTypes['BundleConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['BundleEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Bundle']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type BundleContributionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleContribution'] = ResolversParentTypes['BundleContribution']> = {
+  appraisal?: Resolver<Types.Maybe<ResolversTypes['BundleAppraisal']>, ParentType, ContextType>;
+  approval?: Resolver<Types.Maybe<ResolversTypes['ApprovalChain']>, ParentType, ContextType>;
+  asset?: Resolver<Types.Maybe<ResolversTypes['Asset']>, ParentType, ContextType>;
+  bundle?: Resolver<ResolversTypes['Bundle'], ParentType, ContextType>;
+  contributedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  effectiveOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  entry?: Resolver<Types.Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['BundleContributionKind'], ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['BundleMember'], ParentType, ContextType>;
+  ownerWeights?: Resolver<Array<ResolversTypes['BundleOwnerWeight']>, ParentType, ContextType>;
+  returnEntry?: Resolver<Types.Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
+  returnedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  revaluations?: Resolver<Array<ResolversTypes['BundleRevaluation']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['BundleContributionStatus'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type BundleContributionPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleContributionPayload'] = ResolversParentTypes['BundleContributionPayload']> = {
+  approval?: Resolver<Types.Maybe<ResolversTypes['ApprovalChain']>, ParentType, ContextType>;
+  contribution?: Resolver<Types.Maybe<ResolversTypes['BundleContribution']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type BundleEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleEdge'] = ResolversParentTypes['BundleEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Bundle'], ParentType, ContextType>;
+};
+
+export type BundleIncomeSplitResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleIncomeSplit'] = ResolversParentTypes['BundleIncomeSplit']> = {
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  bundle?: Resolver<ResolversTypes['Bundle'], ParentType, ContextType>;
+  entry?: Resolver<ResolversTypes['JournalEntry'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['BundleSplitLine']>, ParentType, ContextType>;
+  profit?: Resolver<ResolversTypes['BundleProfit'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  splitOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type BundleIncomeSplitPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleIncomeSplitPayload'] = ResolversParentTypes['BundleIncomeSplitPayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  replayed?: Resolver<Types.Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  split?: Resolver<Types.Maybe<ResolversTypes['BundleIncomeSplit']>, ParentType, ContextType>;
+};
+
+export type BundleMemberResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleMember'] = ResolversParentTypes['BundleMember']> = {
+  bundle?: Resolver<ResolversTypes['Bundle'], ParentType, ContextType>;
+  contributed?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  invitedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  joinedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  party?: Resolver<ResolversTypes['Party'], ParentType, ContextType>;
+  shareBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<Types.BundleMemberShareBpArgs>>;
+  status?: Resolver<ResolversTypes['BundleMemberStatus'], ParentType, ContextType>;
+  village?: Resolver<Types.Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
+  withdrawReason?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  withdrawal?: Resolver<Types.Maybe<ResolversTypes['ApprovalChain']>, ParentType, ContextType>;
+  withdrawnOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+};
+
+export type BundleMemberPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleMemberPayload'] = ResolversParentTypes['BundleMemberPayload']> = {
+  approval?: Resolver<Types.Maybe<ResolversTypes['ApprovalChain']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  member?: Resolver<Types.Maybe<ResolversTypes['BundleMember']>, ParentType, ContextType>;
+};
+
+export type BundleOwnerWeightResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleOwnerWeight'] = ResolversParentTypes['BundleOwnerWeight']> = {
+  value?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  village?: Resolver<Types.Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
+  villageCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BundlePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundlePayload'] = ResolversParentTypes['BundlePayload']> = {
+  bundle?: Resolver<Types.Maybe<ResolversTypes['Bundle']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type BundleProfitResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleProfit'] = ResolversParentTypes['BundleProfit']> = {
+  declaredOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  memo?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  profit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  split?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type BundleProfitPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleProfitPayload'] = ResolversParentTypes['BundleProfitPayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  profit?: Resolver<Types.Maybe<ResolversTypes['BundleProfit']>, ParentType, ContextType>;
+};
+
+export type BundleRevaluationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleRevaluation'] = ResolversParentTypes['BundleRevaluation']> = {
+  appraisal?: Resolver<ResolversTypes['BundleAppraisal'], ParentType, ContextType>;
+  effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  reason?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  valueAfter?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  valueBefore?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type BundleShareResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleShare'] = ResolversParentTypes['BundleShare']> = {
+  member?: Resolver<ResolversTypes['BundleMember'], ParentType, ContextType>;
+  shareBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  villageCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BundleShareEventResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleShareEvent'] = ResolversParentTypes['BundleShareEvent']> = {
+  actor?: Resolver<Types.Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  cause?: Resolver<ResolversTypes['BundleShareCause'], ParentType, ContextType>;
+  effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  seq?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  shares?: Resolver<Array<ResolversTypes['BundleShare']>, ParentType, ContextType>;
+};
+
+export type BundleSplitLineResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleSplitLine'] = ResolversParentTypes['BundleSplitLine']> = {
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['BundleMember'], ParentType, ContextType>;
+  shareBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  villageCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ContractResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Contract'] = ResolversParentTypes['Contract']> = {
@@ -1242,6 +1470,7 @@ export type IncomeVsContractTermResolvers<ContextType = RequestContext, ParentTy
 export type JournalEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['JournalEntry'] = ResolversParentTypes['JournalEntry']> = {
   actor?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   asset?: Resolver<Types.Maybe<ResolversTypes['Asset']>, ParentType, ContextType>;
+  bundleIncomeSplit?: Resolver<Types.Maybe<ResolversTypes['BundleIncomeSplit']>, ParentType, ContextType>;
   effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1327,6 +1556,13 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   assetStartOperation?: Resolver<ResolversTypes['AssetPayload'], ParentType, ContextType, RequireFields<Types.MutationAssetStartOperationArgs, 'input'>>;
   assetUpdate?: Resolver<ResolversTypes['AssetPayload'], ParentType, ContextType, RequireFields<Types.MutationAssetUpdateArgs, 'input'>>;
   benefitLinkageRecord?: Resolver<ResolversTypes['BenefitLinkagePayload'], ParentType, ContextType, RequireFields<Types.MutationBenefitLinkageRecordArgs, 'input'>>;
+  bundleContribute?: Resolver<ResolversTypes['BundleContributionPayload'], ParentType, ContextType, RequireFields<Types.MutationBundleContributeArgs, 'input'>>;
+  bundleContributionRevalue?: Resolver<ResolversTypes['BundleContributionPayload'], ParentType, ContextType, RequireFields<Types.MutationBundleContributionRevalueArgs, 'input'>>;
+  bundleCreate?: Resolver<ResolversTypes['BundlePayload'], ParentType, ContextType, RequireFields<Types.MutationBundleCreateArgs, 'input'>>;
+  bundleDissolve?: Resolver<ResolversTypes['BundlePayload'], ParentType, ContextType, RequireFields<Types.MutationBundleDissolveArgs, 'input'>>;
+  bundleIncomeSplit?: Resolver<ResolversTypes['BundleIncomeSplitPayload'], ParentType, ContextType, RequireFields<Types.MutationBundleIncomeSplitArgs, 'input'>>;
+  bundleProfitRecord?: Resolver<ResolversTypes['BundleProfitPayload'], ParentType, ContextType, RequireFields<Types.MutationBundleProfitRecordArgs, 'input'>>;
+  bundleWithdraw?: Resolver<ResolversTypes['BundleMemberPayload'], ParentType, ContextType, RequireFields<Types.MutationBundleWithdrawArgs, 'input'>>;
   contractAmend?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<Types.MutationContractAmendArgs, 'input'>>;
   contractModeChangeRequest?: Resolver<ResolversTypes['ApprovalChainPayload'], ParentType, ContextType, RequireFields<Types.MutationContractModeChangeRequestArgs, 'input'>>;
   contractRenew?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<Types.MutationContractRenewArgs, 'input'>>;
@@ -1369,7 +1605,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
 };
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Account' | 'ApprovalChain' | 'Asset' | 'Contract' | 'DistributionPlan' | 'Document' | 'Household' | 'IncomeRecord' | 'JournalEntry' | 'Party' | 'Project' | 'RevitalisationCase' | 'User', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Account' | 'ApprovalChain' | 'Asset' | 'Bundle' | 'BundleContribution' | 'BundleIncomeSplit' | 'Contract' | 'DistributionPlan' | 'Document' | 'Household' | 'IncomeRecord' | 'JournalEntry' | 'Party' | 'Project' | 'RevitalisationCase' | 'User', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1448,6 +1684,8 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   asset?: Resolver<Types.Maybe<ResolversTypes['Asset']>, ParentType, ContextType, RequireFields<Types.QueryAssetArgs, 'id'>>;
   assets?: Resolver<ResolversTypes['AssetConnection'], ParentType, ContextType, Partial<Types.QueryAssetsArgs>>;
   benefitLinkages?: Resolver<Array<ResolversTypes['BenefitLinkage']>, ParentType, ContextType, RequireFields<Types.QueryBenefitLinkagesArgs, 'year'>>;
+  bundle?: Resolver<Types.Maybe<ResolversTypes['Bundle']>, ParentType, ContextType, RequireFields<Types.QueryBundleArgs, 'id'>>;
+  bundles?: Resolver<ResolversTypes['BundleConnection'], ParentType, ContextType, Partial<Types.QueryBundlesArgs>>;
   contract?: Resolver<Types.Maybe<ResolversTypes['Contract']>, ParentType, ContextType, RequireFields<Types.QueryContractArgs, 'id'>>;
   contractTermLimit?: Resolver<Types.Maybe<ResolversTypes['ContractTermLimit']>, ParentType, ContextType, RequireFields<Types.QueryContractTermLimitArgs, 'countyCode'>>;
   contracts?: Resolver<ResolversTypes['ContractConnection'], ParentType, ContextType, Partial<Types.QueryContractsArgs>>;
@@ -1483,6 +1721,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   revitalisationRate?: Resolver<Types.Maybe<ResolversTypes['RevitalisationRate']>, ParentType, ContextType, RequireFields<Types.QueryRevitalisationRateArgs, 'regionCode'>>;
   trialBalance?: Resolver<Types.Maybe<ResolversTypes['TrialBalance']>, ParentType, ContextType, RequireFields<Types.QueryTrialBalanceArgs, 'regionCode'>>;
   upkeepWarnings?: Resolver<ResolversTypes['UpkeepWarningConnection'], ParentType, ContextType, Partial<Types.QueryUpkeepWarningsArgs>>;
+  villageVentures?: Resolver<Array<ResolversTypes['BundleMember']>, ParentType, ContextType, RequireFields<Types.QueryVillageVenturesArgs, 'villageCode'>>;
 };
 
 export type RegionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Region'] = ResolversParentTypes['Region']> = {
@@ -1748,6 +1987,24 @@ export type Resolvers<ContextType = RequestContext> = {
   BenefitLinkage?: BenefitLinkageResolvers<ContextType>;
   BenefitLinkagePayload?: BenefitLinkagePayloadResolvers<ContextType>;
   BenefitLinkageTotals?: BenefitLinkageTotalsResolvers<ContextType>;
+  Bundle?: BundleResolvers<ContextType>;
+  BundleAppraisal?: BundleAppraisalResolvers<ContextType>;
+  BundleConnection?: BundleConnectionResolvers<ContextType>;
+  BundleContribution?: BundleContributionResolvers<ContextType>;
+  BundleContributionPayload?: BundleContributionPayloadResolvers<ContextType>;
+  BundleEdge?: BundleEdgeResolvers<ContextType>;
+  BundleIncomeSplit?: BundleIncomeSplitResolvers<ContextType>;
+  BundleIncomeSplitPayload?: BundleIncomeSplitPayloadResolvers<ContextType>;
+  BundleMember?: BundleMemberResolvers<ContextType>;
+  BundleMemberPayload?: BundleMemberPayloadResolvers<ContextType>;
+  BundleOwnerWeight?: BundleOwnerWeightResolvers<ContextType>;
+  BundlePayload?: BundlePayloadResolvers<ContextType>;
+  BundleProfit?: BundleProfitResolvers<ContextType>;
+  BundleProfitPayload?: BundleProfitPayloadResolvers<ContextType>;
+  BundleRevaluation?: BundleRevaluationResolvers<ContextType>;
+  BundleShare?: BundleShareResolvers<ContextType>;
+  BundleShareEvent?: BundleShareEventResolvers<ContextType>;
+  BundleSplitLine?: BundleSplitLineResolvers<ContextType>;
   Contract?: ContractResolvers<ContextType>;
   ContractConnection?: ContractConnectionResolvers<ContextType>;
   ContractDecision?: ContractDecisionResolvers<ContextType>;

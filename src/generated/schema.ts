@@ -223,6 +223,8 @@ export type ApprovalDecisionKind =
 export type ApprovalPurpose =
   /** 入股联营 A village joining a pooled venture. */
   | 'BUNDLE_JOIN'
+  /** 退出联营 A member village withdrawing from a pooled venture. */
+  | 'BUNDLE_WITHDRAW'
   /** 经营方式变更 A change of operation mode. */
   | 'CONTRACT_MODE_CHANGE'
   /** 资产处置 A disposal. */
@@ -839,6 +841,525 @@ export type BenefitLinkageTotals = {
   wages: Scalars['Money']['output'];
   /** 年度 Year. */
   year: Scalars['Int']['output'];
+};
+
+/**
+ * 联营体 A pooled venture (打包联营, e.g. 南江县云顶镇): member villages contribute assets at appraised value and
+ * cash, each backed by the village's own resolution; shares follow from the values (basis points summing to
+ * 10000, history kept as dated share events); the venture's profit is split to the members by share, exact to
+ * the fen, before each village runs its own distribution.
+ */
+export type Bundle = Node & {
+  __typename?: 'Bundle';
+  /** 出资 Every contribution (pending, in force, rejected, returned), oldest first. */
+  contributions: Array<BundleContribution>;
+  /** 创建时间 Created at. */
+  createdAt: Scalars['DateTime']['output'];
+  /** 解散原因 Why it was dissolved. */
+  dissolveReason?: Maybe<Scalars['String']['output']>;
+  /** 解散日期 Dissolved on. */
+  dissolvedOn?: Maybe<Scalars['Date']['output']>;
+  /** 资产占用 The holds this venture takes on its contributed assets (live and released). */
+  holds: Array<AssetHold>;
+  /** 全局标识 Global id. */
+  id: Scalars['ID']['output'];
+  /** 收益分成 Income splits, optionally of one year, oldest first. */
+  incomeSplits: Array<BundleIncomeSplit>;
+  /** 组织形式 Legal form. */
+  legalForm: BundleLegalForm;
+  /** 成员村 Member villages (invited, active, withdrawn), by village code. */
+  members: Array<BundleMember>;
+  /** 名称 Name of the venture (e.g. the company). */
+  name: Scalars['String']['output'];
+  /** 联营主体 The venture's registered party (kind VENTURE, with its unified social credit code 统一社会信用代码). */
+  party: Party;
+  /** 年度利润 The distributable profit recorded for each year. */
+  profits: Array<BundleProfit>;
+  /** 监管地区 The supervising region: the township when every member lies in one, else the county. */
+  region?: Maybe<Region>;
+  /** 股权变动 Every share event, in order: the table after each join, revaluation, withdrawal or dissolution. */
+  shareEvents: Array<BundleShareEvent>;
+  /** 股权表 The share table on a date (default today), from the share history; empty before the first contribution and after dissolution. */
+  shares: Array<BundleShare>;
+  /** 成立日期 Started on. */
+  startOn: Scalars['Date']['output'];
+  /** 状态 ACTIVE or DISSOLVED. */
+  status: BundleStatus;
+  /** 出资总额 Value of the contributions in force (appraised assets and cash). */
+  totalContributed: Scalars['Money']['output'];
+};
+
+
+/**
+ * 联营体 A pooled venture (打包联营, e.g. 南江县云顶镇): member villages contribute assets at appraised value and
+ * cash, each backed by the village's own resolution; shares follow from the values (basis points summing to
+ * 10000, history kept as dated share events); the venture's profit is split to the members by share, exact to
+ * the fen, before each village runs its own distribution.
+ */
+export type BundleIncomeSplitsArgs = {
+  year?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * 联营体 A pooled venture (打包联营, e.g. 南江县云顶镇): member villages contribute assets at appraised value and
+ * cash, each backed by the village's own resolution; shares follow from the values (basis points summing to
+ * 10000, history kept as dated share events); the venture's profit is split to the members by share, exact to
+ * the fen, before each village runs its own distribution.
+ */
+export type BundleSharesArgs = {
+  on?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** 资产评估 An appraisal of a contributed asset. */
+export type BundleAppraisal = {
+  __typename?: 'BundleAppraisal';
+  /** 评估基准日 Appraised on. */
+  appraisedOn: Scalars['Date']['output'];
+  /** 评估机构 Appraiser. */
+  appraiser: Scalars['String']['output'];
+  /** 评估报告 The report document. */
+  document?: Maybe<Document>;
+  /** 评估报告号 Report number. */
+  reportNo?: Maybe<Scalars['String']['output']>;
+};
+
+/** 资产评估 An appraisal. */
+export type BundleAppraisalInput = {
+  /** 评估基准日 Appraised on. */
+  appraisedOn: Scalars['Date']['input'];
+  /** 评估机构 Appraiser. */
+  appraiser: Scalars['String']['input'];
+  /** 评估报告 The report document (uploaded with documentUpload). */
+  documentId?: InputMaybe<Scalars['ID']['input']>;
+  /** 评估报告号 Report number. */
+  reportNo?: InputMaybe<Scalars['String']['input']>;
+  /** 评估价值 Appraised value. */
+  value: Scalars['Money']['input'];
+};
+
+/** 联营体列表 A page of ventures. */
+export type BundleConnection = {
+  __typename?: 'BundleConnection';
+  /** 边 Edges. */
+  edges: Array<BundleEdge>;
+  /** 节点 Ventures of this page. */
+  nodes: Array<Bundle>;
+  /** 分页 Page info. */
+  pageInfo: PageInfo;
+  /** 总数 Total matching. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** 出资 A member village's contribution. */
+export type BundleContributeInput = {
+  /** 金额 The cash amount (cash contributions). */
+  amount?: InputMaybe<Scalars['Money']['input']>;
+  /** 评估 The appraisal (asset contributions; always required). */
+  appraisal?: InputMaybe<BundleAppraisalInput>;
+  /** 资产 The asset (asset contributions): confirmed, owned by member villages including yours, handed over, free of other holds. */
+  assetId?: InputMaybe<Scalars['ID']['input']>;
+  /** 联营体 The venture. */
+  bundleId: Scalars['ID']['input'];
+  /** 出资日期 Contributed on. */
+  contributedOn: Scalars['Date']['input'];
+  /** 类型 Kind. */
+  kind: BundleContributionKind;
+  /** 出资村 The contributing member village (yours). */
+  villageCode: Scalars['String']['input'];
+};
+
+/** 出资 A contribution of a member village. */
+export type BundleContribution = Node & {
+  __typename?: 'BundleContribution';
+  /** 评估 The appraisal it entered at (assets). */
+  appraisal?: Maybe<BundleAppraisal>;
+  /** 入股审批 Its approval chain: every owner village's resolution (四议两公开), then the filing. */
+  approval?: Maybe<ApprovalChain>;
+  /** 资产 The asset (asset contributions). */
+  asset?: Maybe<Asset>;
+  /** 联营体 The venture. */
+  bundle: Bundle;
+  /** 出资日期 Contributed on (requested). */
+  contributedOn: Scalars['Date']['output'];
+  /** 生效日期 In force from (the request date, or the approval when later). */
+  effectiveOn?: Maybe<Scalars['Date']['output']>;
+  /** 出资凭证 The journal entry that moved the cash. */
+  entry?: Maybe<JournalEntry>;
+  /** 全局标识 Global id. */
+  id: Scalars['ID']['output'];
+  /** 类型 Kind. */
+  kind: BundleContributionKind;
+  /** 出资成员 The member that contributed it. */
+  member: BundleMember;
+  /** 计入份额 Value credited to each owner village. */
+  ownerWeights: Array<BundleOwnerWeight>;
+  /** 退还凭证 The journal entry that refunded the cash. */
+  returnEntry?: Maybe<JournalEntry>;
+  /** 退还日期 Returned on. */
+  returnedOn?: Maybe<Scalars['Date']['output']>;
+  /** 重新评估 Revaluations, oldest first. */
+  revaluations: Array<BundleRevaluation>;
+  /** 状态 Status. */
+  status: BundleContributionStatus;
+  /** 价值 Appraised value (assets, latest revaluation) or amount (cash). */
+  value: Scalars['Money']['output'];
+};
+
+/** 出资类型 Kind of contribution. */
+export type BundleContributionKind =
+  /** 资产入股 An asset at its appraised value (折股量化). */
+  | 'ASSET'
+  /** 现金入股 Cash, moved by a journal entry from the village's cash to the venture's capital. */
+  | 'CASH';
+
+/** 出资结果 Result of a contribution or revaluation. */
+export type BundleContributionPayload = {
+  __typename?: 'BundleContributionPayload';
+  /** 审批链 Its approval chain (contributions). */
+  approval?: Maybe<ApprovalChain>;
+  /** 出资 The contribution. */
+  contribution?: Maybe<BundleContribution>;
+  /** 错误 Errors; when any, nothing was written. */
+  errors: Array<UserError>;
+};
+
+/** 重新评估 Revalue an asset contribution. */
+export type BundleContributionRevalueInput = {
+  /** 新评估 The new appraisal. */
+  appraisal: BundleAppraisalInput;
+  /** 出资 The contribution. */
+  contributionId: Scalars['ID']['input'];
+  /** 生效日期 In force from. */
+  effectiveOn: Scalars['Date']['input'];
+  /** 原因 Reason. */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** 出资状态 Status of a contribution. */
+export type BundleContributionStatus =
+  /** 已生效 In force: the asset is held (BUNDLED) or the cash moved. */
+  | 'ACTIVE'
+  /** 审批中 Waiting for its resolutions and filing. */
+  | 'PENDING'
+  /** 已驳回 A step rejected it, or its member withdrew first. */
+  | 'REJECTED'
+  /** 已退还 Returned on withdrawal or dissolution. */
+  | 'RETURNED';
+
+/** 创建联营体 Create a venture. */
+export type BundleCreateInput = {
+  /** 统一社会信用代码 The venture's unified social credit code (GB 32100). */
+  creditCode: Scalars['String']['input'];
+  /** 组织形式 Legal form. */
+  legalForm: BundleLegalForm;
+  /** 名称 Name (unique in the county). */
+  name: Scalars['String']['input'];
+  /** 成立日期 Starts on. */
+  startOn: Scalars['Date']['input'];
+  /** 成员村 The villages invited (inside your region, one county). */
+  villageCodes: Array<Scalars['String']['input']>;
+};
+
+/** 解散 Dissolve a venture. */
+export type BundleDissolveInput = {
+  /** 联营体 The venture. */
+  bundleId: Scalars['ID']['input'];
+  /** 解散日期 Dissolved on. */
+  dissolvedOn: Scalars['Date']['input'];
+  /** 原因 Reason. */
+  reason: Scalars['String']['input'];
+};
+
+/** 联营体边 A venture with its cursor. */
+export type BundleEdge = {
+  __typename?: 'BundleEdge';
+  /** 游标 Cursor. */
+  cursor: Scalars['String']['output'];
+  /** 联营体 The venture. */
+  node: Bundle;
+};
+
+/** 联营体筛选 Filters for ventures. */
+export type BundleFilter = {
+  /** 地区 Ventures supervised in, or with a member in, this region (default: your scope). */
+  regionCode?: InputMaybe<Scalars['String']['input']>;
+  /** 状态 Status. */
+  status?: InputMaybe<BundleStatus>;
+  /** 名称 Text in the name. */
+  text?: InputMaybe<Scalars['String']['input']>;
+  /** 成员村 Ventures this village belongs to. */
+  villageCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** 收益分成 A split of a venture's profit to its members by share, in one journal entry. */
+export type BundleIncomeSplit = Node & {
+  __typename?: 'BundleIncomeSplit';
+  /** 金额 Amount split. */
+  amount: Scalars['Money']['output'];
+  /** 联营体 The venture. */
+  bundle: Bundle;
+  /** 记账凭证 The journal entry: the venture pays, each village's income awaiting distribution receives. */
+  entry: JournalEntry;
+  /** 全局标识 Global id. */
+  id: Scalars['ID']['output'];
+  /** 分成明细 Each member's share and amount; the amounts sum exactly to the split. */
+  lines: Array<BundleSplitLine>;
+  /** 年度利润 The profit record it draws on. */
+  profit: BundleProfit;
+  /** 记录时间 Recorded at. */
+  recordedAt: Scalars['DateTime']['output'];
+  /** 分成日期 Split on (the shares of that day apply). */
+  splitOn: Scalars['Date']['output'];
+  /** 年度 Year of the profit. */
+  year: Scalars['Int']['output'];
+};
+
+/** 收益分成 Split profit to the members. */
+export type BundleIncomeSplitInput = {
+  /** 金额 Amount to split (with earlier splits, not above the year's profit). */
+  amount: Scalars['Money']['input'];
+  /** 联营体 The venture. */
+  bundleId: Scalars['ID']['input'];
+  /** 幂等键 Idempotency key: a retry with the same key and body posts nothing new. */
+  idempotencyKey: Scalars['String']['input'];
+  /** 备注 Memo. */
+  memo?: InputMaybe<Scalars['String']['input']>;
+  /** 分成日期 Split on: the shares of that day apply. */
+  splitOn: Scalars['Date']['input'];
+  /** 年度 Year of the recorded profit. */
+  year: Scalars['Int']['input'];
+};
+
+/** 分成结果 Result of a split. */
+export type BundleIncomeSplitPayload = {
+  __typename?: 'BundleIncomeSplitPayload';
+  /** 错误 Errors; when any, nothing was written. */
+  errors: Array<UserError>;
+  /** 重放 True when the idempotency key had already been used by this request: nothing new was posted. */
+  replayed?: Maybe<Scalars['Boolean']['output']>;
+  /** 收益分成 The split. */
+  split?: Maybe<BundleIncomeSplit>;
+};
+
+/** 组织形式 Legal form of a venture. */
+export type BundleLegalForm =
+  /** 有限责任公司 A company (强村公司, 联营公司). */
+  | 'COMPANY'
+  /** 股份经济合作联合社 A union of village economic cooperatives. */
+  | 'COOPERATIVE_UNION'
+  /** 农民专业合作社联合社 A union of farmers' cooperatives. */
+  | 'JOINT_COOPERATIVE'
+  /** 其他 Another form. */
+  | 'OTHER';
+
+/** 成员村 A member village of a venture. */
+export type BundleMember = {
+  __typename?: 'BundleMember';
+  /** 联营体 The venture. */
+  bundle: Bundle;
+  /** 出资额 Value it has in force (its part of jointly owned assets included). */
+  contributed: Scalars['Money']['output'];
+  /** 全局标识 Global id. */
+  id: Scalars['ID']['output'];
+  /** 邀请日期 Invited on (the venture's start). */
+  invitedOn: Scalars['Date']['output'];
+  /** 入股日期 Joined on (its first contribution in force). */
+  joinedOn?: Maybe<Scalars['Date']['output']>;
+  /** 村集体 The village collective (村集体经济组织) that holds the shares and receives the splits. */
+  party: Party;
+  /** 股份 Its share in basis points on a date (default today); 0 when it holds none. */
+  shareBp: Scalars['Int']['output'];
+  /** 状态 Status. */
+  status: BundleMemberStatus;
+  /** 村 The village. */
+  village?: Maybe<Region>;
+  /** 退出原因 Why it withdrew (or asks to). */
+  withdrawReason?: Maybe<Scalars['String']['output']>;
+  /** 退出审批 The approval chain of its withdrawal (resolution and filing), when asked. */
+  withdrawal?: Maybe<ApprovalChain>;
+  /** 退出日期 Withdrawn on. */
+  withdrawnOn?: Maybe<Scalars['Date']['output']>;
+};
+
+
+/** 成员村 A member village of a venture. */
+export type BundleMemberShareBpArgs = {
+  on?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** 退出结果 Result of a withdrawal request. */
+export type BundleMemberPayload = {
+  __typename?: 'BundleMemberPayload';
+  /** 审批链 The withdrawal's approval chain. */
+  approval?: Maybe<ApprovalChain>;
+  /** 错误 Errors; when any, nothing was written. */
+  errors: Array<UserError>;
+  /** 成员 The member. */
+  member?: Maybe<BundleMember>;
+};
+
+/** 成员状态 Status of a member village. */
+export type BundleMemberStatus =
+  /** 已入股 A member holding shares. */
+  | 'ACTIVE'
+  /** 已邀请 Invited; joins when its first contribution is approved. */
+  | 'INVITED'
+  /** 已退出 Withdrawn: its assets released, its cash refunded; its history stays. */
+  | 'WITHDRAWN';
+
+/** 权属份额 A contribution's value credited to one owner village (a jointly owned asset credits each owner by its ownership share). */
+export type BundleOwnerWeight = {
+  __typename?: 'BundleOwnerWeight';
+  /** 计入价值 Value credited to it. */
+  value: Scalars['Money']['output'];
+  /** 村 The owner village. */
+  village?: Maybe<Region>;
+  /** 村代码 Its code. */
+  villageCode: Scalars['String']['output'];
+};
+
+/** 联营体结果 Result of creating or dissolving a venture. */
+export type BundlePayload = {
+  __typename?: 'BundlePayload';
+  /** 联营体 The venture. */
+  bundle?: Maybe<Bundle>;
+  /** 错误 Errors; when any, nothing was written. */
+  errors: Array<UserError>;
+};
+
+/** 年度利润 A venture's distributable profit of a year, recorded once. */
+export type BundleProfit = {
+  __typename?: 'BundleProfit';
+  /** 公告日期 Declared on. */
+  declaredOn: Scalars['Date']['output'];
+  /** 备注 Memo. */
+  memo?: Maybe<Scalars['String']['output']>;
+  /** 可分配利润 Distributable profit. */
+  profit: Scalars['Money']['output'];
+  /** 记录时间 Recorded at. */
+  recordedAt: Scalars['DateTime']['output'];
+  /** 依据 Reference (audited accounts, board resolution). */
+  reference: Scalars['String']['output'];
+  /** 已分成 Split to the members so far. */
+  split: Scalars['Money']['output'];
+  /** 年度 Year. */
+  year: Scalars['Int']['output'];
+};
+
+/** 利润结果 Result of recording a profit. */
+export type BundleProfitPayload = {
+  __typename?: 'BundleProfitPayload';
+  /** 错误 Errors; when any, nothing was written. */
+  errors: Array<UserError>;
+  /** 年度利润 The profit record. */
+  profit?: Maybe<BundleProfit>;
+};
+
+/** 年度利润 Record a year's distributable profit. */
+export type BundleProfitRecordInput = {
+  /** 联营体 The venture. */
+  bundleId: Scalars['ID']['input'];
+  /** 公告日期 Declared on. */
+  declaredOn: Scalars['Date']['input'];
+  /** 备注 Memo. */
+  memo?: InputMaybe<Scalars['String']['input']>;
+  /** 可分配利润 Distributable profit. */
+  profit: Scalars['Money']['input'];
+  /** 依据 Reference (audited accounts, board resolution). */
+  reference: Scalars['String']['input'];
+  /** 年度 Year. */
+  year: Scalars['Int']['input'];
+};
+
+/** 重新评估 A revaluation of an asset contribution. */
+export type BundleRevaluation = {
+  __typename?: 'BundleRevaluation';
+  /** 评估 The new appraisal. */
+  appraisal: BundleAppraisal;
+  /** 生效日期 In force from. */
+  effectiveOn: Scalars['Date']['output'];
+  /** 原因 Reason. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** 记录时间 Recorded at. */
+  recordedAt: Scalars['DateTime']['output'];
+  /** 新价值 Value after. */
+  valueAfter: Scalars['Money']['output'];
+  /** 原价值 Value before. */
+  valueBefore: Scalars['Money']['output'];
+};
+
+/** 股份 One member's line of a share table. */
+export type BundleShare = {
+  __typename?: 'BundleShare';
+  /** 成员 The member. */
+  member: BundleMember;
+  /** 股份 Share in basis points (10000 = 100%); the table sums to exactly 10000. */
+  shareBp: Scalars['Int']['output'];
+  /** 出资额 Value counted for it. */
+  value: Scalars['Money']['output'];
+  /** 村代码 The member's village code. */
+  villageCode: Scalars['String']['output'];
+};
+
+/** 股权变动原因 Why the share table changed. */
+export type BundleShareCause =
+  /** 入股 A contribution came into force. */
+  | 'CONTRIBUTE'
+  /** 解散 The venture was dissolved. */
+  | 'DISSOLVE'
+  /** 重新评估 A contribution was revalued. */
+  | 'REVALUE'
+  /** 退出 A member withdrew. */
+  | 'WITHDRAW';
+
+/** 股权变动 A dated share event: the whole table after the change (cap-table history; never overwritten). */
+export type BundleShareEvent = {
+  __typename?: 'BundleShareEvent';
+  /** 记录人 Who recorded it. */
+  actor?: Maybe<User>;
+  /** 原因 Cause. */
+  cause: BundleShareCause;
+  /** 生效日期 In force from. */
+  effectiveOn: Scalars['Date']['output'];
+  /** 记录时间 Recorded at. */
+  recordedAt: Scalars['DateTime']['output'];
+  /** 序号 Order within the venture, from 1. */
+  seq: Scalars['Int']['output'];
+  /** 股权表 The table from that date. */
+  shares: Array<BundleShare>;
+};
+
+/** 分成明细 One member's part of a split. */
+export type BundleSplitLine = {
+  __typename?: 'BundleSplitLine';
+  /** 金额 Amount to it (exact to the fen). */
+  amount: Scalars['Money']['output'];
+  /** 成员 The member. */
+  member: BundleMember;
+  /** 股份 Share in basis points on the split date. */
+  shareBp: Scalars['Int']['output'];
+  /** 村代码 Village code. */
+  villageCode: Scalars['String']['output'];
+};
+
+/** 联营体状态 Status of a venture. */
+export type BundleStatus =
+  /** 运营中 Running. */
+  | 'ACTIVE'
+  /** 已解散 Dissolved: every hold released, cash refunded; history kept. */
+  | 'DISSOLVED';
+
+/** 退出联营 A member's request to withdraw. */
+export type BundleWithdrawInput = {
+  /** 联营体 The venture. */
+  bundleId: Scalars['ID']['input'];
+  /** 原因 Reason. */
+  reason: Scalars['String']['input'];
+  /** 退出村 The member village (yours). */
+  villageCode: Scalars['String']['input'];
+  /** 退出日期 Withdraws on (not before it joined). */
+  withdrawnOn: Scalars['Date']['input'];
 };
 
 /** 运营合同 An operation contract of an operating asset (current terms: its latest version). */
@@ -1948,10 +2469,14 @@ export type ErrorCode =
   | 'ALREADY_PAID'
   /** 已冲销 The entry was already reversed. */
   | 'ALREADY_REVERSED'
+  /** 需要评估 An asset enters a venture at an appraised value. */
+  | 'APPRAISAL_REQUIRED'
   /** 需要审批 The action needs an approved chain first. */
   | 'APPROVAL_PENDING'
   /** 缺少审批 The step needs an approval on record. */
   | 'APPROVAL_REQUIRED'
+  /** 资产已入股 The asset is pooled in a venture: its income is the venture's (the message names it). */
+  | 'ASSET_BUNDLED'
   /** 资产已被占用 Another arrangement (contract, venture, pledge, disposal) holds the asset on part of the dates; the message names it. */
   | 'ASSET_HELD'
   /** 不可冲销冲销分录 A reversal cannot itself be reversed; post a new entry instead. */
@@ -2022,6 +2547,10 @@ export type ErrorCode =
   | 'NOT_ACCEPTED'
   /** 非产权人 The party is not an owner of the asset. */
   | 'NOT_AN_OWNER'
+  /** 非成员 The village is not (or no longer) a member of the venture. */
+  | 'NOT_A_MEMBER'
+  /** 未确权 The asset has no confirmed owners. */
+  | 'NOT_CONFIRMED'
   /** 未认定 The asset has no idle or low-efficiency flag to answer. */
   | 'NOT_FLAGGED'
   /** 不存在 An id does not name an existing object in your scope. */
@@ -2038,6 +2567,8 @@ export type ErrorCode =
   | 'NO_INCOME_AVAILABLE'
   /** 无确权主体 The asset has no confirmed owners on that date, so the income belongs to no one yet. */
   | 'NO_OWNERS'
+  /** 无股份 No member holds shares on the date. */
+  | 'NO_SHARES'
   /** 异议未处理 Objections are still open. */
   | 'OPEN_OBJECTIONS'
   /** 运营主体不允许 The operator does not fit the mode (owner for self-operation, non-owner otherwise). */
@@ -2050,6 +2581,8 @@ export type ErrorCode =
   | 'PLAN_EXCEEDS_AVAILABLE'
   /** 方案不平 Lines do not add up to the plan total. */
   | 'PLAN_NOT_BALANCED'
+  /** 未记录利润 No profit is recorded for that year. */
+  | 'PROFIT_NOT_RECORDED'
   /** 未达法定人数 Fewer than two thirds present. */
   | 'QUORUM_NOT_MET'
   /** 收益已分配 The receipt is already distributed by another plan. */
@@ -2064,6 +2597,8 @@ export type ErrorCode =
   | 'RIGHTS_LEVEL_MISMATCH'
   /** 份额合计不为100% Owner shares do not add up to exactly 10000 basis points. */
   | 'SHARES_NOT_100'
+  /** 超过利润 The split would exceed the year's recorded profit. */
+  | 'SPLIT_EXCEEDS_PROFIT'
   /** 超长 A text is longer than allowed. */
   | 'TOO_LONG'
   /** 总额不符 The total is not what the receipts leave after costs (rule 11). */
@@ -2622,6 +3157,8 @@ export type JournalEntry = Node & {
   actor: User;
   /** 关联资产 Asset the money belongs to. */
   asset?: Maybe<Asset>;
+  /** 联营分成 The venture income split this entry posted (entries of kind BUNDLE_INCOME): the trace from a village's income back to the venture's profit. */
+  bundleIncomeSplit?: Maybe<BundleIncomeSplit>;
   /** 生效日期 Effective (accounting) date. */
   effectiveOn: Scalars['Date']['output'];
   /** 哈希 SHA-256 over the previous hash and this entry's canonical content (see docs/journal.md). */
@@ -2888,6 +3425,20 @@ export type Mutation = {
   assetUpdate: AssetPayload;
   /** 记录联农带农 Record an operating asset's benefit figures for a year (village clerk, county planner). */
   benefitLinkageRecord: BenefitLinkagePayload;
+  /** 出资 A member village's contribution; opens its approval chain (decide the steps with approvalDecide). */
+  bundleContribute: BundleContributionPayload;
+  /** 重新评估 Revalue an asset contribution; shares recomputed from the date. */
+  bundleContributionRevalue: BundleContributionPayload;
+  /** 创建联营体 Create a venture (county planner; township reviewer for one inside a township). */
+  bundleCreate: BundlePayload;
+  /** 解散 Dissolve a venture, releasing every asset and refunding cash. */
+  bundleDissolve: BundlePayload;
+  /** 收益分成 Split profit to the members by share on the date, exact to the fen, in one journal entry. */
+  bundleIncomeSplit: BundleIncomeSplitPayload;
+  /** 年度利润 Record a year's distributable profit (once). */
+  bundleProfitRecord: BundleProfitPayload;
+  /** 退出联营 Ask to withdraw a member village; takes effect when its approval chain approves. */
+  bundleWithdraw: BundleMemberPayload;
   /** 合同变更 Amend a contract by a new version (village clerk). */
   contractAmend: ContractPayload;
   /** 经营方式变更申请 Ask for a change of operation mode on the approval chain: the owner villages' resolutions and the township (a household owner: the village committee filing); then sign the new contract naming the approved chain (village clerk). */
@@ -3020,6 +3571,48 @@ export type MutationAssetUpdateArgs = {
 /** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
 export type MutationBenefitLinkageRecordArgs = {
   input: BenefitLinkageRecordInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationBundleContributeArgs = {
+  input: BundleContributeInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationBundleContributionRevalueArgs = {
+  input: BundleContributionRevalueInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationBundleCreateArgs = {
+  input: BundleCreateInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationBundleDissolveArgs = {
+  input: BundleDissolveInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationBundleIncomeSplitArgs = {
+  input: BundleIncomeSplitInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationBundleProfitRecordArgs = {
+  input: BundleProfitRecordInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationBundleWithdrawArgs = {
+  input: BundleWithdrawInput;
 };
 
 
@@ -3509,6 +4102,10 @@ export type Query = {
   assets: AssetConnection;
   /** 联农带农 Records of a year. */
   benefitLinkages: Array<BenefitLinkage>;
+  /** 联营体 A venture by id (visible in its region and to its member villages). */
+  bundle?: Maybe<Bundle>;
+  /** 联营体列表 Ventures by region, status, member village, name. */
+  bundles: BundleConnection;
   /** 运营合同 A contract by id, if in your scope. */
   contract?: Maybe<Contract>;
   /** 合同期限上限 A county's maximum contract term. */
@@ -3579,6 +4176,8 @@ export type Query = {
   trialBalance?: Maybe<TrialBalance>;
   /** 管护预警 Public-welfare assets in use without upkeep assigned, in your scope (or a region inside it). */
   upkeepWarnings: UpkeepWarningConnection;
+  /** 村的联营 A village's memberships in ventures (its view of its ventures and shares). */
+  villageVentures: Array<BundleMember>;
 };
 
 
@@ -3621,6 +4220,20 @@ export type QueryAssetsArgs = {
 export type QueryBenefitLinkagesArgs = {
   regionCode?: InputMaybe<Scalars['String']['input']>;
   year: Scalars['Int']['input'];
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryBundleArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryBundlesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<BundleFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -3854,6 +4467,12 @@ export type QueryUpkeepWarningsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   regionCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryVillageVenturesArgs = {
+  villageCode: Scalars['String']['input'];
 };
 
 /** 行政区划 A region keyed by its 12-digit statistical division code (统计用区划代码). */

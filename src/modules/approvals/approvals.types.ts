@@ -2,13 +2,14 @@ import type { Role } from '../../shared/actor';
 
 /**
  * What a chain approves. Each purpose belongs to the module that opens such chains and reacts when they
- * settle (rights: OWNERSHIP_CHANGE; contracts: CONTRACT_MODE_CHANGE; bundles: BUNDLE_JOIN; disposal:
+ * settle (rights: OWNERSHIP_CHANGE; contracts: CONTRACT_MODE_CHANGE; bundles: BUNDLE_JOIN, BUNDLE_WITHDRAW; disposal:
  * DISPOSAL, PLEDGE; revitalisation: REVITALISATION_CLOSE).
  */
 export const APPROVAL_PURPOSES = [
   'OWNERSHIP_CHANGE', // 确权变更
   'CONTRACT_MODE_CHANGE', // 经营方式变更
   'BUNDLE_JOIN', // 入股联营
+  'BUNDLE_WITHDRAW', // 退出联营
   'DISPOSAL', // 资产处置
   'PLEDGE', // 抵押/质押
   'REVITALISATION_CLOSE', // 盘活销号

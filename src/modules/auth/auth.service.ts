@@ -78,6 +78,10 @@ export const PERMISSIONS = {
   'policy.revitalisation': ['COUNTY_PLANNER', 'ADMIN'],
   'revitalisation.manage': ['COUNTY_PLANNER', 'ADMIN'],
   'benefit.write': ['VILLAGE_CLERK', 'COUNTY_PLANNER', 'ADMIN'],
+  // Pooled ventures (issue 10): the county planner, or the township reviewer for a venture inside one
+  // township, runs the venture; each village clerk records its own village's contributions and withdrawal.
+  'bundle.manage': ['COUNTY_PLANNER', 'TOWNSHIP_REVIEWER', 'ADMIN'],
+  'bundle.contribute': ['VILLAGE_CLERK', 'ADMIN'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -15,6 +15,8 @@ import { dateString, optionalText, parseInput, text } from '../../shared/validat
 import * as assetsRepo from '../assets/assets.repository';
 import { recordAssetEvent, requireAsset } from '../assets/assets.service';
 import { requireNotFuture } from '../../shared/dates';
+import { toGlobalId } from '../../shared/ids';
+import { holdOn } from '../assets/assets.holds';
 import { TERMINAL } from '../assets/assets.lifecycle';
 import type { Asset } from '../assets/assets.types';
 import { authorize, authorizeRole, canRead } from '../auth/auth.service';
@@ -87,6 +89,7 @@ export async function recordIncome(svc: ServiceContext, raw: unknown): Promise<R
   const asset = await requireAsset(svc, input.assetId);
   authorize(svc.actor, 'income.write', asset.villageCode);
   requireIncomeFitsAsset(asset, input.kind, input.receivedOn);
+  await requireNotBundled(svc, asset, input.receivedOn);
   const owners = await ownersOn(svc.db, asset.id, input.receivedOn);
   if (!owners.length) {
     throw new DomainError('NO_OWNERS', `Asset ${asset.code} has no confirmed owners on ${input.receivedOn}: income belongs to its owners`, [
@@ -163,6 +166,24 @@ export async function recordIncome(svc: ServiceContext, raw: unknown): Promise<R
 }
 
 const formatKind = (kind: IncomeKind) => INCOME_KIND_LABEL[kind];
+
+/**
+ * A bundled asset (入股联营) earns for its venture: its income is the venture's profit, split to the member
+ * villages by share (bundleIncomeSplit), never recorded on the asset. Keyed on the BUNDLE hold of the day and
+ * the asset's status, so income never imports the bundles module.
+ */
+async function requireNotBundled(svc: ServiceContext, asset: Asset, receivedOn: string): Promise<void> {
+  const hold =
+    (await holdOn(svc, asset, 'BUNDLE', receivedOn)) ??
+    (asset.status === 'BUNDLED' ? (await assetsRepo.holdsOf(svc.db, [asset.id])).find((h) => h.kind === 'BUNDLE' && h.releasedOn === null) : null);
+  if (hold) {
+    throw new DomainError(
+      'ASSET_BUNDLED',
+      `${asset.name} (${asset.code}) is pooled in ${hold.holderLabel} (${toGlobalId('Bundle', hold.holderId)}): record the venture's profit and split it to the members (bundleIncomeSplit), not income on the asset`,
+      ['input', 'assetId'],
+    );
+  }
+}
 
 /** Live, of a class that yields this kind, handed over, and the receipt not before the handover. */
 function requireIncomeFitsAsset(asset: Asset, kind: IncomeKind, receivedOn: string): void {
