@@ -73,6 +73,8 @@ export const PERMISSIONS = {
   'contract.configure': ['COUNTY_PLANNER', 'ADMIN'],
   // Income recording (issue 4): the village books the income of its assets.
   'income.write': ['VILLAGE_CLERK', 'ADMIN'],
+  // Disposal and pledges (issue 11): the village requests, appraises, publishes and executes; officers decide steps.
+  'disposal.write': ['VILLAGE_CLERK', 'ADMIN'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
