@@ -19,6 +19,7 @@ import { DEMO_USERS, GIVEN, REGIONS, SURNAMES, V, YUNDING } from './demo-data';
 import { DemoStep, runDemoStep, seedRightsDemo } from './demo-rights';
 import { seedIncomeDemo } from './demo-income';
 import { seedDistributionDemo } from './demo-distribution';
+import { seedDisposalDemo } from './demo-disposal';
 
 export const DEMO_TOKENS = Object.fromEntries(DEMO_USERS.map((u) => [u.key, u.token])) as Record<
   (typeof DEMO_USERS)[number]['key'],
@@ -68,6 +69,7 @@ export async function loadDemo(db: Db, clock: Clock): Promise<void> {
       DEMO_USERS.map((u) => [u.key, toActor({ id: users[u.key], name: u.name, role: u.role as Role, region_code: u.regionCode })]),
     );
     await seedDistributionDemo(svc, actors);
+    await seedDisposalDemo(svc, actors, assetIds);
   });
 }
 
