@@ -59,3 +59,24 @@ describe('demo disposal', () => {
     ]);
   });
 });
+
+describe('the README example', () => {
+  it('requests 茶坪村\'s road for allocation, then the appraisal opens a tier-3 chain', async () => {
+    const req = await gql(
+      DEMO_TOKENS.VILLAGE_CLERK,
+      `mutation { disposalRequest(input: { assetId: "Asset:8", reason: PLANNING_TAKEOVER, method: ALLOCATION, requestedOn: "2026-11-20",
+        description: "产业路纳入县道改造，拟整体划转县交通运输局管养" }) { disposal { id status appraisalRequired asset { name status } } errors { code message } } }`,
+    );
+    expect(req.data.disposalRequest.disposal).toMatchObject({
+      id: 'Disposal:3',
+      status: 'AWAITING_APPRAISAL',
+      asset: { name: '茶坪村产业路（4.5公里）', status: 'DISPOSAL_PENDING' },
+    });
+    const appr = await gql(
+      DEMO_TOKENS.VILLAGE_CLERK,
+      `mutation { disposalAppraise(input: { disposalId: "Disposal:3", appraiser: "四川天元资产评估有限公司", appraisedOn: "2026-11-21",
+        value: "1210000.00", reportNo: "川天元评报字〔2026〕第0415号" }) { disposal { status chain { template } } errors { code message } } }`,
+    );
+    expect(appr.data.disposalAppraise.disposal).toEqual({ status: 'IN_APPROVAL', chain: { template: 'DISPOSAL_TIER_3' } });
+  });
+});
