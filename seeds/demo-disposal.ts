@@ -1,7 +1,7 @@
 /**
  * Demo of disposal (处置) and pledges (抵押/质押), issue 11 — through the services, as real use:
  * - 茶坪村连栋蔬菜大棚: destroyed by a flood, reported as a loss (报损); insurance compensation booked to its two
- *   owner villages' DISPOSAL_PROCEEDS (60/40), fully executed — the asset is DISPOSED.
+ *   owner's DISPOSAL_PROCEEDS, fully executed — the asset is DISPOSED.
  * - 茶坪村冷链仓储库: idle, to be auctioned (拍卖); appraised, approved by the village, the township and the
  *   county department, now awaiting county finance (an operating sale above 500 000 yuan).
  * - 云顶茶叶加工厂: mortgaged (抵押) to the county's rural credit cooperative for a working-capital loan,
@@ -79,10 +79,7 @@ export async function seedDisposalDemo(svc: ServiceContext, actors: Record<strin
   });
   await confirmRights(svc, {
     assetId: greenhouse.id,
-    owners: [
-      { villageCode: V.chaping, shareBp: 6000 },
-      { villageCode: V.jintai, shareBp: 4000 },
-    ],
+    owners: [{ villageCode: V.chaping, shareBp: 10000 }],
     rightsLevel: 'VILLAGE',
     certificateNo: '南江资确〔2022〕0150号',
     confirmedOn: '2022-05-25',
@@ -105,7 +102,7 @@ export async function seedDisposalDemo(svc: ServiceContext, actors: Record<strin
   await decideDisposal(clerk, { disposalId: loss.id, decision: 'APPROVE', decidedOn: day(95), reference: '茶坪村民代表会议纪要〔2026〕7号', meeting: meeting(day(95)) });
   await decideDisposal(as('TOWNSHIP_REVIEWER'), { disposalId: loss.id, decision: 'APPROVE', decidedOn: day(93), reference: '云顶镇财审〔2026〕21号' });
   await decideDisposal(as('COUNTY_PLANNER'), { disposalId: loss.id, decision: 'APPROVE', decidedOn: day(90), reference: '南江乡振〔2026〕45号' });
-  await publishNotice(clerk, { disposalId: loss.id, startOn: day(88), content: '茶坪村连栋蔬菜大棚因洪灾损毁报损，保险赔款归茶坪村、金台村集体，用于巩固衔接项目' });
+  await publishNotice(clerk, { disposalId: loss.id, startOn: day(88), content: '茶坪村连栋蔬菜大棚因洪灾损毁报损，保险赔款归茶坪村集体，用于巩固衔接项目' });
   await executeDisposal(clerk, {
     disposalId: loss.id,
     executedOn: day(75),

@@ -6,7 +6,7 @@ import { V } from '../seeds/demo-data';
 export const DISPOSAL_FIELDS = `id status method reason requestedOn bookValue appraisalRequired exchangeRequired approvedOn rejectedOn cancelledOn flags
   asset { id status }
   appraisal { appraiser appraisedOn value reportNo } priceException { floor reason }
-  chain { id template status steps { seq kind role region { code } decision { decision decidedOn } } nextStep { kind } }
+  chain { id template status steps { seq kind role region { code } decision { decision decidedOn } } nextStep { kind region { code } } }
   notice { startOn endOn content publishedAt }
   objections { id raisedOn raisedBy resolvedOn }
   execution { executedOn price insurance proceeds proceedsReceivedOn exchangeDealRef recipient { id name } insurer { id }
@@ -53,6 +53,9 @@ let keys = 0;
 export const key = (label = 'disp') => `${label}-${process.pid}-${++keys}`;
 
 /** The officer who decides each kind of step in the test county (chaping is in 云顶镇, 南江县). */
+/** The clerk of each test village that records its resolution. */
+const CLERK_OF: Record<string, TokenName> = { [V.chaping]: 'clerk', [V.jintai]: 'otherClerk' };
+
 export const DECIDER: Record<string, TokenName> = {
   VILLAGE_RESOLUTION: 'clerk',
   TOWNSHIP: 'reviewer',
@@ -86,8 +89,9 @@ export async function approveAll(env: TestEnv, disposalId: string, from = '2026-
   let day = Number(from.slice(8));
   while (d.chain.nextStep) {
     const kind = d.chain.nextStep.kind;
+    const token = kind === 'VILLAGE_RESOLUTION' ? CLERK_OF[d.chain.nextStep.region.code] : DECIDER[kind];
     const on = `${from.slice(0, 8)}${String(day++).padStart(2, '0')}`;
-    d = (await gqlOk(env, DECIDER[kind], M.decide, decideInput(disposalId, kind, on), 'disposalDecide')).disposal;
+    d = (await gqlOk(env, token, M.decide, decideInput(disposalId, kind, on), 'disposalDecide')).disposal;
   }
   return d;
 }

@@ -2,7 +2,7 @@
  * Disposal (处置), issue 11: the full flow per method family, each rejection writing nothing, holds in every
  * direction, proceeds to the fen for joint owners, terminal DISPOSED.
  */
-import { count, gidNum, setup, snapshot, TestEnv } from './helpers';
+import { count, failureOf, gidNum, setup, snapshot, TestEnv } from './helpers';
 import { company } from './journal.fixtures';
 import { incomeInput, lease, ownedAsset, recordIncome } from './income.helpers';
 import { signContract, step } from './fixtures';
@@ -114,7 +114,7 @@ describe('auction of an operating asset (value-transferring family)', () => {
     expect(n.disposal.status).toBe('IN_NOTICE');
     await refused('clerk', M.notice, { disposalId, startOn: '2026-04-02' }, 'disposalNoticePublish', 'ILLEGAL_TRANSITION');
     // The database refuses to change a published notice as well.
-    await expect(env.db('disposal_notices').update({ end_on: '2026-04-03' })).rejects.toThrow(/append-only|APPEND_ONLY/i);
+    expect(await failureOf(env.db('disposal_notices').update({ end_on: '2026-04-03' }))).toMatch(/append-only/i);
 
     await refused('clerk', M.objection, { disposalId, raisedOn: '2026-04-12', raisedBy: '村民王某', content: '价格偏低' }, 'disposalObjectionRecord', 'DATE_ORDER');
     const o = await gqlOk(env, 'clerk', M.objection, { disposalId, raisedOn: '2026-04-03', raisedBy: '村民王某', content: '起拍价是否偏低？' }, 'disposalObjectionRecord');
@@ -192,7 +192,13 @@ describe('loss with insurance compensation, jointly owned (报损)', () => {
     const d = await getDisposal(env, id);
     expect(d.appraisalRequired).toBe(false);
     expect(d.chain.template).toBe('DISPOSAL_TIER_2');
-    expect(d.chain.steps.map((s: { kind: string }) => s.kind)).toEqual(['VILLAGE_RESOLUTION', 'TOWNSHIP', 'COUNTY_DEPARTMENT']);
+    // Each owner village resolves (茶坪村 and 金台村, both of 云顶镇), then their township and the county department.
+    expect(d.chain.steps.map((s: { kind: string; region: { code: string } }) => [s.kind, s.region.code])).toEqual([
+      ['VILLAGE_RESOLUTION', V.jintai],
+      ['VILLAGE_RESOLUTION', V.chaping],
+      ['TOWNSHIP', '511922105000'],
+      ['COUNTY_DEPARTMENT', '511922000000'],
+    ]);
     const e = await gqlOk(
       env,
       'clerk',
@@ -213,6 +219,23 @@ describe('loss with insurance compensation, jointly owned (报损)', () => {
     expect(byHolder).toEqual({ [insurer]: '-120000.01', [await collectiveId(V.chaping)]: '39996.00', [await collectiveId(V.jintai)]: '80004.01' });
     expect(e.disposal.execution).toMatchObject({ price: '0.00', insurance: '120000.01', proceeds: '120000.01', proceedsReceivedOn: '2026-04-20' });
     expect(e.disposal.asset.status).toBe('DISPOSED');
+  });
+});
+
+describe('a jointly owned asset needs every owner village\'s resolution', () => {
+  it('only 金台村\'s own clerk records 金台村\'s resolution, though the asset is registered in 茶坪村', async () => {
+    const asset = await assetOfValue(env, '30000.00', [
+      { villageCode: V.chaping, shareBp: 5000 },
+      { villageCode: V.jintai, shareBp: 5000 },
+    ]);
+    const r = await gqlOk(env, 'clerk', M.request, requestInput(asset.id, { method: 'SCRAPPING' }), 'disposalRequest');
+    expect(r.disposal.chain.nextStep.region.code).toBe(V.jintai);
+    const body = await env.gql('clerk', M.decide, { input: decideInput(r.disposal.id, 'VILLAGE_RESOLUTION', '2026-03-05') });
+    expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const ok = await gqlOk(env, 'otherClerk', M.decide, decideInput(r.disposal.id, 'VILLAGE_RESOLUTION', '2026-03-05'), 'disposalDecide');
+    expect(ok.disposal.chain.nextStep.region.code).toBe(V.chaping);
+    // 金台村's clerk decides only its own step: the disposal stays 茶坪村's to write.
+    await refused('otherClerk', M.cancel, { disposalId: r.disposal.id, cancelledOn: '2026-03-06', reason: '撤回' }, 'disposalCancel', 'NOT_FOUND');
   });
 });
 

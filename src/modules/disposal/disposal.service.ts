@@ -20,7 +20,7 @@ import { acquireHold, releaseHold } from '../assets/assets.holds';
 import * as assetsRepo from '../assets/assets.repository';
 import { recordAssetEvent, requireAsset } from '../assets/assets.service';
 import type { Asset } from '../assets/assets.types';
-import { countyStep, townshipStep } from '../approvals/approvals.steps';
+import { countyStep, supervisingStep, villageResolutions } from '../approvals/approvals.steps';
 import { decide, getChain, onChainSettled, openChain, withdrawChain } from '../approvals/approvals.service';
 import type { ApprovalChain, ApprovalDecision, StepSpec } from '../approvals/approvals.types';
 import { findUsersInRegions } from '../auth/auth.repository';
@@ -48,8 +48,7 @@ import {
   EXCHANGE_METHODS,
   OPEN_STATUSES,
   PLEDGE_KINDS,
-  PLEDGE_STEPS,
-  StepKindName,
+  PLEDGE_COUNTY_STEPS,
   VALUE_TRANSFER_METHODS,
   ZERO_PROCEEDS_METHODS,
 } from './disposal.types';
@@ -231,6 +230,7 @@ async function openDisposalChain(svc: ServiceContext, d: Disposal, asset: Asset,
   const policy = await disposalPolicyFor(svc.db, d.villageCode);
   const valueFen = Math.max(d.bookValueFen, d.appraisedValueFen ?? 0);
   const chosen = disposalChainFor(policy, { assetClass: asset.class, method: d.method, valueFen, exception: d.exceptionFloorFen !== null });
+  const steps = await chainSteps(svc.db, asset, requestedOn, chosen.county);
   const exchangeRequired = EXCHANGE_METHODS.includes(d.method) && valueFen >= policy.exchangeThresholdFen;
   const chain = await openChain(svc, {
     purpose: 'DISPOSAL',
@@ -238,7 +238,7 @@ async function openDisposalChain(svc: ServiceContext, d: Disposal, asset: Asset,
     subjectId: d.id,
     regionCode: d.villageCode,
     template: chosen.template,
-    steps: chosen.steps.map((k) => stepSpec(k, d.villageCode)),
+    steps,
     summary: {
       assetId: asset.id,
       assetCode: asset.code,
@@ -259,10 +259,24 @@ async function openDisposalChain(svc: ServiceContext, d: Disposal, asset: Asset,
   return { ...d, ...patch };
 }
 
-function stepSpec(kind: StepKindName, villageCode: string): StepSpec {
-  if (kind === 'VILLAGE_RESOLUTION') return { kind, regionCode: villageCode };
-  if (kind === 'TOWNSHIP') return townshipStep(villageCode);
-  return countyStep(villageCode, kind);
+/**
+ * The steps of a chain about an asset: the resolution of every village whose collective owns it (and of the
+ * asset's own village), the body above them, then the county steps the policy asks for (no step twice).
+ */
+async function chainSteps(
+  db: Executor,
+  asset: Asset,
+  on: string,
+  county: readonly ('COUNTY_DEPARTMENT' | 'COUNTY_FINANCE')[],
+): Promise<StepSpec[]> {
+  const owners = await ownersOn(db, asset.id, on);
+  const parties = owners.length ? await partiesRepo.findByIds(db, owners.map((o) => o.partyId)) : [];
+  const villages = [asset.villageCode, ...parties.filter((p) => p.kind === 'VILLAGE_COLLECTIVE').map((p) => p.regionCode)];
+  const steps: StepSpec[] = [...villageResolutions(villages), supervisingStep(villages, 'COUNTY_DEPARTMENT')];
+  for (const kind of county) {
+    if (!steps.some((s) => s.kind === kind)) steps.push(countyStep(asset.villageCode, kind));
+  }
+  return steps;
 }
 
 const appraiseSchema = z.object({
@@ -317,7 +331,10 @@ const decideSchema = z.object({ disposalId: z.number() }).passthrough();
  */
 export async function decideDisposal(svc: ServiceContext, raw: unknown): Promise<Disposal> {
   const { disposalId, ...rest } = parseInput(decideSchema, raw);
-  const d = await requireDisposal(svc, disposalId);
+  // The officers a step names see the disposal through its chain: a co-owner village's clerk, for one.
+  const d = await repo.findDisposal(svc.db, disposalId, true);
+  const visible = d && (canRead(svc.actor, d.villageCode) || (d.chainId !== null && (await getChain(svc, d.chainId)) !== null));
+  if (!d || !visible) throw new DomainError('NOT_FOUND', 'No such disposal in your scope', ['input', 'disposalId']);
   if (d.status === 'AWAITING_APPRAISAL') {
     throw new DomainError('DISPOSAL_APPRAISAL_REQUIRED', 'This method or value needs an appraisal before any approval (先评估后审批)', ['input', 'disposalId']);
   }
@@ -709,7 +726,7 @@ export async function pledgeAsset(svc: ServiceContext, raw: unknown): Promise<As
     subjectId: id,
     regionCode: asset.villageCode,
     template: 'PLEDGE',
-    steps: PLEDGE_STEPS.map((k) => stepSpec(k, asset.villageCode)),
+    steps: await chainSteps(svc.db, asset, input.pledgedOn, PLEDGE_COUNTY_STEPS),
     summary: { assetId: asset.id, assetCode: asset.code, kind: input.kind, pledgee: pledgee.name, loanFen: input.loanFen, contractNo: input.contractNo },
     requestedOn: input.pledgedOn,
   });

@@ -180,28 +180,27 @@ export const DEFAULT_DISPOSAL_POLICY: Omit<DisposalPolicy, 'countyCode' | 'isDef
   proceedsBookingDays: 30,
 };
 
-export type StepKindName = 'VILLAGE_RESOLUTION' | 'TOWNSHIP' | 'COUNTY_DEPARTMENT' | 'COUNTY_FINANCE';
-
 /**
- * The chain a disposal needs (pure): village resolution and township always; the county sector department
+ * The chain a disposal needs (pure): each owner village's resolution (四议两公开) and the body above them
+ * (their township; the county department when they span townships) always; the county sector department
  * from tier 2 (value ≥ tier1Max); county finance above tier2Max, for any sale of an operating asset, and
  * whenever a price below the appraisal is asked for. The value is the larger of book and appraised value.
  */
 export function disposalChainFor(
   policy: Pick<DisposalPolicy, 'tier1MaxFen' | 'tier2MaxFen'>,
   a: { assetClass: AssetClass; method: DisposalMethod; valueFen: number; exception: boolean },
-): { template: string; steps: StepKindName[]; tier: 1 | 2 | 3 } {
+): { template: string; county: ('COUNTY_DEPARTMENT' | 'COUNTY_FINANCE')[]; tier: 1 | 2 | 3 } {
   const tier = a.valueFen < policy.tier1MaxFen ? 1 : a.valueFen <= policy.tier2MaxFen ? 2 : 3;
   const sale = a.assetClass === 'OPERATING' && VALUE_TRANSFER_METHODS.includes(a.method);
-  const steps: StepKindName[] = ['VILLAGE_RESOLUTION', 'TOWNSHIP'];
-  if (tier >= 2) steps.push('COUNTY_DEPARTMENT');
-  if (tier === 3 || sale || a.exception) steps.push('COUNTY_FINANCE');
+  const county: ('COUNTY_DEPARTMENT' | 'COUNTY_FINANCE')[] = [];
+  if (tier >= 2) county.push('COUNTY_DEPARTMENT');
+  if (tier === 3 || sale || a.exception) county.push('COUNTY_FINANCE');
   const template = `DISPOSAL_TIER_${tier}${sale ? '_OPERATING_SALE' : ''}${a.exception ? '_PRICE_EXCEPTION' : ''}`;
-  return { template, steps, tier };
+  return { template, county, tier };
 }
 
-/** A pledge's chain: village resolution, township, county finance (assumption; brief §7, S22). */
-export const PLEDGE_STEPS: StepKindName[] = ['VILLAGE_RESOLUTION', 'TOWNSHIP', 'COUNTY_FINANCE'];
+/** A pledge's chain: the owner villages' resolutions, their township, county finance (assumption; brief §7, S22). */
+export const PLEDGE_COUNTY_STEPS: ('COUNTY_DEPARTMENT' | 'COUNTY_FINANCE')[] = ['COUNTY_FINANCE'];
 
 export const DISPOSAL_FLAGS = ['BELOW_APPRAISAL_WITH_EXCEPTION', 'NO_NOTICE', 'RELATED_BUYER', 'PROCEEDS_LATE'] as const;
 export type DisposalFlag = (typeof DISPOSAL_FLAGS)[number];
