@@ -94,6 +94,11 @@ describe('auction of an operating asset (value-transferring family)', () => {
     const other = await env.gql('otherClerk', M.decide, { input: decideInput(disposalId, 'VILLAGE_RESOLUTION', '2026-03-20') });
     expect(other.data.disposalDecide.errors[0].code).toBe('NOT_FOUND');
     await refused('clerk', M.decide, decideInput(disposalId, 'VILLAGE_RESOLUTION', '2026-03-05'), 'disposalDecide', 'DATE_ORDER');
+    // A resolution without quorum, or without a majority of those present, approves nothing.
+    const meeting = { heldOn: '2026-03-20', memberCount: 30, attendance: 19, votesFor: 19 };
+    await refused('clerk', M.decide, decideInput(disposalId, 'VILLAGE_RESOLUTION', '2026-03-20', 'APPROVE', { meeting }), 'disposalDecide', 'QUORUM_NOT_MET');
+    const split = { ...meeting, attendance: 24, votesFor: 12 };
+    await refused('clerk', M.decide, decideInput(disposalId, 'VILLAGE_RESOLUTION', '2026-03-20', 'APPROVE', { meeting: split }), 'disposalDecide', 'MAJORITY_NOT_REACHED');
     expect(await count(env.db, 'approval_decisions')).toBe(0);
   });
 

@@ -131,6 +131,14 @@ export async function decide(svc: ServiceContext, raw: unknown): Promise<Approva
   }
   if (input.decision === 'REJECT' && !input.reason) throw new DomainError('REQUIRED', 'A rejection states its reason', ['input', 'reason']);
   const meeting = step.kind === 'VILLAGE_RESOLUTION' ? requireResolution(input.meeting, input.decidedOn) : null;
+  // A resolution approves only with more than half of those present in favour (四议两公开).
+  if (meeting && input.decision === 'APPROVE' && meeting.votesFor * 2 <= meeting.attendance) {
+    throw new DomainError('MAJORITY_NOT_REACHED', `${meeting.votesFor} of ${meeting.attendance} present in favour: more than half is needed`, [
+      'input',
+      'meeting',
+      'votesFor',
+    ]);
+  }
   if (step.kind === 'VILLAGE_RESOLUTION' && !input.reference) {
     throw new DomainError('REQUIRED', 'A village resolution names its meeting record (会议记录编号)', ['input', 'reference']);
   }

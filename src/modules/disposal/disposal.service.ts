@@ -23,6 +23,7 @@ import type { Asset } from '../assets/assets.types';
 import { countyStep, supervisingStep, villageResolutions } from '../approvals/approvals.steps';
 import { decide, getChain, onChainSettled, openChain, withdrawChain } from '../approvals/approvals.service';
 import type { ApprovalChain, ApprovalDecision, StepSpec } from '../approvals/approvals.types';
+import { appendAudit } from '../audit/audit.repository';
 import { findUsersInRegions } from '../auth/auth.repository';
 import { authorize, authorizeRole, canRead } from '../auth/auth.service';
 import { allocateBy } from '../journal/allocation';
@@ -95,6 +96,14 @@ export async function updateDisposalPolicy(svc: ServiceContext, raw: unknown): P
     throw new DomainError('OUT_OF_RANGE', 'The first tier ends at or below the second', ['input', 'tier1MaxFen']);
   }
   await repo.upsertPolicy(svc.db, next, svc.actor.userId);
+  await appendAudit(svc.db, {
+    entityType: 'DisposalPolicy',
+    entityId: Number(region.code.slice(0, 6)),
+    action: 'UPDATE',
+    actorUserId: svc.actor.userId,
+    recordedAt: next.updatedAt,
+    payload: { before, after: next },
+  });
   return { ...next, isDefault: false };
 }
 
