@@ -7,6 +7,9 @@ import { company } from './journal.fixtures';
 import { incomeInput, lease, ownedAsset, recordIncome } from './income.helpers';
 import { signContract, step } from './fixtures';
 import { V } from '../seeds/demo-data';
+import { demoResidentId } from '../seeds/demo';
+import * as assetsRepo from '../src/modules/assets/assets.repository';
+import { acquireHold } from '../src/modules/assets/assets.holds';
 import {
   approveAll,
   approvedAndNoticed,
@@ -402,10 +405,46 @@ describe('holds in every direction', () => {
   });
 });
 
+describe('holds: a venture and another disposal', () => {
+  it('an asset in a pooled venture (BUNDLE hold) cannot be disposed of; nor can one already pending', async () => {
+    const asset = await assetOfValue(env, '20000.00');
+    await env.db.transaction(async (trx) => {
+      const svc = env.svc('admin', trx);
+      const row = await assetsRepo.findByIdForUpdate(trx, gidNum(asset.id));
+      await acquireHold(svc, row!, { kind: 'BUNDLE', holderId: 77, holderLabel: '云顶镇联营体', startOn: '2025-01-01', endOn: null, step: 'BUNDLE' });
+    });
+    const held = await refused('clerk', M.request, requestInput(asset.id, { method: 'SCRAPPING' }), 'disposalRequest', 'ASSET_HELD');
+    expect(held.data.disposalRequest.errors[0].message).toMatch(/云顶镇联营体/);
+
+    const other = await assetOfValue(env, '20000.00');
+    await gqlOk(env, 'clerk', M.request, requestInput(other.id, { method: 'SCRAPPING' }), 'disposalRequest');
+    const again = await refused('clerk', M.request, requestInput(other.id, { method: 'SCRAPPING', requestedOn: '2026-03-02' }), 'disposalRequest', 'ASSET_HELD');
+    expect(again.data.disposalRequest.errors[0].message).toMatch(/处置申请/);
+  });
+});
+
+describe('related buyer', () => {
+  it('flags a sale to a household of the asset\'s own village', async () => {
+    const hh = await env.gql('clerk', `mutation($input: HouseholdRegisterInput!) { householdRegister(input: $input) { household { id } errors { code message } } }`, {
+      input: { villageCode: V.chaping, headName: '陈小华', idNumber: demoResidentId('511922', 9002), memberCount: 4, status: 'ORDINARY', statusEffectiveOn: '2020-12-31' },
+    });
+    const asset = await assetOfValue(env, '30000.00');
+    const id = await approvedAndNoticed(env, asset.id, { method: 'TRANSFER' }, { value: '30000.00' });
+    const e = await gqlOk(
+      env,
+      'clerk',
+      M.execute,
+      executeInput(id, { price: '30000.00', exchangeDealRef: null, recipient: { householdId: hh.data.householdRegister.household.id } }),
+      'disposalExecute',
+    );
+    expect(e.disposal.flags).toEqual(['RELATED_BUYER']);
+  });
+});
+
 describe('proceeds never go to an individual', () => {
   it('refuses to execute a sale of an asset owned by a household', async () => {
     const hh = await env.gql('clerk', `mutation($input: HouseholdRegisterInput!) { householdRegister(input: $input) { household { id } errors { code message } } }`, {
-      input: { villageCode: V.chaping, headName: '李大山', idNumber: require('../seeds/demo').demoResidentId('511922', 9001), memberCount: 3, status: 'FORMERLY_POOR', statusEffectiveOn: '2020-12-31' },
+      input: { villageCode: V.chaping, headName: '李大山', idNumber: demoResidentId('511922', 9001), memberCount: 3, status: 'FORMERLY_POOR', statusEffectiveOn: '2020-12-31' },
     });
     const householdId = hh.data.householdRegister.household.id;
     const asset = await ownedAsset(
