@@ -187,6 +187,29 @@ describe('auction of an operating asset (value-transferring family)', () => {
     );
     const inc = await recordIncome(env, incomeInput(assetId, buyer, { receivedOn: '2026-05-01' }));
     expect(inc.data.incomeRecord.errors[0].code).toBe('ILLEGAL_TRANSITION');
+    // Kept in history with its whole file: the asset card shows the disposal, its chain, notice and proceeds.
+    const card = await env.gql('finance', `query($id: ID!) { asset(id: $id) { status disposals { status method appraisal { value } chain { status }
+      notice { startOn } objections { resolvedOn } execution { proceeds entry { id } } events { action } } pledges { id } } }`, { id: assetId });
+    expect(card.data.asset.status).toBe('DISPOSED');
+    expect(card.data.asset.disposals).toHaveLength(1);
+    expect(card.data.asset.disposals[0]).toMatchObject({
+      status: 'EXECUTED',
+      method: 'AUCTION',
+      appraisal: { value: '500000.00' },
+      chain: { status: 'APPROVED' },
+      notice: { startOn: '2026-04-01' },
+      objections: [{ resolvedOn: '2026-04-05' }],
+      execution: { proceeds: '520000.00' },
+    });
+    expect(card.data.asset.disposals[0].events.map((e: { action: string }) => e.action)).toEqual([
+      'REQUEST',
+      'APPRAISE',
+      'APPROVE',
+      'NOTICE_PUBLISH',
+      'OBJECTION_RECORD',
+      'OBJECTION_RESOLVE',
+      'EXECUTE',
+    ]);
   });
 });
 

@@ -3,6 +3,7 @@ import { readContext } from '../../shared/context';
 import { runMutation } from '../../shared/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import { getChain } from '../approvals/approvals.service';
+import type { Asset } from '../assets/assets.types';
 import { toPartyRef } from '../parties/parties.resolvers';
 import * as service from './disposal.service';
 import type { AssetPledge, Disposal, DisposalEvent, DisposalNotice, DisposalObjection, DisposalPolicy } from './disposal.types';
@@ -220,6 +221,11 @@ export const disposalResolvers = {
           }),
         (policy) => ({ policy }),
       ),
+  },
+  Asset: {
+    // The asset card is read under the asset's own scope rule; its disposals and pledges follow it.
+    disposals: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.assetDisposals.load(a.id),
+    pledges: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.assetPledgesOf.load(a.id),
   },
   DisposalPayload: {
     replayed: (p: { replayed?: boolean }) => p.replayed ?? false,
