@@ -21,6 +21,7 @@ import { seedIncomeDemo } from './demo-income';
 import { seedDistributionDemo } from './demo-distribution';
 import { seedBundlesDemo } from './demo-bundles';
 import { seedRevitalisationDemo } from './demo-revitalisation';
+import { seedDisposalDemo } from './demo-disposal';
 
 export const DEMO_TOKENS = Object.fromEntries(DEMO_USERS.map((u) => [u.key, u.token])) as Record<
   (typeof DEMO_USERS)[number]['key'],
@@ -72,6 +73,7 @@ export async function loadDemo(db: Db, clock: Clock): Promise<void> {
     await seedDistributionDemo(svc, actors);
     await seedBundlesDemo(svc, actors);
     await seedRevitalisationDemo(svc, assetIds, actors);
+    await seedDisposalDemo(svc, actors, assetIds);
   });
 }
 

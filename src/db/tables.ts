@@ -36,6 +36,8 @@ export const APPEND_ONLY_TABLES = [
   'bundle_profits',
   'bundle_income_splits',
   'bundle_income_split_lines',
+  'disposal_notices',
+  'disposal_events',
 ] as const;
 
 /** Tables whose rows change in place, each for a stated reason (a current state beside its history). */
@@ -66,5 +68,9 @@ export const MUTABLE_TABLES = {
   bundles: 'a venture: current status (dissolved); its history is its share events',
   bundle_members: 'a member village: joined, withdrawn',
   bundle_contributions: 'a contribution: pending until its chain approves, returned on withdrawal',
+  disposals: 'current status of a disposal; its history is disposal_events',
+  disposal_objections: 'an objection is resolved',
+  disposal_policies: 'a county setting (changes audited)',
+  asset_pledges: 'a pledge is approved, rejected or released; its history is in asset_events and its chain',
   distribution_plan_receipts: 'a claim on a receipt is released when its plan is cancelled, rejected or reversed',
 } as const;

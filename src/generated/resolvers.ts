@@ -101,10 +101,12 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( AccountModel )
     | ( ApprovalChainModel )
     | ( AssetModel )
+    | ( Omit<Types.AssetPledge, 'asset' | 'chain' | 'pledgee'> & { asset?: Types.Maybe<_RefType['Asset']>, chain?: Types.Maybe<_RefType['ApprovalChain']>, pledgee?: Types.Maybe<_RefType['Party']> } )
     | ( Omit<Types.Bundle, 'contributions' | 'holds' | 'incomeSplits' | 'members' | 'party' | 'region' | 'shareEvents' | 'shares'> & { contributions: Array<_RefType['BundleContribution']>, holds: Array<_RefType['AssetHold']>, incomeSplits: Array<_RefType['BundleIncomeSplit']>, members: Array<_RefType['BundleMember']>, party: _RefType['Party'], region?: Types.Maybe<_RefType['Region']>, shareEvents: Array<_RefType['BundleShareEvent']>, shares: Array<_RefType['BundleShare']> } )
     | ( Omit<Types.BundleContribution, 'appraisal' | 'approval' | 'asset' | 'bundle' | 'entry' | 'member' | 'ownerWeights' | 'returnEntry' | 'revaluations'> & { appraisal?: Types.Maybe<_RefType['BundleAppraisal']>, approval?: Types.Maybe<_RefType['ApprovalChain']>, asset?: Types.Maybe<_RefType['Asset']>, bundle: _RefType['Bundle'], entry?: Types.Maybe<_RefType['JournalEntry']>, member: _RefType['BundleMember'], ownerWeights: Array<_RefType['BundleOwnerWeight']>, returnEntry?: Types.Maybe<_RefType['JournalEntry']>, revaluations: Array<_RefType['BundleRevaluation']> } )
     | ( Omit<Types.BundleIncomeSplit, 'bundle' | 'entry' | 'lines'> & { bundle: _RefType['Bundle'], entry: _RefType['JournalEntry'], lines: Array<_RefType['BundleSplitLine']> } )
     | ( ContractModel )
+    | ( Omit<Types.Disposal, 'asset' | 'chain' | 'events' | 'execution' | 'requestedBy'> & { asset?: Types.Maybe<_RefType['Asset']>, chain?: Types.Maybe<_RefType['ApprovalChain']>, events: Array<_RefType['DisposalEvent']>, execution?: Types.Maybe<_RefType['DisposalExecution']>, requestedBy?: Types.Maybe<_RefType['User']> } )
     | ( PlanModel )
     | ( DocumentMetaModel )
     | ( HouseholdModel )
@@ -146,6 +148,12 @@ export type ResolversTypes = {
   AssetOwner: ResolverTypeWrapper<AssetOwnerModel>;
   AssetOwnerInput: Types.AssetOwnerInput;
   AssetPayload: ResolverTypeWrapper<Omit<Types.AssetPayload, 'asset'> & { asset?: Types.Maybe<ResolversTypes['Asset']> }>;
+  AssetPledge: ResolverTypeWrapper<Omit<Types.AssetPledge, 'asset' | 'chain' | 'pledgee'> & { asset?: Types.Maybe<ResolversTypes['Asset']>, chain?: Types.Maybe<ResolversTypes['ApprovalChain']>, pledgee?: Types.Maybe<ResolversTypes['Party']> }>;
+  AssetPledgeConnection: ResolverTypeWrapper<Omit<Types.AssetPledgeConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['AssetPledgeEdge']>, nodes: Array<ResolversTypes['AssetPledge']> }>;
+  AssetPledgeEdge: ResolverTypeWrapper<Omit<Types.AssetPledgeEdge, 'node'> & { node: ResolversTypes['AssetPledge'] }>;
+  AssetPledgeInput: Types.AssetPledgeInput;
+  AssetPledgePayload: ResolverTypeWrapper<Omit<Types.AssetPledgePayload, 'pledge'> & { pledge?: Types.Maybe<ResolversTypes['AssetPledge']> }>;
+  AssetPledgeReleaseInput: Types.AssetPledgeReleaseInput;
   AssetRegisterInput: Types.AssetRegisterInput;
   AssetStatus: Types.AssetStatus;
   AssetStepInput: Types.AssetStepInput;
@@ -216,6 +224,34 @@ export type ResolversTypes = {
   Date: ResolverTypeWrapper<Types.Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Types.Scalars['DateTime']['output']>;
   DecisionKind: Types.DecisionKind;
+  Disposal: ResolverTypeWrapper<Omit<Types.Disposal, 'asset' | 'chain' | 'events' | 'execution' | 'requestedBy'> & { asset?: Types.Maybe<ResolversTypes['Asset']>, chain?: Types.Maybe<ResolversTypes['ApprovalChain']>, events: Array<ResolversTypes['DisposalEvent']>, execution?: Types.Maybe<ResolversTypes['DisposalExecution']>, requestedBy?: Types.Maybe<ResolversTypes['User']> }>;
+  DisposalAppraisal: ResolverTypeWrapper<Types.DisposalAppraisal>;
+  DisposalAppraiseInput: Types.DisposalAppraiseInput;
+  DisposalCancelInput: Types.DisposalCancelInput;
+  DisposalConnection: ResolverTypeWrapper<Omit<Types.DisposalConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['DisposalEdge']>, nodes: Array<ResolversTypes['Disposal']> }>;
+  DisposalDecideInput: Types.DisposalDecideInput;
+  DisposalEdge: ResolverTypeWrapper<Omit<Types.DisposalEdge, 'node'> & { node: ResolversTypes['Disposal'] }>;
+  DisposalEvent: ResolverTypeWrapper<Omit<Types.DisposalEvent, 'actor'> & { actor?: Types.Maybe<ResolversTypes['User']> }>;
+  DisposalExecuteInput: Types.DisposalExecuteInput;
+  DisposalExecution: ResolverTypeWrapper<Omit<Types.DisposalExecution, 'entry' | 'insurer' | 'recipient'> & { entry?: Types.Maybe<ResolversTypes['JournalEntry']>, insurer?: Types.Maybe<ResolversTypes['Party']>, recipient?: Types.Maybe<ResolversTypes['Party']> }>;
+  DisposalFilter: Types.DisposalFilter;
+  DisposalFlag: Types.DisposalFlag;
+  DisposalInsuranceInput: Types.DisposalInsuranceInput;
+  DisposalMethod: Types.DisposalMethod;
+  DisposalNotice: ResolverTypeWrapper<Types.DisposalNotice>;
+  DisposalNoticePublishInput: Types.DisposalNoticePublishInput;
+  DisposalObjection: ResolverTypeWrapper<Types.DisposalObjection>;
+  DisposalObjectionInput: Types.DisposalObjectionInput;
+  DisposalObjectionResolveInput: Types.DisposalObjectionResolveInput;
+  DisposalPayload: ResolverTypeWrapper<Omit<Types.DisposalPayload, 'disposal'> & { disposal?: Types.Maybe<ResolversTypes['Disposal']> }>;
+  DisposalPolicy: ResolverTypeWrapper<Types.DisposalPolicy>;
+  DisposalPolicyPayload: ResolverTypeWrapper<Types.DisposalPolicyPayload>;
+  DisposalPolicyUpdateInput: Types.DisposalPolicyUpdateInput;
+  DisposalPriceException: ResolverTypeWrapper<Types.DisposalPriceException>;
+  DisposalPriceExceptionInput: Types.DisposalPriceExceptionInput;
+  DisposalReason: Types.DisposalReason;
+  DisposalRequestInput: Types.DisposalRequestInput;
+  DisposalStatus: Types.DisposalStatus;
   DistributionApprovalWithdrawInput: Types.DistributionApprovalWithdrawInput;
   DistributionAttendance: ResolverTypeWrapper<Types.DistributionAttendance>;
   DistributionAttendanceInput: Types.DistributionAttendanceInput;
@@ -327,6 +363,8 @@ export type ResolversTypes = {
   PartyPayload: ResolverTypeWrapper<Omit<Types.PartyPayload, 'party'> & { party?: Types.Maybe<ResolversTypes['Party']> }>;
   PartyRefInput: Types.PartyRefInput;
   PartyRegisterInput: Types.PartyRegisterInput;
+  PledgeKind: Types.PledgeKind;
+  PledgeStatus: Types.PledgeStatus;
   Posting: ResolverTypeWrapper<PostingWithAccountModel>;
   PostingSide: Types.PostingSide;
   Project: ResolverTypeWrapper<ProjectModel>;
@@ -412,6 +450,12 @@ export type ResolversParentTypes = {
   AssetOwner: AssetOwnerModel;
   AssetOwnerInput: Types.AssetOwnerInput;
   AssetPayload: Omit<Types.AssetPayload, 'asset'> & { asset?: Types.Maybe<ResolversParentTypes['Asset']> };
+  AssetPledge: Omit<Types.AssetPledge, 'asset' | 'chain' | 'pledgee'> & { asset?: Types.Maybe<ResolversParentTypes['Asset']>, chain?: Types.Maybe<ResolversParentTypes['ApprovalChain']>, pledgee?: Types.Maybe<ResolversParentTypes['Party']> };
+  AssetPledgeConnection: Omit<Types.AssetPledgeConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['AssetPledgeEdge']>, nodes: Array<ResolversParentTypes['AssetPledge']> };
+  AssetPledgeEdge: Omit<Types.AssetPledgeEdge, 'node'> & { node: ResolversParentTypes['AssetPledge'] };
+  AssetPledgeInput: Types.AssetPledgeInput;
+  AssetPledgePayload: Omit<Types.AssetPledgePayload, 'pledge'> & { pledge?: Types.Maybe<ResolversParentTypes['AssetPledge']> };
+  AssetPledgeReleaseInput: Types.AssetPledgeReleaseInput;
   AssetRegisterInput: Types.AssetRegisterInput;
   AssetStepInput: Types.AssetStepInput;
   AssetUpdateInput: Types.AssetUpdateInput;
@@ -471,6 +515,30 @@ export type ResolversParentTypes = {
   CountyPolicyUpdateInput: Types.CountyPolicyUpdateInput;
   Date: Types.Scalars['Date']['output'];
   DateTime: Types.Scalars['DateTime']['output'];
+  Disposal: Omit<Types.Disposal, 'asset' | 'chain' | 'events' | 'execution' | 'requestedBy'> & { asset?: Types.Maybe<ResolversParentTypes['Asset']>, chain?: Types.Maybe<ResolversParentTypes['ApprovalChain']>, events: Array<ResolversParentTypes['DisposalEvent']>, execution?: Types.Maybe<ResolversParentTypes['DisposalExecution']>, requestedBy?: Types.Maybe<ResolversParentTypes['User']> };
+  DisposalAppraisal: Types.DisposalAppraisal;
+  DisposalAppraiseInput: Types.DisposalAppraiseInput;
+  DisposalCancelInput: Types.DisposalCancelInput;
+  DisposalConnection: Omit<Types.DisposalConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['DisposalEdge']>, nodes: Array<ResolversParentTypes['Disposal']> };
+  DisposalDecideInput: Types.DisposalDecideInput;
+  DisposalEdge: Omit<Types.DisposalEdge, 'node'> & { node: ResolversParentTypes['Disposal'] };
+  DisposalEvent: Omit<Types.DisposalEvent, 'actor'> & { actor?: Types.Maybe<ResolversParentTypes['User']> };
+  DisposalExecuteInput: Types.DisposalExecuteInput;
+  DisposalExecution: Omit<Types.DisposalExecution, 'entry' | 'insurer' | 'recipient'> & { entry?: Types.Maybe<ResolversParentTypes['JournalEntry']>, insurer?: Types.Maybe<ResolversParentTypes['Party']>, recipient?: Types.Maybe<ResolversParentTypes['Party']> };
+  DisposalFilter: Types.DisposalFilter;
+  DisposalInsuranceInput: Types.DisposalInsuranceInput;
+  DisposalNotice: Types.DisposalNotice;
+  DisposalNoticePublishInput: Types.DisposalNoticePublishInput;
+  DisposalObjection: Types.DisposalObjection;
+  DisposalObjectionInput: Types.DisposalObjectionInput;
+  DisposalObjectionResolveInput: Types.DisposalObjectionResolveInput;
+  DisposalPayload: Omit<Types.DisposalPayload, 'disposal'> & { disposal?: Types.Maybe<ResolversParentTypes['Disposal']> };
+  DisposalPolicy: Types.DisposalPolicy;
+  DisposalPolicyPayload: Types.DisposalPolicyPayload;
+  DisposalPolicyUpdateInput: Types.DisposalPolicyUpdateInput;
+  DisposalPriceException: Types.DisposalPriceException;
+  DisposalPriceExceptionInput: Types.DisposalPriceExceptionInput;
+  DisposalRequestInput: Types.DisposalRequestInput;
   DistributionApprovalWithdrawInput: Types.DistributionApprovalWithdrawInput;
   DistributionAttendance: Types.DistributionAttendance;
   DistributionAttendanceInput: Types.DistributionAttendanceInput;
@@ -698,6 +766,7 @@ export type AssetResolvers<ContextType = RequestContext, ParentType extends Reso
   contracts?: Resolver<Array<ResolversTypes['Contract']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   currentContract?: Resolver<Types.Maybe<ResolversTypes['Contract']>, ParentType, ContextType>;
+  disposals?: Resolver<Array<ResolversTypes['Disposal']>, ParentType, ContextType>;
   documents?: Resolver<Array<ResolversTypes['Document']>, ParentType, ContextType>;
   events?: Resolver<Array<ResolversTypes['AssetEvent']>, ParentType, ContextType>;
   fundingLines?: Resolver<Array<ResolversTypes['FundingLine']>, ParentType, ContextType>;
@@ -714,6 +783,7 @@ export type AssetResolvers<ContextType = RequestContext, ParentType extends Reso
   owners?: Resolver<Array<ResolversTypes['AssetOwner']>, ParentType, ContextType>;
   ownersOn?: Resolver<Array<ResolversTypes['AssetOwner']>, ParentType, ContextType, RequireFields<Types.AssetOwnersOnArgs, 'date'>>;
   ownershipHistory?: Resolver<Array<ResolversTypes['AssetOwner']>, ParentType, ContextType>;
+  pledges?: Resolver<Array<ResolversTypes['AssetPledge']>, ParentType, ContextType>;
   project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   revitalisationCases?: Resolver<Array<ResolversTypes['RevitalisationCase']>, ParentType, ContextType>;
@@ -778,6 +848,41 @@ export type AssetOwnerResolvers<ContextType = RequestContext, ParentType extends
 export type AssetPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetPayload'] = ResolversParentTypes['AssetPayload']> = {
   asset?: Resolver<Types.Maybe<ResolversTypes['Asset']>, ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type AssetPledgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetPledge'] = ResolversParentTypes['AssetPledge']> = {
+  approvedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  asset?: Resolver<Types.Maybe<ResolversTypes['Asset']>, ParentType, ContextType>;
+  chain?: Resolver<Types.Maybe<ResolversTypes['ApprovalChain']>, ParentType, ContextType>;
+  contractNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  endOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['PledgeKind'], ParentType, ContextType>;
+  loan?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  loanPurpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pledgedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  pledgee?: Resolver<Types.Maybe<ResolversTypes['Party']>, ParentType, ContextType>;
+  releaseReason?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  releasedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PledgeStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type AssetPledgeConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetPledgeConnection'] = ResolversParentTypes['AssetPledgeConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AssetPledgeEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['AssetPledge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AssetPledgeEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetPledgeEdge'] = ResolversParentTypes['AssetPledgeEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AssetPledge'], ParentType, ContextType>;
+};
+
+export type AssetPledgePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetPledgePayload'] = ResolversParentTypes['AssetPledgePayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  pledge?: Resolver<Types.Maybe<ResolversTypes['AssetPledge']>, ParentType, ContextType>;
 };
 
 export type AuditIncomeSourceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditIncomeSource'] = ResolversParentTypes['AuditIncomeSource']> = {
@@ -1106,6 +1211,119 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DisposalResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Disposal'] = ResolversParentTypes['Disposal']> = {
+  appraisal?: Resolver<Types.Maybe<ResolversTypes['DisposalAppraisal']>, ParentType, ContextType>;
+  appraisalRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  approvedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  asset?: Resolver<Types.Maybe<ResolversTypes['Asset']>, ParentType, ContextType>;
+  bookValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  cancelReason?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  cancelledOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  chain?: Resolver<Types.Maybe<ResolversTypes['ApprovalChain']>, ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  documentIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['DisposalEvent']>, ParentType, ContextType>;
+  exchangeRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  execution?: Resolver<Types.Maybe<ResolversTypes['DisposalExecution']>, ParentType, ContextType>;
+  flags?: Resolver<Array<ResolversTypes['DisposalFlag']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['DisposalMethod'], ParentType, ContextType>;
+  notice?: Resolver<Types.Maybe<ResolversTypes['DisposalNotice']>, ParentType, ContextType>;
+  objections?: Resolver<Array<ResolversTypes['DisposalObjection']>, ParentType, ContextType>;
+  priceException?: Resolver<Types.Maybe<ResolversTypes['DisposalPriceException']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['DisposalReason'], ParentType, ContextType>;
+  rejectedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  requestedBy?: Resolver<Types.Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  requestedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DisposalStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type DisposalAppraisalResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalAppraisal'] = ResolversParentTypes['DisposalAppraisal']> = {
+  appraisedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  appraiser?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reportNo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type DisposalConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalConnection'] = ResolversParentTypes['DisposalConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['DisposalEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Disposal']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DisposalEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalEdge'] = ResolversParentTypes['DisposalEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Disposal'], ParentType, ContextType>;
+};
+
+export type DisposalEventResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalEvent'] = ResolversParentTypes['DisposalEvent']> = {
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<Types.Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  effectiveOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  fromStatus?: Resolver<Types.Maybe<ResolversTypes['DisposalStatus']>, ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  toStatus?: Resolver<ResolversTypes['DisposalStatus'], ParentType, ContextType>;
+};
+
+export type DisposalExecutionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalExecution'] = ResolversParentTypes['DisposalExecution']> = {
+  dealContractNo?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  entry?: Resolver<Types.Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
+  exchangeDealRef?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  executedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  insurance?: Resolver<Types.Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  insurer?: Resolver<Types.Maybe<ResolversTypes['Party']>, ParentType, ContextType>;
+  price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  proceeds?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  proceedsReceivedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  recipient?: Resolver<Types.Maybe<ResolversTypes['Party']>, ParentType, ContextType>;
+};
+
+export type DisposalNoticeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalNotice'] = ResolversParentTypes['DisposalNotice']> = {
+  content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  endOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  publishedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  startOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+};
+
+export type DisposalObjectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalObjection'] = ResolversParentTypes['DisposalObjection']> = {
+  content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  raisedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  raisedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  resolution?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resolvedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+};
+
+export type DisposalPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalPayload'] = ResolversParentTypes['DisposalPayload']> = {
+  disposal?: Resolver<Types.Maybe<ResolversTypes['Disposal']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type DisposalPolicyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalPolicy'] = ResolversParentTypes['DisposalPolicy']> = {
+  appraisalThreshold?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  countyCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  exchangeThreshold?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  noticeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  proceedsBookingDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tier1Max?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  tier2Max?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  updatedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type DisposalPolicyPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalPolicyPayload'] = ResolversParentTypes['DisposalPolicyPayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  policy?: Resolver<Types.Maybe<ResolversTypes['DisposalPolicy']>, ParentType, ContextType>;
+};
+
+export type DisposalPriceExceptionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalPriceException'] = ResolversParentTypes['DisposalPriceException']> = {
+  floor?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
 
 export type DistributionAttendanceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DistributionAttendance'] = ResolversParentTypes['DistributionAttendance']> = {
   days?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1550,6 +1768,8 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   approvalDecide?: Resolver<ResolversTypes['ApprovalChainPayload'], ParentType, ContextType, RequireFields<Types.MutationApprovalDecideArgs, 'input'>>;
   assetHandOver?: Resolver<ResolversTypes['HandoverPayload'], ParentType, ContextType, RequireFields<Types.MutationAssetHandOverArgs, 'input'>>;
   assetMarkIdle?: Resolver<ResolversTypes['AssetPayload'], ParentType, ContextType, RequireFields<Types.MutationAssetMarkIdleArgs, 'input'>>;
+  assetPledge?: Resolver<ResolversTypes['AssetPledgePayload'], ParentType, ContextType, RequireFields<Types.MutationAssetPledgeArgs, 'input'>>;
+  assetPledgeRelease?: Resolver<ResolversTypes['AssetPledgePayload'], ParentType, ContextType, RequireFields<Types.MutationAssetPledgeReleaseArgs, 'input'>>;
   assetPutInUse?: Resolver<ResolversTypes['AssetPayload'], ParentType, ContextType, RequireFields<Types.MutationAssetPutInUseArgs, 'input'>>;
   assetRegister?: Resolver<ResolversTypes['AssetPayload'], ParentType, ContextType, RequireFields<Types.MutationAssetRegisterArgs, 'input'>>;
   assetRevitalise?: Resolver<ResolversTypes['AssetPayload'], ParentType, ContextType, RequireFields<Types.MutationAssetRevitaliseArgs, 'input'>>;
@@ -1570,6 +1790,15 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   contractTermLimitSet?: Resolver<ResolversTypes['ContractTermLimitPayload'], ParentType, ContextType, RequireFields<Types.MutationContractTermLimitSetArgs, 'input'>>;
   contractTerminate?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<Types.MutationContractTerminateArgs, 'input'>>;
   countyPolicyUpdate?: Resolver<ResolversTypes['CountyPolicyPayload'], ParentType, ContextType, RequireFields<Types.MutationCountyPolicyUpdateArgs, 'input'>>;
+  disposalAppraise?: Resolver<ResolversTypes['DisposalPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalAppraiseArgs, 'input'>>;
+  disposalCancel?: Resolver<ResolversTypes['DisposalPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalCancelArgs, 'input'>>;
+  disposalDecide?: Resolver<ResolversTypes['DisposalPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalDecideArgs, 'input'>>;
+  disposalExecute?: Resolver<ResolversTypes['DisposalPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalExecuteArgs, 'input'>>;
+  disposalNoticePublish?: Resolver<ResolversTypes['DisposalPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalNoticePublishArgs, 'input'>>;
+  disposalObjectionRecord?: Resolver<ResolversTypes['DisposalPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalObjectionRecordArgs, 'input'>>;
+  disposalObjectionResolve?: Resolver<ResolversTypes['DisposalPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalObjectionResolveArgs, 'input'>>;
+  disposalPolicyUpdate?: Resolver<ResolversTypes['DisposalPolicyPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalPolicyUpdateArgs, 'input'>>;
+  disposalRequest?: Resolver<ResolversTypes['DisposalPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalRequestArgs, 'input'>>;
   distributionApprovalWithdraw?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionApprovalWithdrawArgs, 'input'>>;
   distributionMeetingRecord?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionMeetingRecordArgs, 'input'>>;
   distributionNoticePublish?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionNoticePublishArgs, 'input'>>;
@@ -1605,7 +1834,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
 };
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Account' | 'ApprovalChain' | 'Asset' | 'Bundle' | 'BundleContribution' | 'BundleIncomeSplit' | 'Contract' | 'DistributionPlan' | 'Document' | 'Household' | 'IncomeRecord' | 'JournalEntry' | 'Party' | 'Project' | 'RevitalisationCase' | 'User', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Account' | 'ApprovalChain' | 'Asset' | 'AssetPledge' | 'Bundle' | 'BundleContribution' | 'BundleIncomeSplit' | 'Contract' | 'Disposal' | 'DistributionPlan' | 'Document' | 'Household' | 'IncomeRecord' | 'JournalEntry' | 'Party' | 'Project' | 'RevitalisationCase' | 'User', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -1682,6 +1911,8 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   approvalChain?: Resolver<Types.Maybe<ResolversTypes['ApprovalChain']>, ParentType, ContextType, RequireFields<Types.QueryApprovalChainArgs, 'id'>>;
   approvalsAwaitingMe?: Resolver<ResolversTypes['ApprovalChainConnection'], ParentType, ContextType, Partial<Types.QueryApprovalsAwaitingMeArgs>>;
   asset?: Resolver<Types.Maybe<ResolversTypes['Asset']>, ParentType, ContextType, RequireFields<Types.QueryAssetArgs, 'id'>>;
+  assetPledge?: Resolver<Types.Maybe<ResolversTypes['AssetPledge']>, ParentType, ContextType, RequireFields<Types.QueryAssetPledgeArgs, 'id'>>;
+  assetPledges?: Resolver<ResolversTypes['AssetPledgeConnection'], ParentType, ContextType, Partial<Types.QueryAssetPledgesArgs>>;
   assets?: Resolver<ResolversTypes['AssetConnection'], ParentType, ContextType, Partial<Types.QueryAssetsArgs>>;
   benefitLinkages?: Resolver<Array<ResolversTypes['BenefitLinkage']>, ParentType, ContextType, RequireFields<Types.QueryBenefitLinkagesArgs, 'year'>>;
   bundle?: Resolver<Types.Maybe<ResolversTypes['Bundle']>, ParentType, ContextType, RequireFields<Types.QueryBundleArgs, 'id'>>;
@@ -1692,6 +1923,9 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   contractsExpiring?: Resolver<ResolversTypes['ContractConnection'], ParentType, ContextType, RequireFields<Types.QueryContractsExpiringArgs, 'withinDays'>>;
   contractsOverlong?: Resolver<ResolversTypes['ContractConnection'], ParentType, ContextType, Partial<Types.QueryContractsOverlongArgs>>;
   countyPolicy?: Resolver<Types.Maybe<ResolversTypes['CountyPolicy']>, ParentType, ContextType, RequireFields<Types.QueryCountyPolicyArgs, 'countyCode'>>;
+  disposal?: Resolver<Types.Maybe<ResolversTypes['Disposal']>, ParentType, ContextType, RequireFields<Types.QueryDisposalArgs, 'id'>>;
+  disposalPolicy?: Resolver<Types.Maybe<ResolversTypes['DisposalPolicy']>, ParentType, ContextType, RequireFields<Types.QueryDisposalPolicyArgs, 'countyCode'>>;
+  disposals?: Resolver<ResolversTypes['DisposalConnection'], ParentType, ContextType, Partial<Types.QueryDisposalsArgs>>;
   distributionAuditReport?: Resolver<Types.Maybe<ResolversTypes['DistributionAuditReport']>, ParentType, ContextType, RequireFields<Types.QueryDistributionAuditReportArgs, 'planId'>>;
   distributionFlags?: Resolver<Array<ResolversTypes['DistributionFlag']>, ParentType, ContextType, RequireFields<Types.QueryDistributionFlagsArgs, 'regionCode'>>;
   distributionPlan?: Resolver<Types.Maybe<ResolversTypes['DistributionPlan']>, ParentType, ContextType, RequireFields<Types.QueryDistributionPlanArgs, 'id'>>;
@@ -1981,6 +2215,10 @@ export type Resolvers<ContextType = RequestContext> = {
   AssetHold?: AssetHoldResolvers<ContextType>;
   AssetOwner?: AssetOwnerResolvers<ContextType>;
   AssetPayload?: AssetPayloadResolvers<ContextType>;
+  AssetPledge?: AssetPledgeResolvers<ContextType>;
+  AssetPledgeConnection?: AssetPledgeConnectionResolvers<ContextType>;
+  AssetPledgeEdge?: AssetPledgeEdgeResolvers<ContextType>;
+  AssetPledgePayload?: AssetPledgePayloadResolvers<ContextType>;
   AuditIncomeSource?: AuditIncomeSourceResolvers<ContextType>;
   AuditStep?: AuditStepResolvers<ContextType>;
   AuditTotals?: AuditTotalsResolvers<ContextType>;
@@ -2017,6 +2255,18 @@ export type Resolvers<ContextType = RequestContext> = {
   CountyPolicyPayload?: CountyPolicyPayloadResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  Disposal?: DisposalResolvers<ContextType>;
+  DisposalAppraisal?: DisposalAppraisalResolvers<ContextType>;
+  DisposalConnection?: DisposalConnectionResolvers<ContextType>;
+  DisposalEdge?: DisposalEdgeResolvers<ContextType>;
+  DisposalEvent?: DisposalEventResolvers<ContextType>;
+  DisposalExecution?: DisposalExecutionResolvers<ContextType>;
+  DisposalNotice?: DisposalNoticeResolvers<ContextType>;
+  DisposalObjection?: DisposalObjectionResolvers<ContextType>;
+  DisposalPayload?: DisposalPayloadResolvers<ContextType>;
+  DisposalPolicy?: DisposalPolicyResolvers<ContextType>;
+  DisposalPolicyPayload?: DisposalPolicyPayloadResolvers<ContextType>;
+  DisposalPriceException?: DisposalPriceExceptionResolvers<ContextType>;
   DistributionAttendance?: DistributionAttendanceResolvers<ContextType>;
   DistributionAuditReport?: DistributionAuditReportResolvers<ContextType>;
   DistributionEvent?: DistributionEventResolvers<ContextType>;

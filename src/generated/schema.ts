@@ -296,6 +296,8 @@ export type Asset = Node & {
   createdAt: Scalars['DateTime']['output'];
   /** 当前合同 The contract in force today. */
   currentContract?: Maybe<Contract>;
+  /** 处置记录 Every disposal request of the asset (executed, rejected, cancelled or open), oldest first. */
+  disposals: Array<Disposal>;
   /** 附件 Documents of the asset, oldest first. */
   documents: Array<Document>;
   /** 变动记录 Full event history, oldest first. */
@@ -328,6 +330,8 @@ export type Asset = Node & {
   ownersOn: Array<AssetOwner>;
   /** 产权变动记录 Every ownership row, closed ones included, oldest first. */
   ownershipHistory: Array<AssetOwner>;
+  /** 抵押记录 Every pledge or mortgage of the asset, oldest first. */
+  pledges: Array<AssetPledge>;
   /** 形成项目 Project that formed the asset. */
   project: Project;
   /** 数量 Quantity. */
@@ -589,6 +593,100 @@ export type AssetPayload = {
   asset?: Maybe<Asset>;
   /** 错误 Failures; when present nothing was written. */
   errors: Array<UserError>;
+};
+
+/** 抵押/质押 A pledge or mortgage of an asset for a loan: valid once approved on its chain, holding the asset until released. */
+export type AssetPledge = Node & {
+  __typename?: 'AssetPledge';
+  /** 批准日期 Approved on. */
+  approvedOn?: Maybe<Scalars['Date']['output']>;
+  /** 资产 The asset. */
+  asset?: Maybe<Asset>;
+  /** 审批链 The approval chain (purpose PLEDGE). */
+  chain?: Maybe<ApprovalChain>;
+  /** 借款合同号 Loan contract number. */
+  contractNo: Scalars['String']['output'];
+  /** 到期日 Loan end. */
+  endOn?: Maybe<Scalars['Date']['output']>;
+  /** 全局标识 Global id. */
+  id: Scalars['ID']['output'];
+  /** 类型 Mortgage or pledge. */
+  kind: PledgeKind;
+  /** 贷款金额 Loan amount. */
+  loan: Scalars['Money']['output'];
+  /** 贷款用途 What the loan is for. */
+  loanPurpose: Scalars['String']['output'];
+  /** 抵押日期 Pledged on (the hold starts). */
+  pledgedOn: Scalars['Date']['output'];
+  /** 抵押权人 The lender. */
+  pledgee?: Maybe<Party>;
+  /** 解除理由 Why released. */
+  releaseReason?: Maybe<Scalars['String']['output']>;
+  /** 解除日期 Released on. */
+  releasedOn?: Maybe<Scalars['Date']['output']>;
+  /** 状态 PENDING until approved, ACTIVE, REJECTED, RELEASED. */
+  status: PledgeStatus;
+};
+
+/** 抵押列表 A page of pledges. */
+export type AssetPledgeConnection = {
+  __typename?: 'AssetPledgeConnection';
+  /** 边 Edges. */
+  edges: Array<AssetPledgeEdge>;
+  /** 节点 Pledges of this page. */
+  nodes: Array<AssetPledge>;
+  /** 分页 Page info. */
+  pageInfo: PageInfo;
+  /** 总数 Total matching. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** 边 An edge. */
+export type AssetPledgeEdge = {
+  __typename?: 'AssetPledgeEdge';
+  /** 游标 Cursor. */
+  cursor: Scalars['String']['output'];
+  /** 节点 The pledge. */
+  node: AssetPledge;
+};
+
+/** 抵押输入 Pledge an asset. */
+export type AssetPledgeInput = {
+  /** 资产 The asset. */
+  assetId: Scalars['ID']['input'];
+  /** 借款合同号 Loan contract number (≤ 100). */
+  contractNo: Scalars['String']['input'];
+  /** 到期日 Loan end. */
+  endOn?: InputMaybe<Scalars['Date']['input']>;
+  /** 类型 Mortgage or pledge. */
+  kind: PledgeKind;
+  /** 贷款金额 Loan amount. */
+  loan: Scalars['Money']['input'];
+  /** 贷款用途 What the loan is for (≤ 1000). */
+  loanPurpose: Scalars['String']['input'];
+  /** 抵押日期 Pledged on. */
+  pledgedOn: Scalars['Date']['input'];
+  /** 抵押权人 The lender. */
+  pledgee: PartyRefInput;
+};
+
+/** 抵押结果 Result of a pledge mutation. */
+export type AssetPledgePayload = {
+  __typename?: 'AssetPledgePayload';
+  /** 错误 Failures; when present nothing was written. */
+  errors: Array<UserError>;
+  /** 抵押 The pledge. */
+  pledge?: Maybe<AssetPledge>;
+};
+
+/** 解除抵押输入 Release a pledge. */
+export type AssetPledgeReleaseInput = {
+  /** 抵押 The pledge. */
+  pledgeId: Scalars['ID']['input'];
+  /** 理由 Why (≤ 1000). */
+  reason: Scalars['String']['input'];
+  /** 解除日期 Released on. */
+  releasedOn: Scalars['Date']['input'];
 };
 
 /** 资产登记 Register an asset formed by a project. */
@@ -1743,6 +1841,450 @@ export type DecisionKind =
   /** 村民（代表）会议决议 Village resolution (四议两公开) of an owner village. */
   | 'VILLAGE_RESOLUTION';
 
+/**
+ * 处置 A request to dispose of an asset: reason and method, appraisal where the value or method needs it, the
+ * approval chain the county policy picks, a public notice, and the execution whose proceeds are booked to the
+ * owners (never to individuals). While it lives the asset is DISPOSAL_PENDING; executed, it is DISPOSED.
+ */
+export type Disposal = Node & {
+  __typename?: 'Disposal';
+  /** 资产评估 The appraisal, once recorded. */
+  appraisal?: Maybe<DisposalAppraisal>;
+  /** 需评估 Whether an appraisal is needed before approval (sales always; any method at or above the county's threshold). */
+  appraisalRequired: Scalars['Boolean']['output'];
+  /** 批准日期 Approved on (the last step). */
+  approvedOn?: Maybe<Scalars['Date']['output']>;
+  /** 资产 The asset. */
+  asset?: Maybe<Asset>;
+  /** 账面原值 The asset's original value when requested. */
+  bookValue: Scalars['Money']['output'];
+  /** 撤回理由 Why it was cancelled. */
+  cancelReason?: Maybe<Scalars['String']['output']>;
+  /** 撤回日期 Cancelled on. */
+  cancelledOn?: Maybe<Scalars['Date']['output']>;
+  /** 审批链 The approval chain (opens at the request, or at the appraisal when one is needed). */
+  chain?: Maybe<ApprovalChain>;
+  /** 情况说明 Description of the request. */
+  description: Scalars['String']['output'];
+  /** 附件 Supporting documents (Document ids). */
+  documentIds: Array<Scalars['ID']['output']>;
+  /** 处置记录 The request's history. */
+  events: Array<DisposalEvent>;
+  /** 需进场交易 Whether the sale goes through the rural property exchange (产权交易平台). */
+  exchangeRequired: Scalars['Boolean']['output'];
+  /** 处置结果 The deal, once executed. */
+  execution?: Maybe<DisposalExecution>;
+  /** 风险提示 Flags for county finance. */
+  flags: Array<DisposalFlag>;
+  /** 全局标识 Global id. */
+  id: Scalars['ID']['output'];
+  /** 处置方式 How. */
+  method: DisposalMethod;
+  /** 处置公示 The notice, once published (immutable). */
+  notice?: Maybe<DisposalNotice>;
+  /** 异议 Objections raised during the notice. */
+  objections: Array<DisposalObjection>;
+  /** 低于评估价例外 The lowest price asked for below the appraisal, approved with the chain. */
+  priceException?: Maybe<DisposalPriceException>;
+  /** 处置原因 Why. */
+  reason: DisposalReason;
+  /** 驳回日期 Rejected on. */
+  rejectedOn?: Maybe<Scalars['Date']['output']>;
+  /** 申请人 Who requested it. */
+  requestedBy?: Maybe<User>;
+  /** 申请日期 Requested on. */
+  requestedOn: Scalars['Date']['output'];
+  /** 状态 Where the request stands. */
+  status: DisposalStatus;
+};
+
+/** 资产评估 An appraisal (评估). */
+export type DisposalAppraisal = {
+  __typename?: 'DisposalAppraisal';
+  /** 评估基准日 Appraised on. */
+  appraisedOn: Scalars['Date']['output'];
+  /** 评估机构 Appraiser. */
+  appraiser: Scalars['String']['output'];
+  /** 评估报告编号 Report number. */
+  reportNo: Scalars['String']['output'];
+  /** 评估价值 Appraised value. */
+  value: Scalars['Money']['output'];
+};
+
+/** 资产评估输入 Record the appraisal. */
+export type DisposalAppraiseInput = {
+  /** 评估基准日 Appraised on (not before the request). */
+  appraisedOn: Scalars['Date']['input'];
+  /** 评估机构 Appraiser (≤ 200). */
+  appraiser: Scalars['String']['input'];
+  /** 处置申请 The disposal. */
+  disposalId: Scalars['ID']['input'];
+  /** 低价例外 Ask the chain to approve a lowest price below the appraisal. */
+  exception?: InputMaybe<DisposalPriceExceptionInput>;
+  /** 评估报告编号 Report number (≤ 100). */
+  reportNo: Scalars['String']['input'];
+  /** 评估价值 Appraised value. */
+  value: Scalars['Money']['input'];
+};
+
+/** 撤回输入 Cancel a disposal request. */
+export type DisposalCancelInput = {
+  /** 撤回日期 Cancelled on. */
+  cancelledOn: Scalars['Date']['input'];
+  /** 处置申请 The disposal. */
+  disposalId: Scalars['ID']['input'];
+  /** 理由 Why (≤ 1000). */
+  reason: Scalars['String']['input'];
+};
+
+/** 处置列表 A page of disposals. */
+export type DisposalConnection = {
+  __typename?: 'DisposalConnection';
+  /** 边 Edges. */
+  edges: Array<DisposalEdge>;
+  /** 节点 Disposals of this page. */
+  nodes: Array<Disposal>;
+  /** 分页 Page info. */
+  pageInfo: PageInfo;
+  /** 总数 Total matching. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** 处置审批输入 Decide the next step of a disposal's chain. */
+export type DisposalDecideInput = {
+  /** 决定日期 Decided on. */
+  decidedOn: Scalars['Date']['input'];
+  /** 决定 APPROVE or REJECT. */
+  decision: ApprovalDecisionKind;
+  /** 处置申请 The disposal. */
+  disposalId: Scalars['ID']['input'];
+  /** 附件 Supporting documents. */
+  documentIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** 会议记录 The village meeting (village resolution only). */
+  meeting?: InputMaybe<ResolutionMeetingInput>;
+  /** 理由 Reason (required to reject). */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** 文号 Reference (the meeting record for a village resolution). */
+  reference?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** 边 An edge. */
+export type DisposalEdge = {
+  __typename?: 'DisposalEdge';
+  /** 游标 Cursor. */
+  cursor: Scalars['String']['output'];
+  /** 节点 The disposal. */
+  node: Disposal;
+};
+
+/** 处置记录 One step in a disposal's history. */
+export type DisposalEvent = {
+  __typename?: 'DisposalEvent';
+  /** 动作 What happened (REQUEST, APPRAISE, APPROVE, REJECT, NOTICE_PUBLISH, OBJECTION_RECORD, OBJECTION_RESOLVE, EXECUTE, CANCEL). */
+  action: Scalars['String']['output'];
+  /** 操作人 Who. */
+  actor?: Maybe<User>;
+  /** 生效日期 Effective on. */
+  effectiveOn: Scalars['Date']['output'];
+  /** 原状态 Status before. */
+  fromStatus?: Maybe<DisposalStatus>;
+  /** 记录时间 Recorded at. */
+  recordedAt: Scalars['DateTime']['output'];
+  /** 新状态 Status after. */
+  toStatus: DisposalStatus;
+};
+
+/** 处置执行输入 Execute the disposal. */
+export type DisposalExecuteInput = {
+  /** 成交合同号 Deal contract number. */
+  dealContractNo?: InputMaybe<Scalars['String']['input']>;
+  /** 处置申请 The disposal (notice ended, objections resolved). */
+  disposalId: Scalars['ID']['input'];
+  /** 交易平台成交编号 Property exchange deal reference (required where the county requires the exchange). */
+  exchangeDealRef?: InputMaybe<Scalars['String']['input']>;
+  /** 处置日期 Executed on (after the notice). */
+  executedOn: Scalars['Date']['input'];
+  /** 幂等键 Idempotency key: a retry with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** 保险赔款 Insurance compensation (e.g. for a loss). */
+  insurance?: InputMaybe<DisposalInsuranceInput>;
+  /** 成交价 Price (0.00 allowed for scrapping, loss, write-off, allocation, conversion). */
+  price: Scalars['Money']['input'];
+  /** 收款日期 Proceeds received on (defaults to executedOn). */
+  proceedsReceivedOn?: InputMaybe<Scalars['Date']['input']>;
+  /** 受让方 Buyer or recipient (required for a sale, an allocation or any price). */
+  recipient?: InputMaybe<PartyRefInput>;
+};
+
+/** 处置结果 The deal and its proceeds. */
+export type DisposalExecution = {
+  __typename?: 'DisposalExecution';
+  /** 成交合同号 Deal contract number. */
+  dealContractNo?: Maybe<Scalars['String']['output']>;
+  /** 记账分录 The journal entry booking the proceeds (none for zero proceeds). */
+  entry?: Maybe<JournalEntry>;
+  /** 交易平台成交编号 Property exchange deal reference. */
+  exchangeDealRef?: Maybe<Scalars['String']['output']>;
+  /** 处置日期 Executed on (the deal). */
+  executedOn: Scalars['Date']['output'];
+  /** 保险赔款 Insurance compensation. */
+  insurance?: Maybe<Scalars['Money']['output']>;
+  /** 保险机构 Insurer. */
+  insurer?: Maybe<Party>;
+  /** 成交价 Price. */
+  price: Scalars['Money']['output'];
+  /** 处置收入合计 Total proceeds (price + insurance). */
+  proceeds: Scalars['Money']['output'];
+  /** 收款日期 Proceeds received on (the journal entry's date). */
+  proceedsReceivedOn: Scalars['Date']['output'];
+  /** 受让方 Buyer or recipient. */
+  recipient?: Maybe<Party>;
+};
+
+/** 处置筛选 Filter for disposals. */
+export type DisposalFilter = {
+  /** 资产 One asset. */
+  assetId?: InputMaybe<Scalars['ID']['input']>;
+  /** 处置方式 Method. */
+  method?: InputMaybe<DisposalMethod>;
+  /** 地区 Region (code prefix inside your scope). */
+  regionCode?: InputMaybe<Scalars['String']['input']>;
+  /** 状态 Status. */
+  status?: InputMaybe<DisposalStatus>;
+  /** 年度 Year requested. */
+  year?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** 处置风险提示 What county finance should look at. */
+export type DisposalFlag =
+  /** 低于评估价成交 Sold below the appraisal (under an approved exception). */
+  | 'BELOW_APPRAISAL_WITH_EXCEPTION'
+  /** 未公示 Approved but no notice published. */
+  | 'NO_NOTICE'
+  /** 收入未及时入账 Proceeds received later than the county's limit after the deal. */
+  | 'PROCEEDS_LATE'
+  /** 关联方受让 Buyer related to the village (a household or individual of the village, or named like one of its officials). */
+  | 'RELATED_BUYER';
+
+/** 保险赔款输入 Insurance compensation. */
+export type DisposalInsuranceInput = {
+  /** 赔款金额 Amount. */
+  amount: Scalars['Money']['input'];
+  /** 保险机构 Insurer. */
+  insurer: PartyRefInput;
+};
+
+/** 处置方式 How an asset is disposed of. */
+export type DisposalMethod =
+  /** 划转 Allocation to another public body. */
+  | 'ALLOCATION'
+  /** 拍卖 Auction. */
+  | 'AUCTION'
+  /** 转产 Conversion to another use. */
+  | 'CONVERSION'
+  /** 以资抵债 Debt settlement with the asset. */
+  | 'DEBT_SETTLEMENT'
+  /** 报损 Loss (e.g. disaster), with any insurance compensation. */
+  | 'LOSS'
+  /** 报废 Scrapping. */
+  | 'SCRAPPING'
+  /** 转让 Transfer (sale). */
+  | 'TRANSFER'
+  /** 核销 Write-off. */
+  | 'WRITE_OFF';
+
+/** 处置公示 A disposal notice: immutable once published. */
+export type DisposalNotice = {
+  __typename?: 'DisposalNotice';
+  /** 公示内容 What was published (JSON). */
+  content: Scalars['String']['output'];
+  /** 结束日期 Last day (inclusive). */
+  endOn: Scalars['Date']['output'];
+  /** 发布时间 Published at. */
+  publishedAt: Scalars['DateTime']['output'];
+  /** 开始日期 First day. */
+  startOn: Scalars['Date']['output'];
+};
+
+/** 处置公示输入 Publish the notice. */
+export type DisposalNoticePublishInput = {
+  /** 公示内容 Text of the notice (≤ 2000). */
+  content?: InputMaybe<Scalars['String']['input']>;
+  /** 处置申请 The disposal (approved). */
+  disposalId: Scalars['ID']['input'];
+  /** 结束日期 Last day; defaults to the county's notice days. */
+  endOn?: InputMaybe<Scalars['Date']['input']>;
+  /** 开始日期 First day (on or after the approval). */
+  startOn: Scalars['Date']['input'];
+};
+
+/** 异议 An objection raised during a disposal notice. */
+export type DisposalObjection = {
+  __typename?: 'DisposalObjection';
+  /** 内容 Content. */
+  content: Scalars['String']['output'];
+  /** 全局标识 Global id (DisposalObjection:n). */
+  id: Scalars['ID']['output'];
+  /** 提出人 Raised by. */
+  raisedBy: Scalars['String']['output'];
+  /** 提出日期 Raised on. */
+  raisedOn: Scalars['Date']['output'];
+  /** 处理结果 Resolution. */
+  resolution?: Maybe<Scalars['String']['output']>;
+  /** 处理日期 Resolved on. */
+  resolvedOn?: Maybe<Scalars['Date']['output']>;
+};
+
+/** 异议输入 Record an objection. */
+export type DisposalObjectionInput = {
+  /** 内容 Content (≤ 2000). */
+  content: Scalars['String']['input'];
+  /** 处置申请 The disposal. */
+  disposalId: Scalars['ID']['input'];
+  /** 提出人 Raised by (≤ 100). */
+  raisedBy: Scalars['String']['input'];
+  /** 提出日期 Raised on (within the notice). */
+  raisedOn: Scalars['Date']['input'];
+};
+
+/** 异议处理输入 Resolve an objection. */
+export type DisposalObjectionResolveInput = {
+  /** 异议 Objection id. */
+  objectionId: Scalars['ID']['input'];
+  /** 处理结果 Resolution (≤ 2000). */
+  resolution: Scalars['String']['input'];
+  /** 处理日期 Resolved on. */
+  resolvedOn: Scalars['Date']['input'];
+};
+
+/** 处置结果 Result of a disposal mutation. */
+export type DisposalPayload = {
+  __typename?: 'DisposalPayload';
+  /** 处置申请 The disposal after the mutation. */
+  disposal?: Maybe<Disposal>;
+  /** 错误 Failures; when present nothing was written. */
+  errors: Array<UserError>;
+  /** 重放 True when the idempotency key had been used by the same request: nothing new was done. */
+  replayed: Scalars['Boolean']['output'];
+};
+
+/** 处置政策参数 A county's disposal numbers; defaults apply until the county saves its own (docs/disposal.md). */
+export type DisposalPolicy = {
+  __typename?: 'DisposalPolicy';
+  /** 评估门槛 Any method is appraised at or above this value; sales always are (default 500000.00, assumption). */
+  appraisalThreshold: Scalars['Money']['output'];
+  /** 县代码 County code. */
+  countyCode: Scalars['String']['output'];
+  /** 进场交易门槛 Auctions and transfers at or above this value go through the property exchange (default 50000.00, assumption). */
+  exchangeThreshold: Scalars['Money']['output'];
+  /** 是否默认值 True while the county uses the defaults. */
+  isDefault: Scalars['Boolean']['output'];
+  /** 公示天数 Days a disposal notice stays up (default 10, as for distributions). */
+  noticeDays: Scalars['Int']['output'];
+  /** 入账期限 Days after the deal by which proceeds are booked (default 30, assumption). */
+  proceedsBookingDays: Scalars['Int']['output'];
+  /** 一档上限 Below this value: village resolution + township (default 50000.00, assumption). */
+  tier1Max: Scalars['Money']['output'];
+  /** 二档上限 Up to this value: + county sector department; above it + county finance (default 500000.00, assumption). */
+  tier2Max: Scalars['Money']['output'];
+  /** 更新时间 Last saved at. */
+  updatedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** 处置政策修改结果 Result of a disposal policy change. */
+export type DisposalPolicyPayload = {
+  __typename?: 'DisposalPolicyPayload';
+  /** 错误 Failures; when present nothing was written. */
+  errors: Array<UserError>;
+  /** 政策参数 The policy now in force. */
+  policy?: Maybe<DisposalPolicy>;
+};
+
+/** 修改处置政策输入 Change some of a county's disposal numbers. */
+export type DisposalPolicyUpdateInput = {
+  /** 评估门槛 Appraisal threshold. */
+  appraisalThreshold?: InputMaybe<Scalars['Money']['input']>;
+  /** 县代码 County code. */
+  countyCode: Scalars['String']['input'];
+  /** 进场交易门槛 Exchange threshold. */
+  exchangeThreshold?: InputMaybe<Scalars['Money']['input']>;
+  /** 公示天数 Notice days (5–60). */
+  noticeDays?: InputMaybe<Scalars['Int']['input']>;
+  /** 入账期限 Proceeds booking days (1–365). */
+  proceedsBookingDays?: InputMaybe<Scalars['Int']['input']>;
+  /** 一档上限 Tier 1 maximum. */
+  tier1Max?: InputMaybe<Scalars['Money']['input']>;
+  /** 二档上限 Tier 2 maximum. */
+  tier2Max?: InputMaybe<Scalars['Money']['input']>;
+};
+
+/** 低价例外 A price below the appraisal, asked for with the appraisal and approved on the chain. */
+export type DisposalPriceException = {
+  __typename?: 'DisposalPriceException';
+  /** 最低价 The lowest price approved. */
+  floor: Scalars['Money']['output'];
+  /** 理由 Why. */
+  reason: Scalars['String']['output'];
+};
+
+/** 低价例外输入 Ask for a price below the appraisal. */
+export type DisposalPriceExceptionInput = {
+  /** 最低价 Lowest price (below the appraised value). */
+  floor: Scalars['Money']['input'];
+  /** 理由 Why (≤ 1000). */
+  reason: Scalars['String']['input'];
+};
+
+/** 处置原因 Why an asset is disposed of. */
+export type DisposalReason =
+  /** 清偿债务 Debt settlement. */
+  | 'DEBT_SETTLEMENT'
+  /** 自然灾害损毁 Damaged by a disaster. */
+  | 'DISASTER_DAMAGE'
+  /** 达到使用年限 End of useful life or unsafe. */
+  | 'END_OF_LIFE'
+  /** 闲置无法盘活 Idle and not revivable. */
+  | 'IDLE_NOT_REVIVABLE'
+  /** 产业调整 Change of industry. */
+  | 'INDUSTRY_CHANGE'
+  /** 其他 Other. */
+  | 'OTHER'
+  /** 规划征收 Land taken for planning or demolition. */
+  | 'PLANNING_TAKEOVER';
+
+/** 处置申请输入 Request a disposal. */
+export type DisposalRequestInput = {
+  /** 资产 The asset (free of holds). */
+  assetId: Scalars['ID']['input'];
+  /** 情况说明 Description (≤ 2000). */
+  description: Scalars['String']['input'];
+  /** 附件 Supporting documents (Document ids). */
+  documentIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** 处置方式 How. */
+  method: DisposalMethod;
+  /** 处置原因 Why. */
+  reason: DisposalReason;
+  /** 申请日期 Requested on. */
+  requestedOn: Scalars['Date']['input'];
+};
+
+/** 处置状态 Where a disposal stands. */
+export type DisposalStatus =
+  /** 已批准 Approved; the notice comes next. */
+  | 'APPROVED'
+  /** 待评估 Awaiting the appraisal. */
+  | 'AWAITING_APPRAISAL'
+  /** 已撤回 Cancelled: the asset's status was restored. */
+  | 'CANCELLED'
+  /** 已处置 Executed: the asset is DISPOSED. */
+  | 'EXECUTED'
+  /** 审批中 Steps of the chain pending. */
+  | 'IN_APPROVAL'
+  /** 公示中 Notice published; execution after it ends. */
+  | 'IN_NOTICE'
+  /** 已驳回 Rejected: the asset's status was restored. */
+  | 'REJECTED';
+
 /** 撤回审核输入 Withdraw a township approval. */
 export type DistributionApprovalWithdrawInput = {
   /** 方案 Plan id. */
@@ -2499,10 +3041,14 @@ export type ErrorCode =
   | 'DATE_ORDER'
   /** 缺少决策记录 A decision record required by the procedure is missing. */
   | 'DECISION_REQUIRED'
+  /** 需先评估 The method or value needs an appraisal before approval. */
+  | 'DISPOSAL_APPRAISAL_REQUIRED'
   /** 重复 The value already exists. */
   | 'DUPLICATE'
   /** 依据早于立项 The evidence predates the case. */
   | 'EVIDENCE_BEFORE_CASE'
+  /** 需进场交易 The sale goes through the property exchange: its deal reference is required. */
+  | 'EXCHANGE_DEAL_REQUIRED'
   /** 文件过大 The uploaded file exceeds the upload limit. */
   | 'FILE_TOO_LARGE'
   /** 超出项目资金 Asset funding exceeds the project's funding from that source. */
@@ -2581,6 +3127,10 @@ export type ErrorCode =
   | 'PLAN_EXCEEDS_AVAILABLE'
   /** 方案不平 Lines do not add up to the plan total. */
   | 'PLAN_NOT_BALANCED'
+  /** 低于评估价 The price is below the appraised value and no approved exception allows it. */
+  | 'PRICE_BELOW_APPRAISAL'
+  /** 收入不得归个人 Proceeds are never booked to an individual or household. */
+  | 'PROCEEDS_TO_INDIVIDUAL'
   /** 未记录利润 No profit is recorded for that year. */
   | 'PROFIT_NOT_RECORDED'
   /** 未达法定人数 Fewer than two thirds present. */
@@ -3413,6 +3963,10 @@ export type Mutation = {
   assetHandOver: HandoverPayload;
   /** 认定闲置 Mark idle by hand with a reason, for what the rules cannot see (village clerk, county planner); detection by the county's rule with its evidence is idleFlagRaise. Both take the one MARK_IDLE step (docs/revitalisation.md). */
   assetMarkIdle: AssetPayload;
+  /** 资产抵押 Pledge or mortgage an asset, subject to its approval chain. */
+  assetPledge: AssetPledgePayload;
+  /** 解除抵押 Release a pledge. */
+  assetPledgeRelease: AssetPledgePayload;
   /** 投入使用 Put in use (public-welfare, household): HANDED_OVER → IN_USE. */
   assetPutInUse: AssetPayload;
   /** 资产登记 Register an asset (village clerk). */
@@ -3453,6 +4007,24 @@ export type Mutation = {
   contractTerminate: ContractPayload;
   /** 修改县级政策参数 Change a county's numbers: distribution numbers by county finance, revitalisation numbers by the county planner. */
   countyPolicyUpdate: CountyPolicyPayload;
+  /** 资产评估 Record the appraisal; the approval chain opens. */
+  disposalAppraise: DisposalPayload;
+  /** 撤回处置 Cancel the request; the asset's status is restored. */
+  disposalCancel: DisposalPayload;
+  /** 处置审批 Decide the next step of the disposal's chain (the officer the step names). */
+  disposalDecide: DisposalPayload;
+  /** 处置执行 Execute: record the deal and book the proceeds to the owners; the asset becomes DISPOSED. */
+  disposalExecute: DisposalPayload;
+  /** 处置公示 Publish the notice (immutable once published). */
+  disposalNoticePublish: DisposalPayload;
+  /** 处置异议 Record an objection during the notice. */
+  disposalObjectionRecord: DisposalPayload;
+  /** 异议处理 Resolve an objection. */
+  disposalObjectionResolve: DisposalPayload;
+  /** 修改处置政策 Change a county's disposal numbers (county finance). */
+  disposalPolicyUpdate: DisposalPolicyPayload;
+  /** 申请处置 Request a disposal (village clerk); the asset becomes DISPOSAL_PENDING. */
+  disposalRequest: DisposalPayload;
   /** 撤回审核 Withdraw an approval given by mistake, before execution, with a reason (township reviewer); the plan returns to its notice (or to RESOLVED). */
   distributionApprovalWithdraw: DistributionPlanPayload;
   /** 记录四议会议 Record the next 四议 meeting (village clerk). */
@@ -3535,6 +4107,18 @@ export type MutationAssetHandOverArgs = {
 /** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
 export type MutationAssetMarkIdleArgs = {
   input: AssetStepInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationAssetPledgeArgs = {
+  input: AssetPledgeInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationAssetPledgeReleaseArgs = {
+  input: AssetPledgeReleaseInput;
 };
 
 
@@ -3655,6 +4239,60 @@ export type MutationContractTerminateArgs = {
 /** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
 export type MutationCountyPolicyUpdateArgs = {
   input: CountyPolicyUpdateInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationDisposalAppraiseArgs = {
+  input: DisposalAppraiseInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationDisposalCancelArgs = {
+  input: DisposalCancelInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationDisposalDecideArgs = {
+  input: DisposalDecideInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationDisposalExecuteArgs = {
+  input: DisposalExecuteInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationDisposalNoticePublishArgs = {
+  input: DisposalNoticePublishInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationDisposalObjectionRecordArgs = {
+  input: DisposalObjectionInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationDisposalObjectionResolveArgs = {
+  input: DisposalObjectionResolveInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationDisposalPolicyUpdateArgs = {
+  input: DisposalPolicyUpdateInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationDisposalRequestArgs = {
+  input: DisposalRequestInput;
 };
 
 
@@ -3982,6 +4620,24 @@ export type PartyRegisterInput = {
   regionCode: Scalars['String']['input'];
 };
 
+/** 抵押方式 Mortgage or pledge. */
+export type PledgeKind =
+  /** 抵押 Mortgage (the asset stays with the owner). */
+  | 'MORTGAGE'
+  /** 质押 Pledge. */
+  | 'PLEDGE';
+
+/** 抵押状态 Where a pledge stands. */
+export type PledgeStatus =
+  /** 有效 Approved and holding the asset. */
+  | 'ACTIVE'
+  /** 待审批 Awaiting its chain. */
+  | 'PENDING'
+  /** 未获批准 Rejected; the hold was released. */
+  | 'REJECTED'
+  /** 已解除 Released. */
+  | 'RELEASED';
+
 /** 借贷分录 Posting: one account's share of an entry, signed (debit positive, credit negative). */
 export type Posting = {
   __typename?: 'Posting';
@@ -4098,6 +4754,10 @@ export type Query = {
   approvalsAwaitingMe: ApprovalChainConnection;
   /** 资产卡片 An asset by id, if in your scope. */
   asset?: Maybe<Asset>;
+  /** 抵押 A pledge, if in your scope. */
+  assetPledge?: Maybe<AssetPledge>;
+  /** 抵押台账 Pledges of a region. */
+  assetPledges: AssetPledgeConnection;
   /** 资产台账 Assets in your scope, filtered. */
   assets: AssetConnection;
   /** 联农带农 Records of a year. */
@@ -4118,6 +4778,12 @@ export type Query = {
   contractsOverlong: ContractConnection;
   /** 县级政策参数 The policy in force for a county inside (or containing) your scope. */
   countyPolicy?: Maybe<CountyPolicy>;
+  /** 处置申请 A disposal, if in your scope. */
+  disposal?: Maybe<Disposal>;
+  /** 处置政策参数 The disposal policy in force for a county. */
+  disposalPolicy?: Maybe<DisposalPolicy>;
+  /** 处置台账 Disposals by region, year, method and status, with proceeds and flags (county finance). */
+  disposals: DisposalConnection;
   /** 审计报告 The audit report of a plan. */
   distributionAuditReport?: Maybe<DistributionAuditReport>;
   /** 风险提示 Every flag in a region: plans' flags and 资金滞留 per village. */
@@ -4209,6 +4875,21 @@ export type QueryAssetArgs = {
 
 
 /** 查询 Queries: read the register. */
+export type QueryAssetPledgeArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryAssetPledgesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  regionCode?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<PledgeStatus>;
+};
+
+
+/** 查询 Queries: read the register. */
 export type QueryAssetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AssetFilter>;
@@ -4278,6 +4959,26 @@ export type QueryContractsOverlongArgs = {
 /** 查询 Queries: read the register. */
 export type QueryCountyPolicyArgs = {
   countyCode: Scalars['String']['input'];
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryDisposalArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryDisposalPolicyArgs = {
+  countyCode: Scalars['String']['input'];
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryDisposalsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<DisposalFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 

@@ -19,10 +19,11 @@ import { documentsModule } from '../modules/documents';
 import { incomeModule } from '../modules/income';
 import { bundlesModule } from '../modules/bundles';
 import { revitalisationModule } from '../modules/revitalisation';
+import { disposalModule } from '../modules/disposal';
 
 /** Every module, in the order their SDL and resolvers are merged (schema/<module>.graphql holds each SDL). */
 export const MODULES: ModuleEntry[] = [
-  authModule, regionsModule, approvalsModule, householdsModule, projectsModule, assetsModule, policyModule, distributionModule, journalModule, partiesModule, rightsModule, upkeepModule, contractsModule, documentsModule, incomeModule, bundlesModule, revitalisationModule,
+  authModule, regionsModule, approvalsModule, householdsModule, projectsModule, assetsModule, policyModule, distributionModule, journalModule, partiesModule, rightsModule, upkeepModule, contractsModule, documentsModule, incomeModule, bundlesModule, revitalisationModule, disposalModule,
 ];
 
 /** Fetchers for `node(id)`, by the type in the global id; each applies its own scope check. */

@@ -100,14 +100,15 @@ function isChainVisible(svc: ServiceContext, chain: ApprovalChain, steps: Approv
 }
 
 /** 四议两公开: at least two thirds of the representatives present, more than half of them in favour. */
-function requireResolution(m: ResolutionMeeting | null | undefined, decidedOn: string): ResolutionMeeting {
+function requireResolution(m: ResolutionMeeting | null | undefined, decidedOn: string, decision: 'APPROVE' | 'REJECT'): ResolutionMeeting {
   if (!m) throw new DomainError('REQUIRED', 'A village resolution records its meeting (四议两公开)', ['input', 'meeting']);
   if (m.attendance > m.memberCount) throw new DomainError('OUT_OF_RANGE', 'attendance exceeds the members', ['input', 'meeting', 'attendance']);
   if (m.votesFor > m.attendance) throw new DomainError('OUT_OF_RANGE', 'more votes than people present', ['input', 'meeting', 'votesFor']);
   if (m.attendance * 3 < m.memberCount * 2) {
     throw new DomainError('QUORUM_NOT_MET', `${m.attendance} of ${m.memberCount} present: at least two thirds must attend`, ['input', 'meeting', 'attendance']);
   }
-  if (m.votesFor * 2 <= m.attendance) {
+  // A resolution approves only with more than half of those present in favour; a rejection needs no majority for it.
+  if (decision === 'APPROVE' && m.votesFor * 2 <= m.attendance) {
     throw new DomainError('MAJORITY_NOT_REACHED', `${m.votesFor} of ${m.attendance} present in favour: more than half is needed`, ['input', 'meeting', 'votesFor']);
   }
   if (m.heldOn > decidedOn) throw new DomainError('DATE_ORDER', 'The meeting is held on or before the decision', ['input', 'meeting', 'heldOn']);
@@ -133,7 +134,7 @@ export async function decide(svc: ServiceContext, raw: unknown): Promise<Approva
     throw new DomainError('DATE_ORDER', `decidedOn must not be before ${after} (the request or the previous step)`, ['input', 'decidedOn']);
   }
   if (input.decision === 'REJECT' && !input.reason) throw new DomainError('REQUIRED', 'A rejection states its reason', ['input', 'reason']);
-  const meeting = step.kind === 'VILLAGE_RESOLUTION' ? requireResolution(input.meeting, input.decidedOn) : null;
+  const meeting = step.kind === 'VILLAGE_RESOLUTION' ? requireResolution(input.meeting, input.decidedOn, input.decision) : null;
   if ((step.kind === 'VILLAGE_RESOLUTION' || step.kind === 'VILLAGE_FILING') && !input.reference) {
     throw new DomainError('REQUIRED', 'A village resolution or filing names its record (会议记录/备案编号)', ['input', 'reference']);
   }

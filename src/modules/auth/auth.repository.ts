@@ -27,3 +27,8 @@ export async function insertToken(
 export async function findUsersByIds(db: Executor, ids: readonly number[]): Promise<UserRow[]> {
   return db('users').whereIn('id', ids as number[]);
 }
+
+/** Users whose own region is one of `codes` (e.g. a village's clerk and its township's reviewers). */
+export async function findUsersInRegions(db: Executor, codes: readonly string[]): Promise<UserRow[]> {
+  return db('users').whereIn('region_code', codes as string[]);
+}

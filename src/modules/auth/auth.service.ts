@@ -82,6 +82,8 @@ export const PERMISSIONS = {
   // township, runs the venture; each village clerk records its own village's contributions and withdrawal.
   'bundle.manage': ['COUNTY_PLANNER', 'TOWNSHIP_REVIEWER', 'ADMIN'],
   'bundle.contribute': ['VILLAGE_CLERK', 'ADMIN'],
+  // Disposal and pledges (issue 11): the village requests, appraises, publishes and executes; officers decide steps.
+  'disposal.write': ['VILLAGE_CLERK', 'ADMIN'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,0 +1,12 @@
+import type { ModuleEntry } from '../../shared/module';
+import { disposalResolvers } from './disposal.resolvers';
+import { getDisposal, getPledge } from './disposal.service';
+import { createDisposalLoaders } from './disposal.loaders';
+
+/** The disposal module's entry: disposals (处置) and pledges (抵押/质押), issue 11 (docs/disposal.md). */
+export const disposalModule: ModuleEntry = {
+  name: 'disposal',
+  resolvers: disposalResolvers,
+  nodeFetchers: { Disposal: getDisposal, AssetPledge: getPledge },
+  loaders: createDisposalLoaders,
+};
