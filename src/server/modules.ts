@@ -17,10 +17,11 @@ import { upkeepModule } from '../modules/upkeep';
 import { contractsModule } from '../modules/contracts';
 import { documentsModule } from '../modules/documents';
 import { incomeModule } from '../modules/income';
+import { reportsModule } from '../modules/reports';
 
 /** Every module, in the order their SDL and resolvers are merged (schema/<module>.graphql holds each SDL). */
 export const MODULES: ModuleEntry[] = [
-  authModule, regionsModule, approvalsModule, householdsModule, projectsModule, assetsModule, policyModule, distributionModule, journalModule, partiesModule, rightsModule, upkeepModule, contractsModule, documentsModule, incomeModule,
+  authModule, regionsModule, approvalsModule, householdsModule, projectsModule, assetsModule, policyModule, distributionModule, journalModule, partiesModule, rightsModule, upkeepModule, contractsModule, documentsModule, incomeModule, reportsModule,
 ];
 
 /** Fetchers for `node(id)`, by the type in the global id; each applies its own scope check. */

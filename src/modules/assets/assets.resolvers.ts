@@ -24,8 +24,10 @@ export const assetsResolvers = {
       const id = fromGlobalId('Asset', args.id);
       return id === null ? null : service.getAsset(readContext(ctx), id);
     },
-    assets: (_: unknown, args: { filter?: any; first?: number; after?: string }, ctx: RequestContext) =>
-      service.listAssets(readContext(ctx), args.filter ?? {}, args),
+    assets: (_: unknown, args: { filter?: any; asOf?: string | null; first?: number; after?: string }, ctx: RequestContext) =>
+      args.asOf
+        ? service.listAssetsOn(readContext(ctx), args.filter ?? {}, args.asOf, args)
+        : service.listAssets(readContext(ctx), args.filter ?? {}, args),
   },
   Mutation: {
     assetRegister: (_: unknown, args: { input: any }, ctx: RequestContext) =>

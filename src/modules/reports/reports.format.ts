@@ -1,0 +1,12 @@
+/** Formatting for reports: yuan from integer fen (exact, no floats), masked ID numbers. */
+export function fmtYuan(fen: number): string {
+  const neg = fen < 0;
+  const abs = BigInt(Math.abs(fen));
+  const s = `${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+  return neg ? `-${s}` : s;
+}
+
+/** 身份证号脱敏 First 4 and last 4 characters shown: 5119**********1234. */
+export function maskId(id: string): string {
+  return id.length <= 8 ? '*'.repeat(id.length) : `${id.slice(0, 4)}${'*'.repeat(id.length - 8)}${id.slice(-4)}`;
+}
