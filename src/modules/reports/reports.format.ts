@@ -1,10 +1,7 @@
 /** Formatting for reports: yuan from integer fen (exact, no floats), masked ID numbers. */
-export function fmtYuan(fen: number): string {
-  const neg = fen < 0;
-  const abs = BigInt(Math.abs(fen));
-  const s = `${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
-  return neg ? `-${s}` : s;
-}
+import { formatFen } from '../../shared/money';
+
+export const fmtYuan = formatFen;
 
 /** 身份证号脱敏 First 4 and last 4 characters shown: 5119**********1234. */
 export function maskId(id: string): string {

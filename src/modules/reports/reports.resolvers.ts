@@ -49,6 +49,9 @@ export const reportsResolvers = {
   SourceAmount: {
     amount: (s: { amountFen: number }) => s.amountFen,
   },
+  DistributionNotice: {
+    printUrl: (n: { id: number }) => `/notices/${n.id}`,
+  },
   FindingObject: {
     id: (o: FindingObject) => toGlobalId(o.type, o.id),
   },
