@@ -21,10 +21,30 @@ const SUMMARY = `query($r: String!, $asOf: Date, $g: [SummaryDimension!]) { regi
   region { name } asOf groupBy total { ${ROW} } rows { ${ROW} } } }`;
 
 describe('demo reports', () => {
-  it('summarises 南江县 by township and class', async () => {
-    const body = await gql(DEMO_TOKENS.COUNTY_FINANCE, SUMMARY, { r: '511922000000', g: ['CHILD_REGION', 'CLASS'] });
-    console.log(JSON.stringify(body, null, 1).slice(0, 6000));
-    const f = await gql(DEMO_TOKENS.COUNTY_FINANCE, `{ auditFindings(regionCode: "511922000000") { code severity regionCode message objects { type id label } evidence { id } since } }`);
-    console.log(JSON.stringify(f, null, 1).slice(0, 8000));
+  it('summarises 云顶镇 by village: 茶坪村 is the hand-checkable figure of the README', async () => {
+    const s = (await gql(DEMO_TOKENS.COUNTY_FINANCE, SUMMARY, { r: '511922105000', g: ['CHILD_REGION'] })).data.registerSummary;
+    expect(s.total).toMatchObject({ assetCount: 11, originalValue: '12640000.00', accumulatedDepreciation: '1712375.00', bookValue: '10927625.00' });
+    const chaping = s.rows.find((r: any) => r.key.regionCode === '511922105005');
+    // 茶叶加工厂 3 200 000.00 (booked 2022-01-10) + 产业路 1 350 000.00 (public welfare: not depreciated).
+    // 57 complete months (Feb 2022 – Oct 2026) × 3 200 000.00 × 95% ÷ 240 = 722 000.00.
+    expect(chaping).toMatchObject({ key: { region: { name: '茶坪村' } }, assetCount: 2, originalValue: '4550000.00', accumulatedDepreciation: '722000.00', bookValue: '3828000.00' });
+    expect(s.rows.reduce((n: number, r: any) => n + r.assetCount, 0)).toBe(11);
+  });
+
+  it('the county by class and rights level, and the province adds up its two counties', async () => {
+    const county = (await gql(DEMO_TOKENS.COUNTY_FINANCE, SUMMARY, { r: '511922000000', g: ['CLASS', 'RIGHTS_LEVEL'] })).data.registerSummary;
+    expect(county.total).toMatchObject({ assetCount: 12, originalValue: '13440000.00' });
+    const province = (await gql(DEMO_TOKENS.ADMIN, SUMMARY, { r: '510000000000', g: ['CHILD_REGION'] })).data.registerSummary;
+    expect(province.total).toMatchObject({ assetCount: 13, originalValue: '17240000.00' });
+  });
+
+  it('finds six classes of findings in 南江县', async () => {
+    const f = (await gql(DEMO_TOKENS.COUNTY_FINANCE, `{ auditFindings(regionCode: "511922000000") { code regionCode message } }`)).data.auditFindings;
+    expect([...new Set(f.map((x: any) => x.code))].sort()).toEqual([
+      'CONTRACT_OVERLONG', 'FUNDS_IDLE', 'OPERATING_WITHOUT_INCOME', 'PROJECT_NOT_MATCHED_BY_ASSETS', 'PUBLIC_WELFARE_WITHOUT_UPKEEP', 'REGISTERED_NOT_BOOKED',
+    ]);
+    expect(f).toContainEqual(expect.objectContaining({ code: 'PROJECT_NOT_MATCHED_BY_ASSETS', message: expect.stringContaining('差额 300000.00 元') }));
+    expect(f).toContainEqual(expect.objectContaining({ code: 'CONTRACT_OVERLONG', message: expect.stringContaining('南江石桥承〔2021〕01号') }));
+    expect(f).toContainEqual(expect.objectContaining({ code: 'PUBLIC_WELFARE_WITHOUT_UPKEEP', message: expect.stringContaining('青岗村集中供水工程') }));
   });
 });
