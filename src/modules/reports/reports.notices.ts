@@ -111,7 +111,7 @@ ${rows.join('\n')}
 <tr class="line"><td></td><td colspan="3">合计</td><td class="amt">${fmtYuan(content.totalFen)}</td></tr>
 </tbody></table>
 <p class="meta">如有异议，请于公示期内（${esc(notice.endOn)} 前）以书面或口头形式向${esc(village?.name ?? '')}村务监督委员会或${esc(township?.name ?? '乡镇人民政府')}财政所反映。</p>
-<p class="sign">${esc(village?.name ?? '')}村民委员会　${esc(notice.publishedAt.slice(0, 10))}</p>
+<p class="sign">${esc(village?.name ?? '')}村民委员会　${esc(notice.startOn)}</p>
 <div class="fingerprint">
   核验信息（可在台账系统中核对）：公示编号 ${notice.id}；方案编号 ${plan.id}；发布时间 ${esc(notice.publishedAt)}<br>
   内容指纹 SHA-256：<code>${esc(notice.contentSha256)}</code><br>
