@@ -7,7 +7,7 @@
 import request from 'supertest';
 import ExcelJS from 'exceljs';
 import { setup, TestEnv, TOKENS } from './helpers';
-import { fundVillage, households, planAt } from './distribution.helpers';
+import { fundVillage, households, ok, PAY, planAt, RESULTS } from './distribution.helpers';
 import { createProject, registerAsset } from './fixtures';
 import { headAt } from '../src/modules/journal/journal.repository';
 import { V } from '../seeds/demo-data';
@@ -66,6 +66,37 @@ describe('printable notice /notices/:id', () => {
     expect((await get(plan.notices[0].printUrl, 'reviewer')).status).toBe(200);
     expect((await get(plan.notices[0].printUrl, null)).status).toBe(401);
     expect((await get('/notices/abc')).status).toBe(404);
+  });
+});
+
+describe('printable results notice', () => {
+  let local: TestEnv;
+  beforeAll(async () => {
+    local = await setup();
+  });
+  afterAll(() => local.close());
+
+  it('lists each payment with its date and masked ID, and totals what was paid', async () => {
+    await fundVillage(local, V.chaping, 20_000_000, '2024-12-31');
+    const hh = await households(local, 3);
+    const id = await planAt(local, 'EXECUTED', hh);
+    for (const [i, h] of hh.entries()) await ok(local, 'clerk', PAY, { planId: id, householdId: h, paidOn: '2025-02-05', bankReference: `NXS-P-${i}`, idempotencyKey: `ppay-${i}` });
+    await ok(local, 'clerk', RESULTS, { planId: id, startOn: '2025-02-10' });
+    const plan = (await local.gql('clerk', `query($id: ID!) { distributionPlan(id: $id) { notices { kind printUrl }
+      payments { amount household { headName idNumber } } } }`, { id })).data.distributionPlan;
+    const results = plan.notices.find((n: any) => n.kind === 'RESULTS');
+    const res = await request(local.app).get(results.printUrl).set('authorization', `Bearer ${TOKENS.clerk}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('村集体资产收益分配结果公开');
+    expect(res.text).toContain('公开期：<strong>2025-02-10</strong>');
+    let paid = 0;
+    for (const p of plan.payments) {
+      expect(res.text).toContain(`${p.household.headName}（2025-02-05 支付）`);
+      expect(res.text).toContain(`${p.household.idNumber.slice(0, 4)}**********${p.household.idNumber.slice(-4)}`);
+      expect(res.text).not.toContain(p.household.idNumber);
+      paid += Math.round(Number(p.amount) * 100);
+    }
+    expect(res.text).toContain(`支付合计</td><td class="amt">${(paid / 100).toFixed(2)}</td>`);
   });
 });
 

@@ -79,6 +79,9 @@ export async function renderNotice(svc: ServiceContext, noticeId: number): Promi
       rows.push(`<tr class="person"><td>${i + 1}</td><td colspan="2">${esc(p.name)}（${esc(p.paidOn)} 支付）</td><td class="id">${esc(idFor(payments[i]?.householdId, p.name))}</td><td class="amt">${fmtYuan(p.amountFen)}</td></tr>`);
     });
   }
+  // The plan notice lists every line (they add up to the plan's total); the results notice lists the payments
+  // to households, which add up to what was paid, not to the plan's total (retention and funds are not paid out).
+  const listedTotal = notice.kind === 'PLAN' ? content.totalFen : (content.payments as PersonLine[]).reduce((t, p) => t + p.amountFen, 0);
   const period = Array.isArray(content.period) ? `${content.period[0]} 至 ${content.period[1]}` : `${plan.periodFrom} 至 ${plan.periodTo}`;
   const html = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)} · ${esc(content.title)}</title>
@@ -103,12 +106,12 @@ export async function renderNotice(svc: ServiceContext, noticeId: number): Promi
 <h1>${esc(title)}</h1>
 <h2>${esc(content.title)}</h2>
 <p class="meta">村（社区）：${esc(village?.name ?? plan.villageCode)}　　分配期间：${esc(period)}</p>
-<p class="meta">公示期：<strong>${esc(notice.startOn)}</strong> 至 <strong>${esc(notice.endOn)}</strong>　　分配总额：<strong>${fmtYuan(content.totalFen)}</strong> 元</p>
+<p class="meta">${notice.kind === 'PLAN' ? '公示期' : '公开期'}：<strong>${esc(notice.startOn)}</strong> 至 <strong>${esc(notice.endOn)}</strong>　　分配总额：<strong>${fmtYuan(content.totalFen)}</strong> 元</p>
 <table>
 <thead><tr><th>序号</th><th colspan="2">${notice.kind === 'PLAN' ? '分配项目 / 受益户' : '受益户'}</th><th>身份证号</th><th class="amt">金额（元）</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
-<tr class="line"><td></td><td colspan="3">合计</td><td class="amt">${fmtYuan(content.totalFen)}</td></tr>
+<tr class="line"><td></td><td colspan="3">${notice.kind === 'PLAN' ? '合计' : '支付合计'}</td><td class="amt">${fmtYuan(listedTotal)}</td></tr>
 </tbody></table>
 <p class="meta">如有异议，请于公示期内（${esc(notice.endOn)} 前）以书面或口头形式向${esc(village?.name ?? '')}村务监督委员会或${esc(township?.name ?? '乡镇人民政府')}财政所反映。</p>
 <p class="sign">${esc(village?.name ?? '')}村民委员会　${esc(notice.startOn)}</p>
