@@ -155,6 +155,16 @@ describe('depreciationRuleSet', () => {
     const rules = (await env.gql('planner', `{ depreciationRules(countyCode: "511922000000") { subType lifeMonths depreciated isDefault } }`)).data.depreciationRules;
     expect(rules.find((r: any) => r.subType === 'ROAD')).toEqual({ subType: 'ROAD', lifeMonths: 360, depreciated: true, isDefault: false });
     expect(rules.find((r: any) => r.subType === 'SCHOOL')).toEqual({ subType: 'SCHOOL', lifeMonths: 240, depreciated: false, isDefault: true });
+    // The roll-up applies the county's own rule (roads now depreciated over 30 years, no residual), to the fen.
+    await insert({ village: V.chaping, cls: 'PUBLIC_WELFARE', subIdx: 0, valueFen: 36_000_001, split: 100, acceptedOn: '2020-01-01', bookedAfterDays: 10, disposedOn: null });
+    const asOf = env.clock.today();
+    const s = (await registerSummary(env.svc('finance'), { regionCode: '511922000000', asOf }))!;
+    const ruleOf = (subType: AssetSubType) => (subType === 'ROAD' ? { subType, lifeMonths: 360, residualBp: 0, depreciated: true } : defaultRule(subType));
+    const live = all.filter((a) => a.acceptedOn <= asOf && (!a.disposedOn || a.disposedOn > asOf));
+    expect(s.total.accumulatedDepreciationFen).toBe(sum(live.map((a) => accumulatedDepreciationFen(a.valueFen, a.bookedOn, asOf, ruleOf(a.subType)))));
+    // Another county keeps the defaults: the province's figure is the sum of both.
+    const province = (await registerSummary(env.svc('admin'), { regionCode: '510000000000', asOf, groupBy: ['CHILD_REGION'] }))!;
+    expect(province.total.accumulatedDepreciationFen).toBe(s.total.accumulatedDepreciationFen);
   });
   it.each(['clerk', 'reviewer', 'planner', 'jiangeFinance'] as const)('%s is refused and nothing is written', async (who) => {
     const before = await snapshot(env.db, ['depreciation_rules', 'audit_log']);

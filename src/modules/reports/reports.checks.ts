@@ -158,8 +158,11 @@ const operatingWithoutIncome: Check = {
     const ids = assets.map((a) => a.id);
     const [lastIncome, since] = await Promise.all([incomeRepo.lastIncomeOnBy(svc.db, ids, asOf), assetsRepo.enteredStatusOn(svc.db, ids, 'IN_OPERATION', asOf)]);
     const out: Finding[] = [];
+    const policies = new Map<string, Awaited<ReturnType<typeof policyFor>>>();
     for (const a of assets) {
-      const policy = await policyFor(svc.db, a.villageCode);
+      const county = a.villageCode.slice(0, 6);
+      if (!policies.has(county)) policies.set(county, await policyFor(svc.db, a.villageCode));
+      const policy = policies.get(county)!;
       const last = lastIncome.get(a.id) ?? null;
       const from = [last, since.get(a.id) ?? null].filter((d): d is string => !!d).sort().pop();
       if (!from || addMonths(from, policy.idleFundsMonths) >= asOf) continue;
