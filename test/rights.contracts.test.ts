@@ -1,6 +1,7 @@
 import { setup, TestEnv, snapshot, gidNum, count, failureOf } from './helpers';
-import { confirmInput, CONTRACT_FIELDS, CONTRACT_SIGN, contractInput, createProject, HOUSEHOLD_REGISTER, householdInput, registerAsset, signContract, step, STEP } from './fixtures';
-import { V } from '../seeds/demo-data';
+import { confirmInput, CONTRACT_FIELDS, CONTRACT_SIGN, contractInput, createProject, handedOverAsset, HOUSEHOLD_REGISTER, householdInput, registerAsset, signContract, step, STEP } from './fixtures';
+import { V, YUNDING } from '../seeds/demo-data';
+import type { TokenName } from './helpers';
 import { withCheck } from '../seeds/demo-rights';
 
 const AMEND = `mutation($input: ContractAmendInput!) { contractAmend(input: $input) { contract { ${CONTRACT_FIELDS} } errors { code field message } } }`;
@@ -381,8 +382,20 @@ describe('contractTerminate', () => {
   });
 });
 
-describe('mode change needs the decision records (brief §11.9)', () => {
-  it('asks a village asset for the owner villages\' resolutions and the township filing', async () => {
+describe('a mode change is approved on the approval chain (brief §11.9)', () => {
+  const REQUEST = `mutation($input: ContractModeChangeRequestInput!) {
+    contractModeChangeRequest(input: $input) { chain { id status steps { kind region { code } } } errors { code field message } }
+  }`;
+  const DECIDE = `mutation($input: ApprovalDecideInput!) { approvalDecide(input: $input) { chain { status } errors { code field message } } }`;
+  const decide = (who: TokenName, chainId: string, on: string, resolution: boolean) =>
+    env.gql(who, DECIDE, {
+      input: {
+        chainId, decision: 'APPROVE', decidedOn: on, reference: `${who}-${on}`,
+        ...(resolution ? { meeting: { heldOn: on, memberCount: 21, attendance: 15, votesFor: 12 } } : {}),
+      },
+    });
+
+  it('asks a village asset for the owner villages\' resolutions and the township, then signs under the approved chain', async () => {
     const asset = await registerAsset(env, projectId);
     await env.gql('clerk', STEP('rightsConfirm'), {
       input: confirmInput(asset.id, '2021-11-10', { owners: [{ villageCode: V.chaping, shareBp: 5000 }, { villageCode: V.jintai, shareBp: 5000 }] }),
@@ -392,31 +405,32 @@ describe('mode change needs the decision records (brief §11.9)', () => {
     await env.gql('clerk', TERMINATE, { input: { contractId: self.id, terminatedOn: '2024-06-30', reason: '改为对外出租' } });
     const input = lease(asset.id, { signedOn: '2024-07-20', startOn: '2024-08-01', endOn: '2029-07-31' });
     const before = await snapshot(env.db, TABLES);
-    const missing = await sign(input);
-    expect(missing.data.contractSign.errors[0]).toMatchObject({ code: 'DECISION_REQUIRED', field: ['input', 'decisions'] });
-    expect(missing.data.contractSign.errors[0].message).toMatch(/金台村.*township filing/);
-    const partial = await sign({ ...input, decisions: [{ kind: 'VILLAGE_RESOLUTION', reference: '茶坪村决议〔2024〕2号', decidedOn: '2024-07-01', villageCode: V.chaping }, { kind: 'TOWNSHIP_FILING', reference: '云顶镇备〔2024〕5号', decidedOn: '2024-07-10' }] });
-    expect(partial.data.contractSign.errors[0].code).toBe('DECISION_REQUIRED');
+    // Typed-in decisions alone are evidence, not authority.
+    const typed = await sign({ ...input, decisions: [{ kind: 'VILLAGE_RESOLUTION', reference: '茶坪村决议〔2024〕2号', decidedOn: '2024-07-01', villageCode: V.chaping }] });
+    expect(typed.data.contractSign.errors[0]).toMatchObject({ code: 'DECISION_REQUIRED', field: ['input', 'modeChangeApprovalId'] });
     expect(await snapshot(env.db, TABLES)).toEqual(before);
-    const ok = await sign({
-      ...input,
-      decisions: [
-        { kind: 'VILLAGE_RESOLUTION', reference: '茶坪村决议〔2024〕2号', decidedOn: '2024-07-01', villageCode: V.chaping },
-        { kind: 'VILLAGE_RESOLUTION', reference: '金台村决议〔2024〕3号', decidedOn: '2024-07-02', villageCode: V.jintai },
-        { kind: 'TOWNSHIP_FILING', reference: '云顶镇备〔2024〕5号', decidedOn: '2024-07-10' },
-      ],
-    });
+
+    const req = await env.gql('clerk', REQUEST, { input: { assetId: asset.id, mode: 'LEASE', requestedOn: '2024-06-25', reason: '改为对外出租' } });
+    const chain = req.data.contractModeChangeRequest.chain;
+    expect(chain.steps.map((st: any) => [st.kind, st.region.code])).toEqual([
+      ['VILLAGE_RESOLUTION', V.jintai], ['VILLAGE_RESOLUTION', V.chaping], ['TOWNSHIP', YUNDING],
+    ]);
+    const pending = await sign({ ...input, modeChangeApprovalId: chain.id });
+    expect(pending.data.contractSign.errors[0].code).toBe('APPROVAL_REQUIRED');
+    await decide('otherClerk', chain.id, '2024-07-01', true);
+    await decide('clerk', chain.id, '2024-07-02', true);
+    expect((await decide('reviewer', chain.id, '2024-07-10', false)).data.approvalDecide.chain.status).toBe('APPROVED');
+
+    const ok = await sign({ ...input, modeChangeApprovalId: chain.id, decisions: [{ kind: 'TOWNSHIP_FILING', reference: '云顶镇备〔2024〕5号', decidedOn: '2024-07-10' }] });
     expect(ok.data.contractSign.errors).toEqual([]);
     expect(ok.data.contractSign.asset.status).toBe('IN_OPERATION');
     const id = gidNum(ok.data.contractSign.contract.id);
-    expect(await count(env.db, 'contract_decisions', { contract_id: id })).toBe(3);
-    const card = await env.gql('finance', `query($id: ID!) { contract(id: $id) { decisions { kind reference party { name } } } }`, { id: `Contract:${id}` });
-    expect(card.data.contract.decisions[1]).toEqual({ kind: 'VILLAGE_RESOLUTION', reference: '金台村决议〔2024〕3号', party: { name: '金台村股份经济合作社' } });
+    expect(await env.db('contracts').where({ id }).first()).toMatchObject({ mode_change_chain_id: gidNum(chain.id) });
     const ev = await env.db('asset_events').where({ asset_id: gidNum(asset.id), action: 'CONTRACT_SIGN' }).orderBy('id', 'desc').first();
-    expect(JSON.parse(ev.payload).modeChangedFrom).toBe('SELF_OPERATED');
+    expect(JSON.parse(ev.payload)).toMatchObject({ modeChangedFrom: 'SELF_OPERATED', modeChangeApprovalId: gidNum(chain.id) });
   });
 
-  it('asks a household-owned asset for the filing with the village committee', async () => {
+  it('asks a household-owned asset for the filing with the village committee; a chain serves one contract and one mode', async () => {
     const hh = await env.gql('clerk', HOUSEHOLD_REGISTER, { input: householdInput(77) });
     const asset = await registerAsset(env, projectId, { name: '农户入股农机' });
     await env.gql('clerk', STEP('rightsConfirm'), {
@@ -426,8 +440,23 @@ describe('mode change needs the decision records (brief §11.9)', () => {
     await signContract(env, asset.id, lease(asset.id, { endOn: '2023-12-31' }));
     const input = { ...contractInput(asset.id), mode: 'COOPERATION', operator: { partyId: companyId }, signedOn: '2024-01-01', startOn: '2024-01-01', endOn: '2028-12-31' };
     expect((await sign(input)).data.contractSign.errors[0].code).toBe('DECISION_REQUIRED');
-    const ok = await sign({ ...input, decisions: [{ kind: 'VILLAGE_FILING', reference: '茶坪村委备〔2023〕9号', decidedOn: '2023-12-20' }] });
+    const req = await env.gql('clerk', REQUEST, { input: { assetId: asset.id, mode: 'COOPERATION', requestedOn: '2023-12-15', reason: '农户合作经营' } });
+    const chain = req.data.contractModeChangeRequest.chain;
+    expect(chain.steps.map((st: any) => st.kind)).toEqual(['VILLAGE_FILING']);
+    expect((await decide('clerk', chain.id, '2023-12-20', false)).data.approvalDecide.chain.status).toBe('APPROVED');
+    expect((await sign({ ...input, mode: 'ENTRUSTED', modeChangeApprovalId: chain.id })).data.contractSign.errors[0].code).toBe('DECISION_REQUIRED');
+    const ok = await sign({ ...input, modeChangeApprovalId: chain.id });
     expect(ok.data.contractSign.errors).toEqual([]);
+  });
+
+  it('refuses a request that changes nothing, and a request outside the clerk\'s village', async () => {
+    const asset = await handedOverAsset(env);
+    await signContract(env, asset.id);
+    const same = await env.gql('clerk', REQUEST, { input: { assetId: asset.id, mode: 'SELF_OPERATED', requestedOn: '2024-06-25', reason: 'x' } });
+    expect(same.data.contractModeChangeRequest.errors[0].code).toBe('INVALID_INPUT');
+    const other = await env.gql('otherClerk', REQUEST, { input: { assetId: asset.id, mode: 'LEASE', requestedOn: '2024-06-25', reason: 'x' } });
+    expect(other.data.contractModeChangeRequest.errors[0].code).toBe('NOT_FOUND');
+    expect(await env.db('approval_chains').where({ subject_id: gidNum(asset.id), purpose: 'CONTRACT_MODE_CHANGE' }).count({ n: '*' }).first()).toMatchObject({ n: expect.anything() });
   });
 });
 

@@ -1,4 +1,7 @@
 import { GraphQLError } from 'graphql';
+import type { ErrorCode } from '../generated/schema';
+
+export type { ErrorCode };
 
 /**
  * A business or validation failure. Services throw it; the mutation wrapper rolls the transaction back and
@@ -6,7 +9,8 @@ import { GraphQLError } from 'graphql';
  */
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
+    /** One of the schema's ErrorCode values (schema/*.graphql): an unknown code does not compile. */
+    readonly code: ErrorCode,
     message: string,
     readonly field: string[] = [],
   ) {
@@ -24,7 +28,7 @@ export class DomainErrors extends Error {
 }
 
 export interface UserError {
-  code: string;
+  code: ErrorCode;
   field: string[];
   message: string;
 }

@@ -13,3 +13,12 @@ export function groupBy<T, K>(rows: T[], key: (r: T) => K, keys: readonly K[]): 
   }
   return keys.map((k) => m.get(k) ?? []);
 }
+
+/**
+ * A row behind a foreign key (an asset's village, an entry's actor): the database guarantees it exists, so it is
+ * typed non-null for a non-null GraphQL field. No check here: were it ever missing, GraphQL itself refuses the
+ * null for the non-null field, exactly as before the resolvers were typed.
+ */
+export function referenced<T>(row: Promise<T | null>): Promise<T> {
+  return row as Promise<T>;
+}

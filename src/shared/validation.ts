@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError, DomainErrors } from './errors';
+import { DomainError, DomainErrors, ErrorCode } from './errors';
 import { isValidDate } from './dates';
 
 /**
@@ -17,8 +17,9 @@ export function parseInput<T>(schema: z.ZodType<T>, input: unknown, root: string
   );
 }
 
-function codeOf(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'custom' && issue.params && typeof issue.params.code === 'string') return issue.params.code;
+function codeOf(issue: z.core.$ZodIssue): ErrorCode {
+  // zod's params are untyped: test/errorCodes.test.ts checks every `params: { code }` in src against the enum.
+  if (issue.code === 'custom' && issue.params && typeof issue.params.code === 'string') return issue.params.code as ErrorCode;
   if (issue.code === 'too_big' && issue.origin === 'string') return 'TOO_LONG';
   if (issue.code === 'too_small' && (issue.origin === 'string' || issue.origin === 'array')) return 'REQUIRED';
   if (issue.code === 'too_small' || issue.code === 'too_big') return 'OUT_OF_RANGE';

@@ -1,33 +1,23 @@
 import type { RequestContext } from '../../shared/context';
 import { readContext } from '../../shared/context';
 import { runMutation } from '../../shared/mutation';
-import { requireGlobalId, toGlobalId } from '../../shared/ids';
+import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import * as service from './approvals.service';
-import type { ApprovalChain, ApprovalDecision, ApprovalStep } from './approvals.types';
+import type { ApprovalChain, ApprovalDecision, ApprovalStepView } from './approvals.types';
+import type { Resolvers } from '../../generated/resolvers';
 
-interface DecideArgs {
-  input: {
-    chainId: string;
-    decision: 'APPROVE' | 'REJECT';
-    decidedOn: string;
-    reference?: string | null;
-    reason?: string | null;
-    meeting?: { heldOn: string; memberCount: number; attendance: number; votesFor: number } | null;
-    documentIds?: string[] | null;
-  };
-}
-
-export const approvalsResolvers = {
+export const approvalsResolvers: Resolvers = {
   Query: {
-    approvalChain: (_: unknown, args: { id: string }, ctx: RequestContext) => {
-      const id = Number(args.id.replace(/^ApprovalChain:/, ''));
-      return Number.isSafeInteger(id) && id > 0 ? service.getChain(readContext(ctx), id) : null;
+    approvalChain: (_: unknown, args, ctx: RequestContext) => {
+      const svc = readContext(ctx);
+      const id = fromGlobalId('ApprovalChain', args.id);
+      return id === null ? null : service.getChain(svc, id);
     },
-    approvalsAwaitingMe: (_: unknown, args: { first?: number | null; after?: string | null }, ctx: RequestContext) =>
+    approvalsAwaitingMe: (_: unknown, args, ctx: RequestContext) =>
       service.chainsAwaitingMe(readContext(ctx), args),
   },
   Mutation: {
-    approvalDecide: (_: unknown, args: DecideArgs, ctx: RequestContext) =>
+    approvalDecide: (_: unknown, args, ctx: RequestContext) =>
       runMutation(
         ctx,
         (svc) =>
@@ -57,8 +47,8 @@ export const approvalsResolvers = {
     },
   },
   ApprovalStep: {
-    region: (s: ApprovalStep, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(s.regionCode),
-    decision: (s: ApprovalStep & { decisionRow: ApprovalDecision | null }) => s.decisionRow,
+    region: (s: ApprovalStepView, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(s.regionCode),
+    decision: (s: ApprovalStepView) => s.decisionRow,
   },
   ApprovalDecision: {
     actor: (d: ApprovalDecision, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(d.actorUserId),

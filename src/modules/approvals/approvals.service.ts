@@ -134,8 +134,8 @@ export async function decide(svc: ServiceContext, raw: unknown): Promise<Approva
   }
   if (input.decision === 'REJECT' && !input.reason) throw new DomainError('REQUIRED', 'A rejection states its reason', ['input', 'reason']);
   const meeting = step.kind === 'VILLAGE_RESOLUTION' ? requireResolution(input.meeting, input.decidedOn) : null;
-  if (step.kind === 'VILLAGE_RESOLUTION' && !input.reference) {
-    throw new DomainError('REQUIRED', 'A village resolution names its meeting record (会议记录编号)', ['input', 'reference']);
+  if ((step.kind === 'VILLAGE_RESOLUTION' || step.kind === 'VILLAGE_FILING') && !input.reference) {
+    throw new DomainError('REQUIRED', 'A village resolution or filing names its record (会议记录/备案编号)', ['input', 'reference']);
   }
   const decision: Omit<ApprovalDecision, 'id'> = {
     chainId: chain.id,
@@ -180,6 +180,11 @@ export async function requireApproved(svc: ServiceContext, chainId: number, fiel
     throw new DomainError('APPROVAL_REQUIRED', `The approval chain is ${chain?.status ?? 'missing'}, not APPROVED`, field);
   }
   return chain;
+}
+
+/** The date of a chain's last decision (its approval date, once approved). */
+export async function lastDecisionOn(svc: ServiceContext, chain: ApprovalChain): Promise<string> {
+  return (await repo.decisionsOf(svc.db, [chain.id])).reduce((d, x) => (x.decidedOn > d ? x.decidedOn : d), chain.requestedOn);
 }
 
 export async function getChain(svc: ServiceContext, id: number): Promise<ApprovalChain | null> {

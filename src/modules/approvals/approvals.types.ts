@@ -16,7 +16,7 @@ export const APPROVAL_PURPOSES = [
 export type ApprovalPurpose = (typeof APPROVAL_PURPOSES)[number];
 
 /** 审批环节 Who decides a step: the village by resolution, the township, a county department, county finance. */
-export const STEP_KINDS = ['VILLAGE_RESOLUTION', 'TOWNSHIP', 'COUNTY_DEPARTMENT', 'COUNTY_FINANCE'] as const;
+export const STEP_KINDS = ['VILLAGE_RESOLUTION', 'VILLAGE_FILING', 'TOWNSHIP', 'COUNTY_DEPARTMENT', 'COUNTY_FINANCE'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /**
@@ -26,6 +26,8 @@ export type StepKind = (typeof STEP_KINDS)[number];
  */
 export const ROLE_OF_STEP: Record<StepKind, Role> = {
   VILLAGE_RESOLUTION: 'VILLAGE_CLERK',
+  // 村委会备案: a household's decision filed with its village committee, recorded by the village clerk.
+  VILLAGE_FILING: 'VILLAGE_CLERK',
   TOWNSHIP: 'TOWNSHIP_REVIEWER',
   COUNTY_DEPARTMENT: 'COUNTY_PLANNER',
   COUNTY_FINANCE: 'COUNTY_FINANCE',
@@ -87,3 +89,6 @@ export interface ApprovalDecision {
   actorUserId: number;
   recordedAt: string;
 }
+
+/** A step as the API shows it: with its decision, once made. */
+export type ApprovalStepView = ApprovalStep & { decisionRow: ApprovalDecision | null };

@@ -6,31 +6,34 @@ import { toFundingLines } from '../projects/projects.resolvers';
 import * as service from './assets.service';
 import type { BareStep } from './assets.service';
 import type { Asset, AssetEvent, AssetHold, HoldKind } from './assets.types';
+import { referenced } from '../../shared/loaderUtils';
+import type { Resolvers } from '../../generated/resolvers';
+import type { AssetStepInput } from '../../generated/schema';
 import { isHeldOn } from './assets.holdDates';
 
 /** The object type of each kind of holder, for its global id. */
 const HOLDER_TYPE: Record<HoldKind, string> = { CONTRACT: 'Contract', BUNDLE: 'Bundle', PLEDGE: 'Pledge', DISPOSAL: 'Disposal' };
 
-const withAssetId = (input: any) => ({ ...input, assetId: requireGlobalId('Asset', input.assetId, ['input', 'assetId']) });
+const withAssetId = <I extends { assetId: string }>(input: I) => ({ ...input, assetId: requireGlobalId('Asset', input.assetId, ['input', 'assetId']) });
 
 function step(action: BareStep) {
-  return (_: unknown, args: { input: any }, ctx: RequestContext) =>
+  return (_: unknown, args: { input: AssetStepInput }, ctx: RequestContext) =>
     runMutation(ctx, (svc) => service.transitionAsset(svc, action, withAssetId(args.input)), (asset) => ({ asset }));
 }
 
-export const assetsResolvers = {
+export const assetsResolvers: Resolvers = {
   Query: {
     asset: (_: unknown, args: { id: string }, ctx: RequestContext) => {
       const id = fromGlobalId('Asset', args.id);
       return id === null ? null : service.getAsset(readContext(ctx), id);
     },
-    assets: (_: unknown, args: { filter?: any; asOf?: string | null; first?: number; after?: string }, ctx: RequestContext) =>
+    assets: (_: unknown, args, ctx: RequestContext) =>
       args.asOf
         ? service.listAssetsOn(readContext(ctx), args.filter ?? {}, args.asOf, args)
         : service.listAssets(readContext(ctx), args.filter ?? {}, args),
   },
   Mutation: {
-    assetRegister: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    assetRegister: (_: unknown, args, ctx: RequestContext) =>
       runMutation(
         ctx,
         (svc) =>
@@ -43,7 +46,7 @@ export const assetsResolvers = {
           }),
         (asset) => ({ asset }),
       ),
-    assetUpdate: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    assetUpdate: (_: unknown, args, ctx: RequestContext) =>
       runMutation(ctx, (svc) => service.updateAsset(svc, withAssetId(args.input)), (asset) => ({ asset })),
     // rightsConfirm and assetHandOver carry owners and a deed: they live in the rights module.
     assetStartOperation: step('START_OPERATION'),
@@ -53,13 +56,13 @@ export const assetsResolvers = {
   },
   // A project's assets are served here: assets depend on projects, never the reverse.
   Project: {
-    assets: (p: { id: number }, args: { first?: number; after?: string }, ctx: RequestContext) =>
+    assets: (p: { id: number }, args, ctx: RequestContext) =>
       service.listAssets(readContext(ctx), { projectId: p.id }, args),
   },
   Asset: {
     id: (a: Asset) => toGlobalId('Asset', a.id),
-    village: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(a.villageCode),
-    project: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.project.load(a.projectId),
+    village: (a: Asset, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.region.load(a.villageCode)),
+    project: (a: Asset, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.project.load(a.projectId)),
     originalValue: (a: Asset) => a.originalValueFen,
     fundingLines: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.assetFundingLines.load(a.id),
     events: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.assetEvents.load(a.id),
@@ -75,6 +78,6 @@ export const assetsResolvers = {
   AssetEvent: {
     id: (e: AssetEvent) => toGlobalId('AssetEvent', e.id),
     payload: (e: AssetEvent) => JSON.stringify(e.payload),
-    actor: (e: AssetEvent, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(e.actorUserId),
+    actor: (e: AssetEvent, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.user.load(e.actorUserId)),
   },
 };

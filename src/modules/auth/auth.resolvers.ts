@@ -1,9 +1,11 @@
 import type { RequestContext } from '../../shared/context';
 import { requireActor } from '../../shared/context';
 import { toGlobalId } from '../../shared/ids';
-import type { UserRow } from './auth.types';
+import type { UserView } from './auth.types';
+import { referenced } from '../../shared/loaderUtils';
+import type { Resolvers } from '../../generated/resolvers';
 
-export const authResolvers = {
+export const authResolvers: Resolvers = {
   Query: {
     me: (_: unknown, __: unknown, ctx: RequestContext) => {
       const a = requireActor(ctx);
@@ -11,7 +13,7 @@ export const authResolvers = {
     },
   },
   User: {
-    id: (u: UserRow) => toGlobalId('User', u.id),
-    region: (u: UserRow, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(u.region_code),
+    id: (u: UserView) => toGlobalId('User', u.id),
+    region: (u: UserView, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.region.load(u.region_code)),
   },
 };

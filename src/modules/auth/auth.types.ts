@@ -9,3 +9,6 @@ export interface UserRow {
   region_code: string;
   created_at: string;
 }
+
+/** A user as the API serves it (`me` builds one from the actor; loaders read the row). */
+export type UserView = Pick<UserRow, 'id' | 'name' | 'role' | 'region_code'>;

@@ -282,6 +282,19 @@ export async function setTermLimit(db: Executor, countyCode: string, maxYears: n
     .merge({ max_years: maxYears, actor_user_id: actorUserId, updated_at: now });
 }
 
+/** Records the approved chain a mode-changing contract was signed under. */
+export async function setModeChangeChain(db: Executor, id: number, chainId: number): Promise<void> {
+  await db('contracts').where({ id }).update({ mode_change_chain_id: chainId });
+}
+
+export async function isModeChangeChainUsed(db: Executor, chainId: number): Promise<boolean> {
+  return !!(await db('contracts').where({ mode_change_chain_id: chainId }).first('id'));
+}
+
+export async function modeChangeChainOf(db: Executor, ids: readonly number[]): Promise<{ id: number; chainId: number | null }[]> {
+  return (await db('contracts').whereIn('id', ids as number[]).select('id', 'mode_change_chain_id')).map((r: any) => ({ id: r.id, chainId: r.mode_change_chain_id }));
+}
+
 // ---- Audit reads as of a date (issue 14: reports) ------------------------------------------------------
 
 /** A contract in force on `asOf` (not yet terminated then), as SQL over the alias. */

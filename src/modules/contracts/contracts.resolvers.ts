@@ -7,13 +7,16 @@ import { toPartyRef } from '../parties/parties.resolvers';
 import * as service from './contracts.service';
 import { annualFeeFen, guaranteedAnnualReturnFen, stateOn } from './contracts.terms';
 import type { Contract, ContractDecision, ContractVersion, FeeSchedule } from './contracts.types';
+import { referenced } from '../../shared/loaderUtils';
+import type { Resolvers } from '../../generated/resolvers';
+import type { FeeScheduleInput } from '../../generated/schema';
 
-const contractIdOf = (input: any) => requireGlobalId('Contract', input.contractId, ['input', 'contractId']);
+const contractIdOf = (input: { contractId: string }) => requireGlobalId('Contract', input.contractId, ['input', 'contractId']);
 
 /** FeeScheduleInput → service shape (Money arrives as fen). */
-const toFee = (fee: any) => (fee ? { kind: fee.kind, amountFen: fee.amount ?? null, rateBp: fee.rateBp ?? null, period: fee.period ?? null } : fee);
+const toFee = (fee: FeeScheduleInput | null | undefined) => (fee ? { kind: fee.kind, amountFen: fee.amount ?? null, rateBp: fee.rateBp ?? null, period: fee.period ?? null } : fee);
 
-const withTerms = (input: any) => ({ ...input, fee: toFee(input.fee), depositFen: input.deposit, deposit: undefined });
+const withTerms = <I extends { fee?: FeeScheduleInput | null; deposit?: number | null }>(input: I) => ({ ...input, fee: toFee(input.fee), depositFen: input.deposit, deposit: undefined });
 
 const shaped = (r: { contract: Contract; asset: Asset }) => ({ contract: r.contract, asset: r.asset });
 
@@ -29,13 +32,13 @@ const optionalGlobalId = (type: string, id: string | null | undefined) => {
   return fromGlobalId(type, id) ?? -1; // an id of the wrong type matches nothing
 };
 
-export const contractsResolvers = {
+export const contractsResolvers: Resolvers = {
   Query: {
     contract: (_: unknown, args: { id: string }, ctx: RequestContext) => {
       const id = fromGlobalId('Contract', args.id);
       return id === null ? null : service.getContract(readContext(ctx), id);
     },
-    contracts: (_: unknown, args: { filter?: any; first?: number; after?: string }, ctx: RequestContext) => {
+    contracts: (_: unknown, args, ctx: RequestContext) => {
       const f = args.filter ?? {};
       return service.listContracts(
         readContext(ctx),
@@ -43,17 +46,17 @@ export const contractsResolvers = {
         args,
       );
     },
-    contractsExpiring: (_: unknown, args: { regionCode?: string; withinDays: number; first?: number; after?: string }, ctx: RequestContext) =>
+    contractsExpiring: (_: unknown, args, ctx: RequestContext) =>
       service.contractsExpiring(readContext(ctx), args.regionCode, args.withinDays, args),
-    contractsOverlong: (_: unknown, args: { regionCode?: string; maxYears?: number; first?: number; after?: string }, ctx: RequestContext) =>
+    contractsOverlong: (_: unknown, args, ctx: RequestContext) =>
       service.contractsOverlong(readContext(ctx), args.regionCode, args.maxYears, args),
-    operatingAssetsWithoutContract: (_: unknown, args: { regionCode?: string; first?: number; after?: string }, ctx: RequestContext) =>
+    operatingAssetsWithoutContract: (_: unknown, args, ctx: RequestContext) =>
       service.operatingAssetsWithoutContract(readContext(ctx), args.regionCode, args),
     contractTermLimit: (_: unknown, args: { countyCode: string }, ctx: RequestContext) =>
       service.getTermLimit(readContext(ctx), args.countyCode),
   },
   Mutation: {
-    contractSign: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    contractSign: (_: unknown, args, ctx: RequestContext) =>
       runMutation(
         ctx,
         (svc) =>
@@ -61,16 +64,25 @@ export const contractsResolvers = {
             ...withTerms(args.input),
             assetId: requireGlobalId('Asset', args.input.assetId, ['input', 'assetId']),
             operator: toPartyRef(args.input.operator, ['input', 'operator']),
+            modeChangeApprovalId: args.input.modeChangeApprovalId
+              ? requireGlobalId('ApprovalChain', args.input.modeChangeApprovalId, ['input', 'modeChangeApprovalId'])
+              : null,
           }),
         shaped,
       ),
-    contractAmend: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    contractModeChangeRequest: (_: unknown, args, ctx: RequestContext) =>
+      runMutation(
+        ctx,
+        (svc) => service.requestModeChange(svc, { ...args.input, assetId: requireGlobalId('Asset', args.input.assetId, ['input', 'assetId']) }),
+        (chain) => ({ chain }),
+      ),
+    contractAmend: (_: unknown, args, ctx: RequestContext) =>
       runMutation(ctx, (svc) => service.amendContract(svc, { ...withTerms(args.input), contractId: contractIdOf(args.input) }), shaped),
-    contractRenew: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    contractRenew: (_: unknown, args, ctx: RequestContext) =>
       runMutation(ctx, (svc) => service.renewContract(svc, { ...withTerms(args.input), contractId: contractIdOf(args.input) }), shaped),
-    contractTerminate: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    contractTerminate: (_: unknown, args, ctx: RequestContext) =>
       runMutation(ctx, (svc) => service.terminateContract(svc, { ...args.input, contractId: contractIdOf(args.input) }), shaped),
-    contractTermLimitSet: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    contractTermLimitSet: (_: unknown, args, ctx: RequestContext) =>
       runMutation(ctx, (svc) => service.setTermLimit(svc, args.input), (termLimit) => ({ termLimit })),
   },
   Asset: {
@@ -83,8 +95,8 @@ export const contractsResolvers = {
   },
   Contract: {
     id: (c: Contract) => toGlobalId('Contract', c.id),
-    asset: (c: Contract, _: unknown, ctx: RequestContext) => ctx.loaders.asset.load(c.assetId),
-    operator: (c: Contract, _: unknown, ctx: RequestContext) => ctx.loaders.party.load(c.operatorPartyId),
+    asset: (c: Contract, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.asset.load(c.assetId)),
+    operator: (c: Contract, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.party.load(c.operatorPartyId)),
     state: (c: Contract, _: unknown, ctx: RequestContext) => stateOn(c, ctx.clock.today()),
     fee: (c: Contract, _: unknown, ctx: RequestContext) => feeOf(c.terms.fee, c.assetId, ctx),
     guaranteedRateBp: (c: Contract) => c.terms.guaranteedRateBp,
@@ -100,12 +112,12 @@ export const contractsResolvers = {
   ContractVersion: {
     fee: (v: ContractVersion & { assetId: number }, _: unknown, ctx: RequestContext) => feeOf(v.fee, v.assetId, ctx),
     deposit: (v: ContractVersion) => v.depositFen,
-    actor: (v: ContractVersion, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(v.actorUserId),
+    actor: (v: ContractVersion, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.user.load(v.actorUserId)),
   },
   ContractDecision: {
     party: (d: ContractDecision, _: unknown, ctx: RequestContext) => (d.partyId ? ctx.loaders.party.load(d.partyId) : null),
   },
   ContractTermLimit: {
-    county: (l: { countyCode: string }, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(l.countyCode),
+    county: (l: { countyCode: string }, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.region.load(l.countyCode)),
   },
 };

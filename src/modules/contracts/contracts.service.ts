@@ -16,6 +16,9 @@ import type { Party } from '../parties/parties.types';
 import { isRegionCode, levelOf } from '../regions/regions.codes';
 import { isVisible, requireRegion, scopedPrefix } from '../regions/regions.service';
 import { currentOwnerParties } from '../rights/rights.service';
+import { lastDecisionOn, openChain, requireApproved } from '../approvals/approvals.service';
+import { countyStep, townshipStep, villageResolutions } from '../approvals/approvals.steps';
+import type { ApprovalChain, StepSpec } from '../approvals/approvals.types';
 import * as repo from './contracts.repository';
 import { termMonths } from './contracts.terms';
 import {
@@ -68,6 +71,7 @@ const signSchema = z.object({
   guaranteedRateBp: bp.nullish(),
   depositFen: money('deposit').nullish(),
   decisions: z.array(decisionSchema).max(50).nullish(),
+  modeChangeApprovalId: z.number().nullish(),
   note: optionalText(1000),
 });
 
@@ -169,15 +173,14 @@ function requireOperatorFits(mode: OperationMode, operator: Party, owners: { par
 }
 
 /**
- * Decision records (brief §5, §11.9). Each is checked; when the mode differs from the asset's previous
- * contract, the decisions that procedure needs must be present: village collectives — a resolution of every
- * owner village (四议两公开) and the township filing; households — the filing with the village committee.
+ * Decision records (brief §5, §11.9), kept on the contract as evidence: each is checked (an owner village's
+ * resolution, dates before signing). The authority for a change of mode is the approval chain
+ * (requireModeChangeApproval), not these typed references.
  */
 async function resolveDecisions(
   svc: ServiceContext,
   input: { decisions?: z.infer<typeof decisionSchema>[] | null; signedOn: string; mode: OperationMode },
   owners: { party: Party }[],
-  previous: Contract | undefined,
 ): Promise<Omit<ContractDecision, 'id' | 'contractId' | 'version' | 'recordedAt'>[]> {
   const out: Omit<ContractDecision, 'id' | 'contractId' | 'version' | 'recordedAt'>[] = [];
   for (const [i, d] of (input.decisions ?? []).entries()) {
@@ -205,25 +208,84 @@ async function resolveDecisions(
     }
     out.push({ kind: d.kind, reference: d.reference, decidedOn: d.decidedOn, partyId });
   }
-  if (previous && previous.mode !== input.mode) {
-    const missing: string[] = [];
-    const kinds = new Set(owners.map((o) => o.party.kind));
-    if (kinds.has('VILLAGE_COLLECTIVE')) {
-      for (const o of owners) {
-        if (!out.some((d) => d.kind === 'VILLAGE_RESOLUTION' && d.partyId === o.party.id)) missing.push(`resolution of ${o.party.name}`);
-      }
-      if (!out.some((d) => d.kind === 'TOWNSHIP_FILING')) missing.push('township filing');
-    }
-    if (kinds.has('HOUSEHOLD') && !out.some((d) => d.kind === 'VILLAGE_FILING')) missing.push('filing with the village committee');
-    if (missing.length) {
-      throw new DomainError(
-        'DECISION_REQUIRED',
-        `Changing the operation mode from ${previous.mode} to ${input.mode} needs: ${missing.join(', ')}`,
-        ['input', 'decisions'],
-      );
-    }
-  }
   return out;
+}
+
+/**
+ * The decisions a change of operation mode needs (brief §5, §11.9), as chain steps: village collectives —
+ * every owner village's resolution (四议两公开), then the township; households — the filing with the village
+ * committee; a township or county body — its township or the county department.
+ */
+async function modeChangeSteps(svc: ServiceContext, asset: Asset): Promise<StepSpec[]> {
+  const owners = await currentOwnerParties(svc.db, asset.id);
+  const kinds = new Set(owners.map((o) => o.party.kind));
+  const steps: StepSpec[] = [];
+  if (kinds.has('VILLAGE_COLLECTIVE')) {
+    steps.push(...villageResolutions(owners.filter((o) => o.party.kind === 'VILLAGE_COLLECTIVE').map((o) => o.party.regionCode)));
+  }
+  if (kinds.has('HOUSEHOLD')) steps.push({ kind: 'VILLAGE_FILING', regionCode: asset.villageCode });
+  if (kinds.has('VILLAGE_COLLECTIVE') || kinds.has('TOWNSHIP')) steps.push(townshipStep(asset.villageCode));
+  if (kinds.has('COUNTY_BODY')) steps.push(countyStep(asset.villageCode, 'COUNTY_DEPARTMENT'));
+  return steps;
+}
+
+const modeChangeSchema = z.object({
+  assetId: z.number(),
+  mode: z.enum(OPERATION_MODES),
+  requestedOn: dateString,
+  reason: text(1000),
+});
+
+/**
+ * 经营方式变更申请 Asks for a change of operation mode on the approval chain. The contract that makes the
+ * change is signed after the chain approves it and names it (contractSign's modeChangeApprovalId).
+ */
+export async function requestModeChange(svc: ServiceContext, raw: unknown): Promise<ApprovalChain> {
+  const input = parseInput(modeChangeSchema, raw);
+  const asset = await requireAsset(svc, input.assetId);
+  authorize(svc.actor, 'contract.write', asset.villageCode);
+  const previous = await repo.latestOfAsset(svc.db, asset.id);
+  if (!previous || previous.mode === input.mode) {
+    throw new DomainError('INVALID_INPUT', `No change of mode: the asset's last contract is ${previous?.mode ?? 'none'}`, ['input', 'mode']);
+  }
+  return openChain(svc, {
+    purpose: 'CONTRACT_MODE_CHANGE',
+    subjectType: 'Asset',
+    subjectId: asset.id,
+    regionCode: asset.villageCode,
+    template: 'CONTRACT_MODE_CHANGE',
+    steps: await modeChangeSteps(svc, asset),
+    summary: { assetId: asset.id, from: previous.mode, to: input.mode, reason: input.reason },
+    requestedOn: input.requestedOn,
+  });
+}
+
+/** A contract that changes the mode names an approved, unused chain for this asset and mode, decided before signing. */
+async function requireModeChangeApproval(
+  svc: ServiceContext,
+  asset: Asset,
+  input: { mode: OperationMode; signedOn: string; modeChangeApprovalId?: number | null },
+): Promise<ApprovalChain> {
+  const field = ['input', 'modeChangeApprovalId'];
+  if (!input.modeChangeApprovalId) {
+    throw new DomainError(
+      'DECISION_REQUIRED',
+      `Changing the operation mode to ${input.mode} needs an approved change (contractModeChangeRequest, then each step on the approval chain)`,
+      field,
+    );
+  }
+  const chain = await requireApproved(svc, input.modeChangeApprovalId, field);
+  const summary = chain.summary as { assetId?: number; to?: string };
+  if (chain.purpose !== 'CONTRACT_MODE_CHANGE' || summary.assetId !== asset.id || summary.to !== input.mode) {
+    throw new DomainError('DECISION_REQUIRED', `Approval chain ${chain.id} does not approve ${input.mode} for this asset`, field);
+  }
+  if (await repo.isModeChangeChainUsed(svc.db, chain.id)) {
+    throw new DomainError('DECISION_REQUIRED', `Approval chain ${chain.id} was already used by another contract`, field);
+  }
+  if ((await lastDecisionOn(svc, chain)) > input.signedOn) {
+    throw new DomainError('DATE_ORDER', 'The contract is signed after the change of mode was approved', ['input', 'signedOn']);
+  }
+  return chain;
 }
 
 /**
@@ -279,7 +341,8 @@ export async function signContract(svc: ServiceContext, raw: unknown): Promise<{
   // asset on any day of the term refuses the signature.
   await requireFree(svc, asset, { from: input.startOn, to: input.endOn, kind: 'CONTRACT' }, ['input', 'startOn']);
   const previous = await repo.latestOfAsset(svc.db, asset.id);
-  const decisions = await resolveDecisions(svc, input, owners, previous);
+  const decisions = await resolveDecisions(svc, input, owners);
+  const modeChange = previous && previous.mode !== input.mode ? await requireModeChangeApproval(svc, asset, input) : null;
 
   const now = svc.clock.now();
   const id = await repo.insert(
@@ -307,6 +370,7 @@ export async function signContract(svc: ServiceContext, raw: unknown): Promise<{
   });
   await repo.insertDecisions(svc.db, decisions.map((d) => ({ ...d, contractId: id, version: 1, recordedAt: now })));
   await acquireHold(svc, asset, { kind: 'CONTRACT', holderId: id, holderLabel: input.contractNo, startOn: input.startOn, endOn: input.endOn });
+  if (modeChange) await repo.setModeChangeChain(svc.db, id, modeChange.id);
   await recordAssetEvent(svc, asset, 'CONTRACT_SIGN', {
     effectiveOn: input.signedOn,
     reason: input.note,
@@ -318,7 +382,7 @@ export async function signContract(svc: ServiceContext, raw: unknown): Promise<{
       operatorPartyId: operator.id,
       startOn: input.startOn,
       endOn: input.endOn,
-      ...(previous && previous.mode !== input.mode ? { modeChangedFrom: previous.mode } : {}),
+      ...(previous && previous.mode !== input.mode ? { modeChangedFrom: previous.mode, modeChangeApprovalId: modeChange?.id } : {}),
     },
   });
   let updated = asset;

@@ -101,3 +101,13 @@ export interface ContractDecision {
   partyId: number | null;
   recordedAt: string;
 }
+
+/** A version as the API serves it: with its contract's asset at hand, so its fee can be computed. */
+export type ContractVersionOfAsset = ContractVersion & { assetId: number };
+
+/** A county's longest allowed contract term, as the API serves it. */
+export interface ContractTermLimitView {
+  countyCode: string;
+  maxYears: number;
+  isDefault: boolean;
+}

@@ -1,4 +1,4 @@
-import type { RequestContext } from '../../shared/context';
+import type { RequestContext, ServiceContext } from '../../shared/context';
 import { readContext } from '../../shared/context';
 import { runMutation } from '../../shared/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
@@ -6,20 +6,23 @@ import * as service from './distribution.service';
 import * as report from './distribution.report';
 import { getEntry } from '../journal/journal.service';
 import type { Flag, Plan, PlanEvent } from './distribution.types';
+import { referenced } from '../../shared/loaderUtils';
+import type { Resolvers } from '../../generated/resolvers';
+import type { DistributionPlanInput } from '../../generated/schema';
 
-const planId = (input: any) => requireGlobalId('DistributionPlan', input.planId, ['input', 'planId']);
+const planId = (input: { planId: string }) => requireGlobalId('DistributionPlan', input.planId, ['input', 'planId']);
 
 /** GraphQL plan input → service input (ids to integers, Money already in fen). */
-function toPlanInput(input: any) {
+function toPlanInput(input: DistributionPlanInput) {
   return {
     ...input,
     totalFen: input.total ?? null,
     total: undefined,
-    lines: input.lines.map((l: any, i: number) => ({
+    lines: input.lines.map((l, i) => ({
       ...l,
       amountFen: l.amount ?? null,
       amount: undefined,
-      recipients: (l.recipients ?? []).map((r: any, k: number) => ({
+      recipients: (l.recipients ?? []).map((r, k) => ({
         ...r,
         householdId: requireGlobalId('Household', r.householdId, ['input', 'lines', String(i), 'recipients', String(k), 'householdId']),
       })),
@@ -28,20 +31,20 @@ function toPlanInput(input: any) {
 }
 
 /** Steps that name a recipient household of the plan. */
-const withHousehold = (input: any) => ({ ...input, householdId: requireGlobalId('Household', input.householdId, ['input', 'householdId']) });
+const withHousehold = <I extends { householdId: string }>(input: I) => ({ ...input, householdId: requireGlobalId('Household', input.householdId, ['input', 'householdId']) });
 
-function planMutation(work: (svc: any, input: any) => Promise<Plan>, withPlanId = true) {
-  return (_: unknown, args: { input: any }, ctx: RequestContext) =>
+function planMutation<I extends { planId: string }>(work: (svc: ServiceContext, input: I) => Promise<Plan>, withPlanId = true) {
+  return (_: unknown, args: { input: I }, ctx: RequestContext) =>
     runMutation(ctx, (svc) => work(svc, withPlanId ? { ...args.input, planId: planId(args.input) } : args.input), (plan) => ({ plan }));
 }
 
-export const distributionResolvers = {
+export const distributionResolvers: Resolvers = {
   Query: {
     distributionPlan: (_: unknown, args: { id: string }, ctx: RequestContext) => {
       const id = fromGlobalId('DistributionPlan', args.id);
       return id === null ? null : service.getPlan(readContext(ctx), id);
     },
-    distributionPlans: (_: unknown, args: { filter?: any; first?: number; after?: string }, ctx: RequestContext) =>
+    distributionPlans: (_: unknown, args, ctx: RequestContext) =>
       service.listPlans(readContext(ctx), args.filter ?? {}, args),
     distributionAuditReport: (_: unknown, args: { planId: string }, ctx: RequestContext) => {
       const id = fromGlobalId('DistributionPlan', args.planId);
@@ -50,7 +53,7 @@ export const distributionResolvers = {
     distributionFlags: (_: unknown, args: { regionCode: string }, ctx: RequestContext) => report.flagsInRegion(readContext(ctx), args.regionCode),
   },
   Mutation: {
-    distributionPlanPreview: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    distributionPlanPreview: (_: unknown, args, ctx: RequestContext) =>
       runMutation(
         ctx,
         async (svc) => service.previewPlan(svc, toPlanInput(args.input)),
@@ -58,17 +61,17 @@ export const distributionResolvers = {
           preview: {
             total: d.plan.totalFen,
             available: d.availableFen,
-            lines: d.lines.map((l) => ({ ...l, recipients: l.recipients.map((r) => ({ ...r, householdStatus: d.statusOf.get(r.householdId), paidOn: null, bankReference: null })) })),
+            lines: d.lines.map((l) => ({ ...l, recipients: l.recipients.map((r) => ({ ...r, householdStatus: d.statusOf.get(r.householdId)!, paidOn: null, bankReference: null })) })),
             flags: d.flags,
           },
         }),
       ),
-    distributionPlanCreate: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    distributionPlanCreate: (_: unknown, args, ctx: RequestContext) =>
       runMutation(ctx, (svc) => service.createPlan(svc, toPlanInput(args.input)), (plan) => ({ plan })),
     distributionMeetingRecord: planMutation(service.recordMeeting),
     distributionNoticePublish: planMutation(service.publishPlanNotice),
     distributionObjectionRecord: planMutation(service.recordObjection),
-    distributionObjectionResolve: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    distributionObjectionResolve: (_: unknown, args, ctx: RequestContext) =>
       runMutation(
         ctx,
         (svc) =>
@@ -89,7 +92,7 @@ export const distributionResolvers = {
   },
   DistributionPlan: {
     id: (p: Plan) => toGlobalId('DistributionPlan', p.id),
-    village: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(p.villageCode),
+    village: (p: Plan, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.region.load(p.villageCode)),
     total: (p: Plan) => p.totalFen,
     lines: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planLines.load(p.id),
     meetings: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planMeetings.load(p.id),
@@ -108,11 +111,11 @@ export const distributionResolvers = {
     recipientsTotal: (l: { recipients: { amountFen: number }[] }) => l.recipients.reduce((s, r) => s + r.amountFen, 0),
   },
   DistributionRecipient: {
-    household: (r: { householdId: number }, _: unknown, ctx: RequestContext) => ctx.loaders.household.load(r.householdId),
+    household: (r: { householdId: number }, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.household.load(r.householdId)),
     amount: (r: { amountFen: number }) => r.amountFen,
   },
   DistributionPayment: {
-    household: (r: { householdId: number }, _: unknown, ctx: RequestContext) => ctx.loaders.household.load(r.householdId),
+    household: (r: { householdId: number }, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.household.load(r.householdId)),
     amount: (r: { amountFen: number }) => r.amountFen,
   },
   DistributionObjection: {
@@ -120,11 +123,11 @@ export const distributionResolvers = {
   },
   DistributionEvent: {
     payload: (e: PlanEvent) => JSON.stringify(e.payload),
-    actor: (e: PlanEvent, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(e.actorUserId),
+    actor: (e: PlanEvent, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.user.load(e.actorUserId)),
   },
   DistributionFlag: {
     plan: (f: Flag, _: unknown, ctx: RequestContext) => (f.planId ? service.getPlan(readContext(ctx), f.planId) : null),
-    village: (f: Flag, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(f.villageCode),
+    village: (f: Flag, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.region.load(f.villageCode)),
   },
   DistributionAuditReport: {
     incomeInPeriod: (r: report.AuditReport) => r.incomeInPeriodFen,

@@ -171,3 +171,25 @@ export interface Flag {
   planId: number | null;
   villageCode: string;
 }
+
+/** A recipient as the API serves it (DistributionRecipient): a plan's, with its payment, or a preview's. */
+export interface RecipientView {
+  householdId: number;
+  householdStatus: HouseholdStatus;
+  weight: number;
+  workDays?: number | null;
+  amountFen: number;
+  paidOn: string | null;
+  bankReference: string | null;
+}
+
+/** A line as the API serves it (DistributionLine): a plan's line or a preview's computed one. */
+export interface LineView {
+  lineNo: number;
+  type: LineType;
+  basis: LineBasis;
+  percentBp?: number | null;
+  amountFen: number;
+  description: string;
+  recipients: RecipientView[];
+}

@@ -6,6 +6,8 @@ import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import type { Asset } from '../assets/assets.types';
 import * as service from './documents.service';
 import type { DocumentMeta } from './documents.types';
+import { referenced } from '../../shared/loaderUtils';
+import type { Resolvers } from '../../generated/resolvers';
 
 const badFile = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
 
@@ -31,7 +33,7 @@ export const FileScalar = new GraphQLScalarType({
 const optionalId = (type: string, id: string | null | undefined, field: string[]) =>
   id === null || id === undefined ? null : requireGlobalId(type, id, field);
 
-export const documentsResolvers = {
+export const documentsResolvers: Resolvers = {
   File: FileScalar,
   Query: {
     document: (_: unknown, args: { id: string }, ctx: RequestContext) => {
@@ -40,7 +42,7 @@ export const documentsResolvers = {
     },
   },
   Mutation: {
-    documentAttach: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    documentAttach: (_: unknown, args, ctx: RequestContext) =>
       runMutation(
         ctx,
         (svc) =>
@@ -64,10 +66,10 @@ export const documentsResolvers = {
   },
   Document: {
     id: (d: DocumentMeta) => toGlobalId('Document', d.id),
-    asset: (d: DocumentMeta, _: unknown, ctx: RequestContext) => ctx.loaders.asset.load(d.assetId),
+    asset: (d: DocumentMeta, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.asset.load(d.assetId)),
     downloadUrl: (d: DocumentMeta) => (d.stored ? `/documents/${d.id}` : null),
     event: (d: DocumentMeta, _: unknown, ctx: RequestContext) => (d.eventId ? ctx.loaders.assetEvent.load(d.eventId) : null),
     contract: (d: DocumentMeta, _: unknown, ctx: RequestContext) => (d.contractId ? ctx.loaders.contract.load(d.contractId) : null),
-    actor: (d: DocumentMeta, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(d.actorUserId),
+    actor: (d: DocumentMeta, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.user.load(d.actorUserId)),
   },
 };

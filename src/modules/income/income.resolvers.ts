@@ -8,13 +8,15 @@ import type { JournalEntry } from '../journal/journal.types';
 import { toPartyRef } from '../parties/parties.resolvers';
 import * as service from './income.service';
 import type { IncomeRecord, IncomeVsContract, TermInYear } from './income.types';
+import { referenced } from '../../shared/loaderUtils';
+import type { Resolvers } from '../../generated/resolvers';
 
 /** An id of the wrong type matches nothing (filters) rather than failing the whole query. */
 const idOrNoMatch = (type: string, gid: string | null | undefined) => (gid ? (fromGlobalId(type, gid) ?? -1) : null);
 
-export const incomeResolvers = {
+export const incomeResolvers: Resolvers = {
   Query: {
-    incomeRecords: (_: unknown, args: { filter?: any; first?: number; after?: string }, ctx: RequestContext) => {
+    incomeRecords: (_: unknown, args, ctx: RequestContext) => {
       const f = args.filter ?? {};
       return service.listIncome(readContext(ctx), { ...f, assetId: idOrNoMatch('Asset', f.assetId) }, args);
     },
@@ -22,11 +24,11 @@ export const incomeResolvers = {
       const id = fromGlobalId('Asset', args.assetId);
       return id === null ? null : service.incomeVsContract(readContext(ctx), id, args.year);
     },
-    incomeShortfalls: (_: unknown, args: { regionCode?: string; year: number; first?: number; after?: string }, ctx: RequestContext) =>
+    incomeShortfalls: (_: unknown, args, ctx: RequestContext) =>
       service.incomeShortfalls(readContext(ctx), args.regionCode, args.year, args),
   },
   Mutation: {
-    incomeRecord: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    incomeRecord: (_: unknown, args, ctx: RequestContext) =>
       runMutation(
         ctx,
         (svc) =>
@@ -46,16 +48,16 @@ export const incomeResolvers = {
   },
   IncomeRecord: {
     id: (r: IncomeRecord) => toGlobalId('IncomeRecord', r.id),
-    asset: (r: IncomeRecord, _: unknown, ctx: RequestContext) => ctx.loaders.asset.load(r.assetId),
+    asset: (r: IncomeRecord, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.asset.load(r.assetId)),
     contract: (r: IncomeRecord, _: unknown, ctx: RequestContext) => (r.contractId ? ctx.loaders.contract.load(r.contractId) : null),
-    payer: (r: IncomeRecord, _: unknown, ctx: RequestContext) => ctx.loaders.party.load(r.payerPartyId),
+    payer: (r: IncomeRecord, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.party.load(r.payerPartyId)),
     amount: (r: IncomeRecord) => r.amountFen,
-    entry: (r: IncomeRecord, _: unknown, ctx: RequestContext) => ctx.loaders.journal.entry.load(r.entryId),
+    entry: (r: IncomeRecord, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.journal.entry.load(r.entryId)),
     reversed: async (r: IncomeRecord, _: unknown, ctx: RequestContext) => (await ctx.loaders.journal.reversalOf.load(r.entryId)) !== null,
-    actor: (r: IncomeRecord, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(r.actorUserId),
+    actor: (r: IncomeRecord, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.user.load(r.actorUserId)),
   },
   IncomeVsContract: {
-    asset: (r: IncomeVsContract, _: unknown, ctx: RequestContext) => ctx.loaders.asset.load(r.assetId),
+    asset: (r: IncomeVsContract, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.asset.load(r.assetId)),
     received: (r: IncomeVsContract) => r.receivedFen,
     rentDue: (r: IncomeVsContract) => r.rentDueFen,
     guaranteedReturn: (r: IncomeVsContract) => r.guaranteedReturnFen,
@@ -63,7 +65,7 @@ export const incomeResolvers = {
     shortfall: (r: IncomeVsContract) => r.shortfallFen,
   },
   IncomeVsContractTerm: {
-    contract: (t: TermInYear, _: unknown, ctx: RequestContext) => ctx.loaders.contract.load(t.contractId),
+    contract: (t: TermInYear, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.contract.load(t.contractId)),
     annualRent: (t: TermInYear) => t.annualRentFen,
     annualGuarantee: (t: TermInYear) => t.annualGuaranteeFen,
   },

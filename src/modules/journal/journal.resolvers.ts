@@ -7,21 +7,22 @@ import type { Party } from '../parties/parties.types';
 import * as service from './journal.service';
 import {
   Account,
-  AccountKind,
   JournalEntry,
   mayGoNegative,
   PostingWithAccount,
   SOURCE_TYPES,
   VerifyResult,
 } from './journal.types';
+import { referenced } from '../../shared/loaderUtils';
+import type { Resolvers } from '../../generated/resolvers';
 
 /** An id of the wrong type matches nothing (filters) rather than failing the whole query. */
 const NO_MATCH = -1;
 const idOrNoMatch = (type: string, gid: string | null | undefined) => (gid ? (fromGlobalId(type, gid) ?? NO_MATCH) : null);
 
-export const journalResolvers = {
+export const journalResolvers: Resolvers = {
   Query: {
-    journalEntries: (_: unknown, args: { filter?: any; first?: number; after?: string }, ctx: RequestContext) => {
+    journalEntries: (_: unknown, args, ctx: RequestContext) => {
       const f = args.filter ?? {};
       return service.listEntries(
         readContext(ctx),
@@ -29,16 +30,16 @@ export const journalResolvers = {
         args,
       );
     },
-    accountBalance: (_: unknown, args: { holderId: string; kind: AccountKind; asOf?: string }, ctx: RequestContext) => {
+    accountBalance: (_: unknown, args, ctx: RequestContext) => {
       const holderId = fromGlobalId('Party', args.holderId);
       return holderId === null ? null : service.accountBalance(readContext(ctx), holderId, args.kind, args.asOf);
     },
-    trialBalance: (_: unknown, args: { regionCode: string; asOf?: string }, ctx: RequestContext) =>
+    trialBalance: (_: unknown, args, ctx: RequestContext) =>
       service.trialBalance(readContext(ctx), args.regionCode, args.asOf),
     journalVerify: (_: unknown, __: unknown, ctx: RequestContext) => service.verifyJournal(readContext(ctx)),
   },
   Mutation: {
-    journalEntryReverse: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    journalEntryReverse: (_: unknown, args, ctx: RequestContext) =>
       runMutation(
         ctx,
         (svc) =>
@@ -61,27 +62,27 @@ export const journalResolvers = {
       // A venture's entry may name another county's asset: show it only to those who may read it.
       return asset && ctx.actor && canRead(ctx.actor, asset.villageCode) ? asset : null;
     },
-    actor: (e: JournalEntry, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(e.actorUserId),
+    actor: (e: JournalEntry, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.user.load(e.actorUserId)),
     postings: (e: JournalEntry, _: unknown, ctx: RequestContext) => ctx.loaders.journal.postings.load(e.id),
     reverses: (e: JournalEntry, _: unknown, ctx: RequestContext) =>
       e.reversesEntryId ? ctx.loaders.journal.entry.load(e.reversesEntryId) : null,
     reversedBy: (e: JournalEntry, _: unknown, ctx: RequestContext) => ctx.loaders.journal.reversalOf.load(e.id),
   },
   Posting: {
-    account: (p: PostingWithAccount, _: unknown, ctx: RequestContext) => ctx.loaders.journal.account.load(p.accountId),
+    account: (p: PostingWithAccount, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.journal.account.load(p.accountId)),
     amount: (p: PostingWithAccount) => p.amountFen,
     side: (p: PostingWithAccount) => (p.amountFen > 0 ? 'DEBIT' : 'CREDIT'),
   },
   Account: {
     id: (a: Account) => toGlobalId('Account', a.id),
-    holder: (a: Account, _: unknown, ctx: RequestContext) => ctx.loaders.journal.holder.load(a.holderPartyId),
+    holder: (a: Account, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.journal.holder.load(a.holderPartyId)),
     mayGoNegative: (a: Account) => mayGoNegative(a.kind),
-    balance: async (a: Account, args: { asOf?: string }, ctx: RequestContext) =>
+    balance: async (a: Account, args, ctx: RequestContext) =>
       (await service.balanceOfAccount(readContext(ctx), a, args.asOf)).balanceFen,
   },
   AccountHolder: {
     id: (p: Party) => toGlobalId('Party', p.id),
-    region: (p: Party, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(p.regionCode),
+    region: (p: Party, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.region.load(p.regionCode)),
   },
   AccountBalance: {
     debits: (b: service.AccountBalanceView) => b.debitsFen,
@@ -94,7 +95,7 @@ export const journalResolvers = {
     balance: (l: { balanceFen: number }) => l.balanceFen,
   },
   TrialBalance: {
-    region: (t: service.TrialBalance, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(t.regionCode),
+    region: (t: service.TrialBalance, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.region.load(t.regionCode)),
     totalDebits: (t: service.TrialBalance) => t.totalDebitsFen,
     totalCredits: (t: service.TrialBalance) => t.totalCreditsFen,
     outsideRegionNet: (t: service.TrialBalance) => t.outsideRegionNetFen,

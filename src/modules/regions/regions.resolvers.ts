@@ -2,8 +2,9 @@ import type { RequestContext } from '../../shared/context';
 import { readContext } from '../../shared/context';
 import * as service from './regions.service';
 import type { Region } from './regions.repository';
+import type { Resolvers } from '../../generated/resolvers';
 
-export const regionsResolvers = {
+export const regionsResolvers: Resolvers = {
   Query: {
     region: (_: unknown, args: { code: string }, ctx: RequestContext) => service.getRegion(readContext(ctx), args.code),
     regions: (_: unknown, args: { parentCode: string }, ctx: RequestContext) =>

@@ -8,11 +8,13 @@ import type { Asset } from '../assets/assets.types';
 import { depreciationRulesFor, setDepreciationRule } from '../policy/policy.service';
 import { canRead } from '../auth/auth.service';
 import * as service from './reports.service';
-import type { FindingCode, FindingObject, SummaryDimension, SummaryKey } from './reports.types';
+import type { AssetAsOfView, FindingCode, FindingObject, SummaryDimension, SummaryKey } from './reports.types';
+import type { Resolvers } from '../../generated/resolvers';
+import { referenced } from '../../shared/loaderUtils';
 
 interface SummaryArgs { regionCode: string; asOf?: string | null; groupBy?: SummaryDimension[] | null }
 interface FindingsArgs { regionCode: string; asOf?: string | null; codes?: FindingCode[] | null }
-interface AsOfView { asset: Asset; date: string }
+type AsOfView = AssetAsOfView;
 
 async function accumulated(a: Asset, date: string, ctx: RequestContext): Promise<number> {
   const rules = await ctx.loaders.depreciationRules.load(a.villageCode.slice(0, 6));
@@ -21,7 +23,7 @@ async function accumulated(a: Asset, date: string, ctx: RequestContext): Promise
 
 const within = (from: string, to: string | null, date: string) => from <= date && (to === null || date < to);
 
-export const reportsResolvers = {
+export const reportsResolvers: Resolvers = {
   Query: {
     registerSummary: (_: unknown, args: SummaryArgs, ctx: RequestContext) => service.registerSummary(readContext(ctx), args),
     auditFindings: (_: unknown, args: FindingsArgs, ctx: RequestContext) => service.auditFindings(readContext(ctx), args),
@@ -35,7 +37,7 @@ export const reportsResolvers = {
       runMutation(ctx, (svc) => setDepreciationRule(svc, args.input), (rule) => ({ rule })),
   },
   RegisterSummary: {
-    region: (s: { regionCode: string }, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(s.regionCode),
+    region: (s: { regionCode: string }, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.region.load(s.regionCode)),
   },
   SummaryKey: {
     region: (k: SummaryKey, _: unknown, ctx: RequestContext) => (k.regionCode ? ctx.loaders.region.load(k.regionCode) : null),
@@ -80,7 +82,7 @@ export const reportsResolvers = {
     holds: async (v: AsOfView, _: unknown, ctx: RequestContext) => (await ctx.loaders.assetHolds.load(v.asset.id)).filter((h) => isHeldOn(h, v.date)),
     contracts: async (v: AsOfView, _: unknown, ctx: RequestContext) => {
       const holds = (await ctx.loaders.assetHolds.load(v.asset.id)).filter((h) => h.kind === 'CONTRACT' && isHeldOn(h, v.date));
-      return (await Promise.all(holds.map((h) => ctx.loaders.contract.load(h.holderId)))).filter(Boolean);
+      return (await Promise.all(holds.map((h) => ctx.loaders.contract.load(h.holderId)))).filter((c): c is NonNullable<typeof c> => c !== null);
     },
     keeper: async (v: AsOfView, _: unknown, ctx: RequestContext) =>
       (await ctx.loaders.upkeepAssignments.load(v.asset.id)).find((u) => within(u.effectiveFrom, u.effectiveTo, v.date)) ?? null,

@@ -1,4 +1,4 @@
-import type { AssetClass, AssetStatus, AssetSubType } from '../assets/assets.types';
+import type { Asset, AssetClass, AssetStatus, AssetSubType } from '../assets/assets.types';
 import type { FundSource } from '../projects/projects.types';
 
 /** 汇总维度 What a register summary can be grouped by. */
@@ -15,6 +15,18 @@ export interface SummaryKey {
   regionCode?: string | null;
 }
 
+/** 按资金来源 An amount funded by one source. */
+export interface SourceAmount {
+  source: FundSource;
+  amountFen: number;
+}
+
+/** An asset viewed as it stood on a date (the AssetAsOf type resolves its fields). */
+export interface AssetAsOfView {
+  asset: Asset;
+  date: string;
+}
+
 export interface SummaryRow {
   key: SummaryKey;
   /** Assets not disposed on the date (live). */
@@ -23,7 +35,7 @@ export interface SummaryRow {
   accumulatedDepreciationFen: number;
   bookValueFen: number;
   /** Live original value by fund source (funding lines). */
-  fundingBySource: { source: FundSource; amountFen: number }[];
+  fundingBySource: SourceAmount[];
   /** Assets disposed on or before the date: out of the live totals, in the disposal column. */
   disposedCount: number;
   disposedOriginalValueFen: number;

@@ -5,27 +5,30 @@ import type { Asset } from '../assets/assets.types';
 import { toPartyRef } from '../parties/parties.resolvers';
 import * as service from './rights.service';
 import type { AssetOwner, HandoverDeed, RightsConfirmation } from './rights.types';
+import { referenced } from '../../shared/loaderUtils';
+import type { Resolvers } from '../../generated/resolvers';
+import type { AssetOwnerInput } from '../../generated/schema';
 
-const assetIdOf = (input: any) => requireGlobalId('Asset', input.assetId, ['input', 'assetId']);
+const assetIdOf = (input: { assetId: string }) => requireGlobalId('Asset', input.assetId, ['input', 'assetId']);
 
-const toOwnerInputs = (owners: any[]) =>
+const toOwnerInputs = (owners: AssetOwnerInput[]) =>
   owners.map((o, i) => ({ ...toPartyRef(o, ['input', 'owners', String(i)]), shareBp: o.shareBp }));
 
-export const rightsResolvers = {
+export const rightsResolvers: Resolvers = {
   Mutation: {
-    rightsConfirm: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    rightsConfirm: (_: unknown, args, ctx: RequestContext) =>
       runMutation(
         ctx,
         (svc) => service.confirmRights(svc, { ...args.input, assetId: assetIdOf(args.input), owners: toOwnerInputs(args.input.owners) }),
         (r) => ({ asset: r.asset, rightsConfirmation: r.confirmation }),
       ),
-    rightsChange: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    rightsChange: (_: unknown, args, ctx: RequestContext) =>
       runMutation(
         ctx,
         (svc) => service.changeRights(svc, { ...args.input, assetId: assetIdOf(args.input), owners: toOwnerInputs(args.input.owners) }),
         (r) => ({ asset: r.asset, rightsConfirmation: r.confirmation, approvalChain: r.chain }),
       ),
-    assetHandOver: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    assetHandOver: (_: unknown, args, ctx: RequestContext) =>
       runMutation(
         ctx,
         (svc) =>
@@ -51,20 +54,21 @@ export const rightsResolvers = {
     handoverDeed: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.handoverDeed.load(a.id),
   },
   AssetOwner: {
-    party: (o: AssetOwner, _: unknown, ctx: RequestContext) => ctx.loaders.party.load(o.partyId),
+    party: (o: AssetOwner, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.party.load(o.partyId)),
     sharePercent: (o: AssetOwner) => `${Math.floor(o.shareBp / 100)}.${String(o.shareBp % 100).padStart(2, '0')}`,
   },
   RightsConfirmation: {
     id: (c: RightsConfirmation) => toGlobalId('RightsConfirmation', c.id),
     approval: (c: RightsConfirmation) =>
-      c.approvalRef ? { reference: c.approvalRef, approvedBy: c.approvedBy, approvedOn: c.approvedOn } : null,
+      // The service writes the approval's reference, body and date together (all or none).
+      c.approvalRef ? { reference: c.approvalRef, approvedBy: c.approvedBy!, approvedOn: c.approvedOn! } : null,
     owners: async (c: RightsConfirmation, _: unknown, ctx: RequestContext) =>
       (await ctx.loaders.assetOwnerRows.load(c.assetId)).filter((o) => o.confirmationId === c.id),
-    actor: (c: RightsConfirmation, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(c.actorUserId),
+    actor: (c: RightsConfirmation, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.user.load(c.actorUserId)),
   },
   HandoverDeed: {
     id: (d: HandoverDeed) => toGlobalId('HandoverDeed', d.id),
-    recipient: (d: HandoverDeed, _: unknown, ctx: RequestContext) => ctx.loaders.party.load(d.recipientPartyId),
-    actor: (d: HandoverDeed, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(d.actorUserId),
+    recipient: (d: HandoverDeed, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.party.load(d.recipientPartyId)),
+    actor: (d: HandoverDeed, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.user.load(d.actorUserId)),
   },
 };

@@ -6,22 +6,24 @@ import type { Asset } from '../assets/assets.types';
 import { toPartyRef } from '../parties/parties.resolvers';
 import * as service from './upkeep.service';
 import type { UpkeepAssignment, UpkeepRecord } from './upkeep.types';
+import { referenced } from '../../shared/loaderUtils';
+import type { Resolvers } from '../../generated/resolvers';
 
-const assetIdOf = (input: any) => requireGlobalId('Asset', input.assetId, ['input', 'assetId']);
+const assetIdOf = (input: { assetId: string }) => requireGlobalId('Asset', input.assetId, ['input', 'assetId']);
 
-export const upkeepResolvers = {
+export const upkeepResolvers: Resolvers = {
   Query: {
-    upkeepWarnings: (_: unknown, args: { regionCode?: string; first?: number; after?: string }, ctx: RequestContext) =>
+    upkeepWarnings: (_: unknown, args, ctx: RequestContext) =>
       service.upkeepWarnings(readContext(ctx), args.regionCode, args),
   },
   Mutation: {
-    upkeepAssign: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    upkeepAssign: (_: unknown, args, ctx: RequestContext) =>
       runMutation(
         ctx,
         (svc) => service.assignUpkeep(svc, { ...args.input, assetId: assetIdOf(args.input), body: toPartyRef(args.input.body, ['input', 'body']) }),
         (r) => ({ asset: r.asset, upkeepAssignment: r.assignment }),
       ),
-    upkeepRecord: (_: unknown, args: { input: any }, ctx: RequestContext) =>
+    upkeepRecord: (_: unknown, args, ctx: RequestContext) =>
       runMutation(
         ctx,
         (svc) => service.recordUpkeep(svc, { ...args.input, assetId: assetIdOf(args.input), costFen: args.input.cost, cost: undefined }),
@@ -39,12 +41,12 @@ export const upkeepResolvers = {
   },
   UpkeepAssignment: {
     id: (u: UpkeepAssignment) => toGlobalId('UpkeepAssignment', u.id),
-    body: (u: UpkeepAssignment, _: unknown, ctx: RequestContext) => ctx.loaders.party.load(u.bodyPartyId),
-    actor: (u: UpkeepAssignment, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(u.actorUserId),
+    body: (u: UpkeepAssignment, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.party.load(u.bodyPartyId)),
+    actor: (u: UpkeepAssignment, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.user.load(u.actorUserId)),
   },
   UpkeepRecord: {
     id: (r: UpkeepRecord) => toGlobalId('UpkeepRecord', r.id),
     cost: (r: UpkeepRecord) => r.costFen,
-    actor: (r: UpkeepRecord, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(r.actorUserId),
+    actor: (r: UpkeepRecord, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.user.load(r.actorUserId)),
   },
 };
