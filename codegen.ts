@@ -102,6 +102,14 @@ const config: CodegenConfig = {
           DistributionRecipient: m('distribution/distribution.types', 'RecipientView'),
           DistributionReceipt: m('distribution/distribution.types', 'ReceiptView'),
           TrialBalanceLine: '../shared/typeUtils#ItemOf<TrialBalanceModel["lines"]>',
+          RegisterSummary: m('reports/reports.types', 'RegisterSummary'),
+          RegisterSummaryRow: m('reports/reports.types', 'SummaryRow'),
+          SummaryKey: m('reports/reports.types', 'SummaryKey'),
+          SourceAmount: m('reports/reports.types', 'SourceAmount'),
+          AuditFinding: m('reports/reports.types', 'Finding'),
+          FindingObject: m('reports/reports.types', 'FindingObject'),
+          AssetAsOf: m('reports/reports.types', 'AssetAsOfView'),
+          DepreciationRule: m('policy/policy.depreciation', 'DepreciationRule'),
           // Connections are the keyset pages of src/shared/pagination (totalCount is a lazy count).
           ...Object.fromEntries(
             ['ApprovalChain', 'Asset', 'Contract', 'RevitalisationCase', 'DistributionPlan', 'Household', 'IncomeRecord', 'IncomeVsContract', 'JournalEntry', 'Party', 'Project', 'UpkeepWarning'].map(

@@ -43,6 +43,7 @@ export const APPEND_ONLY_TABLES = [
 /** Tables whose rows change in place, each for a stated reason (a current state beside its history). */
 export const MUTABLE_TABLES = {
   users: 'accounts of people',
+  depreciation_rules: 'county configuration (useful lives, residual rates); changes are audited',
   api_tokens: 'tokens are revoked',
   regions: 'reference data',
   parties: 'names and codes are corrected (corrections are audited in audit_log)',

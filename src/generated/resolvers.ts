@@ -21,6 +21,8 @@ import type { CountyPolicy as CountyPolicyModel } from '../modules/policy/policy
 import type { Plan as PlanModel, PlanEvent as PlanEventModel, Flag as FlagModel, Meeting as MeetingModel, Notice as NoticeModel, Objection as ObjectionModel, Payment as PaymentModel, LineView as LineViewModel, RecipientView as RecipientViewModel, ReceiptView as ReceiptViewModel } from '../modules/distribution/distribution.types';
 import type { AuditReport as AuditReportModel } from '../modules/distribution/distribution.report';
 import type { ItemOf as ItemOfModel } from '../shared/typeUtils';
+import type { RegisterSummary as RegisterSummaryModel, SummaryRow as SummaryRowModel, SummaryKey as SummaryKeyModel, SourceAmount as SourceAmountModel, Finding as FindingModel, FindingObject as FindingObjectModel, AssetAsOfView as AssetAsOfViewModel } from '../modules/reports/reports.types';
+import type { DepreciationRule as DepreciationRuleModel } from '../modules/policy/policy.depreciation';
 import type { Connection as ConnectionModel } from '../shared/pagination';
 import type { RequestContext } from '../shared/context';
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -137,6 +139,7 @@ export type ResolversTypes = {
   ApprovalStep: ResolverTypeWrapper<ApprovalStepViewModel>;
   ApprovalStepKind: Types.ApprovalStepKind;
   Asset: ResolverTypeWrapper<AssetModel>;
+  AssetAsOf: ResolverTypeWrapper<AssetAsOfViewModel>;
   AssetClass: Types.AssetClass;
   AssetConnection: ResolverTypeWrapper<ConnectionModel<ResolversParentTypes['Asset']>>;
   AssetEdge: ResolverTypeWrapper<Omit<Types.AssetEdge, 'node'> & { node: ResolversTypes['Asset'] }>;
@@ -159,6 +162,7 @@ export type ResolversTypes = {
   AssetStepInput: Types.AssetStepInput;
   AssetSubType: Types.AssetSubType;
   AssetUpdateInput: Types.AssetUpdateInput;
+  AuditFinding: ResolverTypeWrapper<FindingModel>;
   AuditIncomeSource: ResolverTypeWrapper<ItemOfModel<AuditReportModel["incomeSources"]>>;
   AuditStep: ResolverTypeWrapper<Types.AuditStep>;
   AuditTotals: ResolverTypeWrapper<Types.AuditTotals>;
@@ -224,6 +228,9 @@ export type ResolversTypes = {
   Date: ResolverTypeWrapper<Types.Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Types.Scalars['DateTime']['output']>;
   DecisionKind: Types.DecisionKind;
+  DepreciationRule: ResolverTypeWrapper<DepreciationRuleModel>;
+  DepreciationRuleSetInput: Types.DepreciationRuleSetInput;
+  DepreciationRuleSetPayload: ResolverTypeWrapper<Omit<Types.DepreciationRuleSetPayload, 'rule'> & { rule?: Types.Maybe<ResolversTypes['DepreciationRule']> }>;
   Disposal: ResolverTypeWrapper<Omit<Types.Disposal, 'asset' | 'chain' | 'events' | 'execution' | 'requestedBy'> & { asset?: Types.Maybe<ResolversTypes['Asset']>, chain?: Types.Maybe<ResolversTypes['ApprovalChain']>, events: Array<ResolversTypes['DisposalEvent']>, execution?: Types.Maybe<ResolversTypes['DisposalExecution']>, requestedBy?: Types.Maybe<ResolversTypes['User']> }>;
   DisposalAppraisal: ResolverTypeWrapper<Types.DisposalAppraisal>;
   DisposalAppraiseInput: Types.DisposalAppraiseInput;
@@ -302,6 +309,8 @@ export type ResolversTypes = {
   FeeSchedule: ResolverTypeWrapper<Types.FeeSchedule>;
   FeeScheduleInput: Types.FeeScheduleInput;
   File: ResolverTypeWrapper<Types.Scalars['File']['output']>;
+  FindingCode: Types.FindingCode;
+  FindingObject: ResolverTypeWrapper<FindingObjectModel>;
   Float: ResolverTypeWrapper<Types.Scalars['Float']['output']>;
   FundLevel: Types.FundLevel;
   FundSource: Types.FundSource;
@@ -376,6 +385,8 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Region: ResolverTypeWrapper<RegionModel>;
   RegionLevel: Types.RegionLevel;
+  RegisterSummary: ResolverTypeWrapper<RegisterSummaryModel>;
+  RegisterSummaryRow: ResolverTypeWrapper<SummaryRowModel>;
   ResolutionMeeting: ResolverTypeWrapper<Types.ResolutionMeeting>;
   ResolutionMeetingInput: Types.ResolutionMeetingInput;
   RevitalisationCase: ResolverTypeWrapper<RevitalisationCaseModel>;
@@ -405,7 +416,11 @@ export type ResolversTypes = {
   RightsPayload: ResolverTypeWrapper<Omit<Types.RightsPayload, 'approvalChain' | 'asset' | 'rightsConfirmation'> & { approvalChain?: Types.Maybe<ResolversTypes['ApprovalChain']>, asset?: Types.Maybe<ResolversTypes['Asset']>, rightsConfirmation?: Types.Maybe<ResolversTypes['RightsConfirmation']> }>;
   RightsRecordKind: Types.RightsRecordKind;
   Role: Types.Role;
+  Severity: Types.Severity;
+  SourceAmount: ResolverTypeWrapper<SourceAmountModel>;
   String: ResolverTypeWrapper<Types.Scalars['String']['output']>;
+  SummaryDimension: Types.SummaryDimension;
+  SummaryKey: ResolverTypeWrapper<SummaryKeyModel>;
   TownshipReviewOrder: Types.TownshipReviewOrder;
   TransferApproval: ResolverTypeWrapper<Types.TransferApproval>;
   TransferApprovalInput: Types.TransferApprovalInput;
@@ -441,6 +456,7 @@ export type ResolversParentTypes = {
   ApprovalDecision: ApprovalDecisionModel;
   ApprovalStep: ApprovalStepViewModel;
   Asset: AssetModel;
+  AssetAsOf: AssetAsOfViewModel;
   AssetConnection: ConnectionModel<ResolversParentTypes['Asset']>;
   AssetEdge: Omit<Types.AssetEdge, 'node'> & { node: ResolversParentTypes['Asset'] };
   AssetEvent: AssetEventModel;
@@ -459,6 +475,7 @@ export type ResolversParentTypes = {
   AssetRegisterInput: Types.AssetRegisterInput;
   AssetStepInput: Types.AssetStepInput;
   AssetUpdateInput: Types.AssetUpdateInput;
+  AuditFinding: FindingModel;
   AuditIncomeSource: ItemOfModel<AuditReportModel["incomeSources"]>;
   AuditStep: Types.AuditStep;
   AuditTotals: Types.AuditTotals;
@@ -515,6 +532,9 @@ export type ResolversParentTypes = {
   CountyPolicyUpdateInput: Types.CountyPolicyUpdateInput;
   Date: Types.Scalars['Date']['output'];
   DateTime: Types.Scalars['DateTime']['output'];
+  DepreciationRule: DepreciationRuleModel;
+  DepreciationRuleSetInput: Types.DepreciationRuleSetInput;
+  DepreciationRuleSetPayload: Omit<Types.DepreciationRuleSetPayload, 'rule'> & { rule?: Types.Maybe<ResolversParentTypes['DepreciationRule']> };
   Disposal: Omit<Types.Disposal, 'asset' | 'chain' | 'events' | 'execution' | 'requestedBy'> & { asset?: Types.Maybe<ResolversParentTypes['Asset']>, chain?: Types.Maybe<ResolversParentTypes['ApprovalChain']>, events: Array<ResolversParentTypes['DisposalEvent']>, execution?: Types.Maybe<ResolversParentTypes['DisposalExecution']>, requestedBy?: Types.Maybe<ResolversParentTypes['User']> };
   DisposalAppraisal: Types.DisposalAppraisal;
   DisposalAppraiseInput: Types.DisposalAppraiseInput;
@@ -580,6 +600,7 @@ export type ResolversParentTypes = {
   FeeSchedule: Types.FeeSchedule;
   FeeScheduleInput: Types.FeeScheduleInput;
   File: Types.Scalars['File']['output'];
+  FindingObject: FindingObjectModel;
   Float: Types.Scalars['Float']['output'];
   FundingLine: FundingLineModel;
   FundingLineInput: Types.FundingLineInput;
@@ -637,6 +658,8 @@ export type ResolversParentTypes = {
   ProjectPayload: Omit<Types.ProjectPayload, 'project'> & { project?: Types.Maybe<ResolversParentTypes['Project']> };
   Query: Record<PropertyKey, never>;
   Region: RegionModel;
+  RegisterSummary: RegisterSummaryModel;
+  RegisterSummaryRow: SummaryRowModel;
   ResolutionMeeting: Types.ResolutionMeeting;
   ResolutionMeetingInput: Types.ResolutionMeetingInput;
   RevitalisationCase: RevitalisationCaseModel;
@@ -659,7 +682,9 @@ export type ResolversParentTypes = {
   RightsConfirmInput: Types.RightsConfirmInput;
   RightsConfirmation: RightsConfirmationModel;
   RightsPayload: Omit<Types.RightsPayload, 'approvalChain' | 'asset' | 'rightsConfirmation'> & { approvalChain?: Types.Maybe<ResolversParentTypes['ApprovalChain']>, asset?: Types.Maybe<ResolversParentTypes['Asset']>, rightsConfirmation?: Types.Maybe<ResolversParentTypes['RightsConfirmation']> };
+  SourceAmount: SourceAmountModel;
   String: Types.Scalars['String']['output'];
+  SummaryKey: SummaryKeyModel;
   TransferApproval: Types.TransferApproval;
   TransferApprovalInput: Types.TransferApprovalInput;
   TrialBalance: TrialBalanceModel;
@@ -758,7 +783,10 @@ export type ApprovalStepResolvers<ContextType = RequestContext, ParentType exten
 
 export type AssetResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Asset'] = ResolversParentTypes['Asset']> = {
   acceptedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  accumulatedDepreciation?: Resolver<ResolversTypes['Money'], ParentType, ContextType, Partial<Types.AssetAccumulatedDepreciationArgs>>;
+  asOf?: Resolver<ResolversTypes['AssetAsOf'], ParentType, ContextType, RequireFields<Types.AssetAsOfArgs, 'date'>>;
   benefitLinkages?: Resolver<Array<ResolversTypes['BenefitLinkage']>, ParentType, ContextType>;
+  bookValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType, Partial<Types.AssetBookValueArgs>>;
   bookedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   class?: Resolver<ResolversTypes['AssetClass'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -800,6 +828,20 @@ export type AssetResolvers<ContextType = RequestContext, ParentType extends Reso
   village?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
   year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type AssetAsOfResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetAsOf'] = ResolversParentTypes['AssetAsOf']> = {
+  accumulatedDepreciation?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  bookValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  contracts?: Resolver<Array<ResolversTypes['Contract']>, ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  holds?: Resolver<Array<ResolversTypes['AssetHold']>, ParentType, ContextType>;
+  keeper?: Resolver<Types.Maybe<ResolversTypes['UpkeepAssignment']>, ParentType, ContextType>;
+  onRegister?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  originalValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  owners?: Resolver<Array<ResolversTypes['AssetOwner']>, ParentType, ContextType>;
+  rightsLevel?: Resolver<Types.Maybe<ResolversTypes['RightsLevel']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AssetStatus'], ParentType, ContextType>;
 };
 
 export type AssetConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetConnection'] = ResolversParentTypes['AssetConnection']> = {
@@ -883,6 +925,16 @@ export type AssetPledgeEdgeResolvers<ContextType = RequestContext, ParentType ex
 export type AssetPledgePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AssetPledgePayload'] = ResolversParentTypes['AssetPledgePayload']> = {
   errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
   pledge?: Resolver<Types.Maybe<ResolversTypes['AssetPledge']>, ParentType, ContextType>;
+};
+
+export type AuditFindingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditFinding'] = ResolversParentTypes['AuditFinding']> = {
+  code?: Resolver<ResolversTypes['FindingCode'], ParentType, ContextType>;
+  evidence?: Resolver<ResolversTypes['FindingObject'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  objects?: Resolver<Array<ResolversTypes['FindingObject']>, ParentType, ContextType>;
+  regionCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['Severity'], ParentType, ContextType>;
+  since?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 };
 
 export type AuditIncomeSourceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AuditIncomeSource'] = ResolversParentTypes['AuditIncomeSource']> = {
@@ -1212,6 +1264,19 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DepreciationRuleResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DepreciationRule'] = ResolversParentTypes['DepreciationRule']> = {
+  depreciated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  lifeMonths?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  residualBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  subType?: Resolver<ResolversTypes['AssetSubType'], ParentType, ContextType>;
+};
+
+export type DepreciationRuleSetPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DepreciationRuleSetPayload'] = ResolversParentTypes['DepreciationRuleSetPayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  rule?: Resolver<Types.Maybe<ResolversTypes['DepreciationRule']>, ParentType, ContextType>;
+};
+
 export type DisposalResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Disposal'] = ResolversParentTypes['Disposal']> = {
   appraisal?: Resolver<Types.Maybe<ResolversTypes['DisposalAppraisal']>, ParentType, ContextType>;
   appraisalRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1398,6 +1463,7 @@ export type DistributionNoticeResolvers<ContextType = RequestContext, ParentType
   contentSha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   endOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  printUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   publishedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   startOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
 };
@@ -1535,6 +1601,12 @@ export type FeeScheduleResolvers<ContextType = RequestContext, ParentType extend
 export interface FileScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['File'], any> {
   name: 'File';
 }
+
+export type FindingObjectResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FindingObject'] = ResolversParentTypes['FindingObject']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
 
 export type FundingLineResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FundingLine'] = ResolversParentTypes['FundingLine']> = {
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -1790,6 +1862,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   contractTermLimitSet?: Resolver<ResolversTypes['ContractTermLimitPayload'], ParentType, ContextType, RequireFields<Types.MutationContractTermLimitSetArgs, 'input'>>;
   contractTerminate?: Resolver<ResolversTypes['ContractPayload'], ParentType, ContextType, RequireFields<Types.MutationContractTerminateArgs, 'input'>>;
   countyPolicyUpdate?: Resolver<ResolversTypes['CountyPolicyPayload'], ParentType, ContextType, RequireFields<Types.MutationCountyPolicyUpdateArgs, 'input'>>;
+  depreciationRuleSet?: Resolver<ResolversTypes['DepreciationRuleSetPayload'], ParentType, ContextType, RequireFields<Types.MutationDepreciationRuleSetArgs, 'input'>>;
   disposalAppraise?: Resolver<ResolversTypes['DisposalPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalAppraiseArgs, 'input'>>;
   disposalCancel?: Resolver<ResolversTypes['DisposalPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalCancelArgs, 'input'>>;
   disposalDecide?: Resolver<ResolversTypes['DisposalPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalDecideArgs, 'input'>>;
@@ -1914,6 +1987,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   assetPledge?: Resolver<Types.Maybe<ResolversTypes['AssetPledge']>, ParentType, ContextType, RequireFields<Types.QueryAssetPledgeArgs, 'id'>>;
   assetPledges?: Resolver<ResolversTypes['AssetPledgeConnection'], ParentType, ContextType, Partial<Types.QueryAssetPledgesArgs>>;
   assets?: Resolver<ResolversTypes['AssetConnection'], ParentType, ContextType, Partial<Types.QueryAssetsArgs>>;
+  auditFindings?: Resolver<Types.Maybe<Array<ResolversTypes['AuditFinding']>>, ParentType, ContextType, RequireFields<Types.QueryAuditFindingsArgs, 'regionCode'>>;
   benefitLinkages?: Resolver<Array<ResolversTypes['BenefitLinkage']>, ParentType, ContextType, RequireFields<Types.QueryBenefitLinkagesArgs, 'year'>>;
   bundle?: Resolver<Types.Maybe<ResolversTypes['Bundle']>, ParentType, ContextType, RequireFields<Types.QueryBundleArgs, 'id'>>;
   bundles?: Resolver<ResolversTypes['BundleConnection'], ParentType, ContextType, Partial<Types.QueryBundlesArgs>>;
@@ -1923,6 +1997,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   contractsExpiring?: Resolver<ResolversTypes['ContractConnection'], ParentType, ContextType, RequireFields<Types.QueryContractsExpiringArgs, 'withinDays'>>;
   contractsOverlong?: Resolver<ResolversTypes['ContractConnection'], ParentType, ContextType, Partial<Types.QueryContractsOverlongArgs>>;
   countyPolicy?: Resolver<Types.Maybe<ResolversTypes['CountyPolicy']>, ParentType, ContextType, RequireFields<Types.QueryCountyPolicyArgs, 'countyCode'>>;
+  depreciationRules?: Resolver<Types.Maybe<Array<ResolversTypes['DepreciationRule']>>, ParentType, ContextType, RequireFields<Types.QueryDepreciationRulesArgs, 'countyCode'>>;
   disposal?: Resolver<Types.Maybe<ResolversTypes['Disposal']>, ParentType, ContextType, RequireFields<Types.QueryDisposalArgs, 'id'>>;
   disposalPolicy?: Resolver<Types.Maybe<ResolversTypes['DisposalPolicy']>, ParentType, ContextType, RequireFields<Types.QueryDisposalPolicyArgs, 'countyCode'>>;
   disposals?: Resolver<ResolversTypes['DisposalConnection'], ParentType, ContextType, Partial<Types.QueryDisposalsArgs>>;
@@ -1949,6 +2024,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   projects?: Resolver<ResolversTypes['ProjectConnection'], ParentType, ContextType, Partial<Types.QueryProjectsArgs>>;
   region?: Resolver<Types.Maybe<ResolversTypes['Region']>, ParentType, ContextType, RequireFields<Types.QueryRegionArgs, 'code'>>;
   regions?: Resolver<Array<ResolversTypes['Region']>, ParentType, ContextType, RequireFields<Types.QueryRegionsArgs, 'parentCode'>>;
+  registerSummary?: Resolver<Types.Maybe<ResolversTypes['RegisterSummary']>, ParentType, ContextType, RequireFields<Types.QueryRegisterSummaryArgs, 'regionCode'>>;
   revitalisationCase?: Resolver<Types.Maybe<ResolversTypes['RevitalisationCase']>, ParentType, ContextType, RequireFields<Types.QueryRevitalisationCaseArgs, 'id'>>;
   revitalisationCases?: Resolver<ResolversTypes['RevitalisationCaseConnection'], ParentType, ContextType, Partial<Types.QueryRevitalisationCasesArgs>>;
   revitalisationOverview?: Resolver<Types.Maybe<ResolversTypes['RevitalisationOverview']>, ParentType, ContextType, RequireFields<Types.QueryRevitalisationOverviewArgs, 'regionCode'>>;
@@ -1964,6 +2040,25 @@ export type RegionResolvers<ContextType = RequestContext, ParentType extends Res
   level?: Resolver<ResolversTypes['RegionLevel'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Types.Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
+};
+
+export type RegisterSummaryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RegisterSummary'] = ResolversParentTypes['RegisterSummary']> = {
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  groupBy?: Resolver<Array<ResolversTypes['SummaryDimension']>, ParentType, ContextType>;
+  region?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['RegisterSummaryRow']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['RegisterSummaryRow'], ParentType, ContextType>;
+};
+
+export type RegisterSummaryRowResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RegisterSummaryRow'] = ResolversParentTypes['RegisterSummaryRow']> = {
+  accumulatedDepreciation?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  assetCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bookValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  disposedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  disposedOriginalValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  fundingBySource?: Resolver<Array<ResolversTypes['SourceAmount']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['SummaryKey'], ParentType, ContextType>;
+  originalValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type ResolutionMeetingResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ResolutionMeeting'] = ResolversParentTypes['ResolutionMeeting']> = {
@@ -2102,6 +2197,22 @@ export type RightsPayloadResolvers<ContextType = RequestContext, ParentType exte
   rightsConfirmation?: Resolver<Types.Maybe<ResolversTypes['RightsConfirmation']>, ParentType, ContextType>;
 };
 
+export type SourceAmountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SourceAmount'] = ResolversParentTypes['SourceAmount']> = {
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['FundSource'], ParentType, ContextType>;
+};
+
+export type SummaryKeyResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SummaryKey'] = ResolversParentTypes['SummaryKey']> = {
+  class?: Resolver<Types.Maybe<ResolversTypes['AssetClass']>, ParentType, ContextType>;
+  fundSource?: Resolver<Types.Maybe<ResolversTypes['FundSource']>, ParentType, ContextType>;
+  region?: Resolver<Types.Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
+  regionCode?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rightsLevel?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<Types.Maybe<ResolversTypes['AssetStatus']>, ParentType, ContextType>;
+  subType?: Resolver<Types.Maybe<ResolversTypes['AssetSubType']>, ParentType, ContextType>;
+  year?: Resolver<Types.Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
 export type TransferApprovalResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TransferApproval'] = ResolversParentTypes['TransferApproval']> = {
   approvedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   approvedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
@@ -2209,6 +2320,7 @@ export type Resolvers<ContextType = RequestContext> = {
   ApprovalDecision?: ApprovalDecisionResolvers<ContextType>;
   ApprovalStep?: ApprovalStepResolvers<ContextType>;
   Asset?: AssetResolvers<ContextType>;
+  AssetAsOf?: AssetAsOfResolvers<ContextType>;
   AssetConnection?: AssetConnectionResolvers<ContextType>;
   AssetEdge?: AssetEdgeResolvers<ContextType>;
   AssetEvent?: AssetEventResolvers<ContextType>;
@@ -2219,6 +2331,7 @@ export type Resolvers<ContextType = RequestContext> = {
   AssetPledgeConnection?: AssetPledgeConnectionResolvers<ContextType>;
   AssetPledgeEdge?: AssetPledgeEdgeResolvers<ContextType>;
   AssetPledgePayload?: AssetPledgePayloadResolvers<ContextType>;
+  AuditFinding?: AuditFindingResolvers<ContextType>;
   AuditIncomeSource?: AuditIncomeSourceResolvers<ContextType>;
   AuditStep?: AuditStepResolvers<ContextType>;
   AuditTotals?: AuditTotalsResolvers<ContextType>;
@@ -2255,6 +2368,8 @@ export type Resolvers<ContextType = RequestContext> = {
   CountyPolicyPayload?: CountyPolicyPayloadResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DepreciationRule?: DepreciationRuleResolvers<ContextType>;
+  DepreciationRuleSetPayload?: DepreciationRuleSetPayloadResolvers<ContextType>;
   Disposal?: DisposalResolvers<ContextType>;
   DisposalAppraisal?: DisposalAppraisalResolvers<ContextType>;
   DisposalConnection?: DisposalConnectionResolvers<ContextType>;
@@ -2289,6 +2404,7 @@ export type Resolvers<ContextType = RequestContext> = {
   DocumentPayload?: DocumentPayloadResolvers<ContextType>;
   FeeSchedule?: FeeScheduleResolvers<ContextType>;
   File?: GraphQLScalarType;
+  FindingObject?: FindingObjectResolvers<ContextType>;
   FundingLine?: FundingLineResolvers<ContextType>;
   HandoverDeed?: HandoverDeedResolvers<ContextType>;
   HandoverPayload?: HandoverPayloadResolvers<ContextType>;
@@ -2328,6 +2444,8 @@ export type Resolvers<ContextType = RequestContext> = {
   ProjectPayload?: ProjectPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;
+  RegisterSummary?: RegisterSummaryResolvers<ContextType>;
+  RegisterSummaryRow?: RegisterSummaryRowResolvers<ContextType>;
   ResolutionMeeting?: ResolutionMeetingResolvers<ContextType>;
   RevitalisationCase?: RevitalisationCaseResolvers<ContextType>;
   RevitalisationCaseConnection?: RevitalisationCaseConnectionResolvers<ContextType>;
@@ -2342,6 +2460,8 @@ export type Resolvers<ContextType = RequestContext> = {
   RevitalisationRate?: RevitalisationRateResolvers<ContextType>;
   RightsConfirmation?: RightsConfirmationResolvers<ContextType>;
   RightsPayload?: RightsPayloadResolvers<ContextType>;
+  SourceAmount?: SourceAmountResolvers<ContextType>;
+  SummaryKey?: SummaryKeyResolvers<ContextType>;
   TransferApproval?: TransferApprovalResolvers<ContextType>;
   TrialBalance?: TrialBalanceResolvers<ContextType>;
   TrialBalanceLine?: TrialBalanceLineResolvers<ContextType>;

@@ -280,8 +280,14 @@ export type Asset = Node & {
   __typename?: 'Asset';
   /** 验收日期 Accepted on. */
   acceptedOn?: Maybe<Scalars['Date']['output']>;
+  /** 累计折旧 Accumulated depreciation on a date (default today). */
+  accumulatedDepreciation: Scalars['Money']['output'];
+  /** 某日资产 The asset as it stood on a date (today's answer equals the live card). */
+  asOf: AssetAsOf;
   /** 联农带农 Benefit-linkage figures by year. */
   benefitLinkages: Array<BenefitLinkage>;
+  /** 账面价值 Book value on a date (default today). */
+  bookValue: Scalars['Money']['output'];
   /** 入账日期 Booked on. */
   bookedOn?: Maybe<Scalars['Date']['output']>;
   /** 资产类别 Class. */
@@ -366,6 +372,24 @@ export type Asset = Node & {
 
 
 /** 帮扶项目资产 A poverty-alleviation / assistance project asset: the asset card. */
+export type AssetAccumulatedDepreciationArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** 帮扶项目资产 A poverty-alleviation / assistance project asset: the asset card. */
+export type AssetAsOfArgs = {
+  date: Scalars['Date']['input'];
+};
+
+
+/** 帮扶项目资产 A poverty-alleviation / assistance project asset: the asset card. */
+export type AssetBookValueArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** 帮扶项目资产 A poverty-alleviation / assistance project asset: the asset card. */
 export type AssetHoldsOnArgs = {
   date?: InputMaybe<Scalars['Date']['input']>;
 };
@@ -374,6 +398,33 @@ export type AssetHoldsOnArgs = {
 /** 帮扶项目资产 A poverty-alleviation / assistance project asset: the asset card. */
 export type AssetOwnersOnArgs = {
   date: Scalars['Date']['input'];
+};
+
+/** 某日资产卡片 An asset as it stood on a date, from its event history and dated records. */
+export type AssetAsOf = {
+  __typename?: 'AssetAsOf';
+  /** 累计折旧 Accumulated depreciation on the date. */
+  accumulatedDepreciation: Scalars['Money']['output'];
+  /** 账面价值 Book value on the date. */
+  bookValue: Scalars['Money']['output'];
+  /** 合同 Contracts holding the asset on the date. */
+  contracts: Array<Contract>;
+  /** 日期 The date. */
+  date: Scalars['Date']['output'];
+  /** 占用 Holds binding the asset on the date. */
+  holds: Array<AssetHold>;
+  /** 管护责任 Upkeep assignment in force on the date. */
+  keeper?: Maybe<UpkeepAssignment>;
+  /** 是否在册 On the register on the date (formed on or before it). */
+  onRegister: Scalars['Boolean']['output'];
+  /** 原值 Original value. */
+  originalValue: Scalars['Money']['output'];
+  /** 产权人 Owners on the date. */
+  owners: Array<AssetOwner>;
+  /** 确权层级 Rights level on the date (null before confirmation). */
+  rightsLevel?: Maybe<RightsLevel>;
+  /** 状态 Status on the date. */
+  status: AssetStatus;
 };
 
 /** 资产类别 Asset class (国办函〔2021〕51号 three-way split). */
@@ -823,6 +874,25 @@ export type AssetUpdateInput = {
   subType?: InputMaybe<AssetSubType>;
   /** 单位 Unit. */
   unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** 审计发现 A coded finding of the built-in checks. */
+export type AuditFinding = {
+  __typename?: 'AuditFinding';
+  /** 类别 Class. */
+  code: FindingCode;
+  /** 证据 The record that proves it (open it with node(id)). */
+  evidence: FindingObject;
+  /** 说明 What was found, in Chinese, with amounts in yuan. */
+  message: Scalars['String']['output'];
+  /** 涉及对象 Objects involved. */
+  objects: Array<FindingObject>;
+  /** 区划 Region where it was found. */
+  regionCode: Scalars['String']['output'];
+  /** 严重程度 Severity. */
+  severity: Severity;
+  /** 起始日期 When the condition arose, where known. */
+  since?: Maybe<Scalars['Date']['output']>;
 };
 
 /** 收益来源 A receipt or cost of a plan. */
@@ -1841,6 +1911,44 @@ export type DecisionKind =
   /** 村民（代表）会议决议 Village resolution (四议两公开) of an owner village. */
   | 'VILLAGE_RESOLUTION';
 
+/** 折旧规则 A county's depreciation rule for one sub-type. */
+export type DepreciationRule = {
+  __typename?: 'DepreciationRule';
+  /** 是否计提 Whether the sub-type is depreciated. */
+  depreciated: Scalars['Boolean']['output'];
+  /** 是否默认 True while the county uses the default. */
+  isDefault: Scalars['Boolean']['output'];
+  /** 折旧月数 Useful life in months. */
+  lifeMonths: Scalars['Int']['output'];
+  /** 残值率 Residual rate, basis points of original value (500 = 5%). */
+  residualBp: Scalars['Int']['output'];
+  /** 资产子类 Sub-type. */
+  subType: AssetSubType;
+};
+
+/** 设置折旧规则 Set one sub-type's depreciation rule for a county (county finance). */
+export type DepreciationRuleSetInput = {
+  /** 县代码 County code. */
+  countyCode: Scalars['String']['input'];
+  /** 是否计提 Whether to depreciate this sub-type. */
+  depreciated: Scalars['Boolean']['input'];
+  /** 折旧月数 Useful life in months (12–1200). */
+  lifeMonths: Scalars['Int']['input'];
+  /** 残值率 Residual rate in basis points (0–10000). */
+  residualBp: Scalars['Int']['input'];
+  /** 资产子类 Sub-type. */
+  subType: AssetSubType;
+};
+
+/** 设置折旧规则结果 Result of depreciationRuleSet. */
+export type DepreciationRuleSetPayload = {
+  __typename?: 'DepreciationRuleSetPayload';
+  /** 错误 Errors; nothing was written when present. */
+  errors: Array<UserError>;
+  /** 规则 The rule now in force. */
+  rule?: Maybe<DepreciationRule>;
+};
+
 /**
  * 处置 A request to dispose of an asset: reason and method, appraisal where the value or method needs it, the
  * approval chain the county policy picks, a public notice, and the execution whose proceeds are booked to the
@@ -2548,6 +2656,8 @@ export type DistributionNotice = {
   endOn: Scalars['Date']['output'];
   /** 类型 PLAN (公示) or RESULTS (结果公开). */
   kind: Scalars['String']['output'];
+  /** 打印页 Path of the printable A4 page of this notice (GET with your token): title, lines, recipients with masked ID numbers, dates, objection contact, content hash and journal head at publication. */
+  printUrl: Scalars['String']['output'];
   /** 发布时间 Published at. */
   publishedAt: Scalars['DateTime']['output'];
   /** 开始 Start. */
@@ -3209,6 +3319,44 @@ export type FeeScheduleInput = {
   period?: InputMaybe<FeePeriod>;
   /** 年费率（基点） Yearly rate in basis points of original value (PERCENT_OF_VALUE only, 1–10000). */
   rateBp?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** 发现类别 The class of an audit finding (docs/reports.md: rule and source of each). */
+export type FindingCode =
+  /** 合同到期未处理 A contract expired and left open. */
+  | 'CONTRACT_EXPIRED_OPEN'
+  /** 合同期限过长 A contract longer than the county's maximum term. */
+  | 'CONTRACT_OVERLONG'
+  /** 重复支付 One household paid twice for the same period. */
+  | 'DUPLICATE_PAYMENT'
+  /** 资金滞留 Income awaiting distribution past the county's limit. */
+  | 'FUNDS_IDLE'
+  /** 已移交未确权 Handed over without rights confirmation. */
+  | 'HANDED_OVER_WITHOUT_CONFIRMATION'
+  /** 有租无合同 Rent received, or an asset in operation, without a contract. */
+  | 'LEASE_WITHOUT_CONTRACT'
+  /** 经营性资产长期无收益 An operating asset in operation without income for the idle period. */
+  | 'OPERATING_WITHOUT_INCOME'
+  /** 项目资金未形成资产 A project's funding not matched by registered assets (应登记未登记). */
+  | 'PROJECT_NOT_MATCHED_BY_ASSETS'
+  /** 公益性资产管护缺位 A public-welfare asset in use without upkeep assigned. */
+  | 'PUBLIC_WELFARE_WITHOUT_UPKEEP'
+  /** 已登记未入账 Registered but not booked. */
+  | 'REGISTERED_NOT_BOOKED'
+  /** 未公开分配结果 A plan paid without the results notice. */
+  | 'RESULTS_NOTICE_MISSING'
+  /** 时间倒置 Dates in the wrong order (contract signed after its lease began, handover or booking before acceptance). */
+  | 'TIMELINE_REVERSAL';
+
+/** 涉及对象 An object a finding involves. */
+export type FindingObject = {
+  __typename?: 'FindingObject';
+  /** 全局标识 Global id, readable through node(id). */
+  id: Scalars['ID']['output'];
+  /** 名称 Label. */
+  label: Scalars['String']['output'];
+  /** 对象类型 Object type. */
+  type: Scalars['String']['output'];
 };
 
 /** 资金级次 Level of government behind a funding line. */
@@ -4007,6 +4155,8 @@ export type Mutation = {
   contractTerminate: ContractPayload;
   /** 修改县级政策参数 Change a county's numbers: distribution numbers by county finance, revitalisation numbers by the county planner. */
   countyPolicyUpdate: CountyPolicyPayload;
+  /** 设置折旧规则 Set a county's depreciation rule for a sub-type (county finance). */
+  depreciationRuleSet: DepreciationRuleSetPayload;
   /** 资产评估 Record the appraisal; the approval chain opens. */
   disposalAppraise: DisposalPayload;
   /** 撤回处置 Cancel the request; the asset's status is restored. */
@@ -4239,6 +4389,12 @@ export type MutationContractTerminateArgs = {
 /** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
 export type MutationCountyPolicyUpdateArgs = {
   input: CountyPolicyUpdateInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationDepreciationRuleSetArgs = {
+  input: DepreciationRuleSetInput;
 };
 
 
@@ -4758,8 +4914,10 @@ export type Query = {
   assetPledge?: Maybe<AssetPledge>;
   /** 抵押台账 Pledges of a region. */
   assetPledges: AssetPledgeConnection;
-  /** 资产台账 Assets in your scope, filtered. */
+  /** 资产台账 Assets in your scope, filtered. With asOf: the register on that date (assets formed by then; the status filter applies to the status on that date; read each asset's asOf(date) for its state then). */
   assets: AssetConnection;
+  /** 审计发现 The built-in audit checks over a region on a date (default today), optionally only some classes; null outside your scope. */
+  auditFindings?: Maybe<Array<AuditFinding>>;
   /** 联农带农 Records of a year. */
   benefitLinkages: Array<BenefitLinkage>;
   /** 联营体 A venture by id (visible in its region and to its member villages). */
@@ -4778,6 +4936,8 @@ export type Query = {
   contractsOverlong: ContractConnection;
   /** 县级政策参数 The policy in force for a county inside (or containing) your scope. */
   countyPolicy?: Maybe<CountyPolicy>;
+  /** 折旧规则 The depreciation rules in force for a county, one per sub-type. */
+  depreciationRules?: Maybe<Array<DepreciationRule>>;
   /** 处置申请 A disposal, if in your scope. */
   disposal?: Maybe<Disposal>;
   /** 处置政策参数 The disposal policy in force for a county. */
@@ -4830,6 +4990,8 @@ export type Query = {
   region?: Maybe<Region>;
   /** 下级区划 The children of a region that are visible to you. */
   regions: Array<Region>;
+  /** 台账汇总 The register of a region (village, township, county, province) on a date, grouped; null outside your scope. */
+  registerSummary?: Maybe<RegisterSummary>;
   /** 盘活方案 A case by id. */
   revitalisationCase?: Maybe<RevitalisationCase>;
   /** 盘活方案列表 Cases. */
@@ -4892,8 +5054,17 @@ export type QueryAssetPledgesArgs = {
 /** 查询 Queries: read the register. */
 export type QueryAssetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  asOf?: InputMaybe<Scalars['Date']['input']>;
   filter?: InputMaybe<AssetFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryAuditFindingsArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  codes?: InputMaybe<Array<FindingCode>>;
+  regionCode: Scalars['String']['input'];
 };
 
 
@@ -4958,6 +5129,12 @@ export type QueryContractsOverlongArgs = {
 
 /** 查询 Queries: read the register. */
 export type QueryCountyPolicyArgs = {
+  countyCode: Scalars['String']['input'];
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryDepreciationRulesArgs = {
   countyCode: Scalars['String']['input'];
 };
 
@@ -5129,6 +5306,14 @@ export type QueryRegionsArgs = {
 
 
 /** 查询 Queries: read the register. */
+export type QueryRegisterSummaryArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+  groupBy?: InputMaybe<Array<SummaryDimension>>;
+  regionCode: Scalars['String']['input'];
+};
+
+
+/** 查询 Queries: read the register. */
 export type QueryRevitalisationCaseArgs = {
   id: Scalars['ID']['input'];
 };
@@ -5203,6 +5388,42 @@ export type RegionLevel =
   | 'TOWNSHIP'
   /** 村/社区 Village or community; also the village collective (村集体经济组织) that owns village assets. */
   | 'VILLAGE';
+
+/** 台账汇总 The register of a region summarised on a date (总账/明细账). */
+export type RegisterSummary = {
+  __typename?: 'RegisterSummary';
+  /** 截至日期 As of. */
+  asOf: Scalars['Date']['output'];
+  /** 分组 Dimensions grouped by. */
+  groupBy: Array<SummaryDimension>;
+  /** 区划 The region. */
+  region: Region;
+  /** 分组明细 One row per group. */
+  rows: Array<RegisterSummaryRow>;
+  /** 合计 The region's own figures. */
+  total: RegisterSummaryRow;
+};
+
+/** 汇总行 One group's figures on the date. */
+export type RegisterSummaryRow = {
+  __typename?: 'RegisterSummaryRow';
+  /** 累计折旧 Accumulated depreciation (straight line, exact to the fen; docs/reports.md). */
+  accumulatedDepreciation: Scalars['Money']['output'];
+  /** 资产数量 Assets on the register and not disposed on the date. */
+  assetCount: Scalars['Int']['output'];
+  /** 账面价值 Book value = original value − accumulated depreciation. */
+  bookValue: Scalars['Money']['output'];
+  /** 已处置数量 Assets disposed on or before the date (out of the live figures). */
+  disposedCount: Scalars['Int']['output'];
+  /** 已处置原值 Original value of the disposed assets. */
+  disposedOriginalValue: Scalars['Money']['output'];
+  /** 资金来源构成 Original value by fund source. */
+  fundingBySource: Array<SourceAmount>;
+  /** 分组键 The group. */
+  key: SummaryKey;
+  /** 原值 Original value of those assets. */
+  originalValue: Scalars['Money']['output'];
+};
 
 /** 村民代表会议 A village resolution's meeting (四议两公开). */
 export type ResolutionMeeting = {
@@ -5669,6 +5890,62 @@ export type Role =
   | 'TOWNSHIP_REVIEWER'
   /** 村集体经济组织记账员 Village clerk: registers assets and households of one village. */
   | 'VILLAGE_CLERK';
+
+/** 严重程度 Severity of a finding. */
+export type Severity =
+  /** 高 High: money or ownership at risk. */
+  | 'HIGH'
+  /** 低 Low. */
+  | 'LOW'
+  /** 中 Medium: procedure or bookkeeping. */
+  | 'MEDIUM';
+
+/** 按资金来源 An amount funded by one source. */
+export type SourceAmount = {
+  __typename?: 'SourceAmount';
+  /** 金额 Amount. */
+  amount: Scalars['Money']['output'];
+  /** 资金来源 Fund source. */
+  source: FundSource;
+};
+
+/** 汇总维度 A dimension a register summary is grouped by. */
+export type SummaryDimension =
+  /** 下级区划 By child region (county → townships, township → villages); the children add up to the parent. */
+  | 'CHILD_REGION'
+  /** 资产类别 By class (经营性/公益性/到户类). */
+  | 'CLASS'
+  /** 资金来源 By fund source: rows then sum funding lines (an asset funded from two sources counts in both). */
+  | 'FUND_SOURCE'
+  /** 确权层级 By rights level on the date (UNCONFIRMED before any confirmation). */
+  | 'RIGHTS_LEVEL'
+  /** 状态 By lifecycle status on the date. */
+  | 'STATUS'
+  /** 资产子类 By sub-type. */
+  | 'SUB_TYPE'
+  /** 建设年度 By year of formation. */
+  | 'YEAR';
+
+/** 汇总分组键 The group a summary row stands for; only the dimensions grouped by are set. */
+export type SummaryKey = {
+  __typename?: 'SummaryKey';
+  /** 资产类别 Class. */
+  class?: Maybe<AssetClass>;
+  /** 资金来源 Fund source. */
+  fundSource?: Maybe<FundSource>;
+  /** 下级区划 Child region. */
+  region?: Maybe<Region>;
+  /** 区划代码 Child region code. */
+  regionCode?: Maybe<Scalars['String']['output']>;
+  /** 确权层级 Rights level on the date (COUNTY, TOWNSHIP, VILLAGE, HOUSEHOLD or UNCONFIRMED). */
+  rightsLevel?: Maybe<Scalars['String']['output']>;
+  /** 状态 Status on the date. */
+  status?: Maybe<AssetStatus>;
+  /** 资产子类 Sub-type. */
+  subType?: Maybe<AssetSubType>;
+  /** 建设年度 Year. */
+  year?: Maybe<Scalars['Int']['output']>;
+};
 
 /** 乡镇审核顺序 When the township reviews a plan relative to its public notice. */
 export type TownshipReviewOrder =

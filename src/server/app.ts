@@ -13,6 +13,8 @@ import { DEFAULT_QUERY } from './graphiqlExample';
 import { exportRoutes } from './exports';
 import { documentDownload } from '../modules/documents/documents.http';
 import { revitalisationOverviewDownload } from '../modules/revitalisation/revitalisation.http';
+import { noticePage } from '../modules/reports/reports.notices';
+import { reportExportRoutes } from '../modules/reports/reports.export';
 
 export interface AppOptions {
   db: Db;
@@ -97,6 +99,8 @@ export function createApp(opts: AppOptions): express.Express {
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
   app.get('/documents/:id', documentDownload(opts.db, clock));
   app.get('/exports/revitalisation/:regionCode/overview.xlsx', revitalisationOverviewDownload(opts.db, clock));
+  app.get('/notices/:id', noticePage(opts.db, clock));
+  reportExportRoutes(app, opts.db, clock);
   app.get('/', (_req, res) => res.redirect('/graphql'));
   return app;
 }

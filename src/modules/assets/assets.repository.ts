@@ -278,3 +278,117 @@ export function whereNotHeldOn(q: Knex.QueryBuilder, db: Executor, kind: HoldKin
       .where((w) => w.whereNull('released_on').orWhere('released_on', '>', date)),
   );
 }
+
+// ---- The register as of a date (issue 14: reports) ------------------------------------------------------
+
+/** Steps that do not move the status (observations): left out when the status on a date is read back. */
+const NON_STEP_ACTIONS = ['REGISTER', 'UPDATE', 'DOCUMENT_ATTACH', 'UPKEEP_RECORD', 'INCOME_RECORD'];
+
+/**
+ * The date an asset enters the register as it stood in reality: accepted (验收), else completed, else the day it
+ * was registered in the system. The register as of a date holds the assets formed on or before it.
+ */
+export const FORMED_ON_SQL = "coalesce(assets.accepted_on, assets.completed_on, substr(assets.created_at, 1, 10))";
+
+/**
+ * Correlated SQL for `assets`: the status on `asOf` — the target of the last lifecycle step effective on or
+ * before it (steps are ordered by effective date, then by id), REGISTERED before any step.
+ */
+export function statusOnSql(db: Executor, asOf: string): Knex.Raw {
+  return db.raw(
+    `coalesce((SELECT e.to_status FROM asset_events e WHERE e.asset_id = assets.id AND e.effective_on <= ?
+       AND e.action NOT IN (${NON_STEP_ACTIONS.map(() => '?').join(', ')})
+       ORDER BY e.effective_on DESC, e.id DESC LIMIT 1), 'REGISTERED')`,
+    [asOf, ...NON_STEP_ACTIONS],
+  );
+}
+
+export interface RegisterFilter extends Omit<AssetFilter, 'status'> {
+  /** Status on the date (not today's). */
+  status?: AssetStatus | null;
+}
+
+/** Assets on the register on `asOf` in the region, with static filters; the status filter applies on the date. */
+export function registerOnQuery(db: Executor, f: RegisterFilter, asOf: string): Knex.QueryBuilder {
+  const q = listQuery(db, { ...f, status: null }).whereRaw(`${FORMED_ON_SQL} <= ?`, [asOf]);
+  if (f.status) q.whereRaw(`${statusOnSql(db, asOf).toQuery()} = ?`, [f.status]);
+  return q;
+}
+
+/**
+ * One row per asset (or, with `byFundingLine`, per funding line) on the register on `asOf`, with the columns a
+ * roll-up groups on and sums: class, sub_type, year, village_code, booked_on, amount_fen (original value, or
+ * the line's amount), source (funding lines only) and status_on. Callers add columns and aggregate over it.
+ */
+export function registerRowsQuery(db: Executor, f: RegisterFilter, asOf: string, byFundingLine: boolean): Knex.QueryBuilder {
+  const q = registerOnQuery(db, f, asOf).select(
+    'assets.id as asset_id',
+    'assets.class as class',
+    'assets.sub_type as sub_type',
+    'assets.year as year',
+    'assets.village_code as village_code',
+    'assets.booked_on as booked_on',
+    db.raw(`${statusOnSql(db, asOf).toQuery()} as status_on`),
+  );
+  if (byFundingLine) {
+    q.join('asset_funding_lines as fl', 'fl.asset_id', 'assets.id').select('fl.amount_fen as amount_fen', 'fl.source as source');
+  } else {
+    q.select('assets.original_value_fen as amount_fen', db.raw('NULL as source'));
+  }
+  return q;
+}
+
+/** 已登记未入账: assets on the register on `asOf`, not disposed on it, not booked by it. */
+export async function notBookedOn(db: Executor, regionPrefix: string, asOf: string): Promise<Asset[]> {
+  const q = registerOnQuery(db, { regionPrefix }, asOf)
+    .where((w) => w.whereNull('assets.booked_on').orWhere('assets.booked_on', '>', asOf))
+    .whereRaw(`${statusOnSql(db, asOf).toQuery()} <> 'DISPOSED'`)
+    .select('assets.*')
+    .orderBy('assets.id');
+  return (await q).map(toAsset);
+}
+
+/** 时间倒置: assets whose recorded dates run backwards (handed over or booked before acceptance). */
+export async function datesReversed(db: Executor, regionPrefix: string, asOf: string): Promise<Asset[]> {
+  const q = registerOnQuery(db, { regionPrefix }, asOf)
+    .whereNotNull('assets.accepted_on')
+    .where((w) =>
+      w
+        .whereRaw('assets.handed_over_on IS NOT NULL AND assets.handed_over_on < assets.accepted_on')
+        .orWhereRaw('assets.booked_on IS NOT NULL AND assets.booked_on < assets.accepted_on'),
+    )
+    .select('assets.*')
+    .orderBy('assets.id');
+  return (await q).map(toAsset);
+}
+
+/** Sum of original value of each project's assets formed on or before `asOf`, in SQL. */
+export async function originalValueByProject(db: Executor, projectIds: readonly number[], asOf: string): Promise<Map<number, number>> {
+  if (!projectIds.length) return new Map();
+  const rows = await db('assets')
+    .whereIn('project_id', projectIds as number[])
+    .whereRaw(`${FORMED_ON_SQL} <= ?`, [asOf])
+    .groupBy('project_id')
+    .select('project_id', db.raw('sum(original_value_fen) as total'));
+  return new Map(rows.map((r: any) => [r.project_id, toInt(r.total)]));
+}
+
+/** The latest date on or before `asOf` each asset entered `status` (a lifecycle step into it). */
+export async function enteredStatusOn(db: Executor, assetIds: readonly number[], status: AssetStatus, asOf: string): Promise<Map<number, string>> {
+  if (!assetIds.length) return new Map();
+  const rows = await db('asset_events')
+    .whereIn('asset_id', assetIds as number[])
+    .where({ to_status: status })
+    .whereNot('from_status', status)
+    .where('effective_on', '<=', asOf)
+    .groupBy('asset_id')
+    .select('asset_id', db.raw('max(effective_on) as on_date'));
+  return new Map(rows.map((r: any) => [r.asset_id, r.on_date]));
+}
+
+/** The status of each asset on `asOf` (one query). */
+export async function statusesOn(db: Executor, assetIds: readonly number[], asOf: string): Promise<Map<number, AssetStatus>> {
+  if (!assetIds.length) return new Map();
+  const rows = await db('assets').whereIn('id', assetIds as number[]).select('id', db.raw(`${statusOnSql(db, asOf).toQuery()} as status_on`));
+  return new Map(rows.map((r: any) => [r.id, r.status_on]));
+}

@@ -28,7 +28,9 @@ export const assetsResolvers: Resolvers = {
       return id === null ? null : service.getAsset(readContext(ctx), id);
     },
     assets: (_: unknown, args, ctx: RequestContext) =>
-      service.listAssets(readContext(ctx), args.filter ?? {}, args),
+      args.asOf
+        ? service.listAssetsOn(readContext(ctx), args.filter ?? {}, args.asOf, args)
+        : service.listAssets(readContext(ctx), args.filter ?? {}, args),
   },
   Mutation: {
     assetRegister: (_: unknown, args, ctx: RequestContext) =>

@@ -1,7 +1,7 @@
 import { requireNotFuture, requireOrdered } from '../../shared/dates';
 import { z } from 'zod';
 import type { ServiceContext } from '../../shared/context';
-import { DomainError } from '../../shared/errors';
+import { badUserInput, DomainError } from '../../shared/errors';
 import { MAX_FEN, sumFen } from '../../shared/money';
 import { keysetPage, PageArgs } from '../../shared/pagination';
 import { dateString, optionalText, parseInput, text } from '../../shared/validation';
@@ -393,6 +393,16 @@ export interface AssetListFilter {
 export async function listAssets(svc: ServiceContext, filter: AssetListFilter, page: PageArgs) {
   const regionPrefix = scopedPrefix(svc.actor, filter.regionCode);
   return keysetPage(repo.listQuery(svc.db, { ...filter, regionPrefix }), page, repo.toAsset);
+}
+
+/**
+ * 某日台账 The register on a date: assets formed on or before it (repo.FORMED_ON_SQL), the status filter
+ * applied to the status on that date (repo.statusOnSql). Today's answer lists what the live register lists.
+ */
+export async function listAssetsOn(svc: ServiceContext, filter: AssetListFilter, asOf: string, page: PageArgs) {
+  if (asOf > svc.clock.today()) throw badUserInput(`asOf ${asOf} is in the future`);
+  const regionPrefix = scopedPrefix(svc.actor, filter.regionCode);
+  return keysetPage(repo.registerOnQuery(svc.db, { ...filter, regionPrefix }, asOf), page, repo.toAsset);
 }
 
 /** Assets matching the filter that no hold of `kind` binds on `date` (有租无合同 for CONTRACT). */

@@ -293,3 +293,39 @@ export async function isModeChangeChainUsed(db: Executor, chainId: number): Prom
 export async function modeChangeChainOf(db: Executor, ids: readonly number[]): Promise<{ id: number; chainId: number | null }[]> {
   return (await db('contracts').whereIn('id', ids as number[]).select('id', 'mode_change_chain_id')).map((r: any) => ({ id: r.id, chainId: r.mode_change_chain_id }));
 }
+
+// ---- Audit reads as of a date (issue 14: reports) ------------------------------------------------------
+
+/** A contract in force on `asOf` (not yet terminated then), as SQL over the alias. */
+const inForceOn = (alias: string) =>
+  `${alias}.start_on <= ? AND ${alias}.end_on >= ? AND (${alias}.status = 'OPEN' OR ${alias}.terminated_on > ?)`;
+
+/**
+ * 合同到期未处理: contracts whose term ended before `asOf` and that were never terminated (or only after
+ * `asOf`), while no other contract of the asset is in force on `asOf` — an expired lease left open (长期挂账).
+ */
+export async function expiredUnclosed(db: Executor, regionPrefix: string, asOf: string): Promise<Contract[]> {
+  const rows = await contractsQuery(db)
+    .where('contracts.village_code', 'like', `${regionPrefix}%`)
+    .where('contracts.end_on', '<', asOf)
+    .where((w) => w.where('contracts.status', 'OPEN').orWhere('contracts.terminated_on', '>', asOf))
+    .whereNotExists(
+      db('contracts as c2').whereRaw('c2.asset_id = contracts.asset_id AND c2.id <> contracts.id').whereRaw(inForceOn('c2'), [asOf, asOf, asOf]),
+    )
+    .orderBy('contracts.id');
+  return rows.map(toContract);
+}
+
+/** 时间倒置: contract versions signed after the term they govern began (a lease running before its contract). */
+export async function signedAfterStart(db: Executor, regionPrefix: string, asOf: string): Promise<{ contract: Contract; version: number; signedOn: string; startOn: string }[]> {
+  const rows = await db('contract_versions as cv')
+    .join('contracts', 'contracts.id', 'cv.contract_id')
+    .where('contracts.village_code', 'like', `${regionPrefix}%`)
+    .where('cv.signed_on', '<=', asOf)
+    .whereRaw('cv.signed_on > cv.start_on')
+    .where('cv.kind', 'ORIGINAL')
+    .select('contracts.id as contract_id', 'cv.version', 'cv.signed_on as cv_signed_on', 'cv.start_on as cv_start_on')
+    .orderBy('contracts.id');
+  const contracts = new Map((await findByIds(db, rows.map((r: any) => r.contract_id))).map((c) => [c.id, c]));
+  return rows.map((r: any) => ({ contract: contracts.get(r.contract_id)!, version: r.version, signedOn: r.cv_signed_on, startOn: r.cv_start_on }));
+}

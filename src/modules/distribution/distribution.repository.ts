@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Executor } from '../../db/connection';
+import { toInt, type Executor } from '../../db/connection';
 import type {
   Meeting,
   Notice,
@@ -452,4 +452,48 @@ export async function planReceiptsOf(db: Executor, planIds: readonly number[]): 
 /** Frees a plan's receipts and costs for another plan (the plan was cancelled, rejected or reversed). */
 export async function releasePlanReceipts(db: Executor, planId: number, on: string): Promise<void> {
   await db('distribution_plan_receipts').where({ plan_id: planId }).whereNull('released_on').update({ released_on: on });
+}
+
+// ---- Audit reads as of a date (issue 14: reports) ------------------------------------------------------
+
+/**
+ * 重复支付: two standing (not reversed) payments on or before `asOf` to the same household from plans of the same
+ * owner whose periods overlap — the same income paid out twice. Plans reversed, and reversal plans, are left out.
+ */
+export async function duplicatePayments(db: Executor, regionPrefix: string, asOf: string) {
+  const standing = (alias: string) => db('distribution_payment_reversals').whereRaw(`distribution_payment_reversals.payment_id = ${alias}.id`);
+  const rows = await db('distribution_payments as p1')
+    .join('distribution_payments as p2', function () {
+      this.on('p2.household_id', '=', 'p1.household_id').andOn('p2.id', '>', 'p1.id');
+    })
+    .join('distribution_plans as a', 'a.id', 'p1.plan_id')
+    .join('distribution_plans as b', 'b.id', 'p2.plan_id')
+    .where('a.village_code', 'like', `${regionPrefix}%`)
+    .whereRaw('a.owner_party_id = b.owner_party_id')
+    .whereRaw('a.period_from <= b.period_to AND b.period_from <= a.period_to')
+    .whereNotIn('a.status', ['REVERSED'])
+    .whereNotIn('b.status', ['REVERSED'])
+    .whereNull('a.reverses_plan_id')
+    .whereNull('b.reverses_plan_id')
+    .where('p1.paid_on', '<=', asOf)
+    .where('p2.paid_on', '<=', asOf)
+    .whereNotExists(standing('p1'))
+    .whereNotExists(standing('p2'))
+    .select(
+      'p1.id as first_id', 'p2.id as second_id', 'p1.household_id', 'a.village_code',
+      'p1.plan_id as first_plan', 'p2.plan_id as second_plan', 'p1.amount_fen as first_fen', 'p2.amount_fen as second_fen',
+      'p1.paid_on as first_on', 'p2.paid_on as second_on',
+    )
+    .orderBy('p1.id');
+  return rows.map((r: any) => ({
+    firstPaymentId: r.first_id, secondPaymentId: r.second_id, householdId: r.household_id, villageCode: r.village_code,
+    firstPlanId: r.first_plan, secondPlanId: r.second_plan, firstFen: toInt(r.first_fen), secondFen: toInt(r.second_fen),
+    firstOn: r.first_on, secondOn: r.second_on,
+  }));
+}
+
+/** A published notice by id (for its printable page). */
+export async function findNotice(db: Executor, id: number): Promise<Notice | undefined> {
+  const r = await db('distribution_notices').where({ id }).first();
+  return r && (await noticesOf(db, [r.plan_id])).find((n) => n.id === id);
 }

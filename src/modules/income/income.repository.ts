@@ -131,3 +131,31 @@ export function listQuery(db: Executor, f: IncomeFilter): Knex.QueryBuilder {
   if (f.toDate) q.where('received_on', '<=', f.toDate);
   return q;
 }
+
+// ---- Audit reads as of a date (issue 14: reports) ------------------------------------------------------
+
+/** 有租无合同: rent received on or before `asOf` with no contract behind it (reversed receipts left out), per asset. */
+export async function rentWithoutContract(db: Executor, regionPrefix: string, asOf: string): Promise<{ assetId: number; receipts: number; totalFen: number; lastOn: string; firstId: number }[]> {
+  const rows = await db('income_records')
+    .where('village_code', 'like', `${regionPrefix}%`)
+    .where('kind', 'RENT')
+    .whereNull('contract_id')
+    .where('received_on', '<=', asOf)
+    .whereNotIn('entry_id', reversedEntryIdsQuery(db))
+    .groupBy('asset_id')
+    .select('asset_id', db.raw('count(*) as n'), db.raw('sum(amount_fen) as total'), db.raw('max(received_on) as last_on'), db.raw('min(id) as first_id'))
+    .orderBy('asset_id');
+  return rows.map((r: any) => ({ assetId: r.asset_id, receipts: toInt(r.n), totalFen: toInt(r.total), lastOn: r.last_on, firstId: r.first_id }));
+}
+
+/** The latest receipt on or before `asOf` of each asset (reversed receipts left out). */
+export async function lastIncomeOnBy(db: Executor, assetIds: readonly number[], asOf: string): Promise<Map<number, string>> {
+  if (!assetIds.length) return new Map();
+  const rows = await db('income_records')
+    .whereIn('asset_id', assetIds as number[])
+    .where('received_on', '<=', asOf)
+    .whereNotIn('entry_id', reversedEntryIdsQuery(db))
+    .groupBy('asset_id')
+    .select('asset_id', db.raw('max(received_on) as last_on'));
+  return new Map(rows.map((r: any) => [r.asset_id, r.last_on]));
+}

@@ -433,3 +433,12 @@ export async function movementsOf(db: Executor, holderPartyId: number, kind: Acc
     .select('e.id as entry_id', 'e.sequence', 'e.effective_on', 'e.memo', 'p.amount_fen');
   return rows.map((r: any) => ({ entryId: r.entry_id, sequence: r.sequence, effectiveOn: r.effective_on, memo: r.memo, amountFen: r.amount_fen }));
 }
+
+/**
+ * The chain head as it stood at a moment: the last entry recorded at or before `at` (entries are appended in
+ * sequence order under the head lock, so recorded_at never runs backwards along the chain). Genesis before any.
+ */
+export async function headAt(db: Executor, at: string): Promise<JournalHead> {
+  const r = await db('journal_entries').where('recorded_at', '<=', at).orderBy('sequence', 'desc').first('sequence', 'hash');
+  return r ? { lastSequence: toInt(r.sequence), lastHash: r.hash } : { lastSequence: 0, lastHash: '0'.repeat(64) };
+}

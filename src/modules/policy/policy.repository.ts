@@ -54,3 +54,26 @@ export async function maxContractTermsUnder(db: Executor, prefix: string): Promi
   const rows = await db('county_policies').where('county_code', 'like', `${prefix.slice(0, 6)}%`).whereNotNull('max_contract_term_years');
   return new Map(rows.map((r: any) => [r.county_code as string, r.max_contract_term_years as number]));
 }
+
+/** The county's own depreciation rows (sub-types without a row use the defaults). */
+export async function depreciationRows(db: Executor, countyCode: string) {
+  const rows = await db('depreciation_rules').where({ county_code: countyCode });
+  return rows.map((r: any) => ({ subType: r.sub_type, lifeMonths: r.life_months, residualBp: r.residual_bp, depreciated: !!r.depreciated }));
+}
+
+export async function upsertDepreciation(
+  db: Executor,
+  countyCode: string,
+  r: { subType: string; lifeMonths: number; residualBp: number; depreciated: boolean },
+  userId: number,
+  now: string,
+): Promise<void> {
+  const row = { county_code: countyCode, sub_type: r.subType, life_months: r.lifeMonths, residual_bp: r.residualBp, depreciated: r.depreciated, updated_by: userId, updated_at: now };
+  await db('depreciation_rules').insert(row).onConflict(['county_code', 'sub_type']).merge();
+}
+
+/** Counties under a code prefix that saved depreciation rules of their own. */
+export async function countiesWithDepreciationRules(db: Executor, regionPrefix: string): Promise<string[]> {
+  const rows = await db('depreciation_rules').where('county_code', 'like', `${regionPrefix.slice(0, 6)}%`).distinct('county_code').orderBy('county_code');
+  return rows.map((r: any) => r.county_code);
+}

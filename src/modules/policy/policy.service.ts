@@ -9,6 +9,8 @@ import { countyCodeOf } from '../regions/regions.codes';
 import { requireRegion } from '../regions/regions.service';
 import * as repo from './policy.repository';
 import { CountyPolicy, DEFAULT_POLICY, TOWNSHIP_REVIEW_ORDERS } from './policy.types';
+import { DEFAULT_RULES, type DepreciationRule } from './policy.depreciation';
+import { ALL_SUB_TYPES, type AssetSubType } from '../assets/assets.types';
 
 /** The policy in force for the county containing `regionCode`: the county's own numbers or the defaults. */
 export async function policyFor(db: Executor, regionCode: string): Promise<CountyPolicy> {
@@ -84,4 +86,53 @@ export async function savePolicyNumbers(
 /** The maximum contract term each county under `prefix` has set (absent: the contracts default applies). */
 export async function maxContractTermsUnder(db: Executor, prefix: string): Promise<Map<string, number>> {
   return repo.maxContractTermsUnder(db, prefix);
+}
+
+// ---- Depreciation rules (issue 14) ---------------------------------------------------------------------
+
+/** The depreciation rule of every sub-type in force for the county containing `regionCode`. */
+export async function depreciationRulesFor(db: Executor, regionCode: string): Promise<DepreciationRule[]> {
+  const own = new Map((await repo.depreciationRows(db, countyCodeOf(regionCode))).map((r) => [r.subType, r]));
+  return DEFAULT_RULES.map((d) => {
+    const o = own.get(d.subType);
+    return o ? { ...o, subType: d.subType, isDefault: false } : d;
+  });
+}
+
+const depreciationSchema = z.object({
+  countyCode: z.string(),
+  subType: z.enum(ALL_SUB_TYPES as [AssetSubType, ...AssetSubType[]]),
+  lifeMonths: z.number().int().min(12, 'at least 12 months').max(1200, 'at most 100 years'),
+  residualBp: bp,
+  depreciated: z.boolean(),
+});
+
+/** County finance sets a sub-type's useful life, residual rate and whether it is depreciated; audited. */
+export async function setDepreciationRule(svc: ServiceContext, raw: unknown): Promise<DepreciationRule> {
+  const input = parseInput(depreciationSchema, raw);
+  const region = await requireRegion(svc.db, input.countyCode, ['input', 'countyCode'], ['COUNTY']);
+  authorize(svc.actor, 'policy.write', region.code);
+  const before = (await depreciationRulesFor(svc.db, region.code)).find((r) => r.subType === input.subType)!;
+  const now = svc.clock.now();
+  await repo.upsertDepreciation(svc.db, region.code, input, svc.actor.userId, now);
+  const after: DepreciationRule = { subType: input.subType, lifeMonths: input.lifeMonths, residualBp: input.residualBp, depreciated: input.depreciated, isDefault: false };
+  await appendAudit(svc.db, {
+    entityType: 'DepreciationRule',
+    entityId: Number(region.code.slice(0, 6)),
+    action: 'UPDATE',
+    actorUserId: svc.actor.userId,
+    recordedAt: now,
+    payload: { countyCode: region.code, before, after },
+  });
+  return after;
+}
+
+/** Rules for every county under a prefix that has its own, and the defaults for the rest (roll-ups). */
+export async function depreciationRulesUnder(db: Executor, regionPrefix: string): Promise<{ byCounty: Map<string, DepreciationRule[]>; defaults: DepreciationRule[] }> {
+  const byCounty = new Map<string, DepreciationRule[]>();
+  for (const county of await repo.countiesWithDepreciationRules(db, regionPrefix)) {
+    if (!county.startsWith(regionPrefix.slice(0, Math.min(6, regionPrefix.length)))) continue;
+    byCounty.set(county.slice(0, 6), await depreciationRulesFor(db, county));
+  }
+  return { byCounty, defaults: DEFAULT_RULES };
 }

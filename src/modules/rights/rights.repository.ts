@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Executor } from '../../db/connection';
 import type { AssetOwner, HandoverDeed, RightsConfirmation } from './rights.types';
 
@@ -133,4 +134,27 @@ export async function findDeed(db: Executor, id: number): Promise<HandoverDeed |
 
 export async function deedsOf(db: Executor, assetIds: readonly number[]): Promise<HandoverDeed[]> {
   return (await db('handover_deeds').whereIn('asset_id', assetIds as number[])).map(toDeed);
+}
+
+// ---- Reads as of a date (issue 14: reports) ------------------------------------------------------------
+
+/** Correlated SQL for `assets`: the rights level (确权层级) on `asOf`, 'UNCONFIRMED' before any confirmation. */
+export function rightsLevelOnSql(db: Executor, asOf: string): string {
+  return db
+    .raw(
+      `coalesce((SELECT rc.rights_level FROM rights_confirmations rc WHERE rc.asset_id = assets.id AND rc.effective_on <= ?
+         ORDER BY rc.effective_on DESC, rc.id DESC LIMIT 1), 'UNCONFIRMED')`,
+      [asOf],
+    )
+    .toQuery();
+}
+
+/** Correlated sub-query for `assets`: a rights confirmation effective on or before `asOf`. */
+export function confirmedBySubquery(db: Executor, asOf: string): Knex.QueryBuilder {
+  return db('rights_confirmations').whereRaw('rights_confirmations.asset_id = assets.id').where('rights_confirmations.effective_on', '<=', asOf);
+}
+
+/** Correlated sub-query for `assets`: a handover deed dated on or before `asOf`. */
+export function deedBySubquery(db: Executor, asOf: string): Knex.QueryBuilder {
+  return db('handover_deeds').whereRaw('handover_deeds.asset_id = assets.id').where('handover_deeds.handed_over_on', '<=', asOf);
 }

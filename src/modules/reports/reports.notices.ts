@@ -1,0 +1,142 @@
+/**
+ * 公示张贴页 Printable notices (issue 14): GET /notices/:id renders a published distribution notice (plan 公示 or
+ * results 结果公开) as one A4 page for a village notice board — title, period, every line and recipient with
+ * amounts in yuan, ID numbers masked, the notice's dates, where to object, and its fingerprint: the SHA-256
+ * of the published content and the journal head at the moment of publication, so a villager or auditor can
+ * check the paper on the wall against the ledger. The page renders the stored, immutable content; nothing is
+ * recomputed. Disposal and upkeep notices join when their modules publish notices.
+ */
+import type express from 'express';
+import type { Db } from '../../db/connection';
+import type { Clock } from '../../shared/clock';
+import type { ServiceContext } from '../../shared/context';
+import { authenticate } from '../auth/auth.service';
+import * as distributionRepo from '../distribution/distribution.repository';
+import { getPlan } from '../distribution/distribution.service';
+import * as householdsRepo from '../households/households.repository';
+import { findByCodes } from '../regions/regions.repository';
+import { townshipCodeOf } from '../regions/regions.codes';
+import { headAt } from '../journal/journal.repository';
+import { fmtYuan, maskId } from './reports.format';
+
+const LINE_LABEL: Record<string, string> = {
+  PUBLIC_WELFARE_JOB: '公益性岗位工资',
+  PUBLIC_WORKS: '小型公益事业',
+  REWARD_GRANT: '奖励补助',
+  COLLECTIVE_RETENTION: '集体积累',
+  UPKEEP_RESERVE: '管护资金',
+  HOUSEHOLD_DIVIDEND: '脱贫户、监测对象分红',
+};
+
+const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export interface NoticePage {
+  noticeId: number;
+  html: string;
+}
+
+interface PersonLine { name: string; amountFen: number; paidOn?: string }
+
+/** The notice's printable HTML, or null when it does not exist or lies outside the actor's scope. */
+export async function renderNotice(svc: ServiceContext, noticeId: number): Promise<NoticePage | null> {
+  const notice = await distributionRepo.findNotice(svc.db, noticeId);
+  if (!notice) return null;
+  const plan = await getPlan(svc, notice.planId);
+  if (!plan) return null;
+  const content = JSON.parse(notice.content);
+  const [village, township] = await findByCodes(svc.db, [plan.villageCode, townshipCodeOf(plan.villageCode)]).then((rs) => [
+    rs.find((r) => r.code === plan.villageCode),
+    rs.find((r) => r.code === townshipCodeOf(plan.villageCode)),
+  ]);
+  const head = await headAt(svc.db, notice.publishedAt);
+
+  // Masked ID numbers: the content names people in the order of the plan's recipients (plan notice) or
+  // payments (results); each name is checked against the household before its masked ID is shown.
+  const recipients = await distributionRepo.recipientsOf(svc.db, [plan.id]);
+  const payments = notice.kind === 'RESULTS' ? await distributionRepo.paymentsOf(svc.db, [plan.id], { includeReversed: true }) : [];
+  const households = new Map(
+    (await householdsRepo.findByIds(svc.db, [...new Set([...recipients.map((r) => r.householdId), ...payments.map((p) => p.householdId)])])).map((h) => [h.id, h]),
+  );
+  const idFor = (householdId: number | undefined, name: string) => {
+    const h = householdId === undefined ? undefined : households.get(householdId);
+    return h && h.headName === name ? maskId(h.idNumber) : '—';
+  };
+  const lines = await distributionRepo.linesOf(svc.db, [plan.id]);
+
+  const title = notice.kind === 'PLAN' ? '村集体资产收益分配方案公示' : '村集体资产收益分配结果公开';
+  const rows: string[] = [];
+  if (notice.kind === 'PLAN') {
+    for (const l of content.lines as { no: number; type: string; description: string; amountFen: number; recipients: PersonLine[] }[]) {
+      rows.push(`<tr class="line"><td>${esc(l.no)}</td><td>${esc(LINE_LABEL[l.type] ?? l.type)}</td><td>${esc(l.description)}</td><td></td><td class="amt">${fmtYuan(l.amountFen)}</td></tr>`);
+      const lineId = lines.find((x) => x.lineNo === l.no)?.id;
+      const ofLine = recipients.filter((r) => r.lineId === lineId);
+      l.recipients.forEach((p, i) => {
+        rows.push(`<tr class="person"><td></td><td colspan="2">${esc(p.name)}</td><td class="id">${esc(idFor(ofLine[i]?.householdId, p.name))}</td><td class="amt">${fmtYuan(p.amountFen)}</td></tr>`);
+      });
+    }
+  } else {
+    (content.payments as PersonLine[]).forEach((p, i) => {
+      rows.push(`<tr class="person"><td>${i + 1}</td><td colspan="2">${esc(p.name)}（${esc(p.paidOn)} 支付）</td><td class="id">${esc(idFor(payments[i]?.householdId, p.name))}</td><td class="amt">${fmtYuan(p.amountFen)}</td></tr>`);
+    });
+  }
+  // The plan notice lists every line (they add up to the plan's total); the results notice lists the payments
+  // to households, which add up to what was paid, not to the plan's total (retention and funds are not paid out).
+  const listedTotal = notice.kind === 'PLAN' ? content.totalFen : (content.payments as PersonLine[]).reduce((t, p) => t + p.amountFen, 0);
+  const period = Array.isArray(content.period) ? `${content.period[0]} 至 ${content.period[1]}` : `${plan.periodFrom} 至 ${plan.periodTo}`;
+  const html = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)} · ${esc(content.title)}</title>
+<style>
+  @page { size: A4; margin: 15mm; }
+  body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimSun", sans-serif; font-size: 11pt; color: #000; margin: 0 auto; max-width: 180mm; }
+  h1 { text-align: center; font-size: 20pt; margin: 0 0 4mm; letter-spacing: 2pt; }
+  h2 { text-align: center; font-size: 13pt; font-weight: normal; margin: 0 0 6mm; }
+  table { width: 100%; border-collapse: collapse; margin: 4mm 0; }
+  th, td { border: 0.3mm solid #000; padding: 1.2mm 2mm; vertical-align: top; }
+  th { background: #eee; }
+  td.amt, th.amt { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+  td.id { font-family: monospace; white-space: nowrap; }
+  tr.line td { font-weight: bold; background: #f6f6f6; }
+  tr { page-break-inside: avoid; }
+  .meta { margin: 2mm 0; }
+  .fingerprint { margin-top: 6mm; font-size: 8.5pt; border-top: 0.3mm dashed #000; padding-top: 2mm; word-break: break-all; }
+  .fingerprint code { font-size: 8pt; }
+  .sign { margin-top: 8mm; text-align: right; }
+</style></head>
+<body>
+<h1>${esc(title)}</h1>
+<h2>${esc(content.title)}</h2>
+<p class="meta">村（社区）：${esc(village?.name ?? plan.villageCode)}　　分配期间：${esc(period)}</p>
+<p class="meta">${notice.kind === 'PLAN' ? '公示期' : '公开期'}：<strong>${esc(notice.startOn)}</strong> 至 <strong>${esc(notice.endOn)}</strong>　　分配总额：<strong>${fmtYuan(content.totalFen)}</strong> 元</p>
+<table>
+<thead><tr><th>序号</th><th colspan="2">${notice.kind === 'PLAN' ? '分配项目 / 受益户' : '受益户'}</th><th>身份证号</th><th class="amt">金额（元）</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+<tr class="line"><td></td><td colspan="3">${notice.kind === 'PLAN' ? '合计' : '支付合计'}</td><td class="amt">${fmtYuan(listedTotal)}</td></tr>
+</tbody></table>
+<p class="meta">如有异议，请于公示期内（${esc(notice.endOn)} 前）以书面或口头形式向${esc(village?.name ?? '')}村务监督委员会或${esc(township?.name ?? '乡镇人民政府')}财政所反映。</p>
+<p class="sign">${esc(village?.name ?? '')}村民委员会　${esc(notice.startOn)}</p>
+<div class="fingerprint">
+  核验信息（可在台账系统中核对）：公示编号 ${notice.id}；方案编号 ${plan.id}；发布时间 ${esc(notice.publishedAt)}<br>
+  内容指纹 SHA-256：<code>${esc(notice.contentSha256)}</code><br>
+  发布时账簿链头：第 ${head.lastSequence} 笔，哈希 <code>${esc(head.lastHash)}</code>
+</div>
+</body></html>`;
+  return { noticeId: notice.id, html };
+}
+
+/** GET /notices/:id with the bearer token, scoped like every read (404 outside the scope). */
+export function noticePage(db: Db, clock: Clock): express.RequestHandler {
+  return async (req, res) => {
+    try {
+      const actor = await authenticate(db, req.get('authorization'));
+      if (!actor) return void res.status(401).json({ errors: [{ message: 'Authentication required (需要登录)', extensions: { code: 'UNAUTHENTICATED' } }] });
+      const m = /^([1-9]\d{0,15})$/.exec(String(req.params.id));
+      const page = m ? await renderNotice({ db, clock, actor }, Number(m[1])) : null;
+      if (!page) return void res.status(404).json({ errors: [{ message: 'No such notice in your scope', extensions: { code: 'NOT_FOUND' } }] });
+      res.set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" });
+      res.send(page.html);
+    } catch {
+      res.status(500).json({ errors: [{ message: 'Unexpected error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    }
+  };
+}
