@@ -22,6 +22,7 @@ import { rightsResolvers } from './rights/rights.resolvers';
 import { upkeepResolvers } from './upkeep/upkeep.resolvers';
 import { incomeResolvers } from './income/income.resolvers';
 import { getIncome } from './income/income.service';
+import { registerioResolvers } from './registerio/registerio.resolvers';
 
 /** Every module's resolvers; schema/*.graphql holds their SDL, one file per module. */
 export const moduleResolvers = [
@@ -39,6 +40,7 @@ export const moduleResolvers = [
   contractsResolvers,
   documentsResolvers,
   incomeResolvers,
+  registerioResolvers,
 ];
 
 /** Fetchers for `node(id)`, by the type in the global id; each applies its own scope check. */
