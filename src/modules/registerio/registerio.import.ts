@@ -14,6 +14,7 @@ import type { ServiceContext } from '../../server/context';
 import type { Clock } from '../../shared/clock';
 import { DomainError, DomainErrors } from '../../shared/errors';
 import { registerAsset } from '../assets/assets.service';
+import * as assetsRepo from '../assets/assets.repository';
 import { authorize } from '../auth/auth.service';
 import type { Actor } from '../auth/auth.types';
 import type { PartyRef } from '../parties/parties.service';
@@ -278,6 +279,11 @@ async function writePass(ctx: ImportContext, source: ImportSource, result: Impor
         done++;
         if (plan.badRows.has(item.row.rowNumber)) continue;
         const row = readRow(item.layout, item.row, []);
+        if (row.code && (await assetsRepo.findByCode(trx, countyCodeOf(plan.villages.resolve(row.village!) as string), row.code))) {
+          // Recognised before anything else: a row imported before is reported as such, not by its funding.
+          result.errors.push(err(plan.layout, row, 'code', 'DUPLICATE', `Asset code ${row.code} is already registered in the county (imported before?)`));
+          continue;
+        }
         const project = projectIds.get(projectKey(row.projectName!, row.year!));
         if (typeof project !== 'number') {
           result.errors.push(...(project ?? []).map((e) => ({ ...e, row: row.rowNumber })));

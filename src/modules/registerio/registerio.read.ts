@@ -72,6 +72,10 @@ async function* xlsxSheets(stream: Readable): AsyncGenerator<{ name: string; row
     styles: 'cache',
     worksheets: 'emit',
   });
+  // ExcelJS 4.4 reads a sheet's name from workbook.xml; a file whose zip holds the sheets before workbook.xml
+  // (Excel's own order varies) would make it read `sheets` of nothing. Start from an empty model instead:
+  // such a sheet is then found by its header row alone, with no name.
+  (reader as unknown as { model?: { sheets: unknown[] } }).model ??= { sheets: [] };
   for await (const ws of reader) {
     const name = (ws as unknown as { name?: string }).name ?? '';
     yield {
