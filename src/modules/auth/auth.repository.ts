@@ -27,3 +27,8 @@ export async function insertToken(
 export async function findUsersByIds(db: Executor, ids: readonly number[]): Promise<UserRow[]> {
   return db('users').whereIn('id', ids as number[]);
 }
+
+/** A user by name, role and region (the command line's console user, created once per region). */
+export async function findUserByNameRoleRegion(db: Executor, name: string, role: string, regionCode: string): Promise<UserRow | undefined> {
+  return db('users').where({ name, role, region_code: regionCode }).first();
+}
