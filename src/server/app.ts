@@ -11,6 +11,7 @@ import { buildSchema } from './schema';
 import { DEFAULT_QUERY } from './graphiqlExample';
 import { exportRoutes } from './exports';
 import { documentDownload } from '../modules/documents/documents.http';
+import { registerioRoutes } from '../modules/registerio/registerio.http';
 
 export interface AppOptions {
   db: Db;
@@ -79,6 +80,7 @@ export function createApp(opts: AppOptions): express.Express {
     }
   });
   exportRoutes(app, opts.db, clock);
+  registerioRoutes(app, opts.db, clock);
   // Uploads are parsed into memory by yoga: refuse an announced body far beyond the upload limit before
   // reading it. A file just over the limit still reaches the service, which answers FILE_TOO_LARGE.
   const multipartCap = config.uploadMaxBytes + 1024 * 1024;
