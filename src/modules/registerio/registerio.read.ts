@@ -5,7 +5,8 @@
  * refused before any parsing.
  */
 import crypto from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import ExcelJS from 'exceljs';
 import { CellError, textOf } from './registerio.cells';
 import { Column, columnOfHeader } from './registerio.columns';
@@ -64,6 +65,45 @@ export interface RawRow {
   values: unknown[];
 }
 
+/**
+ * ExcelJS 4.4's streaming reader decodes each chunk of XML to text on its own, so a Chinese character whose
+ * three UTF-8 bytes straddle two chunks turns into "�" (茶坪村股份��济合作社) — in long sheets, a few rows in
+ * every thousand. Its parser passes text through untouched, so the chunks are decoded here first, with a
+ * StringDecoder that carries a split character over to the next chunk: for each worksheet (its `iterator`)
+ * and for the shared strings (the reader's own _parseSharedStrings, given a decoded stream).
+ */
+function decodeWorksheetWhole(ws: unknown): void {
+  const reader = ws as { iterator: AsyncIterable<Buffer | string> };
+  const chunks = reader.iterator;
+  reader.iterator = (async function* () {
+    const decoder = new StringDecoder('utf8');
+    for await (const c of chunks) yield typeof c === 'string' ? c : decoder.write(c);
+    const rest = decoder.end();
+    if (rest) yield rest;
+  })();
+}
+
+function decodeSharedStringsWhole(reader: unknown): void {
+  const r = reader as { _parseSharedStrings(entry: Readable): AsyncGenerator<unknown> };
+  const original = r._parseSharedStrings;
+  r._parseSharedStrings = function (entry: Readable) {
+    const decoder = new StringDecoder('utf8');
+    const text = new Transform({
+      readableObjectMode: true,
+      transform(chunk: Buffer, _enc, done) {
+        const s = decoder.write(chunk);
+        done(null, s || undefined);
+      },
+      flush(done) {
+        const s = decoder.end();
+        done(null, s || undefined);
+      },
+    });
+    entry.on('error', (e) => text.destroy(e));
+    return original.call(this, entry.pipe(text));
+  };
+}
+
 async function* xlsxSheets(stream: Readable): AsyncGenerator<{ name: string; rows: AsyncGenerator<RawRow> }> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
     sharedStrings: 'cache',
@@ -76,7 +116,9 @@ async function* xlsxSheets(stream: Readable): AsyncGenerator<{ name: string; row
   // (Excel's own order varies) would make it read `sheets` of nothing. Start from an empty model instead:
   // such a sheet is then found by its header row alone, with no name.
   (reader as unknown as { model?: { sheets: unknown[] } }).model ??= { sheets: [] };
+  decodeSharedStringsWhole(reader);
   for await (const ws of reader) {
+    decodeWorksheetWhole(ws);
     const name = (ws as unknown as { name?: string }).name ?? '';
     yield {
       name,
