@@ -8,7 +8,8 @@ import { unauthenticated } from '../shared/errors';
 import { authenticate } from '../modules/auth/auth.service';
 import { AppConfig, buildRequestContext, RequestContext } from './context';
 import { buildSchema } from './schema';
-import { DEFAULT_QUERY } from './graphiqlExample';
+import { DemoTokens } from './graphiqlExample';
+import { graphiqlPage, graphiqlOptions } from './graphiql';
 import { exportRoutes } from './exports';
 import { documentDownload } from '../modules/documents/documents.http';
 import { registerioRoutes } from '../modules/registerio/registerio.http';
@@ -19,6 +20,8 @@ export interface AppOptions {
   config?: Partial<AppConfig>;
   /** Token put in GraphiQL's headers (the demo seed's county-finance token), so the demo works at once. */
   graphiqlToken?: string;
+  /** The demo tokens of each user group, one GraphiQL tab each (demo only). */
+  graphiqlTokens?: DemoTokens;
 }
 
 /** Rejects any operation that selects more than introspection unless the request carries a valid token. */
@@ -46,11 +49,10 @@ export function createApp(opts: AppOptions): express.Express {
     landingPage: false,
     // Never leak stack traces or internal messages; GraphQLErrors we throw on purpose pass through.
     maskedErrors: { isDev: false },
-    graphiql: {
-      title: 'Bangfu Ledger 帮扶资产台账',
-      defaultQuery: DEFAULT_QUERY,
-      headers: opts.graphiqlToken ? JSON.stringify({ Authorization: `Bearer ${opts.graphiqlToken}` }) : undefined,
-    },
+    // GraphiQL is served whole from the installed @graphql-yoga/render-graphiql (scripts, styles and editor
+    // workers inlined): no request leaves the machine, so it works on a township's restricted network.
+    graphiql: graphiqlOptions(opts.graphiqlTokens ?? (opts.graphiqlToken ? { finance: opts.graphiqlToken } : null)),
+    renderGraphiQL: graphiqlPage,
     context: async ({ request }) => {
       const actor = await authenticate(opts.db, request.headers.get('authorization'));
       return buildRequestContext(opts.db, clock, actor, config);

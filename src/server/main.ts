@@ -11,7 +11,13 @@ async function main(): Promise<void> {
   const loaded = await loadDemoIfEmpty(db, clock);
   const port = Number(process.env.PORT ?? 4000);
   const withDemo = process.env.DEMO !== 'off';
-  const app = createApp({ db, clock, graphiqlToken: withDemo ? DEMO_TOKENS.COUNTY_FINANCE : undefined });
+  const app = createApp({
+    db,
+    clock,
+    graphiqlTokens: withDemo
+      ? { finance: DEMO_TOKENS.COUNTY_FINANCE, clerk: DEMO_TOKENS.VILLAGE_CLERK, reviewer: DEMO_TOKENS.TOWNSHIP_REVIEWER, planner: DEMO_TOKENS.COUNTY_PLANNER }
+      : undefined,
+  });
   app.listen(port, () => {
     const where = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `SQLite ${process.env.SQLITE_FILE ?? 'data/bangfu-ledger.sqlite'}`;
     console.log(`Bangfu Ledger 帮扶资产台账 on http://localhost:${port}/graphql — database: ${where}`);
