@@ -5,9 +5,13 @@
  * start it); a failing example is a README that lies.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import request from 'supertest';
 import type { Express } from 'express';
+import { createDb } from '../src/db/connection';
+import { migrateLatest } from '../src/db/migrations';
 import { createTestDb, TestDb } from './helpers';
 import { loadDemo } from '../seeds/demo';
 import { createApp } from '../src/server/app';
@@ -15,6 +19,14 @@ import { pinnedClock } from '../src/server/demoClock';
 
 const README = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 export const README_DAY = '2026-11-22';
+
+const ROOT = path.join(__dirname, '..');
+
+/** The last demo token the README names before a position. */
+function tokenBefore(at: number): string | null {
+  const tokens = [...README.slice(0, at).matchAll(/`(demo-[a-z]+-[a-z]+)`/g)];
+  return tokens.length ? tokens[tokens.length - 1][1] : null;
+}
 
 /** The README in order: code blocks with the last demo token named before each. */
 function examples(): { lang: string; code: string; token: string | null; at: number }[] {
@@ -57,6 +69,20 @@ function expectClean(body: any, what: string): void {
   }
 }
 
+/** A README curl: JSON with -d, or a GraphQL multipart upload with -F operations/map/0=@file. */
+async function runCurl(curl: string): Promise<any> {
+  const token = /Bearer ([\w-]+)/.exec(curl)?.[1] ?? null;
+  const json = /-d '([^']+)'/.exec(curl)?.[1];
+  if (json) return post(token, JSON.parse(json));
+  const operations = /-F operations='([^']+)'/.exec(curl)![1];
+  const map = /-F map='([^']+)'/.exec(curl)![1];
+  const file = /-F 0=@(\S+)/.exec(curl)![1];
+  const req = request(app).post('/graphql');
+  if (token) req.set('authorization', `Bearer ${token}`);
+  const res = await req.field('operations', operations).field('map', map).attach('0', path.join(ROOT, file));
+  return res.body;
+}
+
 describe('README examples run against a fresh demo', () => {
   it('finds the examples', () => {
     expect(examples().filter((e) => e.lang === 'graphql').length).toBeGreaterThanOrEqual(7);
@@ -71,12 +97,8 @@ describe('README examples run against a fresh demo', () => {
           ran++;
         }
       } else if (ex.lang === 'sh') {
-        // curl … -H 'authorization: Bearer TOKEN' -d '{json}'
-        for (const curl of ex.code.split(/\n(?=curl )/).filter((c) => c.startsWith('curl '))) {
-          const token = /Bearer ([\w-]+)/.exec(curl)?.[1] ?? null;
-          const body = /-d '([^']+)'/.exec(curl)?.[1];
-          if (!body) continue;
-          expectClean(await post(token, JSON.parse(body)), curl.slice(0, 80));
+        for (const curl of ex.code.replace(/\\\n\s*/g, ' ').split('\n').filter((c) => c.startsWith('curl '))) {
+          expectClean(await runCurl(curl), curl.slice(0, 80));
           ran++;
         }
       }
@@ -84,21 +106,43 @@ describe('README examples run against a fresh demo', () => {
     expect(ran).toBeGreaterThanOrEqual(12);
   });
 
-  it('serves every download the README names', async () => {
-    const paths = [...README.matchAll(/`GET (\/exports\/[^`]+)`/g)].map((m) => m[1]);
-    expect(paths.length).toBeGreaterThanOrEqual(3);
-    for (const p of paths) {
-      const full = p.startsWith('/exports/distribution-plans') || p.includes('…') ? p : p;
-      // "…/audit.xlsx" after a full path means the same directory.
-      const res = await request(app).get(full).set('authorization', 'Bearer demo-finance-jiange');
-      if (res.status === 404 && full.startsWith('/exports/register')) {
-        const again = await request(app).get(full).set('authorization', 'Bearer demo-finance-nanjiang');
-        expect({ p, status: again.status }).toEqual({ p, status: 200 });
-      } else {
-        expect({ p, status: res.status }).toEqual({ p, status: 200 });
-      }
+  it('serves every download the README names, with the token named before it', async () => {
+    const downloads = [...README.matchAll(/`GET (\/exports\/[^`]+)`/g)].map((m) => ({ p: m[1], token: tokenBefore(m.index!) }));
+    expect(downloads.length).toBeGreaterThanOrEqual(6);
+    for (const { p, token } of downloads) {
+      const req = request(app).get(p);
+      if (token && !p.startsWith('/exports/templates/')) req.set('authorization', `Bearer ${token}`);
+      const res = await req;
+      expect({ p, status: res.status }).toEqual({ p, status: 200 });
+      expect(Number(res.headers['content-length'] ?? 1) > 0 || res.text?.length > 0 || res.body).toBeTruthy();
     }
   });
+
+  it('runs the npm run import commands against a demo database', async () => {
+    const commands = [...README.matchAll(/^npm run import -- (.+)$/gm)].map((m) => m[1].split(/\s+/));
+    expect(commands.length).toBeGreaterThanOrEqual(2);
+    // The CLI is a process of its own: it gets a demo in an SQLite file.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangfu-readme-'));
+    const file = path.join(dir, 'demo.sqlite');
+    const db = createDb({ sqliteFile: file });
+    await migrateLatest(db);
+    await loadDemo(db, pinnedClock(README_DAY));
+    await db.destroy();
+    try {
+      for (const args of commands) {
+        const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'src/cli/import.ts', ...args, '--quiet'], {
+          cwd: ROOT,
+          env: { ...process.env, DATABASE_URL: '', SQLITE_FILE: file, CLOCK_TODAY: README_DAY },
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
+        expect({ args, status: r.status, stderr: r.stderr }).toEqual({ args, status: 0, stderr: '' });
+        expect(r.stdout).toMatch(args.includes('--dry-run') ? /Dry run: 4 rows checked, no errors/ : /Imported 4 assets/);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 
   it('runs the inline examples', async () => {
     const inline = [...README.matchAll(/`(\{ journalVerify[^`]+\})`/g)].map((m) => m[1]);
