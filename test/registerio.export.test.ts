@@ -16,7 +16,7 @@ beforeAll(async () => {
   // one with a name that Excel would run as a formula.
   const rows = Array.from({ length: 60 }, (_, i) => chapingRow(i));
   const jintai = Array.from({ length: 6 }, (_, i) =>
-    chapingRow(300 + i * 3, { 所在村: '金台村', 所属项目: '金台村茶叶项目', 资产编号: `NJ-JT-${i}`, 权属主体: '金台村股份经济合作社', 管护主体: '金台村股份经济合作社' }),
+    chapingRow(300 + i * 3, { 所在村: '金台村', 所属项目: '金台村茶叶项目', 资产编号: `NJ-JT-${i}`, 权属主体: '金台村股份经济合作社', 管护主体: '金台村股份经济合作社', ...(i % 2 === 0 ? { 经营主体: '金台村股份经济合作社' } : {}) }),
   );
   const r1 = await uploadRegister(env.app, 'clerk', await xlsxOf(rows));
   const r2 = await uploadRegister(env.app, 'otherClerk', await xlsxOf(jintai));
@@ -134,7 +134,7 @@ describe('the template', () => {
     const col = ref.match(/\$([A-Z]+)\$2/)![1];
     expect([2, 3, 4].map((r) => options.getCell(`${col}${r}`).value)).toEqual(['经营性资产', '公益性资产', '到户类资产']);
 
-    const row = chapingRow(9000, { 所属项目: '模板项目' });
+    const row = chapingRow(9003, { 所属项目: '模板项目' });
     headers.forEach((h, i) => (ws.getCell(2, i + 1).value = (row[h as string] as ExcelJS.CellValue) ?? null));
     const filled = Buffer.from(await wb.xlsx.writeBuffer());
     const r = await uploadRegister(env.app, 'clerk', filled, '模板.xlsx');

@@ -47,6 +47,8 @@ export function chapingRow(i: number, overrides: SheetRow = {}): SheetRow {
       管护责任人: '陈建国',
       管护资金来源: '资产收益',
     });
+    // Every other operating asset runs itself (自营) under a ten-year contract: it is in operation.
+    if (i % 6 === 0) Object.assign(base, { 经营方式: '自营', 经营主体: '茶坪村股份经济合作社', 合同编号: `南江运营〔2021〕${1000 + i}号`, 合同起止: '2021-12-01至2031-11-30' });
   } else if (kind === 1) {
     Object.assign(base, {
       权属主体: '茶坪村 70%；金台村 30%',
@@ -57,7 +59,7 @@ export function chapingRow(i: number, overrides: SheetRow = {}): SheetRow {
   return { ...base, ...overrides };
 }
 
-export const HEADERS = Object.keys(chapingRow(0));
+export const HEADERS = [...new Set([...Object.keys(chapingRow(0)), '年租金（元）'])];
 
 export interface SheetOptions {
   headers?: string[];
@@ -129,4 +131,6 @@ export const IMPORT_TABLES = [
   'register_imports',
   'audit_log',
   'asset_code_sequences',
+  'contracts',
+  'contract_versions',
 ];

@@ -72,6 +72,12 @@ describe('registerImport: a realistic sheet of 茶坪村', () => {
     ]);
     expect(events.every((e: any) => e.actor_user_id === env.userIds.clerk)).toBe(true);
 
+    // 自营 contract from the sheet's 合同起止: signed through contractSign, so the asset runs.
+    const tea = await env.db('assets').where({ code: 'NJ-CP-0006' }).first();
+    expect(tea.status).toBe('IN_OPERATION');
+    const contract = await env.db('contracts').where({ asset_id: tea.id }).first();
+    expect(contract).toMatchObject({ contract_no: '南江运营〔2021〕1006号', mode: 'SELF_OPERATED' });
+
     const road = await env.db('assets').where({ code: 'NJ-CP-0001' }).first();
     expect(road.status).toBe('CONFIRMED');
     const owners = await env.db('asset_owners').join('parties', 'parties.id', 'asset_owners.party_id').where({ asset_id: road.id }).orderBy('share_bp', 'desc');
@@ -125,6 +131,8 @@ describe('registerImport: every kind of bad row is reported with its code, and n
     ['rights without a certificate', { 确权证号: null }, '确权证号', 'REQUIRED'],
     ['a formula with no saved result', { 数量: { formula: 'B2*2' } }, '数量', 'FORMULA_WITHOUT_VALUE'],
     ['a code twice in the sheet', { 资产编号: 'BAD-0000' }, '资产编号', 'DUPLICATE'],
+    ['an owner leasing its own asset', { 经营方式: '租赁', 经营主体: '茶坪村股份经济合作社', 合同编号: 'HT-BAD', 合同起止: '2022-01-01至2026-12-31', '年租金（元）': '12,000' }, '经营主体', 'OPERATOR_NOT_ALLOWED'],
+    ['a contract without its term', { 经营方式: '自营', 经营主体: '茶坪村股份经济合作社', 合同编号: 'HT-BAD2', 合同起止: null }, '合同起始日期', 'REQUIRED'],
   ];
 
   it.each(broken.map((b, i) => [b[0], i, b[1], b[2], b[3]]))('%s', async (_name, i, overrides, column, code) => {
@@ -274,7 +282,7 @@ describe('registerImport: files that are refused before parsing', () => {
 });
 
 describe('registerImport: who may import where', () => {
-  const jintaiRow = (i: number) => chapingRow(i, { 所在村: '金台村', 所属项目: `金台村产业项目${i}`, 权属主体: '金台村股份经济合作社', 管护主体: '金台村股份经济合作社', 资产编号: `NJ-JT-${i}` });
+  const jintaiRow = (i: number) => chapingRow(i, { 所在村: '金台村', 所属项目: `金台村产业项目${i}`, 权属主体: '金台村股份经济合作社', 管护主体: '金台村股份经济合作社', ...(i % 6 === 0 ? { 经营主体: '金台村股份经济合作社' } : {}), 资产编号: `NJ-JT-${i}` });
 
   it('a clerk imports into its own village only', async () => {
     const before = await snapshot(env.db, IMPORT_TABLES);

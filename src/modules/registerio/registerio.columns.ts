@@ -34,6 +34,15 @@ export type ColumnKey =
   | 'upkeepBody'
   | 'upkeepPerson'
   | 'upkeepFundSource'
+  | 'operationMode'
+  | 'operator'
+  | 'contractNo'
+  | 'signedOn'
+  | 'contractStart'
+  | 'contractEnd'
+  | 'contractTerm'
+  | 'annualRent'
+  | 'guaranteedRate'
   | 'status';
 
 export interface Column {
@@ -50,6 +59,8 @@ export interface Column {
   date?: boolean;
   /** Written by exports for reading, ignored by the import (the lifecycle steps decide it). */
   exportOnly?: boolean;
+  /** Read by the import when a sheet has it, never written (exports use the split columns). */
+  importOnly?: boolean;
   width?: number;
 }
 
@@ -89,6 +100,15 @@ export const COLUMNS: Column[] = [
   { key: 'upkeepBody', header: '管护主体', aliases: ['管护单位'], width: 24 },
   { key: 'upkeepPerson', header: '管护责任人', aliases: ['管护人'], width: 12 },
   { key: 'upkeepFundSource', header: '管护资金来源', enumName: 'UpkeepFundSource', width: 14 },
+  { key: 'operationMode', header: '经营方式', aliases: ['运营方式', '经营模式'], enumName: 'OperationMode', width: 10 },
+  { key: 'operator', header: '经营主体', aliases: ['运营主体', '承租方', '经营单位'], width: 24 },
+  { key: 'contractNo', header: '合同编号', aliases: ['合同号'], width: 22 },
+  { key: 'signedOn', header: '合同签订日期', aliases: ['签订日期'], date: true, width: 12 },
+  { key: 'contractStart', header: '合同起始日期', aliases: ['合同开始日期', '起租日期'], date: true, width: 12 },
+  { key: 'contractEnd', header: '合同终止日期', aliases: ['合同到期日期', '合同结束日期', '到期日期'], date: true, width: 12 },
+  { key: 'contractTerm', header: '合同起止', aliases: ['合同期限', '合同起止日期'], importOnly: true, width: 24 },
+  { key: 'annualRent', header: '年租金（元）', aliases: ['年租金', '年承包费（元）', '年收益（元）'], money: true, width: 14 },
+  { key: 'guaranteedRate', header: '保底收益率', aliases: ['保底收益', '保底收益率（%）', '保底收益（%）'], width: 10 },
   { key: 'status', header: '资产状态', enumName: 'AssetStatus', exportOnly: true, width: 12 },
 ];
 

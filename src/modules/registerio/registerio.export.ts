@@ -17,7 +17,9 @@ import { FUND_SOURCES } from '../projects/projects.types';
 import * as regionsRepo from '../regions/regions.repository';
 import * as rightsRepo from '../rights/rights.repository';
 import * as upkeepRepo from '../upkeep/upkeep.repository';
-import { COLUMNS, ColumnKey, DETAIL_SHEET, MASTER_SHEET } from './registerio.columns';
+import * as contractsRepo from '../contracts/contracts.repository';
+import { Contract, PERIODS_PER_YEAR } from '../contracts/contracts.types';
+import { COLUMNS as ALL_COLUMNS, ColumnKey, DETAIL_SHEET, MASTER_SHEET } from './registerio.columns';
 import { labelOf } from './registerio.labels';
 
 export type Cell = string | number | null;
@@ -25,6 +27,9 @@ export type Cell = string | number | null;
 export type DetailRow = Partial<Record<ColumnKey, Cell>>;
 
 const PAGE = 100;
+/** The detail ledger's columns: the import's, without those only read (合同起止). */
+const COLUMNS = ALL_COLUMNS.filter((c) => !c.importOnly);
+const MONEY_KEYS_ANNUAL: ColumnKey[] = ['annualRent'];
 
 /** The detail rows of the assets in the region the actor may read, in id order. */
 export async function* detailRows(svc: ServiceContext, regionCode: string | null): AsyncGenerator<DetailRow> {
@@ -39,7 +44,7 @@ export async function* detailRows(svc: ServiceContext, regionCode: string | null
 
 async function rowsOf(svc: ServiceContext, assets: Asset[]): Promise<DetailRow[]> {
   const ids = assets.map((a) => a.id);
-  const [projects, funding, owners, confirmations, deeds, upkeep, villages, events] = await Promise.all([
+  const [projects, funding, owners, confirmations, deeds, upkeep, villages, events, contracts] = await Promise.all([
     projectsRepo.findByIds(svc.db, [...new Set(assets.map((a) => a.projectId))]),
     assetsRepo.fundingLines(svc.db, ids),
     rightsRepo.ownerRowsOf(svc.db, ids),
@@ -48,11 +53,15 @@ async function rowsOf(svc: ServiceContext, assets: Asset[]): Promise<DetailRow[]
     upkeepRepo.assignmentsOf(svc.db, ids),
     regionsRepo.findByCodes(svc.db, [...new Set(assets.map((a) => a.villageCode))]),
     assetsRepo.eventsOf(svc.db, ids),
+    contractsRepo.findByAssetIds(svc.db, ids),
   ]);
+  // The asset's current contract: the latest one not terminated.
+  const contractOf = new Map<number, Contract>();
+  for (const c of contracts.filter((x) => x.terminatedOn === null).sort((a, b) => a.startOn.localeCompare(b.startOn))) contractOf.set(c.assetId, c);
   const registeredOn = new Map(events.filter((e) => e.action === 'REGISTER').map((e) => [e.assetId, e.effectiveOn]));
   const openOwners = owners.filter((o) => o.effectiveTo === null);
   const openUpkeep = upkeep.filter((u) => u.effectiveTo === null);
-  const partyIds = [...new Set([...openOwners.map((o) => o.partyId), ...openUpkeep.map((u) => u.bodyPartyId)])];
+  const partyIds = [...new Set([...openOwners.map((o) => o.partyId), ...openUpkeep.map((u) => u.bodyPartyId), ...[...contractOf.values()].map((c) => c.operatorPartyId)])];
   const parties = new Map((partyIds.length ? await partiesRepo.findByIds(svc.db, partyIds) : []).map((p) => [p.id, p]));
   const projectOf = new Map(projects.map((p) => [p.id, p]));
   const villageName = new Map(villages.map((v) => [v.code, v.name]));
@@ -100,13 +109,30 @@ async function rowsOf(svc: ServiceContext, assets: Asset[]): Promise<DetailRow[]
         upkeepFundSource: labelOf('UpkeepFundSource', keeper.fundSource),
       });
     }
+    const contract = contractOf.get(a.id);
+    if (contract) Object.assign(row, contractCells(contract, parties.get(contract.operatorPartyId)!.name));
     return row;
   });
 }
 
+/** 运营合同 columns; the rent as a yearly amount (a fixed fee × periods a year; a rate of value is left out). */
+function contractCells(c: Contract, operator: string): DetailRow {
+  const fee = c.terms.fee;
+  return {
+    operationMode: labelOf('OperationMode', c.mode),
+    operator,
+    contractNo: c.contractNo,
+    signedOn: c.signedOn,
+    contractStart: c.startOn,
+    contractEnd: c.endOn,
+    annualRent: fee.kind === 'FIXED' && fee.amountFen !== null && fee.period ? fee.amountFen * PERIODS_PER_YEAR[fee.period] : null,
+    guaranteedRate: c.terms.guaranteedRateBp ? formatShare(c.terms.guaranteedRateBp) : null,
+  };
+}
+
 const formatShare = (bp: number) => `${(bp / 100).toFixed(2).replace(/\.?0+$/, '')}%`;
 
-const MONEY_KEYS = new Set<ColumnKey>(['originalValue', ...FUND_SOURCES.map((s) => `fund:${s}` as ColumnKey)]);
+const MONEY_KEYS = new Set<ColumnKey>(['originalValue', ...MONEY_KEYS_ANNUAL, ...FUND_SOURCES.map((s) => `fund:${s}` as ColumnKey)]);
 
 /** 总账 Totals by class, sub-type, fund source and rights level, gathered while the detail streams by. */
 export class MasterLedger {

@@ -30,6 +30,7 @@ import type { Region } from '../regions/regions.repository';
 import { confirmRights, handOverAsset } from '../rights/rights.service';
 import type { RightsLevel } from '../rights/rights.types';
 import { assignUpkeep } from '../upkeep/upkeep.service';
+import { signContract } from '../contracts/contracts.service';
 import { COLUMNS, ColumnKey, columnByKey } from './registerio.columns';
 import { FileError, FileKind, headOf, ImportSource, Layout, registerRows, sha256Of, sniffKind } from './registerio.read';
 import * as repo from './registerio.repository';
@@ -251,6 +252,11 @@ function requireCells(layout: Layout, row: RegisterRow, errors: RowError[]): voi
       if (missing(key)) errors.push(err(layout, row, key, 'REQUIRED', `${columnByKey(key).header} is needed to assign upkeep (管护)`));
     }
   }
+  if (row.operationMode || row.operator || row.contractNo || row.contractStart || row.contractEnd || row.annualRentFen || row.guaranteedRateBp) {
+    for (const key of ['operationMode', 'operator', 'contractNo', 'contractStart', 'contractEnd'] as const) {
+      if (missing(key)) errors.push(err(layout, row, key, 'REQUIRED', `${columnByKey(key).header} is needed to record the operation contract (运营合同)`));
+    }
+  }
 }
 
 function gatherProject(projects: Map<string, SheetProject>, row: RegisterRow, villageCode: string): void {
@@ -384,7 +390,10 @@ function smallestRegion(villages: string[]): string {
   return countyCodeOf(villages[0]);
 }
 
-/** One row: register the asset, then confirm its rights, hand it over and assign its keeper when the sheet says so. */
+/**
+ * One row: register the asset, then confirm its rights, hand it over, assign its keeper and sign its
+ * operation contract, each when the sheet says so.
+ */
 async function writeRow(svc: ServiceContext, plan: Plan, row: RegisterRow, projectId: number): Promise<void> {
   const villageCode = plan.villages.resolve(row.village!) as string;
   const asset = await registerAsset(svc, {
@@ -437,6 +446,21 @@ async function writeRow(svc: ServiceContext, plan: Plan, row: RegisterRow, proje
       personName: row.upkeepPerson,
       fundSource: row.upkeepFundSource,
       effectiveFrom: row.handedOverOn ?? row.confirmedOn,
+    });
+  }
+  if (row.contractNo) {
+    // contractSign's own rules: operating assets only, handed over first, mode and fee consistent, the
+    // operator not an owner (except 自营), no overlapping contract; a started contract puts it in operation.
+    await signContract(svc, {
+      assetId: asset.id,
+      contractNo: row.contractNo,
+      mode: row.operationMode,
+      operator: await partyRefOf(svc, plan.villages, row.operator!, villageCode, ['input', 'operator']),
+      signedOn: row.signedOn ?? row.contractStart,
+      startOn: row.contractStart,
+      endOn: row.contractEnd,
+      fee: row.annualRentFen ? { kind: 'FIXED', amountFen: row.annualRentFen, period: 'YEAR' } : null,
+      guaranteedRateBp: row.guaranteedRateBp,
     });
   }
 }
@@ -531,6 +555,14 @@ const FIELD_COLUMN: Record<string, ColumnKey> = {
   personName: 'upkeepPerson',
   fundSource: 'upkeepFundSource',
   effectiveFrom: 'handedOverOn',
+  contractNo: 'contractNo',
+  mode: 'operationMode',
+  operator: 'operator',
+  signedOn: 'signedOn',
+  startOn: 'contractStart',
+  endOn: 'contractEnd',
+  fee: 'annualRent',
+  guaranteedRateBp: 'guaranteedRate',
 };
 
 function headerOf(layout: Layout, key: ColumnKey): string {

@@ -5,7 +5,7 @@
  */
 import { FUND_SOURCES, FundSource } from '../projects/projects.types';
 import type { AssetClass } from '../assets/assets.types';
-import { CellError, dateOf, fenOf, numberOf, textOf, yearOf } from './registerio.cells';
+import { basisPointsOf, CellError, dateOf, fenOf, numberOf, textOf, yearOf } from './registerio.cells';
 import { ColumnKey } from './registerio.columns';
 import { valueOfLabel } from './registerio.labels';
 import type { Layout, RawRow } from './registerio.read';
@@ -54,6 +54,14 @@ export interface RegisterRow {
   upkeepBody: string | null;
   upkeepPerson: string | null;
   upkeepFundSource: string | null;
+  operationMode: string | null;
+  operator: string | null;
+  contractNo: string | null;
+  signedOn: string | null;
+  contractStart: string | null;
+  contractEnd: string | null;
+  annualRentFen: number | null;
+  guaranteedRateBp: number | null;
 }
 
 const SHARE = /^(.+?)[\s:：(（]*(\d+(?:\.\d{1,2})?)\s*%[)）]?$/;
@@ -103,6 +111,14 @@ export function readRow(layout: Layout, raw: RawRow, errors: RowError[]): Regist
     upkeepBody: null,
     upkeepPerson: null,
     upkeepFundSource: null,
+    operationMode: null,
+    operator: null,
+    contractNo: null,
+    signedOn: null,
+    contractStart: null,
+    contractEnd: null,
+    annualRentFen: null,
+    guaranteedRateBp: null,
   };
   const cells = new Map<ColumnKey, { value: unknown; header: string; wan: boolean }>();
   for (const { index, column, wan } of layout.columns) {
@@ -128,7 +144,7 @@ export function readRow(layout: Layout, raw: RawRow, errors: RowError[]): Regist
       return value;
     });
 
-  const texts: ColumnKey[] = ['code', 'name', 'projectName', 'implementingUnit', 'village', 'location', 'unit', 'certificateNo', 'deedNo', 'transferor', 'witness', 'upkeepBody', 'upkeepPerson'];
+  const texts: ColumnKey[] = ['code', 'name', 'projectName', 'implementingUnit', 'village', 'location', 'unit', 'certificateNo', 'deedNo', 'transferor', 'witness', 'upkeepBody', 'upkeepPerson', 'operator', 'contractNo'];
   for (const k of texts) (row as unknown as Record<string, string | null>)[k] = read(k, textOf);
   row.class = label('class', 'AssetClass') as AssetClass | null;
   // Any sub-type label is read; whether it belongs to the class is the register's rule (INVALID_SUB_TYPE).
@@ -140,9 +156,21 @@ export function readRow(layout: Layout, raw: RawRow, errors: RowError[]): Regist
     const fen = read(`fund:${source}`, fenOf);
     if (fen) row.funding.push({ source, amountFen: fen });
   }
-  for (const k of ['completedOn', 'acceptedOn', 'bookedOn', 'registeredOn', 'confirmedOn', 'handedOverOn'] as const) {
+  for (const k of ['completedOn', 'acceptedOn', 'bookedOn', 'registeredOn', 'confirmedOn', 'handedOverOn', 'signedOn', 'contractStart', 'contractEnd'] as const) {
     row[k] = read(k, dateOf);
   }
+  // 合同起止 "2021-12-01至2031-11-30" in one cell, as many ledgers write the term.
+  const term = read('contractTerm', (v) => {
+    const t = textOf(v);
+    if (t === null) return null;
+    const m = /^(.+?)\s*(?:至|到|~|～|—+|－)\s*(.+)$/.exec(t);
+    if (!m) throw new CellError('INVALID_DATE', `"${t}" is not a term (write 2021-12-01至2031-11-30)`);
+    return [dateOf(m[1]), dateOf(m[2])] as const;
+  });
+  if (term) [row.contractStart, row.contractEnd] = [row.contractStart ?? term[0], row.contractEnd ?? term[1]];
+  row.operationMode = label('operationMode', 'OperationMode');
+  row.annualRentFen = read('annualRent', fenOf);
+  row.guaranteedRateBp = read('guaranteedRate', basisPointsOf);
   row.rightsLevel = label('rightsLevel', 'RightsLevel');
   row.upkeepFundSource = label('upkeepFundSource', 'UpkeepFundSource');
   const owners = read('owners', textOf);

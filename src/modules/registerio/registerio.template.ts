@@ -21,7 +21,8 @@ const INSTRUCTIONS = [
   '6. 填写确权信息须同时填写权属主体、确权证号、确权日期；填写移交信息须同时填写移交日期、移交书编号、移交单位、见证单位。',
   '7. 合并单元格不会向下填充：每行都要有自己的值。公式单元格按 Excel 保存的计算结果读取。',
   '8. 导入时整表校验，任何一行有错则全部不写入，并返回带“错误”列的出错报告；改正后可直接重新导入该报告。',
-  '9. “资产状态”列仅供导出查看，导入时不读取。',
+  '9. 填写运营合同须同时填写经营方式、经营主体、合同编号、合同起始日期、合同终止日期（或一列“合同起止”：2021-12-01至2031-11-30）；年租金按年填写；保底收益率写 6%。经营主体须为已登记的主体或本村集体（自营）。',
+  '10. “资产状态”列仅供导出查看，导入时不读取。',
 ];
 
 /** ExcelJS supports validations over a range (C2:C5000) but its typings list only the per-cell one. */
@@ -32,7 +33,7 @@ export async function registerTemplate(): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Bangfu Ledger 帮扶资产台账';
   const ws = wb.addWorksheet(DETAIL_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
-  const columns = COLUMNS.filter((c) => !c.exportOnly);
+  const columns = COLUMNS.filter((c) => !c.exportOnly && !c.importOnly);
   ws.columns = columns.map((c) => ({
     header: c.header,
     key: c.key,
