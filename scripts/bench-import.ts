@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   if (!fs.existsSync(sheet)) await writeSheet(sheet, ROWS);
   console.log(`sheet: ${sheet}, ${ROWS} rows, ${(fs.statSync(sheet).size / 1e6).toFixed(1)} MB, written in ${((Date.now() - t) / 1000).toFixed(1)}s`);
 
-  const db = createDb({ sqliteFile: path.join(dir, 'bench.sqlite') });
+  const db = createDb({ sqliteFile: path.join(dir, 'bench.sqlite'), databaseUrl: '' });
   await migrateLatest(db);
   await insertRegions(db, REGIONS.map((r) => ({ ...r, parentCode: parentCodeOf(r.code) })));
   const clock = pinnedClock('2026-11-22');

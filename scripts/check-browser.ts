@@ -32,7 +32,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangfu-browser-'));
-  const db = createDb({ sqliteFile: path.join(dir, 'demo.sqlite') });
+  // Always a scratch SQLite file, whatever DATABASE_URL says.
+  const db = createDb({ sqliteFile: path.join(dir, 'demo.sqlite'), databaseUrl: '' });
   await migrateLatest(db);
   const clock = pinnedClock('2026-11-22');
   await loadDemo(db, clock);

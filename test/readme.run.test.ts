@@ -124,7 +124,8 @@ describe('README examples run against a fresh demo', () => {
     // The CLI is a process of its own: it gets a demo in an SQLite file.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangfu-readme-'));
     const file = path.join(dir, 'demo.sqlite');
-    const db = createDb({ sqliteFile: file });
+    // SQLite even when the suite runs on PostgreSQL: an empty databaseUrl overrides DATABASE_URL.
+    const db = createDb({ sqliteFile: file, databaseUrl: '' });
     await migrateLatest(db);
     await loadDemo(db, pinnedClock(README_DAY));
     await db.destroy();
