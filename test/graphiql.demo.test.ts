@@ -56,7 +56,7 @@ describe('CLOCK_TODAY', () => {
     } finally {
       await t.destroy();
     }
-  });
+  }, 180_000); // loads the whole demo: slow on a busy PostgreSQL
 
   it('keeps the date in China Standard Time whatever the hour', () => {
     for (const hour of ['00:30:00', '15:59:00', '16:30:00', '23:59:00']) {
