@@ -73,5 +73,6 @@ export const MUTABLE_TABLES = {
   disposal_objections: 'an objection is resolved',
   disposal_policies: 'a county setting (changes audited)',
   asset_pledges: 'a pledge is approved, rejected or released; its history is in asset_events and its chain',
+  register_imports: 'an import run: its file hash and outcome (a re-import of the same file is recognised)',
   distribution_plan_receipts: 'a claim on a receipt is released when its plan is cancelled, rejected or reversed',
 } as const;

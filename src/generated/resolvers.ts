@@ -385,6 +385,10 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Region: ResolverTypeWrapper<RegionModel>;
   RegionLevel: Types.RegionLevel;
+  RegisterImportInput: Types.RegisterImportInput;
+  RegisterImportPayload: ResolverTypeWrapper<Types.RegisterImportPayload>;
+  RegisterImportResult: ResolverTypeWrapper<Types.RegisterImportResult>;
+  RegisterImportRowError: ResolverTypeWrapper<Types.RegisterImportRowError>;
   RegisterSummary: ResolverTypeWrapper<RegisterSummaryModel>;
   RegisterSummaryRow: ResolverTypeWrapper<SummaryRowModel>;
   ResolutionMeeting: ResolverTypeWrapper<Types.ResolutionMeeting>;
@@ -658,6 +662,10 @@ export type ResolversParentTypes = {
   ProjectPayload: Omit<Types.ProjectPayload, 'project'> & { project?: Types.Maybe<ResolversParentTypes['Project']> };
   Query: Record<PropertyKey, never>;
   Region: RegionModel;
+  RegisterImportInput: Types.RegisterImportInput;
+  RegisterImportPayload: Types.RegisterImportPayload;
+  RegisterImportResult: Types.RegisterImportResult;
+  RegisterImportRowError: Types.RegisterImportRowError;
   RegisterSummary: RegisterSummaryModel;
   RegisterSummaryRow: SummaryRowModel;
   ResolutionMeeting: Types.ResolutionMeeting;
@@ -1896,6 +1904,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   lowEfficiencyFlagRaise?: Resolver<ResolversTypes['RevitalisationFlagPayload'], ParentType, ContextType, RequireFields<Types.MutationLowEfficiencyFlagRaiseArgs, 'input'>>;
   partyRegister?: Resolver<ResolversTypes['PartyPayload'], ParentType, ContextType, RequireFields<Types.MutationPartyRegisterArgs, 'input'>>;
   projectCreate?: Resolver<ResolversTypes['ProjectPayload'], ParentType, ContextType, RequireFields<Types.MutationProjectCreateArgs, 'input'>>;
+  registerImport?: Resolver<ResolversTypes['RegisterImportPayload'], ParentType, ContextType, RequireFields<Types.MutationRegisterImportArgs, 'input'>>;
   revitalisationCaseAbandon?: Resolver<ResolversTypes['RevitalisationCasePayload'], ParentType, ContextType, RequireFields<Types.MutationRevitalisationCaseAbandonArgs, 'input'>>;
   revitalisationCaseClose?: Resolver<ResolversTypes['RevitalisationCasePayload'], ParentType, ContextType, RequireFields<Types.MutationRevitalisationCaseCloseArgs, 'input'>>;
   revitalisationCaseOpen?: Resolver<ResolversTypes['RevitalisationCasePayload'], ParentType, ContextType, RequireFields<Types.MutationRevitalisationCaseOpenArgs, 'input'>>;
@@ -2040,6 +2049,35 @@ export type RegionResolvers<ContextType = RequestContext, ParentType extends Res
   level?: Resolver<ResolversTypes['RegionLevel'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   parent?: Resolver<Types.Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
+};
+
+export type RegisterImportPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RegisterImportPayload'] = ResolversParentTypes['RegisterImportPayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  result?: Resolver<Types.Maybe<ResolversTypes['RegisterImportResult']>, ParentType, ContextType>;
+};
+
+export type RegisterImportResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RegisterImportResult'] = ResolversParentTypes['RegisterImportResult']> = {
+  alreadyImported?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  assetsRegistered?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  dryRun?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  errorCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  errorReport?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fileHash?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fileName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ignoredColumns?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  projectsCreated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  projectsReused?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rowErrors?: Resolver<Array<ResolversTypes['RegisterImportRowError']>, ParentType, ContextType>;
+  rows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  sheetName?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  written?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type RegisterImportRowErrorResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RegisterImportRowError'] = ResolversParentTypes['RegisterImportRowError']> = {
+  code?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
+  column?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type RegisterSummaryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RegisterSummary'] = ResolversParentTypes['RegisterSummary']> = {
@@ -2444,6 +2482,9 @@ export type Resolvers<ContextType = RequestContext> = {
   ProjectPayload?: ProjectPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Region?: RegionResolvers<ContextType>;
+  RegisterImportPayload?: RegisterImportPayloadResolvers<ContextType>;
+  RegisterImportResult?: RegisterImportResultResolvers<ContextType>;
+  RegisterImportRowError?: RegisterImportRowErrorResolvers<ContextType>;
   RegisterSummary?: RegisterSummaryResolvers<ContextType>;
   RegisterSummaryRow?: RegisterSummaryRowResolvers<ContextType>;
   ResolutionMeeting?: ResolutionMeetingResolvers<ContextType>;

@@ -748,6 +748,8 @@ export type AssetRegisterInput = {
   bookedOn?: InputMaybe<Scalars['Date']['input']>;
   /** 类别 Class. */
   class: AssetClass;
+  /** 资产编号 The county's own asset code (unique in the county, no spaces); generated (county-year-class-sequence) when omitted. */
+  code?: InputMaybe<Scalars['String']['input']>;
   /** 竣工日期 Completed on. */
   completedOn?: InputMaybe<Scalars['Date']['input']>;
   /** 资金明细 Funding lines adding up exactly to the original value, within the project's funding per source. */
@@ -762,6 +764,8 @@ export type AssetRegisterInput = {
   projectId: Scalars['ID']['input'];
   /** 数量 Quantity (> 0). */
   quantity: Scalars['Float']['input'];
+  /** 登记日期 Date of registration for the REGISTER event, for history entered later (台账迁入); default today. Not in the future. */
+  registeredOn?: InputMaybe<Scalars['Date']['input']>;
   /** 子类 Sub-type valid for the class. */
   subType: AssetSubType;
   /** 单位 Unit (≤ 20). */
@@ -3121,6 +3125,8 @@ export type ErrorCode =
   | 'ALREADY_PAID'
   /** 已冲销 The entry was already reversed. */
   | 'ALREADY_REVERSED'
+  /** 名称重名 A name matches more than one party or household. */
+  | 'AMBIGUOUS_NAME'
   /** 需要评估 An asset enters a venture at an appraised value. */
   | 'APPRAISAL_REQUIRED'
   /** 需要审批 The action needs an approved chain first. */
@@ -3161,6 +3167,8 @@ export type ErrorCode =
   | 'EXCHANGE_DEAL_REQUIRED'
   /** 文件过大 The uploaded file exceeds the upload limit. */
   | 'FILE_TOO_LARGE'
+  /** 公式无值 A formula cell has no saved result to read. */
+  | 'FORMULA_WITHOUT_VALUE'
   /** 超出项目资金 Asset funding exceeds the project's funding from that source. */
   | 'FUNDING_EXCEEDS_PROJECT'
   /** 资金明细与原值不符 Funding lines do not add up to the original value. */
@@ -3195,6 +3203,8 @@ export type ErrorCode =
   | 'LINE_RECIPIENTS_INVALID'
   /** 未过半数 Not more than half of those present in favour. */
   | 'MAJORITY_NOT_REACHED'
+  /** 缺少列 A required column is missing or renamed beyond recognition. */
+  | 'MISSING_COLUMN'
   /** 公示未结束 The notice has not ended (or is not published yet). */
   | 'NOTICE_NOT_ENDED'
   /** 公示期不足 The notice is shorter than the county's notice days. */
@@ -3205,6 +3215,8 @@ export type ErrorCode =
   | 'NOT_AN_OWNER'
   /** 非成员 The village is not (or no longer) a member of the venture. */
   | 'NOT_A_MEMBER'
+  /** 不是表格 The file is not an xlsx workbook or a CSV text. */
+  | 'NOT_A_SPREADSHEET'
   /** 未确权 The asset has no confirmed owners. */
   | 'NOT_CONFIRMED'
   /** 未认定 The asset has no idle or low-efficiency flag to answer. */
@@ -3231,6 +3243,8 @@ export type ErrorCode =
   | 'OPERATOR_NOT_ALLOWED'
   /** 超出范围 A number is outside its allowed range. */
   | 'OUT_OF_RANGE'
+  /** 超出辖区 The row lies outside your region. */
+  | 'OUT_OF_SCOPE'
   /** 产权人不允许 This party may not own this asset (operator kind, household for public-welfare, non-household for household assets, outside the asset's area). */
   | 'OWNER_NOT_ALLOWED'
   /** 超过可分配收益 The plan exceeds the income awaiting distribution. */
@@ -3267,12 +3281,18 @@ export type ErrorCode =
   | 'TOWNSHIP_REVIEW_PENDING'
   /** 借贷不平 The postings of an entry do not sum to zero. */
   | 'UNBALANCED_ENTRY'
+  /** 未知选项 A cell's value is not one of the column's labels. */
+  | 'UNKNOWN_LABEL'
+  /** 主体不明 A name is neither a village, a registered party nor a household. */
+  | 'UNKNOWN_PARTY'
   /** 尚未发放完毕 Some recipient lines are not paid yet. */
   | 'UNPAID_RECIPIENTS'
   /** 请走业务冲销 The entry belongs to a workflow (a distribution plan) that must reverse it itself. */
   | 'USE_DOMAIN_REVERSAL'
   /** 无工日记录 Public-welfare job wages need recorded work days. */
-  | 'WORK_NOT_RECORDED';
+  | 'WORK_NOT_RECORDED'
+  /** 找不到台账表 No sheet has the register's header row. */
+  | 'WRONG_SHEET';
 
 /** 租金/费用方式 How the rent or fee is set. */
 export type FeeKind =
@@ -4223,6 +4243,8 @@ export type Mutation = {
   partyRegister: PartyPayload;
   /** 新建项目 Create a project (village clerk, county planner). */
   projectCreate: ProjectPayload;
+  /** 台账导入 Imports a register sheet: every row registered (with its rights, handover and upkeep) by the same rules as assetRegister and the rest, all or nothing. Village clerks import into their village; the county's rural-revitalisation bureau (COUNTY_PLANNER) into its county. */
+  registerImport: RegisterImportPayload;
   /** 终止方案 Abandon (county planner). */
   revitalisationCaseAbandon: RevitalisationCasePayload;
   /** 销号 Close with evidence (county planner). */
@@ -4593,6 +4615,12 @@ export type MutationPartyRegisterArgs = {
 /** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
 export type MutationProjectCreateArgs = {
   input: ProjectCreateInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationRegisterImportArgs = {
+  input: RegisterImportInput;
 };
 
 
@@ -5388,6 +5416,71 @@ export type RegionLevel =
   | 'TOWNSHIP'
   /** 村/社区 Village or community; also the village collective (村集体经济组织) that owns village assets. */
   | 'VILLAGE';
+
+/** 台账导入输入 A register sheet to import (xlsx or CSV, in the layout of the template at /exports/templates/register.xlsx). */
+export type RegisterImportInput = {
+  /** 试导入 Check every row with the register's rules and write nothing. */
+  dryRun?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 台账文件 The sheet, as a multipart upload; at most the server's upload limit. */
+  file: Scalars['File']['input'];
+  /** 导入区域 Region code the sheet belongs to (default: your own region); rows outside it are refused. */
+  regionCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** 台账导入结果 Payload of registerImport. */
+export type RegisterImportPayload = {
+  __typename?: 'RegisterImportPayload';
+  /** 错误 Problems of the request itself (not of rows). */
+  errors: Array<UserError>;
+  /** 结果 What the import did; present unless the request itself was refused. */
+  result?: Maybe<RegisterImportResult>;
+};
+
+/** 台账导入结果 What an import read, checked and wrote. */
+export type RegisterImportResult = {
+  __typename?: 'RegisterImportResult';
+  /** 已导入过 The same file was imported before; nothing was read or written this time. */
+  alreadyImported: Scalars['Boolean']['output'];
+  /** 登记资产数 Assets registered (or, in a dry run, that would be). */
+  assetsRegistered: Scalars['Int']['output'];
+  /** 试导入 True when this was a dry run: nothing was written. */
+  dryRun: Scalars['Boolean']['output'];
+  /** 错误数 Number of problems found. */
+  errorCount: Scalars['Int']['output'];
+  /** 出错报告 When there are problems: the sheet with a 错误 column per row and a 导入结果 summary, as a base64 xlsx. */
+  errorReport?: Maybe<Scalars['String']['output']>;
+  /** 文件哈希 SHA-256 of the file (hex): the same file imported again is recognised by it. */
+  fileHash?: Maybe<Scalars['String']['output']>;
+  /** 文件 File name as uploaded. */
+  fileName: Scalars['String']['output'];
+  /** 忽略的列 Headers the importer does not know and did not read. */
+  ignoredColumns: Array<Scalars['String']['output']>;
+  /** 新建项目数 Projects created from the sheet's 所属项目 and 建设年度. */
+  projectsCreated: Scalars['Int']['output'];
+  /** 沿用项目数 Projects of the county reused by name and year. */
+  projectsReused: Scalars['Int']['output'];
+  /** 行错误 The problems, by row (at most the first 1000; the error report holds all). */
+  rowErrors: Array<RegisterImportRowError>;
+  /** 读取行数 Data rows read. */
+  rows: Scalars['Int']['output'];
+  /** 工作表 The sheet read (the first whose header row names the register's columns). */
+  sheetName?: Maybe<Scalars['String']['output']>;
+  /** 已写入 Every row was written (no errors, not a dry run). */
+  written: Scalars['Boolean']['output'];
+};
+
+/** 导入行错误 One problem of one row; when any is reported, nothing was written. */
+export type RegisterImportRowError = {
+  __typename?: 'RegisterImportRowError';
+  /** 错误代码 Machine-readable code. */
+  code: ErrorCode;
+  /** 列 Header of the column at fault, when one is. */
+  column?: Maybe<Scalars['String']['output']>;
+  /** 说明 Human-readable explanation. */
+  message: Scalars['String']['output'];
+  /** 行号 Row number in the sheet as Excel shows it (the header row for a problem of the file or its columns; 0 for the file itself). */
+  row: Scalars['Int']['output'];
+};
 
 /** 台账汇总 The register of a region summarised on a date (总账/明细账). */
 export type RegisterSummary = {

@@ -9,12 +9,14 @@ import { authenticate } from '../modules/auth/auth.service';
 import type { AppConfig, RequestContext } from '../shared/context';
 import { buildRequestContext } from './context';
 import { buildSchema } from './schema';
-import { DEFAULT_QUERY } from './graphiqlExample';
+import { DemoTokens } from './graphiqlExample';
+import { graphiqlPage, graphiqlOptions } from './graphiql';
 import { exportRoutes } from './exports';
 import { documentDownload } from '../modules/documents/documents.http';
 import { revitalisationOverviewDownload } from '../modules/revitalisation/revitalisation.http';
 import { noticePage } from '../modules/reports/reports.notices';
 import { reportExportRoutes } from '../modules/reports/reports.export';
+import { registerioRoutes } from '../modules/registerio/registerio.http';
 
 export interface AppOptions {
   db: Db;
@@ -22,6 +24,8 @@ export interface AppOptions {
   config?: Partial<AppConfig>;
   /** Token put in GraphiQL's headers (the demo seed's county-finance token), so the demo works at once. */
   graphiqlToken?: string;
+  /** The demo tokens of each user group, one GraphiQL tab each (demo only). */
+  graphiqlTokens?: DemoTokens;
 }
 
 /** Rejects any operation that selects more than introspection unless the request carries a valid token. */
@@ -49,11 +53,10 @@ export function createApp(opts: AppOptions): express.Express {
     landingPage: false,
     // Never leak stack traces or internal messages; GraphQLErrors we throw on purpose pass through.
     maskedErrors: { isDev: false },
-    graphiql: {
-      title: 'Bangfu Ledger 帮扶资产台账',
-      defaultQuery: DEFAULT_QUERY,
-      headers: opts.graphiqlToken ? JSON.stringify({ Authorization: `Bearer ${opts.graphiqlToken}` }) : undefined,
-    },
+    // GraphiQL is served whole from the installed @graphql-yoga/render-graphiql (scripts, styles and editor
+    // workers inlined): no request leaves the machine, so it works on a township's restricted network.
+    graphiql: graphiqlOptions(opts.graphiqlTokens ?? (opts.graphiqlToken ? { finance: opts.graphiqlToken } : null)),
+    renderGraphiQL: graphiqlPage,
     context: async ({ request }) => {
       const actor = await authenticate(opts.db, request.headers.get('authorization'));
       return buildRequestContext(opts.db, clock, actor, config);
@@ -83,6 +86,7 @@ export function createApp(opts: AppOptions): express.Express {
     }
   });
   exportRoutes(app, opts.db, clock);
+  registerioRoutes(app, opts.db, clock);
   // Uploads are parsed into memory by yoga: refuse an announced body far beyond the upload limit before
   // reading it. A file just over the limit still reaches the service, which answers FILE_TOO_LARGE.
   const multipartCap = config.uploadMaxBytes + 1024 * 1024;

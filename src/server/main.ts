@@ -2,18 +2,27 @@ import { createDb } from '../db/connection';
 import { migrateLatest } from '../db/migrations';
 import { createApp } from './app';
 import { loadDemoIfEmpty, DEMO_TOKENS } from '../../seeds/demo';
-import { systemClock } from '../shared/clock';
+import { chooseClock } from './demoClock';
 
 async function main(): Promise<void> {
   const db = createDb();
   await migrateLatest(db);
-  const loaded = await loadDemoIfEmpty(db, systemClock);
+  const { clock, pinned, ignored } = await chooseClock(db);
+  const loaded = await loadDemoIfEmpty(db, clock);
   const port = Number(process.env.PORT ?? 4000);
   const withDemo = process.env.DEMO !== 'off';
-  const app = createApp({ db, graphiqlToken: withDemo ? DEMO_TOKENS.COUNTY_FINANCE : undefined });
+  const app = createApp({
+    db,
+    clock,
+    graphiqlTokens: withDemo
+      ? { finance: DEMO_TOKENS.COUNTY_FINANCE, clerk: DEMO_TOKENS.VILLAGE_CLERK, reviewer: DEMO_TOKENS.TOWNSHIP_REVIEWER, planner: DEMO_TOKENS.COUNTY_PLANNER }
+      : undefined,
+  });
   app.listen(port, () => {
     const where = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `SQLite ${process.env.SQLITE_FILE ?? 'data/bangfu-ledger.sqlite'}`;
     console.log(`Bangfu Ledger 帮扶资产台账 on http://localhost:${port}/graphql — database: ${where}`);
+    if (pinned) console.log(`Today is pinned to ${pinned} (CLOCK_TODAY, demo only).`);
+    if (ignored) console.log(`CLOCK_TODAY is ignored: ${ignored}. Today is the system date (China Standard Time).`);
     if (loaded) console.log('Demo county loaded (南江县, 剑阁县亮垭村). Demo tokens are listed in README.md.');
   });
 }

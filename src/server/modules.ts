@@ -20,11 +20,12 @@ import { incomeModule } from '../modules/income';
 import { bundlesModule } from '../modules/bundles';
 import { revitalisationModule } from '../modules/revitalisation';
 import { disposalModule } from '../modules/disposal';
+import { registerioModule } from '../modules/registerio';
 import { reportsModule } from '../modules/reports';
 
 /** Every module, in the order their SDL and resolvers are merged (schema/<module>.graphql holds each SDL). */
 export const MODULES: ModuleEntry[] = [
-  authModule, regionsModule, approvalsModule, householdsModule, projectsModule, assetsModule, policyModule, distributionModule, journalModule, partiesModule, rightsModule, upkeepModule, contractsModule, documentsModule, incomeModule, bundlesModule, revitalisationModule, disposalModule, reportsModule,
+  authModule, regionsModule, approvalsModule, householdsModule, projectsModule, assetsModule, policyModule, distributionModule, journalModule, partiesModule, rightsModule, upkeepModule, contractsModule, documentsModule, incomeModule, bundlesModule, revitalisationModule, disposalModule, registerioModule, reportsModule,
 ];
 
 /** Fetchers for `node(id)`, by the type in the global id; each applies its own scope check. */

@@ -103,6 +103,11 @@ export async function projectAssetFundingBySource(db: Executor, projectId: numbe
   return new Map(rows.map((r: any) => [r.source, toInt(r.total)]));
 }
 
+export async function findByCode(db: Executor, countyCode: string, code: string): Promise<Asset | undefined> {
+  const r = await db('assets').where({ county_code: countyCode, code }).first();
+  return r ? toAsset(r) : undefined;
+}
+
 /** Next sequence number of the county/year/class; the upsert's row lock serialises concurrent writers. */
 export async function nextCodeSequence(db: Executor, countyCode: string, year: number, cls: AssetClass): Promise<number> {
   const [r] = await db('asset_code_sequences')

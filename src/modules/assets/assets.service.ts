@@ -50,6 +50,9 @@ const registerSchema = z.object({
   completedOn: dateString.nullish(),
   acceptedOn: dateString.nullish(),
   bookedOn: dateString.nullish(),
+  // 台账迁入 (issue 13): a county moving in keeps its own asset codes and the day each asset was registered.
+  code: z.string().trim().min(1).max(40).regex(/^[^\s]+$/, 'an asset code has no spaces').nullish(),
+  registeredOn: dateString.nullish(),
 });
 
 const updateSchema = z.object({
@@ -86,7 +89,7 @@ export async function registerAsset(svc: ServiceContext, raw: unknown): Promise<
     ]);
   }
   requireSubTypeOfClass(input.class, input.subType, ['input', 'subType']);
-  for (const f of ['completedOn', 'acceptedOn', 'bookedOn'] as const) requireNotFuture(svc, input[f], ['input', f]);
+  for (const f of ['completedOn', 'acceptedOn', 'bookedOn', 'registeredOn'] as const) requireNotFuture(svc, input[f], ['input', f]);
   requireOrdered(
     [
       ['completedOn', input.completedOn],
@@ -114,8 +117,10 @@ export async function registerAsset(svc: ServiceContext, raw: unknown): Promise<
 
   const now = svc.clock.now();
   const countyCode = countyCodeOf(input.villageCode);
-  const seq = await repo.nextCodeSequence(svc.db, countyCode, project.year, input.class);
-  const code = `${countyCode.slice(0, 6)}-${project.year}-${CLASS_CODE[input.class]}-${String(seq).padStart(4, '0')}`;
+  const code = input.code ?? (await nextAssetCode(svc, countyCode, project.year, input.class));
+  if (input.code && (await repo.findByCode(svc.db, countyCode, input.code))) {
+    throw new DomainError('DUPLICATE', `Asset code ${input.code} is already used in this county (资产编号重复)`, ['input', 'code']);
+  }
   const asset: Omit<Asset, 'id'> = {
     countyCode,
     code,
@@ -144,13 +149,23 @@ export async function registerAsset(svc: ServiceContext, raw: unknown): Promise<
     action: 'REGISTER',
     fromStatus: null,
     toStatus: 'REGISTERED',
-    effectiveOn: svc.clock.today(),
+    // A register typed in today for an asset built years ago keeps its historical date (issue 13).
+    effectiveOn: input.registeredOn ?? svc.clock.today(),
     reason: null,
     payload: { code, originalValueFen: input.originalValueFen, fundingLines: lines },
     actorUserId: svc.actor.userId,
     recordedAt: now,
   });
   return { id, ...asset };
+}
+
+/** The next generated code (county-year-class-sequence), skipping any that an imported register already took. */
+async function nextAssetCode(svc: ServiceContext, countyCode: string, year: number, cls: AssetClass): Promise<string> {
+  for (;;) {
+    const seq = await repo.nextCodeSequence(svc.db, countyCode, year, cls);
+    const code = `${countyCode.slice(0, 6)}-${year}-${CLASS_CODE[cls]}-${String(seq).padStart(4, '0')}`;
+    if (!(await repo.findByCode(svc.db, countyCode, code))) return code;
+  }
 }
 
 /** An asset's funding from a source may not exceed what its project received from that source. */

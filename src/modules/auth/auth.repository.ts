@@ -32,3 +32,8 @@ export async function findUsersByIds(db: Executor, ids: readonly number[]): Prom
 export async function findUsersInRegions(db: Executor, codes: readonly string[]): Promise<UserRow[]> {
   return db('users').whereIn('region_code', codes as string[]);
 }
+
+/** A user by name, role and region (the command line's console user, created once per region). */
+export async function findUserByNameRoleRegion(db: Executor, name: string, role: string, regionCode: string): Promise<UserRow | undefined> {
+  return db('users').where({ name, role, region_code: regionCode }).first();
+}

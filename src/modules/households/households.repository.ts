@@ -109,3 +109,9 @@ export async function latestEffectiveOn(db: Executor, householdId: number): Prom
   const r = await db('household_status_changes').where({ household_id: householdId }).max({ m: 'effective_on' }).first();
   return (r?.m as string | null) ?? null;
 }
+
+/** Households of a village by the head's name (a sheet names a household owner as 张三户). */
+export async function findByHeadName(db: Executor, villageCode: string, headName: string): Promise<Household[]> {
+  const rows: HouseholdRow[] = await db('households').where({ village_code: villageCode, head_name: headName }).orderBy('id');
+  return rows.map(toHousehold);
+}

@@ -106,3 +106,8 @@ export function listQuery(db: Executor, f: PartyFilter): Knex.QueryBuilder {
   if (f.text) q.whereRaw('lower(name) like ?', [`%${f.text.toLowerCase().replace(/[%_\\]/g, '')}%`]);
   return q;
 }
+
+/** Parties of a name inside a region (by code prefix): a register sheet names owners and keepers by name. */
+export async function findByNameUnder(db: Executor, prefix: string, name: string): Promise<Party[]> {
+  return (await db('parties').where({ name }).where('region_code', 'like', `${prefix}%`).orderBy('id')).map(toParty);
+}

@@ -70,3 +70,8 @@ export function listQuery(db: Executor, f: ProjectFilter): Knex.QueryBuilder {
   if (f.text) q.whereRaw('lower(name) like ?', [`%${f.text.toLowerCase().replace(/[%_\\]/g, '')}%`]);
   return q;
 }
+
+/** A county's projects of a name and year: a register sheet names its project rather than giving an id. */
+export async function findByNameYear(db: Executor, countyCode: string, name: string, year: number): Promise<Project[]> {
+  return (await db('projects').where({ county_code: countyCode, name, year }).orderBy('id')).map(toProject);
+}

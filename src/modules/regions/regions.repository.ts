@@ -37,3 +37,9 @@ export async function insertRegions(db: Executor, regions: Region[]): Promise<vo
   const rows = regions.map((r) => ({ code: r.code, name: r.name, level: r.level, parent_code: r.parentCode }));
   for (let i = 0; i < rows.length; i += 200) await db('regions').insert(rows.slice(i, i + 200));
 }
+
+/** The villages inside a region (by code prefix), for matching a sheet's village names (台账导入). */
+export async function villagesUnder(db: Executor, prefix: string): Promise<Region[]> {
+  const rows: RegionRow[] = await db('regions').where({ level: 'VILLAGE' }).where('code', 'like', `${prefix}%`).orderBy('code');
+  return rows.map(toRegion);
+}
