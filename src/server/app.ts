@@ -1,16 +1,15 @@
 import express from 'express';
-import { createYoga, Plugin } from 'graphql-yoga';
+import { createYoga } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { DocumentNode, Kind, OperationDefinitionNode, SelectionNode } from 'graphql';
 import type { Db } from '../db/connection';
 import { Clock, systemClock } from '../shared/clock';
-import { unauthenticated } from '../shared/errors';
 import { authenticate } from '../modules/auth/auth.service';
-import { AppConfig, buildRequestContext, RequestContext } from './context';
+import { AppConfig, buildRequestContext } from './context';
 import { buildSchema } from './schema';
 import { DEFAULT_QUERY } from './graphiqlExample';
 import { exportRoutes } from './exports';
 import { documentDownload } from '../modules/documents/documents.http';
+import { corsFor, DEFAULT_PROTOCOL, jsonBodyLimit, ProtocolConfig, requireAuthentication, stripErrorDetails } from './protocol';
 
 export interface AppOptions {
   db: Db;
@@ -18,31 +17,20 @@ export interface AppOptions {
   config?: Partial<AppConfig>;
   /** Token put in GraphiQL's headers (the demo seed's county-finance token), so the demo works at once. */
   graphiqlToken?: string;
+  /** Body limit, CORS origins, introspection policy (defaults: 1 MB, none, public). */
+  protocol?: Partial<ProtocolConfig>;
 }
-
-/** Rejects any operation that selects more than introspection unless the request carries a valid token. */
-const requireAuthentication: Plugin<RequestContext> = {
-  onExecute({ args, setResultAndStopExecution }) {
-    const ctx = args.contextValue as RequestContext;
-    if (ctx.actor) return;
-    const op = (args.document as DocumentNode).definitions.find(
-      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-    );
-    const onlyIntrospection = op?.selectionSet.selections.every(
-      (s: SelectionNode) => s.kind === Kind.FIELD && s.name.value.startsWith('__'),
-    );
-    if (!onlyIntrospection) setResultAndStopExecution({ errors: [unauthenticated()] });
-  },
-};
 
 export function createApp(opts: AppOptions): express.Express {
   const clock = opts.clock ?? systemClock;
   const config: AppConfig = { uploadMaxBytes: 10 * 1024 * 1024, ...opts.config };
+  const protocol: ProtocolConfig = { ...DEFAULT_PROTOCOL, ...opts.protocol };
   const schema = buildSchema();
   const yoga = createYoga<{ req: express.Request }>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    cors: corsFor(protocol.corsOrigins),
     // Never leak stack traces or internal messages; GraphQLErrors we throw on purpose pass through.
     maskedErrors: { isDev: false },
     graphiql: {
@@ -64,7 +52,8 @@ export function createApp(opts: AppOptions): express.Express {
         // Suggestions help a county official typing in GraphiQL; the schema is not secret.
         blockFieldSuggestion: { enabled: false },
       }),
-      requireAuthentication,
+      requireAuthentication(protocol.introspection),
+      stripErrorDetails,
     ],
   });
 
@@ -92,6 +81,7 @@ export function createApp(opts: AppOptions): express.Express {
     }
     next();
   });
+  app.use(yoga.graphqlEndpoint, ...jsonBodyLimit(protocol.jsonBodyMaxBytes));
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
   app.get('/documents/:id', documentDownload(opts.db, clock));
   app.get('/', (_req, res) => res.redirect('/graphql'));

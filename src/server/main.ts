@@ -3,6 +3,7 @@ import { migrateLatest } from '../db/migrations';
 import { createApp } from './app';
 import { loadDemoIfEmpty, DEMO_TOKENS } from '../../seeds/demo';
 import { systemClock } from '../shared/clock';
+import { protocolFromEnv } from './protocol';
 
 async function main(): Promise<void> {
   const db = createDb();
@@ -10,7 +11,7 @@ async function main(): Promise<void> {
   const loaded = await loadDemoIfEmpty(db, systemClock);
   const port = Number(process.env.PORT ?? 4000);
   const withDemo = process.env.DEMO !== 'off';
-  const app = createApp({ db, graphiqlToken: withDemo ? DEMO_TOKENS.COUNTY_FINANCE : undefined });
+  const app = createApp({ db, graphiqlToken: withDemo ? DEMO_TOKENS.COUNTY_FINANCE : undefined, protocol: protocolFromEnv() });
   app.listen(port, () => {
     const where = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `SQLite ${process.env.SQLITE_FILE ?? 'data/bangfu-ledger.sqlite'}`;
     console.log(`Bangfu Ledger 帮扶资产台账 on http://localhost:${port}/graphql — database: ${where}`);

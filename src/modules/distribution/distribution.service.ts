@@ -234,6 +234,17 @@ async function requirePlan(svc: ServiceContext, planId: number): Promise<Plan> {
   return plan;
 }
 
+/**
+ * Authorises a money-moving step before its idempotency key is looked up (the lookup takes the journal lock
+ * first, so the plan is read here without locking it): a user outside the plan's village, or without the
+ * role, learns nothing about keys. openPlan re-checks under the lock.
+ */
+async function authorizePlanStep(svc: ServiceContext, planId: number, permission: Permission): Promise<void> {
+  const plan = await repo.findPlan(svc.db, planId);
+  if (!plan || !canRead(svc.actor, plan.villageCode)) throw new DomainError('NOT_FOUND', 'No such distribution plan in your scope', ['input', 'planId']);
+  authorize(svc.actor, permission, plan.villageCode);
+}
+
 /** Opens a plan for one step: visible, the actor's role allowed there, and the plan in an allowed status. */
 async function openPlan(svc: ServiceContext, planId: number, permission: Permission, allowed: PlanStatus[], action: string): Promise<Plan> {
   const plan = await requirePlan(svc, planId);
@@ -483,6 +494,7 @@ const executeSchema = z.object({ planId: z.number(), executedOn: dateString.null
 export async function executePlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const input = parseInput(executeSchema, raw);
   const fingerprintInput = { planId: input.planId, executedOn: input.executedOn ?? null };
+  await authorizePlanStep(svc, input.planId, 'distribution.execute');
   if (await replayed(svc, 'distributionPlanExecute', input.idempotencyKey, fingerprintInput)) {
     return (await repo.findPlan(svc.db, input.planId))!;
   }
@@ -537,6 +549,7 @@ const paymentSchema = z.object({
 export async function recordPayment(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const input = parseInput(paymentSchema, raw);
   const { idempotencyKey, ...fingerprintInput } = input;
+  await authorizePlanStep(svc, input.planId, 'distribution.execute');
   if (await replayed(svc, 'distributionPaymentRecord', idempotencyKey, fingerprintInput)) {
     return (await repo.findPlan(svc.db, input.planId))!;
   }
@@ -593,6 +606,7 @@ const paymentReverseSchema = z.object({
 export async function reversePayment(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const input = parseInput(paymentReverseSchema, raw);
   const { idempotencyKey, ...fingerprintInput } = input;
+  await authorizePlanStep(svc, input.planId, 'distribution.execute');
   if (await replayed(svc, 'distributionPaymentReverse', idempotencyKey, fingerprintInput)) {
     return (await repo.findPlan(svc.db, input.planId))!;
   }
@@ -664,6 +678,7 @@ const reverseSchema = z.object({ planId: z.number(), reason: text(1000), idempot
 export async function reversePlan(svc: ServiceContext, raw: unknown): Promise<Plan> {
   const input = parseInput(reverseSchema, raw);
   const fingerprintInput = { planId: input.planId, reason: input.reason };
+  await authorizePlanStep(svc, input.planId, 'distribution.reverse');
   if (await replayed(svc, 'distributionPlanReverse', input.idempotencyKey, fingerprintInput)) {
     return (await repo.findPlan(svc.db, input.planId))!;
   }

@@ -76,6 +76,10 @@ export async function recordIncome(svc: ServiceContext, raw: unknown): Promise<R
   authorizeRole(svc.actor, 'income.write');
   const input = parseInput(recordSchema, raw);
   requireNotFuture(svc, input.receivedOn, ['input', 'receivedOn']);
+  // The asset's scope too, before the key is looked up (read without locking: the journal lock comes first).
+  const target = await assetsRepo.findById(svc.db, input.assetId);
+  if (!target || !canRead(svc.actor, target.villageCode)) throw new DomainError('NOT_FOUND', 'No such asset in your scope', ['input', 'assetId']);
+  authorize(svc.actor, 'income.write', target.villageCode);
   const fingerprint = fingerprintOf(svc, input);
   const replay = await replayOf(svc, input.idempotencyKey, fingerprint);
   if (replay) {

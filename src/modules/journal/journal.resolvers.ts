@@ -54,6 +54,8 @@ export const journalResolvers = {
   },
   JournalEntry: {
     id: (e: JournalEntry) => toGlobalId('JournalEntry', e.id),
+    // Shown as the user typed it: the stored region prefix (service.scopedIdempotencyKey) is internal.
+    idempotencyKey: (e: JournalEntry) => e.idempotencyKey.replace(/^\d{12}:/, ''),
     sourceId: (e: JournalEntry) => (e.sourceType ? toGlobalId(SOURCE_TYPES[e.sourceType], e.sourceId!) : null),
     asset: async (e: JournalEntry, _: unknown, ctx: RequestContext) => {
       if (!e.assetId) return null;

@@ -123,9 +123,18 @@ export async function replayOf(svc: ServiceContext, key: string, fingerprint: st
   return (await lockAndLookUp(svc, key, fingerprint)).replay;
 }
 
+/**
+ * Keys live in the actor's region: a key typed in 茶坪村 never meets one typed in 金台村, so nobody can
+ * probe another region's keys (or learn their entry numbers) by retrying with them. Stored as
+ * "<region code>:<key>"; the region is the actor's, not the target's, so it is known before any lookup.
+ */
+export function scopedIdempotencyKey(svc: ServiceContext, key: string): string {
+  return `${svc.actor.regionCode}:${key}`;
+}
+
 async function lockAndLookUp(svc: ServiceContext, key: string, fingerprint: string) {
   const head = await repo.lockHead(svc.db);
-  const existing = await repo.findEntryByIdempotencyKey(svc.db, key);
+  const existing = await repo.findEntryByIdempotencyKey(svc.db, scopedIdempotencyKey(svc, key));
   if (!existing) return { head, replay: null };
   if (existing.requestFingerprint !== fingerprint) {
     throw new DomainError(
@@ -195,7 +204,7 @@ export async function postEntry(svc: ServiceContext, request: EntryRequest): Pro
     sourceId: req.source?.id ?? null,
     assetId: req.assetId ?? null,
     reversesEntryId: req.reversesEntryId ?? null,
-    idempotencyKey: req.idempotencyKey,
+    idempotencyKey: scopedIdempotencyKey(svc, req.idempotencyKey),
     requestFingerprint: req.requestFingerprint,
     actorUserId: svc.actor.userId,
     recordedAt: now,
@@ -235,11 +244,12 @@ export async function reverseEntry(svc: ServiceContext, raw: unknown): Promise<P
     reason: input.reason,
     effectiveOn: input.effectiveOn ?? null,
   });
+  // Then the entry's scope, before the key is looked up: authorise first, learn nothing otherwise.
+  const { entry: original, regions } = await requireEntry(svc, input.entryId, ['input', 'entryId']);
+  authorize(svc.actor, 'journal.reverse', regions.find((r) => canRead(svc.actor, r))!);
   const replay = await replayOf(svc, input.idempotencyKey, fingerprint);
   if (replay) return replay;
 
-  const { entry: original, regions } = await requireEntry(svc, input.entryId, ['input', 'entryId']);
-  authorize(svc.actor, 'journal.reverse', regions.find((r) => canRead(svc.actor, r))!);
   if (original.kind === 'REVERSAL') {
     throw new DomainError('CANNOT_REVERSE_REVERSAL', `Entry #${original.sequence} is itself a reversal; post a new entry instead`, [
       'input',
