@@ -220,8 +220,8 @@ describe('incomeRecord: rejections write nothing', () => {
   });
 
   const cases: [string, () => Record<string, unknown>, string, string[]][] = [
-    ['a zero amount', () => incomeInput(asset.id, payer, { amount: '0.00' }), 'INVALID_AMOUNT', ['input', 'amountFen']],
-    ['a negative amount', () => incomeInput(asset.id, payer, { amount: '-5.00' }), 'INVALID_AMOUNT', ['input', 'amountFen']],
+    ['a zero amount', () => incomeInput(asset.id, payer, { amount: '0.00' }), 'INVALID_AMOUNT', ['input', 'amount']],
+    ['a negative amount', () => incomeInput(asset.id, payer, { amount: '-5.00' }), 'INVALID_AMOUNT', ['input', 'amount']],
     ['a future date', () => incomeInput(asset.id, payer, { receivedOn: '2026-11-23' }), 'DATE_IN_FUTURE', ['input', 'receivedOn']],
     ['a date before the handover', () => incomeInput(asset.id, payer, { receivedOn: '2021-11-19' }), 'DATE_ORDER', ['input', 'receivedOn']],
     ['an unknown asset', () => incomeInput('Asset:999999', payer), 'NOT_FOUND', ['input', 'assetId']],

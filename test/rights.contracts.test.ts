@@ -144,7 +144,7 @@ describe('contractSign', () => {
     ['a percentage without rate', handedOver, { fee: { kind: 'PERCENT_OF_VALUE', period: 'YEAR' } }, 'REQUIRED', ['input', 'fee', 'rateBp']],
     ['a NONE fee with an amount', handedOver, { mode: 'ENTRUSTED', fee: { kind: 'NONE', amount: '1.00' } }, 'INVALID_INPUT', ['input', 'fee']],
     ['a guarantee over 100%', handedOver, { guaranteedRateBp: 10001 }, 'OUT_OF_RANGE', ['input', 'guaranteedRateBp']],
-    ['a negative deposit', handedOver, { deposit: '-1.00' }, 'INVALID_AMOUNT', ['input', 'depositFen']],
+    ['a negative deposit', handedOver, { deposit: '-1.00' }, 'INVALID_AMOUNT', ['input', 'deposit']],
     ['an empty contract number', handedOver, { contractNo: ' ' }, 'REQUIRED', ['input', 'contractNo']],
     ['an unknown operator', handedOver, { operator: { partyId: 'Party:999999' } }, 'NOT_FOUND', ['input', 'operator', 'partyId']],
     ['a resolution of a village that does not own it', handedOver, { decisions: [{ kind: 'VILLAGE_RESOLUTION', reference: 'x', decidedOn: '2021-12-01', villageCode: V.jintai }] }, 'NOT_AN_OWNER', ['input', 'decisions', '0', 'villageCode']],
