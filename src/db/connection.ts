@@ -47,6 +47,8 @@ export function knexConfig(opts: DbOptions = {}): Knex.Config {
         try {
           if (filename !== ':memory:') conn.pragma('journal_mode = WAL');
           conn.pragma('foreign_keys = ON');
+          // INSERT OR REPLACE then fires the append-only DELETE triggers on the row it would replace.
+          conn.pragma('recursive_triggers = ON');
           conn.pragma('busy_timeout = 5000');
           done(null, conn);
         } catch (err) {
