@@ -14,6 +14,7 @@ import { createUserWithToken, toActor } from '../src/modules/auth/auth.service';
 import type { Role } from '../src/modules/auth/auth.types';
 import { insertRegions } from '../src/modules/regions/regions.repository';
 import { parentCodeOf } from '../src/modules/regions/regions.codes';
+import { collectiveOf } from '../src/modules/parties/parties.service';
 import type { ServiceContext } from '../src/server/context';
 import { REGIONS, V, YUNDING } from '../seeds/demo-data';
 
@@ -113,6 +114,9 @@ export async function setup(): Promise<TestEnv> {
     db,
     REGIONS.map((r) => ({ ...r, parentCode: parentCodeOf(r.code) })),
   );
+  // Every village has its collective (村集体经济组织) from the start, as in a real county: naming another
+  // village's collective never creates it as a side effect (issue 8).
+  for (const r of REGIONS) if (r.level === 'VILLAGE') await collectiveOf(db, clock, r.code);
   const userIds = {} as Record<TokenName, number>;
   for (const u of USERS) {
     const { userId } = await createUserWithToken(db, { name: u.name, role: u.role, regionCode: u.region, token: TOKENS[u.token] }, clock.now());

@@ -23,7 +23,7 @@ beforeAll(async () => {
       ],
     })
   ).id;
-  const r = await env.gql('clerk', `mutation($input: PartyRegisterInput!) { partyRegister(input: $input) { party { id } } }`, {
+  const r = await env.gql('planner', `mutation($input: PartyRegisterInput!) { partyRegister(input: $input) { party { id } } }`, {
     input: { kind: 'COMPANY', name: '南江县云顶农业发展有限公司', regionCode: '511922000000', creditCode: withCheck('91511922MA6BQ8W21') },
   });
   companyId = r.data.partyRegister.party.id;
@@ -441,7 +441,7 @@ describe('contract queries', () => {
     env = local;
     try {
       projectId = (await createProject(local, { fundingLines: [{ source: 'CENTRAL_TRANSITION', amount: '9000000.00' }, { source: 'VILLAGE_SELF_FUNDED', amount: '9000000.00' }] })).id;
-      const r = await local.gql('clerk', `mutation($input: PartyRegisterInput!) { partyRegister(input: $input) { party { id } } }`, {
+      const r = await local.gql('planner', `mutation($input: PartyRegisterInput!) { partyRegister(input: $input) { party { id } } }`, {
         input: { kind: 'COMPANY', name: '测试运营公司', regionCode: '511922000000', creditCode: withCheck('91511922MA6TEBT00') },
       });
       companyId = r.data.partyRegister.party.id;
