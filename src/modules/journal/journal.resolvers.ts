@@ -1,8 +1,9 @@
 import type { RequestContext } from '../../server/context';
-import { readContext } from '../../server/context';
+import { readContext, requireActor } from '../../server/context';
 import { runMutation } from '../../server/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import { canRead } from '../auth/auth.service';
+import { canSeeParty } from '../parties/parties.service';
 import type { Party } from '../parties/parties.types';
 import * as service from './journal.service';
 import {
@@ -76,10 +77,18 @@ export const journalResolvers = {
   },
   Account: {
     id: (a: Account) => toGlobalId('Account', a.id),
-    holder: (a: Account, _: unknown, ctx: RequestContext) => ctx.loaders.journal.holder.load(a.holderPartyId),
+    // Every path to an account applies the read rules of node and accountBalance (issue 8): a posting of a
+    // readable entry shows which account it moved, but the account's balance only inside the actor's region.
+    holder: async (a: Account, _: unknown, ctx: RequestContext) => {
+      const holder = await ctx.loaders.journal.holder.load(a.holderPartyId);
+      return holder && canSeeParty(requireActor(ctx), holder) ? holder : null;
+    },
     mayGoNegative: (a: Account) => mayGoNegative(a.kind),
-    balance: async (a: Account, args: { asOf?: string }, ctx: RequestContext) =>
-      (await service.balanceOfAccount(readContext(ctx), a, args.asOf)).balanceFen,
+    balance: async (a: Account, args: { asOf?: string }, ctx: RequestContext) => {
+      const holder = await ctx.loaders.journal.holder.load(a.holderPartyId);
+      if (!holder || !canRead(requireActor(ctx), holder.regionCode)) return null;
+      return (await service.balanceOfAccount(readContext(ctx), a, args.asOf)).balanceFen;
+    },
   },
   AccountHolder: {
     id: (p: Party) => toGlobalId('Party', p.id),

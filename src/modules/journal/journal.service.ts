@@ -10,6 +10,7 @@ import { authorize, canRead } from '../auth/auth.service';
 import type { Actor } from '../auth/auth.types';
 import * as partiesRepo from '../parties/parties.repository';
 import type { Party } from '../parties/parties.types';
+import { canSeeParty } from '../parties/parties.service';
 import { isRegionCode, prefixOf } from '../regions/regions.codes';
 import * as regionsRepo from '../regions/regions.repository';
 import { scopedPrefix } from '../regions/regions.service';
@@ -318,8 +319,10 @@ export async function getEntry(svc: ServiceContext, id: number): Promise<Journal
 export async function getAccount(svc: ServiceContext, id: number): Promise<Account | null> {
   const [account] = await repo.findAccountsByIds(svc.db, [id]);
   if (!account) return null;
+  // The account is visible where its holder is (node(Party)'s rule); its balance only inside the actor's
+  // region (the Account.balance resolver), so every path to an account answers the same.
   const holder = await partiesRepo.findById(svc.db, account.holderPartyId);
-  return holder && canRead(svc.actor, holder.regionCode) ? account : null;
+  return holder && canSeeParty(svc.actor, holder) ? account : null;
 }
 
 export interface EntryListFilter {
