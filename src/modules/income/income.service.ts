@@ -26,6 +26,7 @@ import { idempotencyKey, postEntry, PostedEntry, replayOf } from '../journal/jou
 import { partyRefSchema, resolvePartyRef } from '../parties/parties.service';
 import { scopedPrefix } from '../regions/regions.service';
 import { ownersOn } from '../rights/rights.service';
+import { requireWithinCeiling } from '../policy/policy.service';
 import * as repo from './income.repository';
 import { compareWithContract, termsInYear } from './income.shortfall';
 import { CLASSES_OF_KIND, INCOME_KIND_LABEL, INCOME_KINDS, IncomeKind, IncomeRecord, IncomeVsContract } from './income.types';
@@ -43,6 +44,7 @@ const recordSchema = z.object({
   contractId: z.number().nullish(),
   memo: optionalText(200),
   idempotencyKey,
+  confirmAmountAboveLimit: z.boolean().nullish(),
 });
 type RecordInput = z.infer<typeof recordSchema>;
 
@@ -90,6 +92,7 @@ export async function recordIncome(svc: ServiceContext, raw: unknown): Promise<R
   const asset = await requireAsset(svc, input.assetId);
   authorize(svc.actor, 'income.write', asset.villageCode);
   requireIncomeFitsAsset(asset, input.kind, input.receivedOn);
+  await requireWithinCeiling(svc.db, asset.villageCode, input.amountFen, input.confirmAmountAboveLimit, ['input', 'amount']);
   const owners = await ownersOn(svc.db, asset.id, input.receivedOn);
   if (!owners.length) {
     throw new DomainError('NO_OWNERS', `Asset ${asset.code} has no confirmed owners on ${input.receivedOn}: income belongs to its owners`, [

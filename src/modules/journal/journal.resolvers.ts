@@ -100,9 +100,9 @@ export const journalResolvers = {
     balance: (b: service.AccountBalanceView) => b.balanceFen,
   },
   TrialBalanceLine: {
-    debits: (l: { debitsFen: number }) => l.debitsFen,
-    credits: (l: { creditsFen: number }) => l.creditsFen,
-    balance: (l: { balanceFen: number }) => l.balanceFen,
+    debits: (l: { debitsFen: bigint }) => l.debitsFen,
+    credits: (l: { creditsFen: bigint }) => l.creditsFen,
+    balance: (l: { balanceFen: bigint }) => l.balanceFen,
   },
   TrialBalance: {
     region: (t: service.TrialBalance, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(t.regionCode),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Executor } from '../../db/connection';
 import type { ServiceContext } from '../../server/context';
 import { DomainError } from '../../shared/errors';
-import { formatFen, MAX_FEN, sumFen } from '../../shared/money';
+import { formatFen, MAX_FEN } from '../../shared/money';
 import { keysetPage, PageArgs } from '../../shared/pagination';
 import { dateString, parseInput, text } from '../../shared/validation';
 import { requireNotFuture } from '../assets/assets.service';
@@ -346,8 +346,8 @@ export interface AccountBalanceView {
   kind: AccountKind;
   account: Account | null;
   asOf: string | null;
-  debitsFen: number;
-  creditsFen: number;
+  debitsFen: bigint;
+  creditsFen: bigint;
   balanceFen: number;
 }
 
@@ -364,7 +364,7 @@ export async function accountBalance(
   const holder = await partiesRepo.findById(svc.db, holderPartyId);
   if (!holder || !canRead(svc.actor, holder.regionCode)) return null;
   const account = (await repo.findAccount(svc.db, holderPartyId, kind)) ?? null;
-  const balance = account ? await repo.balanceOf(svc.db, account.id, asOf) : { debitsFen: 0, creditsFen: 0, balanceFen: 0 };
+  const balance = account ? await repo.balanceOf(svc.db, account.id, asOf) : { debitsFen: 0n, creditsFen: 0n, balanceFen: 0 };
   return { holder, kind, account, asOf: asOf ?? null, ...balance };
 }
 
@@ -375,11 +375,12 @@ export async function balanceOfAccount(svc: ServiceContext, account: Account, as
 export interface TrialBalance {
   regionCode: string;
   asOf: string;
-  lines: { accountKind: AccountKind; accountCount: number; debitsFen: number; creditsFen: number; balanceFen: number }[];
-  totalDebitsFen: number;
-  totalCreditsFen: number;
+  lines: { accountKind: AccountKind; accountCount: number; debitsFen: bigint; creditsFen: bigint; balanceFen: bigint }[];
+  /** Exact at any size: a province's turnover passes 2^53 fen (issue 8). */
+  totalDebitsFen: bigint;
+  totalCreditsFen: bigint;
   /** Net of the postings held outside the region in entries touching it: money that crossed the border. */
-  outsideRegionNetFen: number;
+  outsideRegionNetFen: bigint;
   entryCount: number;
   unbalancedEntryCount: number;
   /** Every entry sums to zero, and the region's debits − credits equal the money that left or entered it. */
@@ -395,9 +396,9 @@ export async function trialBalance(svc: ServiceContext, regionCode: string, asOf
   const rows = await repo.trialBalanceByKind(svc.db, prefix, date);
   const check = await repo.entryBalanceCheck(svc.db, prefix, date);
   const lines = rows.map((r) => ({ ...r, balanceFen: r.debitsFen - r.creditsFen }));
-  // sumFen refuses to leave the exact-integer range instead of silently rounding a county's turnover.
-  const totalDebitsFen = sumFen(lines.map((l) => l.debitsFen));
-  const totalCreditsFen = sumFen(lines.map((l) => l.creditsFen));
+  // bigint: exact at any size, where sumFen over numbers refused past 2^53 fen (issue 8).
+  const totalDebitsFen = lines.reduce((sum, l) => sum + l.debitsFen, 0n);
+  const totalCreditsFen = lines.reduce((sum, l) => sum + l.creditsFen, 0n);
   return {
     regionCode,
     asOf: date,
@@ -407,7 +408,7 @@ export async function trialBalance(svc: ServiceContext, regionCode: string, asOf
     outsideRegionNetFen: check.outsideNetFen,
     entryCount: check.entries,
     unbalancedEntryCount: check.unbalanced,
-    balanced: check.unbalanced === 0 && totalDebitsFen - totalCreditsFen + check.outsideNetFen === 0,
+    balanced: check.unbalanced === 0 && totalDebitsFen - totalCreditsFen + check.outsideNetFen === 0n,
   };
 }
 

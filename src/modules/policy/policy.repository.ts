@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/connection';
-import type { CountyPolicy } from './policy.types';
+import { CountyPolicy, DEFAULT_POLICY } from './policy.types';
 
 export async function find(db: Executor, countyCode: string): Promise<CountyPolicy | undefined> {
   const r = await db('county_policies').where({ county_code: countyCode }).first();
@@ -13,6 +13,7 @@ export async function find(db: Executor, countyCode: string): Promise<CountyPoli
       resultsNoticeDays: r.results_notice_days,
       formerlyPoorWeightBp: r.formerly_poor_weight_bp,
       monitoredWeightBp: r.monitored_weight_bp,
+      singleAmountCeilingFen: r.single_amount_ceiling_fen == null ? DEFAULT_POLICY.singleAmountCeilingFen : Number(r.single_amount_ceiling_fen),
       isDefault: false,
       updatedAt: r.updated_at,
     }
@@ -29,6 +30,7 @@ export async function upsert(db: Executor, p: Omit<CountyPolicy, 'isDefault'>, u
     results_notice_days: p.resultsNoticeDays,
     formerly_poor_weight_bp: p.formerlyPoorWeightBp,
     monitored_weight_bp: p.monitoredWeightBp,
+    single_amount_ceiling_fen: p.singleAmountCeilingFen,
     updated_at: p.updatedAt,
     updated_by: userId,
   };

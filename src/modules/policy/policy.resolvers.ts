@@ -2,6 +2,7 @@ import type { RequestContext } from '../../server/context';
 import { readContext } from '../../server/context';
 import { runMutation } from '../../server/mutation';
 import * as service from './policy.service';
+import type { CountyPolicy } from './policy.types';
 
 export const policyResolvers = {
   Query: {
@@ -9,6 +10,15 @@ export const policyResolvers = {
   },
   Mutation: {
     countyPolicyUpdate: (_: unknown, args: { input: unknown }, ctx: RequestContext) =>
-      runMutation(ctx, (svc) => service.updatePolicy(svc, args.input), (policy) => ({ policy })),
+      runMutation(ctx, (svc) => service.updatePolicy(svc, withFen(args.input)), (policy) => ({ policy })),
+  },
+  CountyPolicy: {
+    singleAmountCeiling: (p: CountyPolicy) => p.singleAmountCeilingFen,
   },
 };
+
+/** The Money input (integer fen from the scalar) under the service's name. */
+function withFen(input: unknown): unknown {
+  const { singleAmountCeiling, ...rest } = input as { singleAmountCeiling?: number | null };
+  return singleAmountCeiling == null ? rest : { ...rest, singleAmountCeilingFen: singleAmountCeiling };
+}

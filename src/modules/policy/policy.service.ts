@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Executor } from '../../db/connection';
 import type { ServiceContext } from '../../server/context';
 import { DomainError } from '../../shared/errors';
+import { formatFen } from '../../shared/money';
 import { parseInput } from '../../shared/validation';
 import { appendAudit } from '../audit/audit.repository';
 import { authorize, canRead } from '../auth/auth.service';
@@ -32,6 +33,7 @@ const updateSchema = z.object({
   resultsNoticeDays: z.number().int().min(1).max(365).optional(),
   formerlyPoorWeightBp: z.number().int().min(1).max(100000).optional(),
   monitoredWeightBp: z.number().int().min(1).max(100000).optional(),
+  singleAmountCeilingFen: z.number().int().min(100, 'at least 1.00').optional(),
 });
 
 /** County finance (or admin) sets the county's numbers; every change is kept in the audit log. */
@@ -53,4 +55,24 @@ export async function updatePolicy(svc: ServiceContext, raw: unknown): Promise<C
     payload: { before, after: next },
   });
   return { ...next, isDefault: false };
+}
+
+/**
+ * 单笔金额上限 A single money mutation above the county's ceiling is refused with AMOUNT_ABOVE_LIMIT unless
+ * the request confirms the amount explicitly (issue 8): 46 万亿 yuan typed by mistake never reaches the books.
+ */
+export async function requireWithinCeiling(
+  db: Executor,
+  regionCode: string,
+  amountFen: number,
+  confirmed: boolean | null | undefined,
+  field: string[],
+): Promise<void> {
+  const { singleAmountCeilingFen } = await policyFor(db, regionCode);
+  if (amountFen <= singleAmountCeilingFen || confirmed) return;
+  throw new DomainError(
+    'AMOUNT_ABOVE_LIMIT',
+    `${formatFen(amountFen)} yuan is above the county's single-amount ceiling of ${formatFen(singleAmountCeilingFen)}; check it, and confirm it explicitly (confirmAmountAboveLimit) if it is right`,
+    field,
+  );
 }

@@ -18,6 +18,11 @@ export interface CountyPolicy {
   formerlyPoorWeightBp: number;
   /** 监测对象权重: dividend weight per member of a monitored household (因素法: weighted higher). */
   monitoredWeightBp: number;
+  /**
+   * 单笔金额上限: a single money mutation (an income receipt) above this many fen needs an explicit
+   * confirmation (issue 8): a typo of a few zeros must not enter the books unnoticed.
+   */
+  singleAmountCeilingFen: number;
   /** Whether this county has saved its own numbers (false: the defaults apply). */
   isDefault: boolean;
   updatedAt: string | null;
@@ -31,4 +36,6 @@ export const DEFAULT_POLICY: Omit<CountyPolicy, 'countyCode' | 'isDefault' | 'up
   resultsNoticeDays: 30,
   formerlyPoorWeightBp: 10000,
   monitoredWeightBp: 15000,
+  // 1亿元: above the largest single receipts of the demo county's pooled ventures (12M yuan) by far.
+  singleAmountCeilingFen: 10_000_000_000,
 };
