@@ -9,7 +9,7 @@ import { buildSchema } from './schema';
 import { DEFAULT_QUERY } from './graphiqlExample';
 import { exportRoutes } from './exports';
 import { documentDownload } from '../modules/documents/documents.http';
-import { corsFor, DEFAULT_PROTOCOL, jsonBodyLimit, ProtocolConfig, requireAuthentication, stripErrorDetails } from './protocol';
+import { corsFor, DEFAULT_PROTOCOL, jsonBodyLimit, ProtocolConfig, refuseUnsafeText, requireAuthentication, shortLogger, stripErrorDetails } from './protocol';
 
 export interface AppOptions {
   db: Db;
@@ -31,6 +31,7 @@ export function createApp(opts: AppOptions): express.Express {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     cors: corsFor(protocol.corsOrigins),
+    logging: shortLogger,
     // Never leak stack traces or internal messages; GraphQLErrors we throw on purpose pass through.
     maskedErrors: { isDev: false },
     graphiql: {
@@ -53,6 +54,7 @@ export function createApp(opts: AppOptions): express.Express {
         blockFieldSuggestion: { enabled: false },
       }),
       requireAuthentication(protocol.introspection),
+      refuseUnsafeText,
       stripErrorDetails,
     ],
   });

@@ -4,7 +4,8 @@
  */
 import express from 'express';
 import type { Plugin } from 'graphql-yoga';
-import { DocumentNode, getOperationAST, Kind, SelectionNode } from 'graphql';
+import { DocumentNode, getOperationAST, GraphQLError, Kind, OperationDefinitionNode, SelectionNode, visit } from 'graphql';
+import { forbiddenCharacterIn } from '../shared/text';
 import { unauthenticated } from '../shared/errors';
 import type { RequestContext } from './context';
 
@@ -110,4 +111,70 @@ export function requireAuthentication(policy: IntrospectionPolicy): Plugin<Reque
       if (!allowed) setResultAndStopExecution({ errors: [unauthenticated()] });
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Text hygiene at the edge (item 10)
+
+/** Longest string a read may carry (filters, codes, cursors): a 50 000-character LIKE pattern is no filter. */
+export const MAX_QUERY_STRING = 500;
+
+/** Characters that break storage itself (PostgreSQL refuses NUL; a lone surrogate is not UTF-8). */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function stringsOf(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => stringsOf(v, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => stringsOf(v, out));
+  return out;
+}
+
+function literalStringsOf(op: OperationDefinitionNode, document: DocumentNode): string[] {
+  const out: string[] = [];
+  const collect = { StringValue: (node: { value: string }) => void out.push(node.value) };
+  visit(op, collect);
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) visit(d, collect);
+  return out;
+}
+
+const textError = (code: 'INVALID_TEXT' | 'TOO_LONG', message: string) => new GraphQLError(message, { extensions: { code } });
+
+/**
+ * Every string of a request, in variables or written in the query: reads (filters, codes) refuse control,
+ * bidi and zero-width characters and strings over MAX_QUERY_STRING; writes refuse what cannot be stored
+ * (NUL, lone surrogates) here, and the rest in their payload, field by field (validation.ts, text()).
+ */
+export const refuseUnsafeText: Plugin = {
+  onExecute({ args, setResultAndStopExecution }) {
+    const op = getOperationAST(args.document as DocumentNode, args.operationName ?? undefined);
+    if (!op) return;
+    const strings = [...stringsOf(args.variableValues), ...literalStringsOf(op, args.document as DocumentNode)];
+    const isRead = op.operation === 'query';
+    for (const s of strings) {
+      if (isRead && s.length > MAX_QUERY_STRING) {
+        return setResultAndStopExecution({ errors: [textError('TOO_LONG', `A text argument is longer than ${MAX_QUERY_STRING} characters`)] });
+      }
+      const bad = isRead ? forbiddenCharacterIn(s) : UNSTORABLE.test(s) ? 'NUL or a lone surrogate' : null;
+      if (bad) return setResultAndStopExecution({ errors: [textError('INVALID_TEXT', `A text argument contains a forbidden character (${bad})`)] });
+    }
+  },
+};
+
+/**
+ * Yoga's logger, minus the request: an internal error is logged by its name and the first line of its
+ * message, cut short, so a failing SQL statement never writes the whole statement (and the user's
+ * 50 000-character pattern) into the log.
+ */
+export const shortLogger = {
+  debug: () => undefined,
+  info: (...args: unknown[]) => console.info(...args.map(brief)),
+  warn: (...args: unknown[]) => console.warn(...args.map(brief)),
+  error: (...args: unknown[]) => console.error(...args.map(brief)),
+};
+
+function brief(value: unknown): unknown {
+  const text = value instanceof Error ? `${value.name}: ${value.message}` : typeof value === 'string' ? value : null;
+  if (text === null) return value && typeof value === 'object' ? '[object]' : value;
+  const firstLine = text.split('\n')[0];
+  return firstLine.length > 200 ? `${firstLine.slice(0, 200)}… (${text.length} characters)` : firstLine;
 }
