@@ -1,5 +1,6 @@
 import { createDb } from '../db/connection';
 import { migrateLatest } from '../db/migrations';
+import { grantApplicationRights, roleOf } from '../db/roles';
 import { createApp } from './app';
 import { loadDemoIfEmpty, DEMO_TOKENS } from '../../seeds/demo';
 import { systemClock } from '../shared/clock';
@@ -7,7 +8,7 @@ import { protocolFromEnv } from './protocol';
 
 async function main(): Promise<void> {
   const db = createDb();
-  await migrateLatest(db);
+  await migrateAsOwner(db);
   const loaded = await loadDemoIfEmpty(db, systemClock);
   const port = Number(process.env.PORT ?? 4000);
   const withDemo = process.env.DEMO !== 'off';
@@ -17,6 +18,23 @@ async function main(): Promise<void> {
     console.log(`Bangfu Ledger 帮扶资产台账 on http://localhost:${port}/graphql — database: ${where}`);
     if (loaded) console.log('Demo county loaded (南江县, 剑阁县亮垭村). Demo tokens are listed in README.md.');
   });
+}
+
+/**
+ * PostgreSQL with two roles (README, "Running on PostgreSQL"): MIGRATION_DATABASE_URL names the owner, who
+ * migrates and grants the server's role (DATABASE_URL's user) exactly what it needs. Without it, the one
+ * role of DATABASE_URL (or SQLite) migrates, as before.
+ */
+async function migrateAsOwner(db: ReturnType<typeof createDb>): Promise<void> {
+  const ownerUrl = process.env.MIGRATION_DATABASE_URL;
+  if (!ownerUrl || !process.env.DATABASE_URL) return migrateLatest(db);
+  const owner = createDb({ databaseUrl: ownerUrl });
+  try {
+    await migrateLatest(owner);
+    await grantApplicationRights(owner, roleOf(process.env.DATABASE_URL));
+  } finally {
+    await owner.destroy();
+  }
 }
 
 main().catch((err) => {
