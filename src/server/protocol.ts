@@ -79,15 +79,17 @@ export function corsFor(origins: readonly string[]) {
 export const stripErrorDetails: Plugin = {
   onResultProcess({ result, setResult }) {
     if (!result || Array.isArray(result) || typeof result !== 'object' || !('errors' in result) || !result.errors) return;
-    const errors = (result.errors as readonly any[]).map((e) => {
-      const json = typeof e.toJSON === 'function' ? e.toJSON() : { ...e };
-      if (json.extensions) {
-        const { originalError: _dropped, stack: _stack, http: _http, ...rest } = json.extensions;
-        json.extensions = rest;
-      }
-      return json;
+    const errors = result.errors as readonly GraphQLError[];
+    if (!errors.some((e) => e.extensions?.originalError || e.extensions?.stack)) return;
+    // Rebuilt as GraphQLErrors (keeping path and the http status yoga answers with), minus the internals.
+    const cleaned = errors.map((e) => {
+      const { originalError: _dropped, stack: _stack, ...extensions } = (e.extensions ?? {}) as Record<string, unknown>;
+      const http = extensions.http as { status?: number } | undefined;
+      // A request yoga could not parse keeps its status (400), whatever the client accepts.
+      if (http?.status) extensions.http = { status: http.status };
+      return new GraphQLError(e.message, { path: e.path, extensions });
     });
-    setResult({ ...result, errors } as any);
+    setResult({ ...result, errors: cleaned } as any);
   },
 };
 
@@ -137,7 +139,7 @@ function literalStringsOf(op: OperationDefinitionNode, document: DocumentNode): 
   return out;
 }
 
-const textError = (code: 'INVALID_TEXT' | 'TOO_LONG', message: string) => new GraphQLError(message, { extensions: { code } });
+const textError = (code: 'INVALID_TEXT' | 'TOO_LONG', message: string) => new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
 
 /**
  * Every string of a request, in variables or written in the query: reads (filters, codes) refuse control,

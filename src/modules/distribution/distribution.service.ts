@@ -22,6 +22,7 @@ import { isReversed, postingsOfEntry } from '../journal/journal.service';
 import { computeLines, ComputedLine } from './distribution.allocation';
 import { computePlanFlags } from './distribution.flags';
 import { availableFen, FUND_OF_LINE, post, replayed } from './distribution.ledger';
+import { journalHead } from '../journal/journal.service';
 import * as repo from './distribution.repository';
 import {
   DIVIDEND_ELIGIBLE,
@@ -339,7 +340,10 @@ async function publishNotice(svc: ServiceContext, plan: Plan, kind: 'PLAN' | 'RE
     throw new DomainError('NOTICE_TOO_SHORT', `The notice must stay up at least ${policy.noticeDays} days (until ${minimumEnd})`, ['input', 'endOn']);
   }
   const text = canonicalJson(content as any);
+  const head = await journalHead(svc);
   await repo.insertNotice(svc.db, {
+    journalSequence: head.lastSequence,
+    journalHash: head.lastHash,
     planId: plan.id,
     kind,
     startOn,

@@ -436,3 +436,30 @@ export async function movementsOf(db: Executor, holderPartyId: number, kind: Acc
     .select('e.id as entry_id', 'e.sequence', 'e.effective_on', 'e.memo', 'p.amount_fen');
   return rows.map((r: any) => ({ entryId: r.entry_id, sequence: r.sequence, effectiveOn: r.effective_on, memo: r.memo, amountFen: r.amount_fen }));
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Checkpoints: the head written down (issue 8)
+
+export interface HeadMark {
+  /** Where the mark comes from, for a verification message ("checkpoint #3", "notice #7"). */
+  source: string;
+  sequence: number;
+  hash: string;
+}
+
+export async function insertCheckpoint(db: Executor, c: { sequence: number; hash: string; actorUserId: number; recordedAt: string }): Promise<number> {
+  const [r] = await db('journal_checkpoints')
+    .insert({ sequence: c.sequence, hash: c.hash, actor_user_id: c.actorUserId, recorded_at: c.recordedAt })
+    .returning('id');
+  return r.id;
+}
+
+/** Every recorded head: auditors' checkpoints and the heads printed on published notices. */
+export async function headMarks(db: Executor): Promise<HeadMark[]> {
+  const checkpoints = await db('journal_checkpoints').select('id', 'sequence', 'hash');
+  const notices = await db('distribution_notices').whereNotNull('journal_hash').select('id', 'journal_sequence', 'journal_hash');
+  return [
+    ...checkpoints.map((r: any) => ({ source: `checkpoint #${r.id}`, sequence: toInt(r.sequence), hash: r.hash })),
+    ...notices.map((r: any) => ({ source: `notice #${r.id}`, sequence: toInt(r.journal_sequence), hash: r.journal_hash })),
+  ];
+}

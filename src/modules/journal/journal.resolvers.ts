@@ -39,6 +39,8 @@ export const journalResolvers = {
     journalVerify: (_: unknown, __: unknown, ctx: RequestContext) => service.verifyJournal(readContext(ctx)),
   },
   Mutation: {
+    journalCheckpoint: (_: unknown, __: unknown, ctx: RequestContext) =>
+      runMutation(ctx, (svc) => service.recordCheckpoint(svc), (checkpoint) => ({ checkpoint })),
     journalEntryReverse: (_: unknown, args: { input: any }, ctx: RequestContext) =>
       runMutation(
         ctx,
@@ -49,6 +51,10 @@ export const journalResolvers = {
           }),
         (posted) => ({ entry: posted.entry, replayed: posted.replayed }),
       ),
+  },
+  JournalCheckpoint: {
+    id: (c: { id: number }) => toGlobalId('JournalCheckpoint', c.id),
+    actor: (c: { actorUserId: number }, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(c.actorUserId),
   },
   JournalEntryPayload: {
     replayed: (p: { replayed?: boolean }) => p.replayed ?? false,

@@ -437,3 +437,20 @@ export async function isReversed(svc: ServiceContext, entryId: number): Promise<
 export async function accountPostings(svc: ServiceContext, holderPartyId: number, kind: AccountKind) {
   return repo.movementsOf(svc.db, holderPartyId, kind);
 }
+
+/** The chain's tip now (a notice prints it at publication, issue 8). */
+export async function journalHead(svc: ServiceContext) {
+  return repo.readHead(svc.db);
+}
+
+/**
+ * 检查点 An auditor writes the head down (sequence, hash, time, actor) as an append-only row; verification
+ * then fails if the entries up to it are ever deleted or rewritten, even with the head reset.
+ */
+export async function recordCheckpoint(svc: ServiceContext) {
+  authorize(svc.actor, 'journal.verify', svc.actor.regionCode);
+  const head = await repo.lockHead(svc.db);
+  const recordedAt = svc.clock.now();
+  const id = await repo.insertCheckpoint(svc.db, { sequence: head.lastSequence, hash: head.lastHash, actorUserId: svc.actor.userId, recordedAt });
+  return { id, sequence: head.lastSequence, hash: head.lastHash, recordedAt, actorUserId: svc.actor.userId };
+}

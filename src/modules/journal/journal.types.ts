@@ -122,7 +122,8 @@ export type VerifyProblem =
   | 'PREV_HASH_MISMATCH' // 链接断裂: the entry does not point at its predecessor's hash
   | 'HASH_MISMATCH' // 内容被改: the content no longer hashes to the stored hash
   | 'UNBALANCED' // 借贷不平: postings do not sum to zero (or fewer than two)
-  | 'HEAD_MISMATCH'; // 链头不符: the chain ends before (or differently from) the recorded head
+  | 'HEAD_MISMATCH' // 链头不符: the chain ends before (or differently from) the recorded head
+  | 'CHECKPOINT_MISMATCH'; // 检查点不符: a checkpoint or notice names an entry or hash that is no longer there
 
 export interface VerifyFailure {
   problem: VerifyProblem;

@@ -22,6 +22,9 @@ export interface VerifyOptions {
 export async function verifyChain(db: Executor, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const batchSize = opts.batchSize ?? 5000;
   const head = await repo.readHead(db);
+  // Heads written down earlier (checkpoints, notices): each must still be on the chain (issue 8).
+  const marks = new Map<number, repo.HeadMark[]>();
+  for (const m of await repo.headMarks(db)) marks.set(m.sequence, [...(marks.get(m.sequence) ?? []), m]);
   let prevHash = GENESIS_HASH;
   let lastSequence = 0;
   let count = 0;
@@ -84,6 +87,17 @@ export async function verifyChain(db: Executor, opts: VerifyOptions = {}): Promi
           message: `Entry #${e.sequence}'s postings sum to ${sum} fen over ${postings.length} posting(s)`,
         });
       }
+      const broken = (marks.get(e.sequence) ?? []).find((m) => m.hash !== e.hash);
+      if (broken) {
+        return fail({
+          problem: 'CHECKPOINT_MISMATCH',
+          sequence: e.sequence,
+          entryId: e.id,
+          expected: broken.hash,
+          stored: e.hash,
+          message: `${broken.source} recorded entry #${e.sequence} with another hash: the chain was rewritten after it`,
+        });
+      }
       prevHash = e.hash;
       lastSequence = e.sequence;
       count++;
@@ -99,6 +113,17 @@ export async function verifyChain(db: Executor, opts: VerifyOptions = {}): Promi
       expected: `#${head.lastSequence} ${head.lastHash}`,
       stored: `#${lastSequence} ${prevHash}`,
       message: `The chain ends at #${lastSequence} but the journal head records #${head.lastSequence}: entries are missing or were replaced at the end`,
+    });
+  }
+  const beyond = [...marks.values()].flat().find((m) => m.sequence > lastSequence);
+  if (beyond) {
+    return fail({
+      problem: 'CHECKPOINT_MISMATCH',
+      sequence: beyond.sequence,
+      entryId: null,
+      expected: `#${beyond.sequence} ${beyond.hash}`,
+      stored: `#${lastSequence} ${prevHash}`,
+      message: `${beyond.source} recorded entry #${beyond.sequence}, but the chain ends at #${lastSequence}: entries were deleted`,
     });
   }
   return { intact: true, count, headSequence: head.lastSequence, headHash: head.lastHash };
