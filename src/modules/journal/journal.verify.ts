@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/connection';
 import { canonicalEntry, chainHash, GENESIS_HASH } from './journal.hash';
 import * as repo from './journal.repository';
+import { firstDisagreement } from '../audit/reconcile.repository';
 import type { PostingWithAccount, VerifyFailure, VerifyResult } from './journal.types';
 
 export interface VerifyOptions {
@@ -124,6 +125,18 @@ export async function verifyChain(db: Executor, opts: VerifyOptions = {}): Promi
       expected: `#${beyond.sequence} ${beyond.hash}`,
       stored: `#${lastSequence} ${prevHash}`,
       message: `${beyond.source} recorded entry #${beyond.sequence}, but the chain ends at #${lastSequence}: entries were deleted`,
+    });
+  }
+  // The chain is intact; now the books around it (issue 8): each money-bearing row against its entry.
+  const off = await firstDisagreement(db);
+  if (off) {
+    return fail({
+      problem: 'DOMAIN_MISMATCH',
+      sequence: 0,
+      entryId: off.entryId,
+      expected: `${off.table} #${off.rowId}`,
+      stored: off.entryId === null ? 'no entry' : `entry id ${off.entryId}`,
+      message: off.message,
     });
   }
   return { intact: true, count, headSequence: head.lastSequence, headHash: head.lastHash };
