@@ -8,19 +8,27 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { createDb, Db } from '../src/db/connection';
 import { migrateLatest } from '../src/db/migrations';
+import { grantApplicationRights } from '../src/db/roles';
 import { createApp } from '../src/server/app';
 import { fixedClock } from '../src/shared/clock';
 import { createUserWithToken, toActor } from '../src/modules/auth/auth.service';
 import type { Role } from '../src/modules/auth/auth.types';
 import { insertRegions } from '../src/modules/regions/regions.repository';
 import { parentCodeOf } from '../src/modules/regions/regions.codes';
+import { collectiveOf } from '../src/modules/parties/parties.service';
 import type { ServiceContext } from '../src/shared/context';
 import { REGIONS, V, YUNDING } from '../seeds/demo-data';
 
 export const onPostgres = !!process.env.DATABASE_URL;
 
 export interface TestDb {
+  /** The owner's connection: migrations, arranging data, tampering as a database administrator would. */
   db: Db;
+  /**
+   * The application's connection: on PostgreSQL with DATABASE_APP_ROLE ("name:password") set, a role
+   * without DDL, trigger control or UPDATE/DELETE on append-only tables; otherwise the same as db.
+   */
+  appDb: Db;
   destroy(): Promise<void>;
 }
 
@@ -29,7 +37,7 @@ export async function createTestDb(): Promise<TestDb> {
   if (!url) {
     const db = createDb({ sqliteFile: ':memory:' });
     await migrateLatest(db);
-    return { db, destroy: () => db.destroy() };
+    return { db, appDb: db, destroy: () => db.destroy() };
   }
   const name = `bf_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   // Administer from the maintenance database, so that recreating DATABASE_URL's own database (as
@@ -42,9 +50,12 @@ export async function createTestDb(): Promise<TestDb> {
   u.pathname = `/${name}`;
   const db = createDb({ databaseUrl: u.toString() });
   await migrateLatest(db);
+  const appDb = await applicationConnection(db, u);
   return {
     db,
+    appDb,
     destroy: async () => {
+      if (appDb !== db) await appDb.destroy();
       await db.destroy();
       try {
         // FORCE cannot terminate an autovacuum worker that happens to be in the database (it belongs to the
@@ -63,6 +74,18 @@ export async function createTestDb(): Promise<TestDb> {
       }
     },
   };
+}
+
+/** The restricted application role's connection to a test database (DATABASE_APP_ROLE), after its grants. */
+async function applicationConnection(owner: Db, url: URL): Promise<Db> {
+  const spec = process.env.DATABASE_APP_ROLE;
+  if (!spec) return owner;
+  const [role, password = role] = spec.split(':');
+  await grantApplicationRights(owner, role);
+  const appUrl = new URL(url.toString());
+  appUrl.username = role;
+  appUrl.password = password;
+  return createDb({ databaseUrl: appUrl.toString() });
 }
 
 /** Tokens of the test users: one per role, plus a clerk of a second village and a reviewer of another township. */
@@ -107,18 +130,21 @@ export interface TestEnv {
 
 /** A fresh database with the demo regions and one user per role; no households, projects or assets. */
 export async function setup(): Promise<TestEnv> {
-  const { db, destroy } = await createTestDb();
+  const { db, appDb, destroy } = await createTestDb();
   const clock = fixedClock(TEST_NOW);
   await insertRegions(
     db,
     REGIONS.map((r) => ({ ...r, parentCode: parentCodeOf(r.code) })),
   );
+  // Every village has its collective (村集体经济组织) from the start, as in a real county: naming another
+  // village's collective never creates it as a side effect (issue 8).
+  for (const r of REGIONS) if (r.level === 'VILLAGE') await collectiveOf(db, clock, r.code);
   const userIds = {} as Record<TokenName, number>;
   for (const u of USERS) {
     const { userId } = await createUserWithToken(db, { name: u.name, role: u.role, regionCode: u.region, token: TOKENS[u.token] }, clock.now());
     userIds[u.token] = userId;
   }
-  const app = createApp({ db, clock });
+  const app = createApp({ db: appDb, clock });
   return {
     db,
     app,

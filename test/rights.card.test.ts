@@ -28,7 +28,7 @@ beforeAll(async () => {
       { source: 'VILLAGE_SELF_FUNDED', amount: '9000000.00' },
     ],
   });
-  const company = await env.gql('clerk', `mutation($input: PartyRegisterInput!) { partyRegister(input: $input) { party { id } } }`, {
+  const company = await env.gql('planner', `mutation($input: PartyRegisterInput!) { partyRegister(input: $input) { party { id } } }`, {
     input: { kind: 'COMPANY', name: '南江县云顶农业发展有限公司', regionCode: '511922000000', creditCode: withCheck('91511922MA6BQ8W21') },
   });
   const companyId = company.data.partyRegister.party.id;

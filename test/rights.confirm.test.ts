@@ -61,10 +61,10 @@ beforeAll(async () => {
     .householdRegister.household.id;
   const party = async (input: object, token: TokenName = 'clerk') =>
     (await env.gql(token, REGISTER_PARTY, { input })).data.partyRegister.party.id as string;
-  companyId = await party({ kind: 'COMPANY', name: '南江县云顶农业发展有限公司', regionCode: '511922000000', creditCode: withCheck('91511922MA6BQ8W21') });
+  companyId = await party({ kind: 'COMPANY', name: '南江县云顶农业发展有限公司', regionCode: '511922000000', creditCode: withCheck('91511922MA6BQ8W21') }, 'planner');
   coopId = await party({ kind: 'COOPERATIVE', name: '茶坪村茶叶专业合作社', regionCode: V.chaping, creditCode: withCheck('93511922MA6C1P4R8') });
   individualId = await party({ kind: 'INDIVIDUAL', name: '罗建国', regionCode: V.chaping });
-  townshipId = await party({ kind: 'TOWNSHIP', name: '云顶镇人民政府', regionCode: YUNDING });
+  townshipId = await party({ kind: 'TOWNSHIP', name: '云顶镇人民政府', regionCode: YUNDING }, 'planner');
   changchiId = await party({ kind: 'TOWNSHIP', name: '长赤镇人民政府', regionCode: '511922102000' }, 'admin');
 });
 afterAll(() => env.close());

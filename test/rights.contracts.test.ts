@@ -24,7 +24,7 @@ beforeAll(async () => {
       ],
     })
   ).id;
-  const r = await env.gql('clerk', `mutation($input: PartyRegisterInput!) { partyRegister(input: $input) { party { id } } }`, {
+  const r = await env.gql('planner', `mutation($input: PartyRegisterInput!) { partyRegister(input: $input) { party { id } } }`, {
     input: { kind: 'COMPANY', name: '南江县云顶农业发展有限公司', regionCode: '511922000000', creditCode: withCheck('91511922MA6BQ8W21') },
   });
   companyId = r.data.partyRegister.party.id;
@@ -145,7 +145,7 @@ describe('contractSign', () => {
     ['a percentage without rate', handedOver, { fee: { kind: 'PERCENT_OF_VALUE', period: 'YEAR' } }, 'REQUIRED', ['input', 'fee', 'rateBp']],
     ['a NONE fee with an amount', handedOver, { mode: 'ENTRUSTED', fee: { kind: 'NONE', amount: '1.00' } }, 'INVALID_INPUT', ['input', 'fee']],
     ['a guarantee over 100%', handedOver, { guaranteedRateBp: 10001 }, 'OUT_OF_RANGE', ['input', 'guaranteedRateBp']],
-    ['a negative deposit', handedOver, { deposit: '-1.00' }, 'INVALID_AMOUNT', ['input', 'depositFen']],
+    ['a negative deposit', handedOver, { deposit: '-1.00' }, 'INVALID_AMOUNT', ['input', 'deposit']],
     ['an empty contract number', handedOver, { contractNo: ' ' }, 'REQUIRED', ['input', 'contractNo']],
     ['an unknown operator', handedOver, { operator: { partyId: 'Party:999999' } }, 'NOT_FOUND', ['input', 'operator', 'partyId']],
     ['a resolution of a village that does not own it', handedOver, { decisions: [{ kind: 'VILLAGE_RESOLUTION', reference: 'x', decidedOn: '2021-12-01', villageCode: V.jintai }] }, 'NOT_AN_OWNER', ['input', 'decisions', '0', 'villageCode']],
@@ -470,7 +470,7 @@ describe('contract queries', () => {
     env = local;
     try {
       projectId = (await createProject(local, { fundingLines: [{ source: 'CENTRAL_TRANSITION', amount: '9000000.00' }, { source: 'VILLAGE_SELF_FUNDED', amount: '9000000.00' }] })).id;
-      const r = await local.gql('clerk', `mutation($input: PartyRegisterInput!) { partyRegister(input: $input) { party { id } } }`, {
+      const r = await local.gql('planner', `mutation($input: PartyRegisterInput!) { partyRegister(input: $input) { party { id } } }`, {
         input: { kind: 'COMPANY', name: '测试运营公司', regionCode: '511922000000', creditCode: withCheck('91511922MA6TEBT00') },
       });
       companyId = r.data.partyRegister.party.id;

@@ -59,9 +59,9 @@ const company = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('partyRegister', () => {
-  it('registers a county company from a village clerk, normalising the credit code, with an audit entry', async () => {
+  it('registers a county company from the county planner, normalising the credit code, with an audit entry', async () => {
     const code = withCheck('91511922MA6QQQQQ1');
-    const body = await env.gql('clerk', REGISTER, { input: company({ name: '测试公司甲', creditCode: ` ${code.toLowerCase()} ` }) });
+    const body = await env.gql('planner', REGISTER, { input: company({ name: '测试公司甲', creditCode: ` ${code.toLowerCase()} ` }) });
     const { party, errors } = body.data.partyRegister;
     expect(errors).toEqual([]);
     expect(party).toMatchObject({ kind: 'COMPANY', name: '测试公司甲', creditCode: code, region: { code: '511922000000', name: '南江县' } });
@@ -70,13 +70,13 @@ describe('partyRegister', () => {
     expect(await count(env.db, 'audit_log', { entity_type: 'Party', entity_id: row.id, action: 'REGISTER' })).toBe(1);
   });
 
-  it('registers a township government, a cooperative and an individual', async () => {
-    for (const input of [
-      { kind: 'TOWNSHIP', name: '云顶镇人民政府', regionCode: YUNDING },
-      { kind: 'COOPERATIVE', name: '茶坪村茶叶专业合作社', regionCode: V.chaping, creditCode: withCheck('93511922MA6C1P4R8') },
-      { kind: 'INDIVIDUAL', name: '罗建国', regionCode: V.chaping },
-    ]) {
-      const body = await env.gql('clerk', REGISTER, { input });
+  it('registers a township government (planner), a cooperative and an individual (the village clerk)', async () => {
+    for (const [token, input] of [
+      ['planner', { kind: 'TOWNSHIP', name: '云顶镇人民政府', regionCode: YUNDING }],
+      ['clerk', { kind: 'COOPERATIVE', name: '茶坪村茶叶专业合作社', regionCode: V.chaping, creditCode: withCheck('93511922MA6C1P4R8') }],
+      ['clerk', { kind: 'INDIVIDUAL', name: '罗建国', regionCode: V.chaping }],
+    ] as const) {
+      const body = await env.gql(token, REGISTER, { input });
       expect(body.data.partyRegister.errors).toEqual([]);
     }
   });
@@ -90,6 +90,10 @@ describe('partyRegister', () => {
     ['a township at village level', { kind: 'TOWNSHIP', regionCode: V.chaping, creditCode: null }, 'INVALID_REGION', ['input', 'regionCode']],
     ['a county body at township level', { kind: 'COUNTY_BODY', regionCode: YUNDING, creditCode: null }, 'INVALID_REGION', ['input', 'regionCode']],
     ['a region of another county', { regionCode: '510823000000' }, 'INVALID_REGION', ['input', 'regionCode']],
+    // Issue 8: a clerk writes parties of its own village only, not of the county or province above it.
+    ['a county company, from a village clerk', { regionCode: '511922000000' }, 'INVALID_REGION', ['input', 'regionCode']],
+    ['a province company, from a village clerk', { regionCode: '510000000000' }, 'INVALID_REGION', ['input', 'regionCode']],
+    ['the township government, from a village clerk', { kind: 'TOWNSHIP', regionCode: YUNDING, creditCode: null }, 'INVALID_REGION', ['input', 'regionCode']],
     ['a neighbouring village', { kind: 'COOPERATIVE', regionCode: V.jintai }, 'INVALID_REGION', ['input', 'regionCode']],
     ['another village\'s collective', { kind: 'VILLAGE_COLLECTIVE', regionCode: V.jintai, creditCode: null }, 'INVALID_REGION', ['input', 'regionCode']],
     ['an empty name', { name: '  ' }, 'REQUIRED', ['input', 'name']],
@@ -97,24 +101,24 @@ describe('partyRegister', () => {
 
   it.each(rejections)('rejects %s with a code and writes nothing', async (_label, overrides, code, field) => {
     const before = await snapshot(env.db, TABLES);
-    const body = await env.gql('clerk', REGISTER, { input: company(overrides) });
+    const body = await env.gql('clerk', REGISTER, { input: company({ regionCode: V.chaping, ...overrides }) });
     expect(body.data.partyRegister.party).toBeNull();
     expect(body.data.partyRegister.errors[0]).toMatchObject({ code, field });
     expect(await snapshot(env.db, TABLES)).toEqual(before);
   });
 
   it('rejects a duplicate credit code and a second government of a township', async () => {
-    const first = await env.gql('clerk', REGISTER, { input: company() });
+    const first = await env.gql('planner', REGISTER, { input: company() });
     expect(first.data.partyRegister.errors).toEqual([]);
     const before = await snapshot(env.db, TABLES);
-    const again = await env.gql('clerk', REGISTER, { input: company({ name: '另一家公司' }) });
+    const again = await env.gql('planner', REGISTER, { input: company({ name: '另一家公司' }) });
     expect(again.data.partyRegister.errors[0]).toMatchObject({ code: 'DUPLICATE', field: ['input', 'creditCode'] });
-    const township = await env.gql('clerk', REGISTER, { input: { kind: 'TOWNSHIP', name: '云顶镇政府', regionCode: YUNDING } });
+    const township = await env.gql('planner', REGISTER, { input: { kind: 'TOWNSHIP', name: '云顶镇政府', regionCode: YUNDING } });
     expect(township.data.partyRegister.errors[0].code).toBe('DUPLICATE');
     expect(await snapshot(env.db, TABLES)).toEqual(before);
   });
 
-  it.each(['planner', 'finance', 'reviewer'] as const)('refuses a %s (FORBIDDEN, nothing written)', async (token) => {
+  it.each(['finance', 'reviewer'] as const)('refuses a %s (FORBIDDEN, nothing written)', async (token) => {
     const before = await snapshot(env.db, TABLES);
     const body = await env.gql(token, REGISTER, { input: company({ name: `${token}公司`, creditCode: withCheck('91511922MA6YYYYY9') }) });
     expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
@@ -137,7 +141,7 @@ describe('party reads', () => {
     expect(clerk).not.toContain('金台村个人');
     expect(await names('otherClerk')).not.toContain('罗建国');
     expect(await names('finance')).toEqual(expect.arrayContaining(['金台村个人', '罗建国']));
-    expect(await names('jiangeFinance')).toEqual([]);
+    expect(await names('jiangeFinance')).toEqual(['亮垭村股份经济合作社']); // its own county's village only
     const coops = await env.gql('finance', LIST, { filter: { kind: 'COOPERATIVE' } });
     expect(coops.data.parties.nodes.every((n: any) => n.kind === 'COOPERATIVE')).toBe(true);
   });

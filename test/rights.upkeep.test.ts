@@ -171,7 +171,7 @@ describe('upkeepRecord', () => {
     ['before handover', 'CONFIRMED', {}, 'ILLEGAL_TRANSITION', ['input', 'assetId']],
     ['dated before the handover', 'IN_USE', { doneOn: '2021-11-19' }, 'DATE_ORDER', ['input', 'doneOn']],
     ['in the future', 'IN_USE', { doneOn: '2026-11-23' }, 'DATE_IN_FUTURE', ['input', 'doneOn']],
-    ['with a negative cost', 'IN_USE', { cost: '-1.00' }, 'INVALID_AMOUNT', ['input', 'costFen']],
+    ['with a negative cost', 'IN_USE', { cost: '-1.00' }, 'INVALID_AMOUNT', ['input', 'cost']],
   ] as [string, 'CONFIRMED' | 'IN_USE', Record<string, unknown>, string, string[]][])(
     'rejects a record %s and writes nothing',
     async (_l, upTo, overrides, code, field) => {

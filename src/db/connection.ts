@@ -47,6 +47,8 @@ export function knexConfig(opts: DbOptions = {}): Knex.Config {
         try {
           if (filename !== ':memory:') conn.pragma('journal_mode = WAL');
           conn.pragma('foreign_keys = ON');
+          // INSERT OR REPLACE then fires the append-only DELETE triggers on the row it would replace.
+          conn.pragma('recursive_triggers = ON');
           conn.pragma('busy_timeout = 5000');
           done(null, conn);
         } catch (err) {
@@ -72,4 +74,24 @@ export function toInt(v: unknown): number {
   const n = typeof v === 'number' ? v : Number(v);
   if (!Number.isSafeInteger(n)) throw new Error(`integer expected from database, got ${String(v)}`);
   return n;
+}
+
+/**
+ * An exact SQL sum as text: PostgreSQL's sum(bigint) is numeric (exact), SQLite's is a 64-bit integer that
+ * the driver would hand over as a rounded JS number above 2^53 — cast to text, both read back with toBigInt.
+ */
+export function exactSum(db: Executor, expression: string, alias: string, bindings: readonly unknown[] = []) {
+  const cast = isPostgres(db) ? `coalesce(sum(${expression}), 0)::text` : `cast(coalesce(sum(${expression}), 0) as text)`;
+  return db.raw(`${cast} as ${alias}`, bindings as any[]);
+}
+
+/** Reads an exact sum (text, number or bigint) as a bigint. */
+export function toBigInt(v: unknown): bigint {
+  if (v === null || v === undefined) return 0n;
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) throw new Error(`integer expected from database, got ${v}`);
+    return BigInt(v);
+  }
+  return BigInt(String(v));
 }

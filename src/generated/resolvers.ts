@@ -13,7 +13,7 @@ import type { Party as PartyModel } from '../modules/parties/parties.types';
 import type { Contract as ContractModel, ContractDecision as ContractDecisionModel, ContractVersionOfAsset as ContractVersionOfAssetModel, ContractTermLimitView as ContractTermLimitViewModel } from '../modules/contracts/contracts.types';
 import type { DocumentMeta as DocumentMetaModel } from '../modules/documents/documents.types';
 import type { IncomeRecord as IncomeRecordModel, IncomeVsContract as IncomeVsContractModel, TermInYear as TermInYearModel } from '../modules/income/income.types';
-import type { JournalEntry as JournalEntryModel, PostingWithAccount as PostingWithAccountModel, Account as AccountModel, VerifyResult as VerifyResultModel, VerifyFailure as VerifyFailureModel } from '../modules/journal/journal.types';
+import type { JournalEntry as JournalEntryModel, JournalCheckpoint as JournalCheckpointModel, PostingWithAccount as PostingWithAccountModel, Account as AccountModel, VerifyResult as VerifyResultModel, VerifyFailure as VerifyFailureModel } from '../modules/journal/journal.types';
 import type { AccountBalanceView as AccountBalanceViewModel, TrialBalance as TrialBalanceModel } from '../modules/journal/journal.service';
 import type { AssetOwner as AssetOwnerModel, RightsConfirmation as RightsConfirmationModel, HandoverDeed as HandoverDeedModel } from '../modules/rights/rights.types';
 import type { UpkeepAssignment as UpkeepAssignmentModel, UpkeepRecord as UpkeepRecordModel } from '../modules/upkeep/upkeep.types';
@@ -344,6 +344,8 @@ export type ResolversTypes = {
   IncomeVsContractEdge: ResolverTypeWrapper<Omit<Types.IncomeVsContractEdge, 'node'> & { node: ResolversTypes['IncomeVsContract'] }>;
   IncomeVsContractTerm: ResolverTypeWrapper<TermInYearModel>;
   Int: ResolverTypeWrapper<Types.Scalars['Int']['output']>;
+  JournalCheckpoint: ResolverTypeWrapper<JournalCheckpointModel>;
+  JournalCheckpointPayload: ResolverTypeWrapper<Omit<Types.JournalCheckpointPayload, 'checkpoint'> & { checkpoint?: Types.Maybe<ResolversTypes['JournalCheckpoint']> }>;
   JournalEntry: ResolverTypeWrapper<JournalEntryModel>;
   JournalEntryConnection: ResolverTypeWrapper<ConnectionModel<ResolversParentTypes['JournalEntry']>>;
   JournalEntryEdge: ResolverTypeWrapper<Omit<Types.JournalEntryEdge, 'node'> & { node: ResolversTypes['JournalEntry'] }>;
@@ -632,6 +634,8 @@ export type ResolversParentTypes = {
   IncomeVsContractEdge: Omit<Types.IncomeVsContractEdge, 'node'> & { node: ResolversParentTypes['IncomeVsContract'] };
   IncomeVsContractTerm: TermInYearModel;
   Int: Types.Scalars['Int']['output'];
+  JournalCheckpoint: JournalCheckpointModel;
+  JournalCheckpointPayload: Omit<Types.JournalCheckpointPayload, 'checkpoint'> & { checkpoint?: Types.Maybe<ResolversParentTypes['JournalCheckpoint']> };
   JournalEntry: JournalEntryModel;
   JournalEntryConnection: ConnectionModel<ResolversParentTypes['JournalEntry']>;
   JournalEntryEdge: Omit<Types.JournalEntryEdge, 'node'> & { node: ResolversParentTypes['JournalEntry'] };
@@ -711,9 +715,9 @@ export type ResolversParentTypes = {
 };
 
 export type AccountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = {
-  balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType, Partial<Types.AccountBalanceArgs>>;
+  balance?: Resolver<Types.Maybe<ResolversTypes['Money']>, ParentType, ContextType, Partial<Types.AccountBalanceArgs>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  holder?: Resolver<ResolversTypes['AccountHolder'], ParentType, ContextType>;
+  holder?: Resolver<Types.Maybe<ResolversTypes['AccountHolder']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AccountKind'], ParentType, ContextType>;
   mayGoNegative?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -726,7 +730,7 @@ export type AccountBalanceResolvers<ContextType = RequestContext, ParentType ext
   balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   credits?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   debits?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  holder?: Resolver<ResolversTypes['AccountHolder'], ParentType, ContextType>;
+  holder?: Resolver<Types.Maybe<ResolversTypes['AccountHolder']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AccountKind'], ParentType, ContextType>;
 };
 
@@ -1255,6 +1259,7 @@ export type CountyPolicyResolvers<ContextType = RequestContext, ParentType exten
   monitoredWeightBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   noticeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   resultsNoticeDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  singleAmountCeiling?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   townshipReview?: Resolver<ResolversTypes['TownshipReviewOrder'], ParentType, ContextType>;
   updatedAt?: Resolver<Types.Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
@@ -1765,6 +1770,19 @@ export type IncomeVsContractTermResolvers<ContextType = RequestContext, ParentTy
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type JournalCheckpointResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['JournalCheckpoint'] = ResolversParentTypes['JournalCheckpoint']> = {
+  actor?: Resolver<Types.Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type JournalCheckpointPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['JournalCheckpointPayload'] = ResolversParentTypes['JournalCheckpointPayload']> = {
+  checkpoint?: Resolver<Types.Maybe<ResolversTypes['JournalCheckpoint']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type JournalEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['JournalEntry'] = ResolversParentTypes['JournalEntry']> = {
   actor?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   asset?: Resolver<Types.Maybe<ResolversTypes['Asset']>, ParentType, ContextType>;
@@ -1900,6 +1918,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   householdUpdate?: Resolver<ResolversTypes['HouseholdPayload'], ParentType, ContextType, RequireFields<Types.MutationHouseholdUpdateArgs, 'input'>>;
   idleFlagRaise?: Resolver<ResolversTypes['RevitalisationFlagPayload'], ParentType, ContextType, RequireFields<Types.MutationIdleFlagRaiseArgs, 'input'>>;
   incomeRecord?: Resolver<ResolversTypes['IncomeRecordPayload'], ParentType, ContextType, RequireFields<Types.MutationIncomeRecordArgs, 'input'>>;
+  journalCheckpoint?: Resolver<ResolversTypes['JournalCheckpointPayload'], ParentType, ContextType>;
   journalEntryReverse?: Resolver<ResolversTypes['JournalEntryPayload'], ParentType, ContextType, RequireFields<Types.MutationJournalEntryReverseArgs, 'input'>>;
   lowEfficiencyFlagRaise?: Resolver<ResolversTypes['RevitalisationFlagPayload'], ParentType, ContextType, RequireFields<Types.MutationLowEfficiencyFlagRaiseArgs, 'input'>>;
   partyRegister?: Resolver<ResolversTypes['PartyPayload'], ParentType, ContextType, RequireFields<Types.MutationPartyRegisterArgs, 'input'>>;
@@ -2460,6 +2479,8 @@ export type Resolvers<ContextType = RequestContext> = {
   IncomeVsContractConnection?: IncomeVsContractConnectionResolvers<ContextType>;
   IncomeVsContractEdge?: IncomeVsContractEdgeResolvers<ContextType>;
   IncomeVsContractTerm?: IncomeVsContractTermResolvers<ContextType>;
+  JournalCheckpoint?: JournalCheckpointResolvers<ContextType>;
+  JournalCheckpointPayload?: JournalCheckpointPayloadResolvers<ContextType>;
   JournalEntry?: JournalEntryResolvers<ContextType>;
   JournalEntryConnection?: JournalEntryConnectionResolvers<ContextType>;
   JournalEntryEdge?: JournalEntryEdgeResolvers<ContextType>;

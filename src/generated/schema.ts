@@ -18,18 +18,22 @@ export type Scalars = {
    * 金额 Money: decimal yuan string with at most two decimals ("12000000.00"); stored inside as integer fen.
    * Numbers, exponents, more than two decimals and amounts beyond 2^53 fen are rejected.
    */
-  Money: { input: number; output: number; }
+  Money: { input: number; output: number | bigint; }
 };
 
 /** 账户 An account: one kind of money held by one party, created on first use. */
 export type Account = Node & {
   __typename?: 'Account';
-  /** 余额 Balance (debits − credits) as of an effective date; all postings when no date is given. */
-  balance: Scalars['Money']['output'];
+  /**
+   * 余额 Balance (debits − credits) as of an effective date; all postings when no date is given. Null when the
+   * holder lies outside your region: an entry you can read shows its other side's account, never that
+   * account's balance (the same rule as `accountBalance`).
+   */
+  balance?: Maybe<Scalars['Money']['output']>;
   /** 开户时间 Created at. */
   createdAt: Scalars['DateTime']['output'];
-  /** 账户主体 Holder. */
-  holder: AccountHolder;
+  /** 账户主体 Holder; null when the holder is a person outside your scope (the same rule as `node` for a Party). */
+  holder?: Maybe<AccountHolder>;
   /** 全局标识 Global id. */
   id: Scalars['ID']['output'];
   /** 账户类型 Kind. */
@@ -57,8 +61,8 @@ export type AccountBalance = {
   credits: Scalars['Money']['output'];
   /** 借方合计 Total debits. */
   debits: Scalars['Money']['output'];
-  /** 账户主体 Holder. */
-  holder: AccountHolder;
+  /** 账户主体 Holder; null when the holder is a person outside your scope (the same rule as `node` for a Party). */
+  holder?: Maybe<AccountHolder>;
   /** 账户类型 Kind. */
   kind: AccountKind;
 };
@@ -1859,6 +1863,8 @@ export type CountyPolicy = {
   noticeDays: Scalars['Int']['output'];
   /** 结果公开期限 Days after the last payment by which the results notice is due (default 30). */
   resultsNoticeDays: Scalars['Int']['output'];
+  /** 单笔金额上限 A single income receipt above this amount needs confirmAmountAboveLimit (default 100000000.00). */
+  singleAmountCeiling: Scalars['Money']['output'];
   /** 乡镇审核顺序 Whether the township reviews during the notice (default) or before it is published. */
   townshipReview: TownshipReviewOrder;
   /** 更新时间 Last saved at. */
@@ -1902,6 +1908,8 @@ export type CountyPolicyUpdateInput = {
   noticeDays?: InputMaybe<Scalars['Int']['input']>;
   /** 结果公开期限 1–365 days. */
   resultsNoticeDays?: InputMaybe<Scalars['Int']['input']>;
+  /** 单笔金额上限 At least 1.00. */
+  singleAmountCeiling?: InputMaybe<Scalars['Money']['input']>;
   /** 乡镇审核顺序 DURING_NOTICE or BEFORE_NOTICE. */
   townshipReview?: InputMaybe<TownshipReviewOrder>;
 };
@@ -3127,6 +3135,8 @@ export type ErrorCode =
   | 'ALREADY_REVERSED'
   /** 名称重名 A name matches more than one party or household. */
   | 'AMBIGUOUS_NAME'
+  /** 金额超限 A single amount above the county's ceiling, not confirmed (confirmAmountAboveLimit). */
+  | 'AMOUNT_ABOVE_LIMIT'
   /** 需要评估 An asset enters a venture at an appraised value. */
   | 'APPRAISAL_REQUIRED'
   /** 需要审批 The action needs an approved chain first. */
@@ -3199,6 +3209,8 @@ export type ErrorCode =
   | 'INVALID_REGION'
   /** 子类与类别不符 Sub-type does not belong to the class. */
   | 'INVALID_SUB_TYPE'
+  /** 文本无效 A text holds a control character, NUL, a lone surrogate, a bidi override or a zero-width character. */
+  | 'INVALID_TEXT'
   /** 受益对象不符 Recipients missing or not allowed for this line type. */
   | 'LINE_RECIPIENTS_INVALID'
   /** 未过半数 Not more than half of those present in favour. */
@@ -3767,6 +3779,8 @@ export type IncomeRecordInput = {
   amount: Scalars['Money']['input'];
   /** 资产 The asset that earned it: operating (household assets for operating profit and other income), handed over, not disposed. */
   assetId: Scalars['ID']['input'];
+  /** 确认超限金额 Set to true to record an amount above the county's single-amount ceiling on purpose. */
+  confirmAmountAboveLimit?: InputMaybe<Scalars['Boolean']['input']>;
   /** 运营合同 The contract paid under; must be the asset's contract in force on receivedOn, or its most recent one if none is. Default: that one. */
   contractId?: InputMaybe<Scalars['ID']['input']>;
   /** 幂等键 Idempotency key: a retry with the same key and request returns the first result and posts nothing. */
@@ -3866,6 +3880,30 @@ export type IncomeVsContractTerm = {
   toOn: Scalars['Date']['output'];
   /** 版本号 Contract version whose terms applied. */
   version: Scalars['Int']['output'];
+};
+
+/** 检查点 The journal's head written down by an auditor: verification fails if the chain up to it changes. */
+export type JournalCheckpoint = {
+  __typename?: 'JournalCheckpoint';
+  /** 记录人 Who wrote it down. */
+  actor?: Maybe<User>;
+  /** 哈希 Hash of the head entry. */
+  hash: Scalars['String']['output'];
+  /** 全局标识 Global id. */
+  id: Scalars['ID']['output'];
+  /** 记录时间 Recorded at. */
+  recordedAt: Scalars['DateTime']['output'];
+  /** 序号 Sequence of the head entry. */
+  sequence: Scalars['Int']['output'];
+};
+
+/** 检查点结果 Result of journalCheckpoint. */
+export type JournalCheckpointPayload = {
+  __typename?: 'JournalCheckpointPayload';
+  /** 检查点 The checkpoint recorded. */
+  checkpoint?: Maybe<JournalCheckpoint>;
+  /** 错误 Failures; when present nothing was written. */
+  errors: Array<UserError>;
 };
 
 /** 记账凭证 Journal entry: postings that sum to zero, chained by hash to the entry before it. */
@@ -4044,6 +4082,10 @@ export type JournalVerifyFailure = {
 
 /** 校验问题 What is wrong with the first entry that fails verification. */
 export type JournalVerifyProblem =
+  /** 检查点不符 A checkpoint or published notice names an entry or hash that is no longer on the chain. */
+  | 'CHECKPOINT_MISMATCH'
+  /** 账实不符 An income record, distribution payment, payment reversal or plan execution disagrees with its journal entry. */
+  | 'DOMAIN_MISMATCH'
   /** 内容被改 The entry or its postings were altered: the content no longer matches the stored hash. */
   | 'HASH_MISMATCH'
   /** 链头不符 The chain ends short of, or differently from, the recorded head: entries at the end are missing. */
@@ -4235,6 +4277,8 @@ export type Mutation = {
   idleFlagRaise: RevitalisationFlagPayload;
   /** 收益入账 Record asset income (village clerk, admin): one journal entry splits it among the owners by share, exact to the fen. */
   incomeRecord: IncomeRecordPayload;
+  /** 记录检查点 Record the journal's head now (county finance, township reviewers, admins). */
+  journalCheckpoint: JournalCheckpointPayload;
   /** 冲销 Reverse an entry (county finance, admin); the original stays and the reversal points to it. */
   journalEntryReverse: JournalEntryPayload;
   /** 认定低效 Flag low-efficiency for a year by rule (county planner). */
@@ -4800,7 +4844,7 @@ export type PartyRegisterInput = {
   kind: PartyKind;
   /** 名称 Name (≤ 200). */
   name: Scalars['String']['input'];
-  /** 所在区划 Region: the village of a collective, the township of a township government, the county of a county body; for others any region inside or containing your scope. */
+  /** 所在区划 Region: the village of a collective, the township of a township government, the county of a county body; for others any region inside your scope (never above it). */
   regionCode: Scalars['String']['input'];
 };
 

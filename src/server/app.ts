@@ -1,12 +1,10 @@
 import express from 'express';
-import { createYoga, Plugin } from 'graphql-yoga';
+import { createYoga } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { DocumentNode, Kind, OperationDefinitionNode, SelectionNode } from 'graphql';
 import type { Db } from '../db/connection';
 import { Clock, systemClock } from '../shared/clock';
-import { unauthenticated } from '../shared/errors';
 import { authenticate } from '../modules/auth/auth.service';
-import type { AppConfig, RequestContext } from '../shared/context';
+import type { AppConfig } from '../shared/context';
 import { buildRequestContext } from './context';
 import { buildSchema } from './schema';
 import { DemoTokens } from './graphiqlExample';
@@ -17,6 +15,7 @@ import { revitalisationOverviewDownload } from '../modules/revitalisation/revita
 import { noticePage } from '../modules/reports/reports.notices';
 import { reportExportRoutes } from '../modules/reports/reports.export';
 import { registerioRoutes } from '../modules/registerio/registerio.http';
+import { corsFor, DEFAULT_PROTOCOL, jsonBodyLimit, ProtocolConfig, refuseUnsafeText, requireAuthentication, shortLogger, stripErrorDetails } from './protocol';
 
 export interface AppOptions {
   db: Db;
@@ -26,31 +25,21 @@ export interface AppOptions {
   graphiqlToken?: string;
   /** The demo tokens of each user group, one GraphiQL tab each (demo only). */
   graphiqlTokens?: DemoTokens;
+  /** Body limit, CORS origins, introspection policy (defaults: 1 MB, none, public). */
+  protocol?: Partial<ProtocolConfig>;
 }
-
-/** Rejects any operation that selects more than introspection unless the request carries a valid token. */
-const requireAuthentication: Plugin<RequestContext> = {
-  onExecute({ args, setResultAndStopExecution }) {
-    const ctx = args.contextValue as RequestContext;
-    if (ctx.actor) return;
-    const op = (args.document as DocumentNode).definitions.find(
-      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-    );
-    const onlyIntrospection = op?.selectionSet.selections.every(
-      (s: SelectionNode) => s.kind === Kind.FIELD && s.name.value.startsWith('__'),
-    );
-    if (!onlyIntrospection) setResultAndStopExecution({ errors: [unauthenticated()] });
-  },
-};
 
 export function createApp(opts: AppOptions): express.Express {
   const clock = opts.clock ?? systemClock;
   const config: AppConfig = { uploadMaxBytes: 10 * 1024 * 1024, ...opts.config };
+  const protocol: ProtocolConfig = { ...DEFAULT_PROTOCOL, ...opts.protocol };
   const schema = buildSchema();
   const yoga = createYoga<{ req: express.Request }>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    cors: corsFor(protocol.corsOrigins),
+    logging: shortLogger,
     // Never leak stack traces or internal messages; GraphQLErrors we throw on purpose pass through.
     maskedErrors: { isDev: false },
     // GraphiQL is served whole from the installed @graphql-yoga/render-graphiql (scripts, styles and editor
@@ -71,7 +60,9 @@ export function createApp(opts: AppOptions): express.Express {
         // Suggestions help a county official typing in GraphiQL; the schema is not secret.
         blockFieldSuggestion: { enabled: false },
       }),
-      requireAuthentication,
+      requireAuthentication(protocol.introspection),
+      refuseUnsafeText,
+      stripErrorDetails,
     ],
   });
 
@@ -100,6 +91,7 @@ export function createApp(opts: AppOptions): express.Express {
     }
     next();
   });
+  app.use(yoga.graphqlEndpoint, ...jsonBodyLimit(protocol.jsonBodyMaxBytes));
   app.use(yoga.graphqlEndpoint, yoga as unknown as express.RequestHandler);
   app.get('/documents/:id', documentDownload(opts.db, clock));
   app.get('/exports/revitalisation/:regionCode/overview.xlsx', revitalisationOverviewDownload(opts.db, clock));

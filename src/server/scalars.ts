@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind, GraphQLError } from 'graphql';
-import { formatFen, parseYuan, MoneyFormatError } from '../shared/money';
+import { formatFen, formatFenBig, parseYuan, MoneyFormatError } from '../shared/money';
 import { isValidDate, isValidDateTime, toUtcIso } from '../shared/dates';
 
 function inputError(message: string): GraphQLError {
@@ -23,6 +23,8 @@ export const MoneyScalar = new GraphQLScalarType({
   name: 'Money',
   description: '金额 Money: decimal yuan string with at most two decimals ("12000000.00"); stored as integer fen.',
   serialize(value) {
+    // Sums (trial balance, account totals) arrive as bigint: exact at any size.
+    if (typeof value === 'bigint') return formatFenBig(value);
     if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
       throw new GraphQLError(`Money resolver must return integer fen, got ${String(value)}`);
     }

@@ -43,3 +43,13 @@ export function sumFen(values: Iterable<number>): number {
   }
   return total;
 }
+
+/**
+ * Aggregates (a county's turnover, an account's debits over years) are not bounded by 2^53 fen: they are
+ * summed in the database and carried as bigint, never as a JS number that would round silently.
+ */
+export function formatFenBig(fen: bigint): string {
+  const neg = fen < 0n;
+  const abs = neg ? -fen : fen;
+  return `${neg ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+}

@@ -44,8 +44,17 @@ export async function runMutation<R, P extends object>(
     return { ...shape(result), errors: [] };
   } catch (err) {
     const unique = uniqueViolationOf(err);
-    const errors = toUserErrors(unique ? duplicateError(unique) : err);
+    const errors = toUserErrors(unique ? duplicateError(unique) : err)?.map(toSchemaPaths);
     if (errors) return { errors } as P & { errors: UserError[] };
     throw err;
   }
+}
+
+/**
+ * Services validate money as integer fen under internal names (amountFen, depositFen…); the client sent
+ * the schema's Money field (amount, deposit…). Field paths and messages name what the client sent.
+ */
+function toSchemaPaths(e: UserError): UserError {
+  const schemaName = (segment: string) => segment.replace(/^([a-z]\w*)Fen$/, '$1');
+  return { ...e, field: e.field.map(schemaName), message: e.message.replace(/\b([a-z]\w*)Fen\b/g, '$1') };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DomainError, DomainErrors, ErrorCode } from './errors';
 import { isValidDate } from './dates';
+import { forbiddenCharacterIn, normalizeText } from './text';
 
 /**
  * Input validation with zod: one schema per mutation input, every failure reported with a field path and
@@ -26,14 +27,22 @@ function codeOf(issue: z.core.$ZodIssue): ErrorCode {
   return 'INVALID_INPUT';
 }
 
-/** A required text of at most `max` characters, trimmed. */
-export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
-/** An optional text: empty becomes null. */
-export const optionalText = (max: number) =>
+/** A text without control, bidi or zero-width characters (issue 8), in Unicode NFC. */
+const cleanString = () =>
   z
     .string()
-    .trim()
-    .max(max, `at most ${max} characters`)
+    .superRefine((v, ctx) => {
+      const bad = forbiddenCharacterIn(v);
+      if (bad) ctx.addIssue({ code: 'custom', message: `contains a forbidden character (${bad})`, params: { code: 'INVALID_TEXT' } });
+    })
+    .transform(normalizeText);
+
+/** A required text of at most `max` characters, trimmed. */
+export const text = (max: number) => cleanString().pipe(z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`));
+/** An optional text: empty becomes null. */
+export const optionalText = (max: number) =>
+  cleanString()
+    .pipe(z.string().trim().max(max, `at most ${max} characters`))
     .nullish()
     .transform((v) => (v ? v : null));
 

@@ -64,7 +64,9 @@ export const PERMISSIONS = {
   'journal.reverse': ['COUNTY_FINANCE', 'ADMIN'],
   'journal.verify': ['COUNTY_FINANCE', 'TOWNSHIP_REVIEWER', 'ADMIN'],
   // Rights, upkeep and operation (issue 3): the village clerk records its village's assets; county users read.
-  'party.write': ['VILLAGE_CLERK', 'ADMIN'],
+  // Parties: a clerk registers those of its own village; parties above the village (the township
+  // government, county bodies, county companies) are registered by the county planner (issue 8).
+  'party.write': ['VILLAGE_CLERK', 'COUNTY_PLANNER', 'ADMIN'],
   'rights.write': ['VILLAGE_CLERK', 'ADMIN'],
   'upkeep.write': ['VILLAGE_CLERK', 'ADMIN'],
   'contract.write': ['VILLAGE_CLERK', 'ADMIN'],

@@ -218,6 +218,8 @@ export async function insertNotice(db: Executor, n: Omit<Notice, 'id'>): Promise
     content: n.content,
     published_by: n.publishedBy,
     published_at: n.publishedAt,
+    journal_sequence: n.journalSequence ?? null,
+    journal_hash: n.journalHash ?? null,
   });
 }
 

@@ -25,6 +25,7 @@ import { AttendanceRow, computeLines, ComputedLine } from './distribution.alloca
 import { claimFunding, Funding, fundingFor, receiptEntryIds, requireFundingStands } from './distribution.receipts';
 import { computePlanFlags } from './distribution.flags';
 import { availableFen, FUND_OF_LINE, post, replayed } from './distribution.ledger';
+import { journalHead } from '../journal/journal.service';
 import * as repo from './distribution.repository';
 import {
   DIVIDEND_ELIGIBLE,
@@ -346,6 +347,17 @@ async function requirePlan(svc: ServiceContext, planId: number): Promise<Plan> {
   return plan;
 }
 
+/**
+ * Authorises a money-moving step before its idempotency key is looked up (the lookup takes the journal lock
+ * first, so the plan is read here without locking it): a user outside the plan's village, or without the
+ * role, learns nothing about keys. openPlan re-checks under the lock.
+ */
+async function authorizePlanStep(svc: ServiceContext, planId: number, permission: Permission): Promise<void> {
+  const plan = await repo.findPlan(svc.db, planId);
+  if (!plan || !canRead(svc.actor, plan.villageCode)) throw new DomainError('NOT_FOUND', 'No such distribution plan in your scope', ['input', 'planId']);
+  authorize(svc.actor, permission, plan.villageCode);
+}
+
 /** Opens a plan for one step: visible, the actor's role allowed there, and the plan in an allowed status. */
 async function openPlan(svc: ServiceContext, planId: number, permission: Permission, allowed: PlanStatus[], action: string): Promise<Plan> {
   const plan = await requirePlan(svc, planId);
@@ -447,7 +459,10 @@ async function publishNotice(
     throw new DomainError('NOTICE_TOO_SHORT', `The notice must stay up at least ${policy.noticeDays} days (until ${minimumEnd})`, ['input', 'endOn']);
   }
   const text = canonicalJson((await contentOf({ startOn, endOn: end })) as any);
+  const head = await journalHead(svc);
   await repo.insertNotice(svc.db, {
+    journalSequence: head.lastSequence,
+    journalHash: head.lastHash,
     planId: plan.id,
     kind,
     startOn,
@@ -688,6 +703,7 @@ const executeSchema = z.object({ planId: z.number(), executedOn: dateString.null
 export async function executePlan(svc: ServiceContext, raw: unknown): Promise<MoneyStep> {
   const input = parseInput(executeSchema, raw);
   const fingerprintInput = { planId: input.planId, executedOn: input.executedOn ?? null };
+  await authorizePlanStep(svc, input.planId, 'distribution.execute');
   if (await replayed(svc, 'distributionPlanExecute', input.idempotencyKey, fingerprintInput)) {
     return replayedStep(svc, input.planId);
   }
@@ -758,6 +774,7 @@ export async function recordPayment(svc: ServiceContext, raw: unknown): Promise<
   const { idempotencyKey, lineNo, ...rest } = input;
   // A payment without lineNo fingerprints as it always did, so retries of older requests still replay.
   const fingerprintInput = lineNo ? { ...rest, lineNo } : rest;
+  await authorizePlanStep(svc, input.planId, 'distribution.execute');
   if (await replayed(svc, 'distributionPaymentRecord', idempotencyKey, fingerprintInput)) {
     return replayedStep(svc, input.planId);
   }
@@ -840,6 +857,7 @@ export async function reversePayment(svc: ServiceContext, raw: unknown): Promise
   const input = parseInput(paymentReverseSchema, raw);
   const { idempotencyKey, lineNo, ...rest } = input;
   const fingerprintInput = lineNo ? { ...rest, lineNo } : rest;
+  await authorizePlanStep(svc, input.planId, 'distribution.execute');
   if (await replayed(svc, 'distributionPaymentReverse', idempotencyKey, fingerprintInput)) {
     return replayedStep(svc, input.planId);
   }
@@ -938,6 +956,7 @@ const reverseSchema = z.object({ planId: z.number(), reason: text(1000), idempot
 export async function reversePlan(svc: ServiceContext, raw: unknown): Promise<MoneyStep> {
   const input = parseInput(reverseSchema, raw);
   const fingerprintInput = { planId: input.planId, reason: input.reason };
+  await authorizePlanStep(svc, input.planId, 'distribution.reverse');
   if (await replayed(svc, 'distributionPlanReverse', input.idempotencyKey, fingerprintInput)) {
     return replayedStep(svc, input.planId);
   }

@@ -149,6 +149,9 @@ export interface Notice {
   content: string;
   publishedBy: number;
   publishedAt: string;
+  /** The journal's head at publication (issue 8): verification fails if it is later rewritten away. */
+  journalSequence?: number | null;
+  journalHash?: string | null;
 }
 
 export interface Objection {

@@ -29,6 +29,7 @@ import { idempotencyKey, postEntry, PostedEntry, replayOf } from '../journal/jou
 import { partyRefSchema, resolvePartyRef } from '../parties/parties.service';
 import { scopedPrefix } from '../regions/regions.service';
 import { ownersOn } from '../rights/rights.service';
+import { requireWithinCeiling } from '../policy/policy.service';
 import * as repo from './income.repository';
 import { compareWithContract, termsInYear } from './income.shortfall';
 import { CLASSES_OF_KIND, INCOME_KIND_LABEL, INCOME_KINDS, IncomeKind, IncomeRecord, IncomeVsContract } from './income.types';
@@ -46,6 +47,7 @@ const recordSchema = z.object({
   contractId: z.number().nullish(),
   memo: optionalText(200),
   idempotencyKey,
+  confirmAmountAboveLimit: z.boolean().nullish(),
 });
 type RecordInput = z.infer<typeof recordSchema>;
 
@@ -79,6 +81,10 @@ export async function recordIncome(svc: ServiceContext, raw: unknown): Promise<R
   authorizeRole(svc.actor, 'income.write');
   const input = parseInput(recordSchema, raw);
   requireNotFuture(svc, input.receivedOn, ['input', 'receivedOn']);
+  // The asset's scope too, before the key is looked up (read without locking: the journal lock comes first).
+  const target = await assetsRepo.findById(svc.db, input.assetId);
+  if (!target || !canRead(svc.actor, target.villageCode)) throw new DomainError('NOT_FOUND', 'No such asset in your scope', ['input', 'assetId']);
+  authorize(svc.actor, 'income.write', target.villageCode);
   const fingerprint = fingerprintOf(svc, input);
   const replay = await replayOf(svc, input.idempotencyKey, fingerprint);
   if (replay) {
@@ -90,6 +96,7 @@ export async function recordIncome(svc: ServiceContext, raw: unknown): Promise<R
   authorize(svc.actor, 'income.write', asset.villageCode);
   requireIncomeFitsAsset(asset, input.kind, input.receivedOn);
   await requireNotBundled(svc, asset, input.receivedOn);
+  await requireWithinCeiling(svc.db, asset.villageCode, input.amountFen, input.confirmAmountAboveLimit, ['input', 'amount']);
   const owners = await ownersOn(svc.db, asset.id, input.receivedOn);
   if (!owners.length) {
     throw new DomainError('NO_OWNERS', `Asset ${asset.code} has no confirmed owners on ${input.receivedOn}: income belongs to its owners`, [

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Executor } from '../../db/connection';
-import { isPostgres, toInt } from '../../db/connection';
+import { exactSum, isPostgres, toBigInt, toInt } from '../../db/connection';
 import type {
   Account,
   AccountKind,
@@ -136,27 +136,29 @@ export async function accountsOfHolders(db: Executor, holderPartyIds: readonly n
 }
 
 export interface Balance {
-  debitsFen: number;
-  creditsFen: number;
+  /** Totals over the account's whole history: exact at any size (bigint). */
+  debitsFen: bigint;
+  creditsFen: bigint;
+  /** The balance itself is bounded by 2^53 fen (postEntry refuses to pass it), so a number. */
   balanceFen: number;
 }
 
 /**
  * Balance of one account from its postings: as of an effective date when given, else over everything
- * posted. SUM comes back as numeric text on PostgreSQL and as an integer on SQLite; toInt makes both exact.
+ * posted. Debits and credits are summed in SQL and read as exact text (see exactSum).
  */
 export async function balanceOf(db: Executor, accountId: number, asOf?: string | null): Promise<Balance> {
   const q = db('journal_postings as p')
     .where('p.account_id', accountId)
     .first(
-      db.raw('coalesce(sum(case when p.amount_fen > 0 then p.amount_fen else 0 end), 0) as debits'),
-      db.raw('coalesce(sum(case when p.amount_fen < 0 then -p.amount_fen else 0 end), 0) as credits'),
+      exactSum(db, 'case when p.amount_fen > 0 then p.amount_fen else 0 end', 'debits'),
+      exactSum(db, 'case when p.amount_fen < 0 then -p.amount_fen else 0 end', 'credits'),
     );
   if (asOf) q.join('journal_entries as e', 'e.id', 'p.entry_id').where('e.effective_on', '<=', asOf);
   const r: any = await q;
-  const debitsFen = toInt(r?.debits);
-  const creditsFen = toInt(r?.credits);
-  return { debitsFen, creditsFen, balanceFen: debitsFen - creditsFen };
+  const debitsFen = toBigInt(r?.debits);
+  const creditsFen = toBigInt(r?.credits);
+  return { debitsFen, creditsFen, balanceFen: toInt(String(debitsFen - creditsFen)) };
 }
 
 /** Current balances (everything posted) of several accounts, for the overdraft check under the lock. */
@@ -342,8 +344,9 @@ export function listQuery(db: Executor, f: EntryFilter): Knex.QueryBuilder {
 export interface TrialBalanceRow {
   accountKind: AccountKind;
   accountCount: number;
-  debitsFen: number;
-  creditsFen: number;
+  /** A region's turnover has no 2^53 bound: exact bigint sums. */
+  debitsFen: bigint;
+  creditsFen: bigint;
 }
 
 /** Debits and credits by account kind over the accounts held inside the region, as of a date. */
@@ -359,14 +362,14 @@ export async function trialBalanceByKind(db: Executor, regionPrefix: string, asO
     .select(
       'a.kind as kind',
       db.raw('count(distinct a.id) as accounts'),
-      db.raw('coalesce(sum(case when p.amount_fen > 0 then p.amount_fen else 0 end), 0) as debits'),
-      db.raw('coalesce(sum(case when p.amount_fen < 0 then -p.amount_fen else 0 end), 0) as credits'),
+      exactSum(db, 'case when p.amount_fen > 0 then p.amount_fen else 0 end', 'debits'),
+      exactSum(db, 'case when p.amount_fen < 0 then -p.amount_fen else 0 end', 'credits'),
     );
   return rows.map((r: any) => ({
     accountKind: r.kind,
     accountCount: toInt(r.accounts),
-    debitsFen: toInt(r.debits),
-    creditsFen: toInt(r.credits),
+    debitsFen: toBigInt(r.debits),
+    creditsFen: toBigInt(r.credits),
   }));
 }
 
@@ -379,7 +382,7 @@ export async function entryBalanceCheck(
   db: Executor,
   regionPrefix: string,
   asOf: string,
-): Promise<{ entries: number; unbalanced: number; outsideNetFen: number }> {
+): Promise<{ entries: number; unbalanced: number; outsideNetFen: bigint }> {
   const like = `${regionPrefix}%`;
   const touching = db('journal_postings as p')
     .join('journal_accounts as a', 'a.id', 'p.account_id')
@@ -404,9 +407,9 @@ export async function entryBalanceCheck(
     .first(
       db.raw('count(*) as entries'),
       db.raw('coalesce(sum(case when t.total <> 0 or t.n < 2 then 1 else 0 end), 0) as unbalanced'),
-      db.raw('coalesce(sum(t.outside), 0) as outside'),
+      exactSum(db, 't.outside', 'outside'),
     );
-  return { entries: toInt(r?.entries), unbalanced: toInt(r?.unbalanced), outsideNetFen: toInt(r?.outside) };
+  return { entries: toInt(r?.entries), unbalanced: toInt(r?.unbalanced), outsideNetFen: toBigInt(r?.outside) };
 }
 
 /** Number of entries in the journal. */
@@ -441,4 +444,31 @@ export async function movementsOf(db: Executor, holderPartyId: number, kind: Acc
 export async function headAt(db: Executor, at: string): Promise<JournalHead> {
   const r = await db('journal_entries').where('recorded_at', '<=', at).orderBy('sequence', 'desc').first('sequence', 'hash');
   return r ? { lastSequence: toInt(r.sequence), lastHash: r.hash } : { lastSequence: 0, lastHash: '0'.repeat(64) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Checkpoints: the head written down (issue 8)
+
+export interface HeadMark {
+  /** Where the mark comes from, for a verification message ("checkpoint #3", "notice #7"). */
+  source: string;
+  sequence: number;
+  hash: string;
+}
+
+export async function insertCheckpoint(db: Executor, c: { sequence: number; hash: string; actorUserId: number; recordedAt: string }): Promise<number> {
+  const [r] = await db('journal_checkpoints')
+    .insert({ sequence: c.sequence, hash: c.hash, actor_user_id: c.actorUserId, recorded_at: c.recordedAt })
+    .returning('id');
+  return r.id;
+}
+
+/** Every recorded head: auditors' checkpoints and the heads printed on published notices. */
+export async function headMarks(db: Executor): Promise<HeadMark[]> {
+  const checkpoints = await db('journal_checkpoints').select('id', 'sequence', 'hash');
+  const notices = await db('distribution_notices').whereNotNull('journal_hash').select('id', 'journal_sequence', 'journal_hash');
+  return [
+    ...checkpoints.map((r: any) => ({ source: `checkpoint #${r.id}`, sequence: toInt(r.sequence), hash: r.hash })),
+    ...notices.map((r: any) => ({ source: `notice #${r.id}`, sequence: toInt(r.journal_sequence), hash: r.journal_hash })),
+  ];
 }

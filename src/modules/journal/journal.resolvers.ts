@@ -1,8 +1,9 @@
 import type { RequestContext } from '../../shared/context';
-import { readContext } from '../../shared/context';
+import { readContext, requireActor } from '../../shared/context';
 import { runMutation } from '../../shared/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import { canRead } from '../auth/auth.service';
+import { canSeeParty } from '../parties/parties.service';
 import type { Party } from '../parties/parties.types';
 import * as service from './journal.service';
 import {
@@ -39,6 +40,8 @@ export const journalResolvers: Resolvers = {
     journalVerify: (_: unknown, __: unknown, ctx: RequestContext) => service.verifyJournal(readContext(ctx)),
   },
   Mutation: {
+    journalCheckpoint: (_: unknown, __: unknown, ctx: RequestContext) =>
+      runMutation(ctx, (svc) => service.recordCheckpoint(svc), (checkpoint) => ({ checkpoint })),
     journalEntryReverse: (_: unknown, args, ctx: RequestContext) =>
       runMutation(
         ctx,
@@ -50,11 +53,17 @@ export const journalResolvers: Resolvers = {
         (posted) => ({ entry: posted.entry, replayed: posted.replayed }),
       ),
   },
+  JournalCheckpoint: {
+    id: (c) => toGlobalId('JournalCheckpoint', c.id),
+    actor: (c, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(c.actorUserId),
+  },
   JournalEntryPayload: {
     replayed: (p: { replayed?: boolean }) => p.replayed ?? false,
   },
   JournalEntry: {
     id: (e: JournalEntry) => toGlobalId('JournalEntry', e.id),
+    // Shown as the user typed it: the stored region prefix (service.scopedIdempotencyKey) is internal.
+    idempotencyKey: (e: JournalEntry) => e.idempotencyKey.replace(/^\d{12}:/, ''),
     sourceId: (e: JournalEntry) => (e.sourceType ? toGlobalId(SOURCE_TYPES[e.sourceType], e.sourceId!) : null),
     asset: async (e: JournalEntry, _: unknown, ctx: RequestContext) => {
       if (!e.assetId) return null;
@@ -75,10 +84,18 @@ export const journalResolvers: Resolvers = {
   },
   Account: {
     id: (a: Account) => toGlobalId('Account', a.id),
-    holder: (a: Account, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.journal.holder.load(a.holderPartyId)),
+    // Every path to an account applies the read rules of node and accountBalance (issue 8): a posting of a
+    // readable entry shows which account it moved, but the account's balance only inside the actor's region.
+    holder: async (a: Account, _: unknown, ctx: RequestContext) => {
+      const holder = await ctx.loaders.journal.holder.load(a.holderPartyId);
+      return holder && canSeeParty(requireActor(ctx), holder) ? holder : null;
+    },
     mayGoNegative: (a: Account) => mayGoNegative(a.kind),
-    balance: async (a: Account, args, ctx: RequestContext) =>
-      (await service.balanceOfAccount(readContext(ctx), a, args.asOf)).balanceFen,
+    balance: async (a: Account, args, ctx: RequestContext) => {
+      const holder = await ctx.loaders.journal.holder.load(a.holderPartyId);
+      if (!holder || !canRead(requireActor(ctx), holder.regionCode)) return null;
+      return (await service.balanceOfAccount(readContext(ctx), a, args.asOf)).balanceFen;
+    },
   },
   AccountHolder: {
     id: (p: Party) => toGlobalId('Party', p.id),
@@ -90,9 +107,9 @@ export const journalResolvers: Resolvers = {
     balance: (b: service.AccountBalanceView) => b.balanceFen,
   },
   TrialBalanceLine: {
-    debits: (l: { debitsFen: number }) => l.debitsFen,
-    credits: (l: { creditsFen: number }) => l.creditsFen,
-    balance: (l: { balanceFen: number }) => l.balanceFen,
+    debits: (l: { debitsFen: bigint }) => l.debitsFen,
+    credits: (l: { creditsFen: bigint }) => l.creditsFen,
+    balance: (l: { balanceFen: bigint }) => l.balanceFen,
   },
   TrialBalance: {
     region: (t: service.TrialBalance, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.region.load(t.regionCode)),

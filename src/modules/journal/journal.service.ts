@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Executor } from '../../db/connection';
 import type { ServiceContext } from '../../shared/context';
 import { DomainError } from '../../shared/errors';
-import { formatFen, MAX_FEN, sumFen } from '../../shared/money';
+import { formatFen, MAX_FEN } from '../../shared/money';
 import { keysetPage, PageArgs } from '../../shared/pagination';
 import { dateString, parseInput, text } from '../../shared/validation';
 import { requireNotFuture } from '../../shared/dates';
@@ -10,6 +10,7 @@ import { authorize, canRead } from '../auth/auth.service';
 import type { Actor } from '../auth/auth.types';
 import * as partiesRepo from '../parties/parties.repository';
 import type { Party } from '../parties/parties.types';
+import { canSeeParty } from '../parties/parties.service';
 import { isRegionCode, prefixOf } from '../regions/regions.codes';
 import * as regionsRepo from '../regions/regions.repository';
 import { scopedPrefix } from '../regions/regions.service';
@@ -123,9 +124,18 @@ export async function replayOf(svc: ServiceContext, key: string, fingerprint: st
   return (await lockAndLookUp(svc, key, fingerprint)).replay;
 }
 
+/**
+ * Keys live in the actor's region: a key typed in 茶坪村 never meets one typed in 金台村, so nobody can
+ * probe another region's keys (or learn their entry numbers) by retrying with them. Stored as
+ * "<region code>:<key>"; the region is the actor's, not the target's, so it is known before any lookup.
+ */
+export function scopedIdempotencyKey(svc: ServiceContext, key: string): string {
+  return `${svc.actor.regionCode}:${key}`;
+}
+
 async function lockAndLookUp(svc: ServiceContext, key: string, fingerprint: string) {
   const head = await repo.lockHead(svc.db);
-  const existing = await repo.findEntryByIdempotencyKey(svc.db, key);
+  const existing = await repo.findEntryByIdempotencyKey(svc.db, scopedIdempotencyKey(svc, key));
   if (!existing) return { head, replay: null };
   if (existing.requestFingerprint !== fingerprint) {
     throw new DomainError(
@@ -195,7 +205,7 @@ export async function postEntry(svc: ServiceContext, request: EntryRequest): Pro
     sourceId: req.source?.id ?? null,
     assetId: req.assetId ?? null,
     reversesEntryId: req.reversesEntryId ?? null,
-    idempotencyKey: req.idempotencyKey,
+    idempotencyKey: scopedIdempotencyKey(svc, req.idempotencyKey),
     requestFingerprint: req.requestFingerprint,
     actorUserId: svc.actor.userId,
     recordedAt: now,
@@ -235,11 +245,12 @@ export async function reverseEntry(svc: ServiceContext, raw: unknown): Promise<P
     reason: input.reason,
     effectiveOn: input.effectiveOn ?? null,
   });
+  // Then the entry's scope, before the key is looked up: authorise first, learn nothing otherwise.
+  const { entry: original, regions } = await requireEntry(svc, input.entryId, ['input', 'entryId']);
+  authorize(svc.actor, 'journal.reverse', regions.find((r) => canRead(svc.actor, r))!);
   const replay = await replayOf(svc, input.idempotencyKey, fingerprint);
   if (replay) return replay;
 
-  const { entry: original, regions } = await requireEntry(svc, input.entryId, ['input', 'entryId']);
-  authorize(svc.actor, 'journal.reverse', regions.find((r) => canRead(svc.actor, r))!);
   if (original.kind === 'REVERSAL') {
     throw new DomainError('CANNOT_REVERSE_REVERSAL', `Entry #${original.sequence} is itself a reversal; post a new entry instead`, [
       'input',
@@ -308,8 +319,10 @@ export async function getEntry(svc: ServiceContext, id: number): Promise<Journal
 export async function getAccount(svc: ServiceContext, id: number): Promise<Account | null> {
   const [account] = await repo.findAccountsByIds(svc.db, [id]);
   if (!account) return null;
+  // The account is visible where its holder is (node(Party)'s rule); its balance only inside the actor's
+  // region (the Account.balance resolver), so every path to an account answers the same.
   const holder = await partiesRepo.findById(svc.db, account.holderPartyId);
-  return holder && canRead(svc.actor, holder.regionCode) ? account : null;
+  return holder && canSeeParty(svc.actor, holder) ? account : null;
 }
 
 export interface EntryListFilter {
@@ -333,8 +346,8 @@ export interface AccountBalanceView {
   kind: AccountKind;
   account: Account | null;
   asOf: string | null;
-  debitsFen: number;
-  creditsFen: number;
+  debitsFen: bigint;
+  creditsFen: bigint;
   balanceFen: number;
 }
 
@@ -351,7 +364,7 @@ export async function accountBalance(
   const holder = await partiesRepo.findById(svc.db, holderPartyId);
   if (!holder || !canRead(svc.actor, holder.regionCode)) return null;
   const account = (await repo.findAccount(svc.db, holderPartyId, kind)) ?? null;
-  const balance = account ? await repo.balanceOf(svc.db, account.id, asOf) : { debitsFen: 0, creditsFen: 0, balanceFen: 0 };
+  const balance = account ? await repo.balanceOf(svc.db, account.id, asOf) : { debitsFen: 0n, creditsFen: 0n, balanceFen: 0 };
   return { holder, kind, account, asOf: asOf ?? null, ...balance };
 }
 
@@ -362,11 +375,12 @@ export async function balanceOfAccount(svc: ServiceContext, account: Account, as
 export interface TrialBalance {
   regionCode: string;
   asOf: string;
-  lines: { accountKind: AccountKind; accountCount: number; debitsFen: number; creditsFen: number; balanceFen: number }[];
-  totalDebitsFen: number;
-  totalCreditsFen: number;
+  lines: { accountKind: AccountKind; accountCount: number; debitsFen: bigint; creditsFen: bigint; balanceFen: bigint }[];
+  /** Exact at any size: a province's turnover passes 2^53 fen (issue 8). */
+  totalDebitsFen: bigint;
+  totalCreditsFen: bigint;
   /** Net of the postings held outside the region in entries touching it: money that crossed the border. */
-  outsideRegionNetFen: number;
+  outsideRegionNetFen: bigint;
   entryCount: number;
   unbalancedEntryCount: number;
   /** Every entry sums to zero, and the region's debits − credits equal the money that left or entered it. */
@@ -382,9 +396,9 @@ export async function trialBalance(svc: ServiceContext, regionCode: string, asOf
   const rows = await repo.trialBalanceByKind(svc.db, prefix, date);
   const check = await repo.entryBalanceCheck(svc.db, prefix, date);
   const lines = rows.map((r) => ({ ...r, balanceFen: r.debitsFen - r.creditsFen }));
-  // sumFen refuses to leave the exact-integer range instead of silently rounding a county's turnover.
-  const totalDebitsFen = sumFen(lines.map((l) => l.debitsFen));
-  const totalCreditsFen = sumFen(lines.map((l) => l.creditsFen));
+  // bigint: exact at any size, where sumFen over numbers refused past 2^53 fen (issue 8).
+  const totalDebitsFen = lines.reduce((sum, l) => sum + l.debitsFen, 0n);
+  const totalCreditsFen = lines.reduce((sum, l) => sum + l.creditsFen, 0n);
   return {
     regionCode,
     asOf: date,
@@ -394,7 +408,7 @@ export async function trialBalance(svc: ServiceContext, regionCode: string, asOf
     outsideRegionNetFen: check.outsideNetFen,
     entryCount: check.entries,
     unbalancedEntryCount: check.unbalanced,
-    balanced: check.unbalanced === 0 && totalDebitsFen - totalCreditsFen + check.outsideNetFen === 0,
+    balanced: check.unbalanced === 0 && totalDebitsFen - totalCreditsFen + check.outsideNetFen === 0n,
   };
 }
 
@@ -433,4 +447,21 @@ export async function entriesWithReversal(
 /** Every movement of a holder's account of one kind, oldest first. */
 export async function accountPostings(svc: ServiceContext, holderPartyId: number, kind: AccountKind) {
   return repo.movementsOf(svc.db, holderPartyId, kind);
+}
+
+/** The chain's tip now (a notice prints it at publication, issue 8). */
+export async function journalHead(svc: ServiceContext) {
+  return repo.readHead(svc.db);
+}
+
+/**
+ * 检查点 An auditor writes the head down (sequence, hash, time, actor) as an append-only row; verification
+ * then fails if the entries up to it are ever deleted or rewritten, even with the head reset.
+ */
+export async function recordCheckpoint(svc: ServiceContext) {
+  authorize(svc.actor, 'journal.verify', svc.actor.regionCode);
+  const head = await repo.lockHead(svc.db);
+  const recordedAt = svc.clock.now();
+  const id = await repo.insertCheckpoint(svc.db, { sequence: head.lastSequence, hash: head.lastHash, actorUserId: svc.actor.userId, recordedAt });
+  return { id, sequence: head.lastSequence, hash: head.lastHash, recordedAt, actorUserId: svc.actor.userId };
 }

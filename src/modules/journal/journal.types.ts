@@ -124,7 +124,9 @@ export type VerifyProblem =
   | 'PREV_HASH_MISMATCH' // 链接断裂: the entry does not point at its predecessor's hash
   | 'HASH_MISMATCH' // 内容被改: the content no longer hashes to the stored hash
   | 'UNBALANCED' // 借贷不平: postings do not sum to zero (or fewer than two)
-  | 'HEAD_MISMATCH'; // 链头不符: the chain ends before (or differently from) the recorded head
+  | 'HEAD_MISMATCH' // 链头不符: the chain ends before (or differently from) the recorded head
+  | 'DOMAIN_MISMATCH' // 账实不符: an income record, payment, reversal or execution disagrees with its entry
+  | 'CHECKPOINT_MISMATCH'; // 检查点不符: a checkpoint or notice names an entry or hash that is no longer there
 
 export interface VerifyFailure {
   problem: VerifyProblem;
@@ -133,4 +135,13 @@ export interface VerifyFailure {
   expected: string;
   stored: string;
   message: string;
+}
+
+/** 检查点 The journal head written down by an auditor (journalCheckpoint). */
+export interface JournalCheckpoint {
+  id: number;
+  sequence: number;
+  hash: string;
+  recordedAt: string;
+  actorUserId: number;
 }

@@ -1,6 +1,7 @@
 import type { Executor } from '../../db/connection';
 import { canonicalEntry, chainHash, GENESIS_HASH } from './journal.hash';
 import * as repo from './journal.repository';
+import { firstDisagreement } from '../audit/reconcile.repository';
 import type { PostingWithAccount, VerifyFailure, VerifyResult } from './journal.types';
 
 export interface VerifyOptions {
@@ -22,6 +23,9 @@ export interface VerifyOptions {
 export async function verifyChain(db: Executor, opts: VerifyOptions = {}): Promise<VerifyResult> {
   const batchSize = opts.batchSize ?? 5000;
   const head = await repo.readHead(db);
+  // Heads written down earlier (checkpoints, notices): each must still be on the chain (issue 8).
+  const marks = new Map<number, repo.HeadMark[]>();
+  for (const m of await repo.headMarks(db)) marks.set(m.sequence, [...(marks.get(m.sequence) ?? []), m]);
   let prevHash = GENESIS_HASH;
   let lastSequence = 0;
   let count = 0;
@@ -84,6 +88,17 @@ export async function verifyChain(db: Executor, opts: VerifyOptions = {}): Promi
           message: `Entry #${e.sequence}'s postings sum to ${sum} fen over ${postings.length} posting(s)`,
         });
       }
+      const broken = (marks.get(e.sequence) ?? []).find((m) => m.hash !== e.hash);
+      if (broken) {
+        return fail({
+          problem: 'CHECKPOINT_MISMATCH',
+          sequence: e.sequence,
+          entryId: e.id,
+          expected: broken.hash,
+          stored: e.hash,
+          message: `${broken.source} recorded entry #${e.sequence} with another hash: the chain was rewritten after it`,
+        });
+      }
       prevHash = e.hash;
       lastSequence = e.sequence;
       count++;
@@ -99,6 +114,29 @@ export async function verifyChain(db: Executor, opts: VerifyOptions = {}): Promi
       expected: `#${head.lastSequence} ${head.lastHash}`,
       stored: `#${lastSequence} ${prevHash}`,
       message: `The chain ends at #${lastSequence} but the journal head records #${head.lastSequence}: entries are missing or were replaced at the end`,
+    });
+  }
+  const beyond = [...marks.values()].flat().find((m) => m.sequence > lastSequence);
+  if (beyond) {
+    return fail({
+      problem: 'CHECKPOINT_MISMATCH',
+      sequence: beyond.sequence,
+      entryId: null,
+      expected: `#${beyond.sequence} ${beyond.hash}`,
+      stored: `#${lastSequence} ${prevHash}`,
+      message: `${beyond.source} recorded entry #${beyond.sequence}, but the chain ends at #${lastSequence}: entries were deleted`,
+    });
+  }
+  // The chain is intact; now the books around it (issue 8): each money-bearing row against its entry.
+  const off = await firstDisagreement(db);
+  if (off) {
+    return fail({
+      problem: 'DOMAIN_MISMATCH',
+      sequence: 0,
+      entryId: off.entryId,
+      expected: `${off.table} #${off.rowId}`,
+      stored: off.entryId === null ? 'no entry' : `entry id ${off.entryId}`,
+      message: off.message,
     });
   }
   return { intact: true, count, headSequence: head.lastSequence, headHash: head.lastHash };

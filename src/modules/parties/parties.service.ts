@@ -140,12 +140,11 @@ export async function registerParty(svc: ServiceContext, raw: unknown): Promise<
   const input = parseInput(registerSchema, raw);
   authorizeRole(svc.actor, 'party.write');
   await requireRegion(svc.db, input.regionCode, ['input', 'regionCode'], REGION_LEVELS_OF[input.kind]);
-  // Inside the scope, or a region containing it: a clerk may register the county company that leases its asset.
-  if (!isVisible(svc.actor, input.regionCode)) {
-    throw new DomainError('INVALID_REGION', `Region ${input.regionCode} is outside your scope`, ['input', 'regionCode']);
-  }
-  if (input.kind === 'VILLAGE_COLLECTIVE' && !canRead(svc.actor, input.regionCode)) {
-    throw new DomainError('INVALID_REGION', 'A village collective can be registered only by its own village', ['input', 'regionCode']);
+  // A party is written inside the actor's scope, never above it: a clerk registering the county company
+  // would create a county-level party the whole county sees. Parties above a village are the county's to
+  // register (issue 8); everyone in the county can still name them.
+  if (!canRead(svc.actor, input.regionCode)) {
+    throw new DomainError('INVALID_REGION', `Region ${input.regionCode} is outside your scope: register parties of your own region`, ['input', 'regionCode']);
   }
   if (input.creditCode === null && CREDIT_CODE_REQUIRED.includes(input.kind)) {
     throw new DomainError('REQUIRED', `A ${input.kind} needs its unified social credit code (统一社会信用代码)`, ['input', 'creditCode']);
@@ -249,6 +248,13 @@ export async function resolvePartyRef(svc: ServiceContext, ref: PartyRef, field:
     const reachable = isVisible(svc.actor, code) || (county !== null && code.startsWith(county));
     if (!isRegionCode(code) || levelOf(code) !== 'VILLAGE' || !reachable) {
       throw new DomainError('INVALID_REGION', `${code} is not a village in your scope`, [...field, 'villageCode']);
+    }
+    // Another village's collective may be named once it exists, but never created as a side effect:
+    // only a user of that village (or above it) brings a village's collective into being.
+    const existing = await repo.findCollective(svc.db, code);
+    if (existing) return existing;
+    if (!canRead(svc.actor, code)) {
+      throw new DomainError('INVALID_REGION', `The collective of village ${code} is not registered yet; its own village registers it`, [...field, 'villageCode']);
     }
     try {
       return await collectiveOf(svc.db, svc.clock, code);

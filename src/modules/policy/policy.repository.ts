@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/connection';
-import type { CountyPolicy } from './policy.types';
+import { CountyPolicy, DEFAULT_POLICY } from './policy.types';
 
 export async function find(db: Executor, countyCode: string): Promise<CountyPolicy | undefined> {
   const r = await db('county_policies').where({ county_code: countyCode }).first();
@@ -20,6 +20,7 @@ export async function find(db: Executor, countyCode: string): Promise<CountyPoli
       lowEfficiencyBenchmarkBp: r.low_efficiency_benchmark_bp,
       benefitExcuseWorkers: r.benefit_excuse_workers,
       maxContractTermYears: r.max_contract_term_years ?? null,
+      singleAmountCeilingFen: r.single_amount_ceiling_fen == null ? DEFAULT_POLICY.singleAmountCeilingFen : Number(r.single_amount_ceiling_fen),
       isDefault: false,
       updatedAt: r.updated_at,
     }
@@ -43,6 +44,7 @@ export async function upsert(db: Executor, p: Omit<CountyPolicy, 'isDefault'>, u
     low_efficiency_benchmark_bp: p.lowEfficiencyBenchmarkBp,
     benefit_excuse_workers: p.benefitExcuseWorkers,
     max_contract_term_years: p.maxContractTermYears,
+    single_amount_ceiling_fen: p.singleAmountCeilingFen,
     updated_at: p.updatedAt,
     updated_by: userId,
   };

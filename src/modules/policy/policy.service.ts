@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Executor } from '../../db/connection';
 import type { ServiceContext } from '../../shared/context';
 import { DomainError } from '../../shared/errors';
+import { formatFen } from '../../shared/money';
 import { parseInput } from '../../shared/validation';
 import { appendAudit } from '../audit/audit.repository';
 import { authorize, canRead } from '../auth/auth.service';
@@ -40,6 +41,7 @@ const updateSchema = z.object({
   idleMonths: z.number().int().min(1, 'at least 1 month').max(120, 'at most 120 months').optional(),
   lowEfficiencyBenchmarkBp: bp.optional(),
   benefitExcuseWorkers: z.number().int().min(0).max(100000).optional(),
+  singleAmountCeilingFen: z.number().int().min(100, 'at least 1.00').optional(),
 });
 
 /** Revitalisation numbers are the county planner's (县乡村振兴局); the others county finance's. */
@@ -135,4 +137,24 @@ export async function depreciationRulesUnder(db: Executor, regionPrefix: string)
     byCounty.set(county.slice(0, 6), await depreciationRulesFor(db, county));
   }
   return { byCounty, defaults: DEFAULT_RULES };
+}
+
+/**
+ * 单笔金额上限 A single money mutation above the county's ceiling is refused with AMOUNT_ABOVE_LIMIT unless
+ * the request confirms the amount explicitly (issue 8): 46 万亿 yuan typed by mistake never reaches the books.
+ */
+export async function requireWithinCeiling(
+  db: Executor,
+  regionCode: string,
+  amountFen: number,
+  confirmed: boolean | null | undefined,
+  field: string[],
+): Promise<void> {
+  const { singleAmountCeilingFen } = await policyFor(db, regionCode);
+  if (amountFen <= singleAmountCeilingFen || confirmed) return;
+  throw new DomainError(
+    'AMOUNT_ABOVE_LIMIT',
+    `${formatFen(amountFen)} yuan is above the county's single-amount ceiling of ${formatFen(singleAmountCeilingFen)}; check it, and confirm it explicitly (confirmAmountAboveLimit) if it is right`,
+    field,
+  );
 }

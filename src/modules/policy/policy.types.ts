@@ -35,6 +35,11 @@ export interface CountyPolicy {
   benefitExcuseWorkers: number;
   /** 合同期限上限 (years): null while the county set none (contracts apply DEFAULT_MAX_TERM_YEARS, 20). */
   maxContractTermYears: number | null;
+  /**
+   * 单笔金额上限: a single money mutation (an income receipt) above this many fen needs an explicit
+   * confirmation (issue 8): a typo of a few zeros must not enter the books unnoticed.
+   */
+  singleAmountCeilingFen: number;
   /** Whether this county has saved its own numbers (false: the defaults apply). */
   isDefault: boolean;
   updatedAt: string | null;
@@ -58,4 +63,6 @@ export const DEFAULT_POLICY: Omit<CountyPolicy, 'countyCode' | 'isDefault' | 'up
   lowEfficiencyBenchmarkBp: 300,
   benefitExcuseWorkers: 10,
   maxContractTermYears: null,
+  // 1亿元: above the largest single receipts of the demo county's pooled ventures (12M yuan) by far.
+  singleAmountCeilingFen: 10_000_000_000,
 };

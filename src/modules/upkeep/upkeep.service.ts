@@ -8,7 +8,7 @@ import * as assetsRepo from '../assets/assets.repository';
 import { recordAssetEvent, requireAsset } from '../assets/assets.service';
 import { requireNotFuture } from '../../shared/dates';
 import type { Asset } from '../assets/assets.types';
-import { authorize } from '../auth/auth.service';
+import { authorize, canRead } from '../auth/auth.service';
 import { partyRefSchema, resolvePartyRef } from '../parties/parties.service';
 import { scopedPrefix } from '../regions/regions.service';
 import * as repo from './upkeep.repository';
@@ -60,6 +60,11 @@ export async function assignUpkeep(svc: ServiceContext, raw: unknown): Promise<{
   authorize(svc.actor, 'upkeep.write', asset.villageCode);
   requireConfirmed(asset);
   const body = await resolvePartyRef(svc, input.body, ['input', 'body']);
+  // The keeper of a village asset is named inside the actor's scope (issue 8): another village's collective
+  // or household is not this clerk's to put on duty. Township and county bodies, companies stay nameable.
+  if ((body.kind === 'VILLAGE_COLLECTIVE' || body.kind === 'HOUSEHOLD') && !canRead(svc.actor, body.regionCode)) {
+    throw new DomainError('INVALID_REGION', `${body.name} is outside your region`, ['input', 'body']);
+  }
   const current = await repo.openAssignment(svc.db, asset.id);
   if (current && input.effectiveFrom <= current.effectiveFrom) {
     throw new DomainError('DATE_ORDER', `effectiveFrom must be after ${current.effectiveFrom}, when the current keeper started`, [

@@ -1,0 +1,182 @@
+/**
+ * HTTP protocol hygiene around the GraphQL endpoint (issue 8, items 11–14): body size, CORS, error
+ * details, introspection and the authentication check. Each is a small function so app.ts only wires them.
+ */
+import express from 'express';
+import type { Plugin } from 'graphql-yoga';
+import { DocumentNode, getOperationAST, GraphQLError, Kind, OperationDefinitionNode, SelectionNode, visit } from 'graphql';
+import { forbiddenCharacterIn } from '../shared/text';
+import { unauthenticated } from '../shared/errors';
+import type { RequestContext } from '../shared/context';
+
+/** Who may read the schema through introspection. */
+export type IntrospectionPolicy = 'public' | 'authenticated';
+
+export interface ProtocolConfig {
+  /** Largest JSON (non-upload) request body, in bytes; larger ones get 413. */
+  jsonBodyMaxBytes: number;
+  /** Origins allowed to call the API from a browser with CORS; none by default (GraphiQL is same-origin). */
+  corsOrigins: string[];
+  introspection: IntrospectionPolicy;
+}
+
+export const DEFAULT_PROTOCOL: ProtocolConfig = {
+  jsonBodyMaxBytes: 1024 * 1024,
+  corsOrigins: [],
+  introspection: 'public',
+};
+
+/** Reads the protocol settings from the environment (see README, Configuration). */
+export function protocolFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<ProtocolConfig> {
+  const out: Partial<ProtocolConfig> = {};
+  if (env.JSON_BODY_LIMIT) out.jsonBodyMaxBytes = Number(env.JSON_BODY_LIMIT);
+  if (env.CORS_ORIGINS) out.corsOrigins = env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  // A production deployment hides the schema from anonymous callers unless told otherwise.
+  const intro = env.INTROSPECTION ?? (env.NODE_ENV === 'production' ? 'authenticated' : 'public');
+  if (intro !== 'public' && intro !== 'authenticated') throw new Error(`INTROSPECTION must be public or authenticated, got ${intro}`);
+  out.introspection = intro;
+  return out;
+}
+
+const tooLarge = (limit: number) => ({
+  errors: [{ message: `Request body too large: at most ${limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+});
+
+/**
+ * Reads a non-upload body into a Buffer of at most `limit` bytes (body-parser's raw reader, which counts the
+ * bytes actually received, so a chunked body without Content-Length cannot slip past), and answers 413
+ * beyond it. Yoga then parses the Buffer as it would the stream. Uploads (multipart) keep their own limit.
+ */
+export function jsonBodyLimit(limit: number): express.RequestHandler[] {
+  const read = express.raw({ type: (req) => !String(req.headers['content-type'] ?? '').startsWith('multipart/'), limit });
+  const answerTooLarge: express.ErrorRequestHandler = (err, _req, res, next) => {
+    if (err?.type === 'entity.too.large') return void res.status(413).json(tooLarge(limit));
+    // Malformed encodings and aborted bodies: say so without echoing the parser's details.
+    if (typeof err?.status === 'number' && err.status < 500) {
+      return void res.status(err.status).json({ errors: [{ message: 'Malformed request body', extensions: { code: 'BAD_REQUEST' } }] });
+    }
+    next(err);
+  };
+  return [read, answerTooLarge as unknown as express.RequestHandler];
+}
+
+/**
+ * CORS answers only configured origins: any other Origin gets no CORS headers at all, so a browser page on
+ * another site cannot read responses (credentials or not). Same-origin GraphiQL needs no CORS.
+ */
+export function corsFor(origins: readonly string[]) {
+  return (request: Request) => {
+    const origin = request.headers.get('origin');
+    if (!origin || !origins.includes(origin)) return false as const;
+    return { origin: [origin], credentials: true, methods: ['GET', 'POST'], allowedHeaders: ['authorization', 'content-type'] };
+  };
+}
+
+/**
+ * Errors carry a message and a code, never the parser's or the database's internals: yoga attaches
+ * `originalError` (with the raw body text) to malformed-JSON errors even when not in development.
+ */
+export const stripErrorDetails: Plugin = {
+  onResultProcess({ result, setResult }) {
+    if (!result || Array.isArray(result) || typeof result !== 'object' || !('errors' in result) || !result.errors) return;
+    const errors = result.errors as readonly GraphQLError[];
+    if (!errors.some((e) => e.extensions?.originalError || e.extensions?.stack)) return;
+    // Rebuilt as GraphQLErrors (keeping path and the http status yoga answers with), minus the internals.
+    const cleaned = errors.map((e) => {
+      const { originalError: _dropped, stack: _stack, ...extensions } = (e.extensions ?? {}) as Record<string, unknown>;
+      const http = extensions.http as { status?: number } | undefined;
+      // A request yoga could not parse keeps its status (400), whatever the client accepts.
+      if (http?.status) extensions.http = { status: http.status };
+      return new GraphQLError(e.message, { path: e.path, extensions });
+    });
+    setResult({ ...result, errors: cleaned } as any);
+  },
+};
+
+/** True when every field the operation selects at its root is an introspection field (__schema, __type…). */
+function onlyIntrospection(selections: readonly SelectionNode[]): boolean {
+  return selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
+}
+
+/**
+ * Rejects an anonymous operation unless it selects only introspection and the policy lets anonymous callers
+ * introspect. The operation checked is the one that runs (operationName picks it among several), not the
+ * document's first.
+ */
+export function requireAuthentication(policy: IntrospectionPolicy): Plugin<RequestContext> {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const ctx = args.contextValue as RequestContext;
+      if (ctx.actor) return;
+      const op = getOperationAST(args.document as DocumentNode, args.operationName ?? undefined);
+      const allowed = policy === 'public' && !!op && onlyIntrospection(op.selectionSet.selections);
+      if (!allowed) setResultAndStopExecution({ errors: [unauthenticated()] });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Text hygiene at the edge (item 10)
+
+/** Longest string a read may carry (filters, codes, cursors): a 50 000-character LIKE pattern is no filter. */
+export const MAX_QUERY_STRING = 500;
+
+/** Characters that break storage itself (PostgreSQL refuses NUL; a lone surrogate is not UTF-8). */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function stringsOf(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => stringsOf(v, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => stringsOf(v, out));
+  return out;
+}
+
+function literalStringsOf(op: OperationDefinitionNode, document: DocumentNode): string[] {
+  const out: string[] = [];
+  const collect = { StringValue: (node: { value: string }) => void out.push(node.value) };
+  visit(op, collect);
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) visit(d, collect);
+  return out;
+}
+
+const textError = (code: 'INVALID_TEXT' | 'TOO_LONG', message: string) => new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+
+/**
+ * Every string of a request, in variables or written in the query: reads (filters, codes) refuse control,
+ * bidi and zero-width characters and strings over MAX_QUERY_STRING; writes refuse what cannot be stored
+ * (NUL, lone surrogates) here, and the rest in their payload, field by field (validation.ts, text()).
+ */
+export const refuseUnsafeText: Plugin = {
+  onExecute({ args, setResultAndStopExecution }) {
+    const op = getOperationAST(args.document as DocumentNode, args.operationName ?? undefined);
+    if (!op) return;
+    const strings = [...stringsOf(args.variableValues), ...literalStringsOf(op, args.document as DocumentNode)];
+    const isRead = op.operation === 'query';
+    for (const s of strings) {
+      if (isRead && s.length > MAX_QUERY_STRING) {
+        return setResultAndStopExecution({ errors: [textError('TOO_LONG', `A text argument is longer than ${MAX_QUERY_STRING} characters`)] });
+      }
+      const bad = isRead ? forbiddenCharacterIn(s) : UNSTORABLE.test(s) ? 'NUL or a lone surrogate' : null;
+      if (bad) return setResultAndStopExecution({ errors: [textError('INVALID_TEXT', `A text argument contains a forbidden character (${bad})`)] });
+    }
+  },
+};
+
+/**
+ * Yoga's logger, minus the request: an internal error is logged by its name and the first line of its
+ * message, cut short, so a failing SQL statement never writes the whole statement (and the user's
+ * 50 000-character pattern) into the log.
+ */
+export const shortLogger = {
+  debug: () => undefined,
+  info: (...args: unknown[]) => console.info(...args.map(brief)),
+  warn: (...args: unknown[]) => console.warn(...args.map(brief)),
+  error: (...args: unknown[]) => console.error(...args.map(brief)),
+};
+
+function brief(value: unknown): unknown {
+  const text = value instanceof Error ? `${value.name}: ${value.message}` : typeof value === 'string' ? value : null;
+  if (text === null) return value && typeof value === 'object' ? '[object]' : value;
+  const firstLine = text.split('\n')[0];
+  return firstLine.length > 200 ? `${firstLine.slice(0, 200)}… (${text.length} characters)` : firstLine;
+}
