@@ -18,11 +18,23 @@ afterAll(() => t.destroy());
 const NANJIANG = '511922000000';
 const JIANGE = '510823000000';
 
+/** Rolls back, latest first, down to and including the revitalisation migration (later ones go first). */
+async function undoRevitalisation(db: TestDb['db']): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const [done] = await db.migrate.list({ migrationSource });
+    const last = done[done.length - 1] as string | { name?: string; file?: string };
+    const name = typeof last === 'string' ? last : (last?.name ?? last?.file);
+    await db.migrate.down({ migrationSource });
+    if (name === '20261205030000_revitalisation.ts') return;
+  }
+  throw new Error('the revitalisation migration was never rolled back');
+}
+
 it('moves each county\'s maximum contract term into its policy row, and back on rollback', async () => {
   const db = t.db;
   await insertRegions(db, REGIONS.map((r) => ({ ...r, parentCode: parentCodeOf(r.code) })));
   const { userId } = await createUserWithToken(db, { name: '县规划', role: 'COUNTY_PLANNER', regionCode: NANJIANG }, '2026-11-01T00:00:00.000Z');
-  await db.migrate.down({ migrationSource }); // undo 20261205030000_revitalisation
+  await undoRevitalisation(db);
   expect(await db.schema.hasTable('contract_term_limits')).toBe(true);
   await db('contract_term_limits').insert([
     { county_code: NANJIANG, max_years: 15, actor_user_id: userId, updated_at: '2026-11-01T00:00:00.000Z' },
@@ -41,7 +53,7 @@ it('moves each county\'s maximum contract term into its policy row, and back on 
     [NANJIANG, 10, 12, 15, 12, 300, 10],
   ]);
 
-  await db.migrate.down({ migrationSource });
+  await undoRevitalisation(db);
   expect((await db('contract_term_limits').orderBy('county_code')).map((r: any) => [r.county_code, r.max_years])).toEqual([
     [JIANGE, 25],
     [NANJIANG, 15],

@@ -45,6 +45,10 @@ it('records the head, and verification fails once the last entry is deleted and 
   const last = await env.db('journal_entries').orderBy('sequence', 'desc').first();
   const previous = await env.db('journal_entries').where({ sequence: Number(last.sequence) - 1 }).first();
   await env.db('journal_postings').where({ entry_id: last.id }).delete();
+  // Rows that name the entry go with it (a plan's claim on the receipt, the income record).
+  await env.db('distribution_plan_receipts').where({ entry_id: last.id }).delete();
+  await dropAppendOnly(env.db, 'income_records');
+  await env.db('income_records').where({ entry_id: last.id }).delete();
   await env.db('journal_entries').where({ id: last.id }).delete();
   await env.db('journal_head').where({ id: 1 }).update({ last_sequence: previous.sequence, last_hash: previous.hash });
 

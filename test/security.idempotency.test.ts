@@ -65,7 +65,9 @@ const PROBES: { name: string; mutation: string; field: string; input: () => Reco
 ];
 
 describe('idempotency keys are checked after authorisation (scope matrix)', () => {
-  const cases = PROBES.flatMap((p) => OTHERS.map((u) => [p.name, u, p] as const));
+  // County finance may itself reverse an unclaimed income entry of its county (journal.reverse): its key is
+  // scoped to its own region, so the clerk's key tells it nothing; that pair is a legitimate request, not a probe.
+  const cases = PROBES.flatMap((p) => OTHERS.filter((u) => !(p.name === 'journalEntryReverse' && u === 'finance')).map((u) => [p.name, u, p] as const));
   it.each(cases)('%s as %s: no IDEMPOTENCY_CONFLICT, no entry number, nothing written', async (_n, user, probe) => {
     const before = await snapshot(env.db, TABLES);
     const body = await env.gql(user, probe.mutation, { input: probe.input() });

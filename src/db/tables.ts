@@ -19,6 +19,8 @@ export const APPEND_ONLY_TABLES = [
   'journal_accounts',
   'journal_entries',
   'journal_postings',
+  'journal_checkpoints',
+  'register_imports',
   'income_records',
   'distribution_meetings',
   'distribution_notices',
@@ -73,6 +75,5 @@ export const MUTABLE_TABLES = {
   disposal_objections: 'an objection is resolved',
   disposal_policies: 'a county setting (changes audited)',
   asset_pledges: 'a pledge is approved, rejected or released; its history is in asset_events and its chain',
-  register_imports: 'an import run: its file hash and outcome (a re-import of the same file is recognised)',
   distribution_plan_receipts: 'a claim on a receipt is released when its plan is cancelled, rejected or reversed',
 } as const;

@@ -106,7 +106,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( Omit<Types.AssetPledge, 'asset' | 'chain' | 'pledgee'> & { asset?: Types.Maybe<_RefType['Asset']>, chain?: Types.Maybe<_RefType['ApprovalChain']>, pledgee?: Types.Maybe<_RefType['Party']> } )
     | ( Omit<Types.Bundle, 'contributions' | 'holds' | 'incomeSplits' | 'members' | 'party' | 'region' | 'shareEvents' | 'shares'> & { contributions: Array<_RefType['BundleContribution']>, holds: Array<_RefType['AssetHold']>, incomeSplits: Array<_RefType['BundleIncomeSplit']>, members: Array<_RefType['BundleMember']>, party: _RefType['Party'], region?: Types.Maybe<_RefType['Region']>, shareEvents: Array<_RefType['BundleShareEvent']>, shares: Array<_RefType['BundleShare']> } )
     | ( Omit<Types.BundleContribution, 'appraisal' | 'approval' | 'asset' | 'bundle' | 'entry' | 'member' | 'ownerWeights' | 'returnEntry' | 'revaluations'> & { appraisal?: Types.Maybe<_RefType['BundleAppraisal']>, approval?: Types.Maybe<_RefType['ApprovalChain']>, asset?: Types.Maybe<_RefType['Asset']>, bundle: _RefType['Bundle'], entry?: Types.Maybe<_RefType['JournalEntry']>, member: _RefType['BundleMember'], ownerWeights: Array<_RefType['BundleOwnerWeight']>, returnEntry?: Types.Maybe<_RefType['JournalEntry']>, revaluations: Array<_RefType['BundleRevaluation']> } )
-    | ( Omit<Types.BundleIncomeSplit, 'bundle' | 'entry' | 'lines'> & { bundle: _RefType['Bundle'], entry: _RefType['JournalEntry'], lines: Array<_RefType['BundleSplitLine']> } )
+    | ( Omit<Types.BundleIncomeSplit, 'bundle' | 'entry' | 'lines'> & { bundle: _RefType['Bundle'], entry?: Types.Maybe<_RefType['JournalEntry']>, lines: Array<_RefType['BundleSplitLine']> } )
     | ( ContractModel )
     | ( Omit<Types.Disposal, 'asset' | 'chain' | 'events' | 'execution' | 'requestedBy'> & { asset?: Types.Maybe<_RefType['Asset']>, chain?: Types.Maybe<_RefType['ApprovalChain']>, events: Array<_RefType['DisposalEvent']>, execution?: Types.Maybe<_RefType['DisposalExecution']>, requestedBy?: Types.Maybe<_RefType['User']> } )
     | ( PlanModel )
@@ -185,7 +185,7 @@ export type ResolversTypes = {
   BundleDissolveInput: Types.BundleDissolveInput;
   BundleEdge: ResolverTypeWrapper<Omit<Types.BundleEdge, 'node'> & { node: ResolversTypes['Bundle'] }>;
   BundleFilter: Types.BundleFilter;
-  BundleIncomeSplit: ResolverTypeWrapper<Omit<Types.BundleIncomeSplit, 'bundle' | 'entry' | 'lines'> & { bundle: ResolversTypes['Bundle'], entry: ResolversTypes['JournalEntry'], lines: Array<ResolversTypes['BundleSplitLine']> }>;
+  BundleIncomeSplit: ResolverTypeWrapper<Omit<Types.BundleIncomeSplit, 'bundle' | 'entry' | 'lines'> & { bundle: ResolversTypes['Bundle'], entry?: Types.Maybe<ResolversTypes['JournalEntry']>, lines: Array<ResolversTypes['BundleSplitLine']> }>;
   BundleIncomeSplitInput: Types.BundleIncomeSplitInput;
   BundleIncomeSplitPayload: ResolverTypeWrapper<Omit<Types.BundleIncomeSplitPayload, 'split'> & { split?: Types.Maybe<ResolversTypes['BundleIncomeSplit']> }>;
   BundleLegalForm: Types.BundleLegalForm;
@@ -502,7 +502,7 @@ export type ResolversParentTypes = {
   BundleDissolveInput: Types.BundleDissolveInput;
   BundleEdge: Omit<Types.BundleEdge, 'node'> & { node: ResolversParentTypes['Bundle'] };
   BundleFilter: Types.BundleFilter;
-  BundleIncomeSplit: Omit<Types.BundleIncomeSplit, 'bundle' | 'entry' | 'lines'> & { bundle: ResolversParentTypes['Bundle'], entry: ResolversParentTypes['JournalEntry'], lines: Array<ResolversParentTypes['BundleSplitLine']> };
+  BundleIncomeSplit: Omit<Types.BundleIncomeSplit, 'bundle' | 'entry' | 'lines'> & { bundle: ResolversParentTypes['Bundle'], entry?: Types.Maybe<ResolversParentTypes['JournalEntry']>, lines: Array<ResolversParentTypes['BundleSplitLine']> };
   BundleIncomeSplitInput: Types.BundleIncomeSplitInput;
   BundleIncomeSplitPayload: Omit<Types.BundleIncomeSplitPayload, 'split'> & { split?: Types.Maybe<ResolversParentTypes['BundleIncomeSplit']> };
   BundleMember: Omit<Types.BundleMember, 'bundle' | 'party' | 'village' | 'withdrawal'> & { bundle: ResolversParentTypes['Bundle'], party: ResolversParentTypes['Party'], village?: Types.Maybe<ResolversParentTypes['Region']>, withdrawal?: Types.Maybe<ResolversParentTypes['ApprovalChain']> };
@@ -1071,7 +1071,7 @@ export type BundleEdgeResolvers<ContextType = RequestContext, ParentType extends
 export type BundleIncomeSplitResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['BundleIncomeSplit'] = ResolversParentTypes['BundleIncomeSplit']> = {
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   bundle?: Resolver<ResolversTypes['Bundle'], ParentType, ContextType>;
-  entry?: Resolver<ResolversTypes['JournalEntry'], ParentType, ContextType>;
+  entry?: Resolver<Types.Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['BundleSplitLine']>, ParentType, ContextType>;
   profit?: Resolver<ResolversTypes['BundleProfit'], ParentType, ContextType>;

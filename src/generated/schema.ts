@@ -1276,7 +1276,7 @@ export type BundleIncomeSplit = Node & {
   /** 联营体 The venture. */
   bundle: Bundle;
   /** 记账凭证 The journal entry: the venture pays, each village's income awaiting distribution receives. */
-  entry: JournalEntry;
+  entry?: Maybe<JournalEntry>;
   /** 全局标识 Global id. */
   id: Scalars['ID']['output'];
   /** 分成明细 Each member's share and amount; the amounts sum exactly to the split. */

@@ -14,6 +14,8 @@ export interface Disagreement {
 }
 
 /** Money moved into (debited to) accounts by an entry: for a balanced entry, the amount it moved. */
+const REPAID = `coalesce((SELECT sum(c.amount_fen) FROM distribution_plan_receipts c WHERE c.plan_id = r.id AND c.role = 'COST'
+  AND c.paid_from IS NOT NULL AND c.paid_from <> 'INCOME_PENDING_DISTRIBUTION' AND c.released_on IS NULL), 0)`;
 const MOVED = `(SELECT coalesce(sum(CASE WHEN p.amount_fen > 0 THEN p.amount_fen ELSE 0 END), 0) FROM journal_postings p WHERE p.entry_id = e.id)`;
 
 const CHECKS: { table: string; sql: string; message: (r: any) => string }[] = [
@@ -45,9 +47,11 @@ const CHECKS: { table: string; sql: string; message: (r: any) => string }[] = [
   },
   {
     table: 'distribution_plans',
-    sql: `SELECT r.id, r.execution_entry_id AS entry_id, r.total_fen AS expected, ${MOVED} AS moved, e.id AS found, e.kind
+    // The execution moves the plan's total plus the costs it repays to the pot that fronted them
+    // (distribution_plan_receipts rows of role COST paid from anything but income awaiting distribution).
+    sql: `SELECT r.id, r.execution_entry_id AS entry_id, r.total_fen + ${REPAID} AS expected, ${MOVED} AS moved, e.id AS found, e.kind
           FROM distribution_plans r LEFT JOIN journal_entries e ON e.id = r.execution_entry_id
-          WHERE r.execution_entry_id IS NOT NULL AND (e.id IS NULL OR e.kind <> 'DISTRIBUTION' OR ${MOVED} <> r.total_fen)
+          WHERE r.execution_entry_id IS NOT NULL AND (e.id IS NULL OR e.kind <> 'DISTRIBUTION' OR ${MOVED} <> r.total_fen + ${REPAID})
           ORDER BY r.id LIMIT 1`,
     message: (r) => `Distribution plan #${r.id} executed ${r.expected} fen; its entry ${r.found ? `moved ${r.moved} fen (${r.kind})` : 'is missing'}`,
   },

@@ -1,5 +1,7 @@
 import type { RequestContext } from '../../shared/context';
-import { readContext } from '../../shared/context';
+import { readContext, requireActor } from '../../shared/context';
+import { canRead } from '../auth/auth.service';
+import { getEntry } from '../journal/journal.service';
 import { runMutation } from '../../shared/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import { getChain } from '../approvals/approvals.service';
@@ -214,12 +216,17 @@ export const bundlesResolvers = {
     bundle: (c: BundleContribution, _: unknown, ctx: RequestContext) => ctx.loaders.bundle.load(c.bundleId),
     member: async (c: BundleContribution, _: unknown, ctx: RequestContext) =>
       (await ctx.loaders.bundleMembers.load(c.bundleId)).find((m) => m.id === c.memberId),
-    asset: (c: BundleContribution, _: unknown, ctx: RequestContext) => (c.assetId ? ctx.loaders.asset.load(c.assetId) : null),
+    // Every path to an asset or an entry applies its own read rule (issue 8): a member village sees the
+    // venture's contributions and shares, but another village's asset card or cash entry only in scope.
+    asset: async (c: BundleContribution, _: unknown, ctx: RequestContext) => {
+      const asset = c.assetId ? await ctx.loaders.asset.load(c.assetId) : null;
+      return asset && canRead(requireActor(ctx), asset.villageCode) ? asset : null;
+    },
     value: (c: BundleContribution) => c.valueFen,
     appraisal: (c: BundleContribution) => appraisalOf(c),
     approval: (c: BundleContribution, _: unknown, ctx: RequestContext) => getChain(readContext(ctx), c.chainId),
-    entry: (c: BundleContribution, _: unknown, ctx: RequestContext) => (c.entryId ? ctx.loaders.journal.entry.load(c.entryId) : null),
-    returnEntry: (c: BundleContribution, _: unknown, ctx: RequestContext) => (c.returnEntryId ? ctx.loaders.journal.entry.load(c.returnEntryId) : null),
+    entry: (c: BundleContribution, _: unknown, ctx: RequestContext) => (c.entryId ? getEntry(readContext(ctx), c.entryId) : null),
+    returnEntry: (c: BundleContribution, _: unknown, ctx: RequestContext) => (c.returnEntryId ? getEntry(readContext(ctx), c.returnEntryId) : null),
     revaluations: (c: BundleContribution, _: unknown, ctx: RequestContext) => ctx.loaders.bundleRevaluations.load(c.id),
   },
   BundleAppraisal: {
@@ -253,7 +260,7 @@ export const bundlesResolvers = {
     year: async (s: IncomeSplit, _: unknown, ctx: RequestContext) => (await ctx.loaders.bundleProfits.load(s.bundleId)).find((p) => p.id === s.profitId)!.year,
     amount: (s: IncomeSplit) => s.amountFen,
     profit: async (s: IncomeSplit, _: unknown, ctx: RequestContext) => (await ctx.loaders.bundleProfits.load(s.bundleId)).find((p) => p.id === s.profitId),
-    entry: (s: IncomeSplit, _: unknown, ctx: RequestContext) => ctx.loaders.journal.entry.load(s.entryId),
+    entry: (s: IncomeSplit, _: unknown, ctx: RequestContext) => getEntry(readContext(ctx), s.entryId),
   },
   BundleSplitLine: {
     member: (l: SplitLine, _: unknown, ctx: RequestContext) => memberById(ctx, l.memberId),

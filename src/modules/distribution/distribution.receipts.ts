@@ -12,7 +12,7 @@
 import type { ServiceContext } from '../../shared/context';
 import { DomainError } from '../../shared/errors';
 import { sumFen } from '../../shared/money';
-import { accountPostings, entriesWithReversal } from '../journal/journal.service';
+import { accountPostings, entriesWithReversal, guardReversal } from '../journal/journal.service';
 import type { AccountKind, EntryKind } from '../journal/journal.types';
 import * as incomeRepo from '../income/income.repository';
 import * as repo from './distribution.repository';
@@ -165,3 +165,10 @@ export async function requireFundingStands(svc: ServiceContext, planId: number):
   }
   return claims;
 }
+
+// A receipt or cost a live plan has claimed is part of that plan's money: reversing it alone would leave the
+// plan distributing income that is no longer there. The plan is cancelled, rejected or reversed first.
+guardReversal(async (svc, entryId) => {
+  const planId = await repo.planClaiming(svc.db, entryId);
+  return planId ? `is claimed by distribution plan #${planId}; cancel or reverse that plan first (distributionPlanReverse)` : null;
+});

@@ -499,3 +499,9 @@ export async function findNotice(db: Executor, id: number): Promise<Notice | und
   const r = await db('distribution_notices').where({ id }).first();
   return r && (await noticesOf(db, [r.plan_id])).find((n) => n.id === id);
 }
+
+/** The live plan (not released) that claims an entry as a receipt or cost, if any. */
+export async function planClaiming(db: Executor, entryId: number): Promise<number | null> {
+  const r = await db('distribution_plan_receipts').where({ entry_id: entryId }).whereNull('released_on').first('plan_id');
+  return r ? r.plan_id : null;
+}

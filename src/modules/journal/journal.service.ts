@@ -233,6 +233,15 @@ const reverseSchema = z.object({
   idempotencyKey,
 });
 
+/** Says why an entry may not be reversed on its own (null: it may); registered by modules above the journal. */
+export type ReversalGuard = (svc: ServiceContext, entryId: number) => Promise<string | null>;
+const reversalGuards: ReversalGuard[] = [];
+
+/** A module that builds on journal entries refuses their bare reversal (it keeps the journal below it). */
+export function guardReversal(guard: ReversalGuard): void {
+  reversalGuards.push(guard);
+}
+
 /** Sources whose entries only their own module may reverse, because it tracks their state. */
 const DOMAIN_REVERSED_SOURCES: readonly SourceType[] = ['DISTRIBUTION_PLAN'];
 
@@ -256,6 +265,11 @@ export async function reverseEntry(svc: ServiceContext, raw: unknown): Promise<P
       'input',
       'entryId',
     ]);
+  }
+  // A module above that has built on an entry (a plan that claims a receipt) refuses its bare reversal.
+  for (const guard of reversalGuards) {
+    const why = await guard(svc, original.id);
+    if (why) throw new DomainError('USE_DOMAIN_REVERSAL', `Entry #${original.sequence} ${why}`, ['input', 'entryId']);
   }
   // A distribution's entries carry its workflow (executed, paid, closed): reversing one here would leave the
   // plan saying money moved that did not. Such entries are corrected through distributionPlanReverse.
