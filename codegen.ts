@@ -50,6 +50,13 @@ const config: CodegenConfig = {
           AssetEvent: m('assets/assets.types', 'AssetEvent'),
           AssetHold: m('assets/assets.types', 'AssetHold'),
           ApprovalChain: m('approvals/approvals.types', 'ApprovalChain'),
+          Disposal: m('disposal/disposal.types', 'Disposal'),
+          DisposalExecution: m('disposal/disposal.types', 'Disposal'),
+          DisposalNotice: m('disposal/disposal.types', 'DisposalNotice'),
+          DisposalObjection: m('disposal/disposal.types', 'DisposalObjection'),
+          DisposalEvent: m('disposal/disposal.types', 'DisposalEvent'),
+          AssetPledge: m('disposal/disposal.types', 'AssetPledge'),
+          DisposalPolicy: m('disposal/disposal.types', 'DisposalPolicy'),
           IdleAsset: m('revitalisation/revitalisation.types', 'IdleFinding'),
           LowEfficiencyAsset: m('revitalisation/revitalisation.types', 'LowEfficiencyFinding'),
           RevitalisationFlag: m('revitalisation/revitalisation.types', 'RevitalisationFlag'),
@@ -114,7 +121,7 @@ const config: CodegenConfig = {
           DepreciationRule: m('policy/policy.depreciation', 'DepreciationRule'),
           // Connections are the keyset pages of src/shared/pagination (totalCount is a lazy count).
           ...Object.fromEntries(
-            ['ApprovalChain', 'Asset', 'Contract', 'RevitalisationCase', 'DistributionPlan', 'Household', 'IncomeRecord', 'IncomeVsContract', 'JournalEntry', 'Party', 'Project', 'UpkeepWarning'].map(
+            ['ApprovalChain', 'Asset', 'AssetPledge', 'Contract', 'Disposal', 'RevitalisationCase', 'DistributionPlan', 'Household', 'IncomeRecord', 'IncomeVsContract', 'JournalEntry', 'Party', 'Project', 'UpkeepWarning'].map(
               (t) => [`${t}Connection`, `../shared/pagination#Connection<ResolversParentTypes['${t}']>`],
             ),
           ),

@@ -3,6 +3,7 @@ import type * as Types from './schema';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Asset as AssetModel, AssetEvent as AssetEventModel, AssetHold as AssetHoldModel } from '../modules/assets/assets.types';
 import type { ApprovalChain as ApprovalChainModel, ApprovalStepView as ApprovalStepViewModel, ApprovalDecision as ApprovalDecisionModel } from '../modules/approvals/approvals.types';
+import type { Disposal as DisposalModel, DisposalNotice as DisposalNoticeModel, DisposalObjection as DisposalObjectionModel, DisposalEvent as DisposalEventModel, AssetPledge as AssetPledgeModel, DisposalPolicy as DisposalPolicyModel } from '../modules/disposal/disposal.types';
 import type { IdleFinding as IdleFindingModel, LowEfficiencyFinding as LowEfficiencyFindingModel, RevitalisationFlag as RevitalisationFlagModel, RevitalisationCase as RevitalisationCaseModel, RevitalisationCaseUpdate as RevitalisationCaseUpdateModel, BenefitLinkage as BenefitLinkageModel } from '../modules/revitalisation/revitalisation.types';
 import type { RateWithChildren as RateWithChildrenModel, OverviewRow as OverviewRowModel, BenefitTotals as BenefitTotalsModel } from '../modules/revitalisation/revitalisation.service';
 import type { UserView as UserViewModel } from '../modules/auth/auth.types';
@@ -103,12 +104,12 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( AccountModel )
     | ( ApprovalChainModel )
     | ( AssetModel )
-    | ( Omit<Types.AssetPledge, 'asset' | 'chain' | 'pledgee'> & { asset?: Types.Maybe<_RefType['Asset']>, chain?: Types.Maybe<_RefType['ApprovalChain']>, pledgee?: Types.Maybe<_RefType['Party']> } )
+    | ( AssetPledgeModel )
     | ( Omit<Types.Bundle, 'contributions' | 'holds' | 'incomeSplits' | 'members' | 'party' | 'region' | 'shareEvents' | 'shares'> & { contributions: Array<_RefType['BundleContribution']>, holds: Array<_RefType['AssetHold']>, incomeSplits: Array<_RefType['BundleIncomeSplit']>, members: Array<_RefType['BundleMember']>, party: _RefType['Party'], region?: Types.Maybe<_RefType['Region']>, shareEvents: Array<_RefType['BundleShareEvent']>, shares: Array<_RefType['BundleShare']> } )
     | ( Omit<Types.BundleContribution, 'appraisal' | 'approval' | 'asset' | 'bundle' | 'entry' | 'member' | 'ownerWeights' | 'returnEntry' | 'revaluations'> & { appraisal?: Types.Maybe<_RefType['BundleAppraisal']>, approval?: Types.Maybe<_RefType['ApprovalChain']>, asset?: Types.Maybe<_RefType['Asset']>, bundle: _RefType['Bundle'], entry?: Types.Maybe<_RefType['JournalEntry']>, member: _RefType['BundleMember'], ownerWeights: Array<_RefType['BundleOwnerWeight']>, returnEntry?: Types.Maybe<_RefType['JournalEntry']>, revaluations: Array<_RefType['BundleRevaluation']> } )
     | ( Omit<Types.BundleIncomeSplit, 'bundle' | 'entry' | 'lines'> & { bundle: _RefType['Bundle'], entry?: Types.Maybe<_RefType['JournalEntry']>, lines: Array<_RefType['BundleSplitLine']> } )
     | ( ContractModel )
-    | ( Omit<Types.Disposal, 'asset' | 'chain' | 'events' | 'execution' | 'requestedBy'> & { asset?: Types.Maybe<_RefType['Asset']>, chain?: Types.Maybe<_RefType['ApprovalChain']>, events: Array<_RefType['DisposalEvent']>, execution?: Types.Maybe<_RefType['DisposalExecution']>, requestedBy?: Types.Maybe<_RefType['User']> } )
+    | ( DisposalModel )
     | ( PlanModel )
     | ( DocumentMetaModel )
     | ( HouseholdModel )
@@ -151,8 +152,8 @@ export type ResolversTypes = {
   AssetOwner: ResolverTypeWrapper<AssetOwnerModel>;
   AssetOwnerInput: Types.AssetOwnerInput;
   AssetPayload: ResolverTypeWrapper<Omit<Types.AssetPayload, 'asset'> & { asset?: Types.Maybe<ResolversTypes['Asset']> }>;
-  AssetPledge: ResolverTypeWrapper<Omit<Types.AssetPledge, 'asset' | 'chain' | 'pledgee'> & { asset?: Types.Maybe<ResolversTypes['Asset']>, chain?: Types.Maybe<ResolversTypes['ApprovalChain']>, pledgee?: Types.Maybe<ResolversTypes['Party']> }>;
-  AssetPledgeConnection: ResolverTypeWrapper<Omit<Types.AssetPledgeConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['AssetPledgeEdge']>, nodes: Array<ResolversTypes['AssetPledge']> }>;
+  AssetPledge: ResolverTypeWrapper<AssetPledgeModel>;
+  AssetPledgeConnection: ResolverTypeWrapper<ConnectionModel<ResolversParentTypes['AssetPledge']>>;
   AssetPledgeEdge: ResolverTypeWrapper<Omit<Types.AssetPledgeEdge, 'node'> & { node: ResolversTypes['AssetPledge'] }>;
   AssetPledgeInput: Types.AssetPledgeInput;
   AssetPledgePayload: ResolverTypeWrapper<Omit<Types.AssetPledgePayload, 'pledge'> & { pledge?: Types.Maybe<ResolversTypes['AssetPledge']> }>;
@@ -231,28 +232,28 @@ export type ResolversTypes = {
   DepreciationRule: ResolverTypeWrapper<DepreciationRuleModel>;
   DepreciationRuleSetInput: Types.DepreciationRuleSetInput;
   DepreciationRuleSetPayload: ResolverTypeWrapper<Omit<Types.DepreciationRuleSetPayload, 'rule'> & { rule?: Types.Maybe<ResolversTypes['DepreciationRule']> }>;
-  Disposal: ResolverTypeWrapper<Omit<Types.Disposal, 'asset' | 'chain' | 'events' | 'execution' | 'requestedBy'> & { asset?: Types.Maybe<ResolversTypes['Asset']>, chain?: Types.Maybe<ResolversTypes['ApprovalChain']>, events: Array<ResolversTypes['DisposalEvent']>, execution?: Types.Maybe<ResolversTypes['DisposalExecution']>, requestedBy?: Types.Maybe<ResolversTypes['User']> }>;
+  Disposal: ResolverTypeWrapper<DisposalModel>;
   DisposalAppraisal: ResolverTypeWrapper<Types.DisposalAppraisal>;
   DisposalAppraiseInput: Types.DisposalAppraiseInput;
   DisposalCancelInput: Types.DisposalCancelInput;
-  DisposalConnection: ResolverTypeWrapper<Omit<Types.DisposalConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['DisposalEdge']>, nodes: Array<ResolversTypes['Disposal']> }>;
+  DisposalConnection: ResolverTypeWrapper<ConnectionModel<ResolversParentTypes['Disposal']>>;
   DisposalDecideInput: Types.DisposalDecideInput;
   DisposalEdge: ResolverTypeWrapper<Omit<Types.DisposalEdge, 'node'> & { node: ResolversTypes['Disposal'] }>;
-  DisposalEvent: ResolverTypeWrapper<Omit<Types.DisposalEvent, 'actor'> & { actor?: Types.Maybe<ResolversTypes['User']> }>;
+  DisposalEvent: ResolverTypeWrapper<DisposalEventModel>;
   DisposalExecuteInput: Types.DisposalExecuteInput;
-  DisposalExecution: ResolverTypeWrapper<Omit<Types.DisposalExecution, 'entry' | 'insurer' | 'recipient'> & { entry?: Types.Maybe<ResolversTypes['JournalEntry']>, insurer?: Types.Maybe<ResolversTypes['Party']>, recipient?: Types.Maybe<ResolversTypes['Party']> }>;
+  DisposalExecution: ResolverTypeWrapper<DisposalModel>;
   DisposalFilter: Types.DisposalFilter;
   DisposalFlag: Types.DisposalFlag;
   DisposalInsuranceInput: Types.DisposalInsuranceInput;
   DisposalMethod: Types.DisposalMethod;
-  DisposalNotice: ResolverTypeWrapper<Types.DisposalNotice>;
+  DisposalNotice: ResolverTypeWrapper<DisposalNoticeModel>;
   DisposalNoticePublishInput: Types.DisposalNoticePublishInput;
-  DisposalObjection: ResolverTypeWrapper<Types.DisposalObjection>;
+  DisposalObjection: ResolverTypeWrapper<DisposalObjectionModel>;
   DisposalObjectionInput: Types.DisposalObjectionInput;
   DisposalObjectionResolveInput: Types.DisposalObjectionResolveInput;
   DisposalPayload: ResolverTypeWrapper<Omit<Types.DisposalPayload, 'disposal'> & { disposal?: Types.Maybe<ResolversTypes['Disposal']> }>;
-  DisposalPolicy: ResolverTypeWrapper<Types.DisposalPolicy>;
-  DisposalPolicyPayload: ResolverTypeWrapper<Types.DisposalPolicyPayload>;
+  DisposalPolicy: ResolverTypeWrapper<DisposalPolicyModel>;
+  DisposalPolicyPayload: ResolverTypeWrapper<Omit<Types.DisposalPolicyPayload, 'policy'> & { policy?: Types.Maybe<ResolversTypes['DisposalPolicy']> }>;
   DisposalPolicyUpdateInput: Types.DisposalPolicyUpdateInput;
   DisposalPriceException: ResolverTypeWrapper<Types.DisposalPriceException>;
   DisposalPriceExceptionInput: Types.DisposalPriceExceptionInput;
@@ -472,8 +473,8 @@ export type ResolversParentTypes = {
   AssetOwner: AssetOwnerModel;
   AssetOwnerInput: Types.AssetOwnerInput;
   AssetPayload: Omit<Types.AssetPayload, 'asset'> & { asset?: Types.Maybe<ResolversParentTypes['Asset']> };
-  AssetPledge: Omit<Types.AssetPledge, 'asset' | 'chain' | 'pledgee'> & { asset?: Types.Maybe<ResolversParentTypes['Asset']>, chain?: Types.Maybe<ResolversParentTypes['ApprovalChain']>, pledgee?: Types.Maybe<ResolversParentTypes['Party']> };
-  AssetPledgeConnection: Omit<Types.AssetPledgeConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['AssetPledgeEdge']>, nodes: Array<ResolversParentTypes['AssetPledge']> };
+  AssetPledge: AssetPledgeModel;
+  AssetPledgeConnection: ConnectionModel<ResolversParentTypes['AssetPledge']>;
   AssetPledgeEdge: Omit<Types.AssetPledgeEdge, 'node'> & { node: ResolversParentTypes['AssetPledge'] };
   AssetPledgeInput: Types.AssetPledgeInput;
   AssetPledgePayload: Omit<Types.AssetPledgePayload, 'pledge'> & { pledge?: Types.Maybe<ResolversParentTypes['AssetPledge']> };
@@ -541,26 +542,26 @@ export type ResolversParentTypes = {
   DepreciationRule: DepreciationRuleModel;
   DepreciationRuleSetInput: Types.DepreciationRuleSetInput;
   DepreciationRuleSetPayload: Omit<Types.DepreciationRuleSetPayload, 'rule'> & { rule?: Types.Maybe<ResolversParentTypes['DepreciationRule']> };
-  Disposal: Omit<Types.Disposal, 'asset' | 'chain' | 'events' | 'execution' | 'requestedBy'> & { asset?: Types.Maybe<ResolversParentTypes['Asset']>, chain?: Types.Maybe<ResolversParentTypes['ApprovalChain']>, events: Array<ResolversParentTypes['DisposalEvent']>, execution?: Types.Maybe<ResolversParentTypes['DisposalExecution']>, requestedBy?: Types.Maybe<ResolversParentTypes['User']> };
+  Disposal: DisposalModel;
   DisposalAppraisal: Types.DisposalAppraisal;
   DisposalAppraiseInput: Types.DisposalAppraiseInput;
   DisposalCancelInput: Types.DisposalCancelInput;
-  DisposalConnection: Omit<Types.DisposalConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['DisposalEdge']>, nodes: Array<ResolversParentTypes['Disposal']> };
+  DisposalConnection: ConnectionModel<ResolversParentTypes['Disposal']>;
   DisposalDecideInput: Types.DisposalDecideInput;
   DisposalEdge: Omit<Types.DisposalEdge, 'node'> & { node: ResolversParentTypes['Disposal'] };
-  DisposalEvent: Omit<Types.DisposalEvent, 'actor'> & { actor?: Types.Maybe<ResolversParentTypes['User']> };
+  DisposalEvent: DisposalEventModel;
   DisposalExecuteInput: Types.DisposalExecuteInput;
-  DisposalExecution: Omit<Types.DisposalExecution, 'entry' | 'insurer' | 'recipient'> & { entry?: Types.Maybe<ResolversParentTypes['JournalEntry']>, insurer?: Types.Maybe<ResolversParentTypes['Party']>, recipient?: Types.Maybe<ResolversParentTypes['Party']> };
+  DisposalExecution: DisposalModel;
   DisposalFilter: Types.DisposalFilter;
   DisposalInsuranceInput: Types.DisposalInsuranceInput;
-  DisposalNotice: Types.DisposalNotice;
+  DisposalNotice: DisposalNoticeModel;
   DisposalNoticePublishInput: Types.DisposalNoticePublishInput;
-  DisposalObjection: Types.DisposalObjection;
+  DisposalObjection: DisposalObjectionModel;
   DisposalObjectionInput: Types.DisposalObjectionInput;
   DisposalObjectionResolveInput: Types.DisposalObjectionResolveInput;
   DisposalPayload: Omit<Types.DisposalPayload, 'disposal'> & { disposal?: Types.Maybe<ResolversParentTypes['Disposal']> };
-  DisposalPolicy: Types.DisposalPolicy;
-  DisposalPolicyPayload: Types.DisposalPolicyPayload;
+  DisposalPolicy: DisposalPolicyModel;
+  DisposalPolicyPayload: Omit<Types.DisposalPolicyPayload, 'policy'> & { policy?: Types.Maybe<ResolversParentTypes['DisposalPolicy']> };
   DisposalPolicyUpdateInput: Types.DisposalPolicyUpdateInput;
   DisposalPriceException: Types.DisposalPriceException;
   DisposalPriceExceptionInput: Types.DisposalPriceExceptionInput;

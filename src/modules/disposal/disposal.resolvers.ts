@@ -1,4 +1,5 @@
 import type { RequestContext } from '../../shared/context';
+import type { Resolvers } from '../../generated/resolvers';
 import { readContext } from '../../shared/context';
 import { runMutation } from '../../shared/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
@@ -102,7 +103,7 @@ const docIds = (ids: string[] | null | undefined) => ids?.map((d, i) => requireG
 const orUndefined = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 const withDisposal = (disposal: Disposal) => ({ disposal, replayed: false });
 
-export const disposalResolvers = {
+export const disposalResolvers: Resolvers = {
   Query: {
     disposal: (_: unknown, args: { id: string }, ctx: RequestContext) => {
       const id = fromGlobalId('Disposal', args.id);
@@ -238,8 +239,10 @@ export const disposalResolvers = {
     appraisal: (d: Disposal) =>
       d.appraisedOn === null
         ? null
-        : { appraiser: d.appraiser, appraisedOn: d.appraisedOn, value: d.appraisedValueFen, reportNo: d.appraisalReportNo },
-    priceException: (d: Disposal) => (d.exceptionFloorFen === null ? null : { floor: d.exceptionFloorFen, reason: d.exceptionReason }),
+        : // disposalAppraise writes the appraiser, value and report together with the date.
+          { appraiser: d.appraiser!, appraisedOn: d.appraisedOn, value: d.appraisedValueFen!, reportNo: d.appraisalReportNo! },
+    // An exception is asked for with its reason (disposalAppraise), so the reason is there with the floor.
+    priceException: (d: Disposal) => (d.exceptionFloorFen === null ? null : { floor: d.exceptionFloorFen, reason: d.exceptionReason! }),
     chain: (d: Disposal, _: unknown, ctx: RequestContext) => (d.chainId === null ? null : getChain(readContext(ctx), d.chainId)),
     notice: (d: Disposal, _: unknown, ctx: RequestContext) => ctx.loaders.disposalNotice.load(d.id),
     objections: (d: Disposal, _: unknown, ctx: RequestContext) => ctx.loaders.disposalObjections.load(d.id),
@@ -253,7 +256,8 @@ export const disposalResolvers = {
   },
   DisposalExecution: {
     recipient: (d: Disposal, _: unknown, ctx: RequestContext) => (d.recipientPartyId === null ? null : ctx.loaders.party.load(d.recipientPartyId)),
-    price: (d: Disposal) => d.priceFen,
+    // A write-off or scrapping may record no price: it is 0.00 on the execution.
+    price: (d: Disposal) => d.priceFen ?? 0,
     insurance: (d: Disposal) => d.insuranceFen,
     insurer: (d: Disposal, _: unknown, ctx: RequestContext) => (d.insurerPartyId === null ? null : ctx.loaders.party.load(d.insurerPartyId)),
     proceeds: (d: Disposal) => (d.priceFen ?? 0) + (d.insuranceFen ?? 0),
