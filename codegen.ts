@@ -51,6 +51,17 @@ const config: CodegenConfig = {
           AssetHold: m('assets/assets.types', 'AssetHold'),
           ApprovalChain: m('approvals/approvals.types', 'ApprovalChain'),
           Disposal: m('disposal/disposal.types', 'Disposal'),
+          Bundle: m('bundles/bundles.types', 'Bundle'),
+          BundleMember: m('bundles/bundles.types', 'BundleMember'),
+          BundleContribution: m('bundles/bundles.types', 'BundleContribution'),
+          BundleOwnerWeight: m('bundles/bundles.types', 'OwnerWeight'),
+          BundleRevaluation: m('bundles/bundles.types', 'BundleRevaluation'),
+          BundleShare: m('bundles/bundles.types', 'ShareLine'),
+          BundleShareEvent: m('bundles/bundles.types', 'ShareEvent'),
+          BundleProfit: m('bundles/bundles.types', 'BundleProfit'),
+          BundleIncomeSplit: m('bundles/bundles.types', 'IncomeSplit'),
+          BundleSplitLine: m('bundles/bundles.types', 'SplitLine'),
+          BundleAppraisal: m('bundles/bundles.types', 'BundleAppraisalView'),
           DisposalExecution: m('disposal/disposal.types', 'Disposal'),
           DisposalNotice: m('disposal/disposal.types', 'DisposalNotice'),
           DisposalObjection: m('disposal/disposal.types', 'DisposalObjection'),
@@ -121,7 +132,7 @@ const config: CodegenConfig = {
           DepreciationRule: m('policy/policy.depreciation', 'DepreciationRule'),
           // Connections are the keyset pages of src/shared/pagination (totalCount is a lazy count).
           ...Object.fromEntries(
-            ['ApprovalChain', 'Asset', 'AssetPledge', 'Contract', 'Disposal', 'RevitalisationCase', 'DistributionPlan', 'Household', 'IncomeRecord', 'IncomeVsContract', 'JournalEntry', 'Party', 'Project', 'UpkeepWarning'].map(
+            ['ApprovalChain', 'Asset', 'AssetPledge', 'Bundle', 'Contract', 'Disposal', 'RevitalisationCase', 'DistributionPlan', 'Household', 'IncomeRecord', 'IncomeVsContract', 'JournalEntry', 'Party', 'Project', 'UpkeepWarning'].map(
               (t) => [`${t}Connection`, `../shared/pagination#Connection<ResolversParentTypes['${t}']>`],
             ),
           ),

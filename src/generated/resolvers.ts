@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Asset as AssetModel, AssetEvent as AssetEventModel, AssetHold as AssetHoldModel } from '../modules/assets/assets.types';
 import type { ApprovalChain as ApprovalChainModel, ApprovalStepView as ApprovalStepViewModel, ApprovalDecision as ApprovalDecisionModel } from '../modules/approvals/approvals.types';
 import type { Disposal as DisposalModel, DisposalNotice as DisposalNoticeModel, DisposalObjection as DisposalObjectionModel, DisposalEvent as DisposalEventModel, AssetPledge as AssetPledgeModel, DisposalPolicy as DisposalPolicyModel } from '../modules/disposal/disposal.types';
+import type { Bundle as BundleModel, BundleMember as BundleMemberModel, BundleContribution as BundleContributionModel, OwnerWeight as OwnerWeightModel, BundleRevaluation as BundleRevaluationModel, ShareLine as ShareLineModel, ShareEvent as ShareEventModel, BundleProfit as BundleProfitModel, IncomeSplit as IncomeSplitModel, SplitLine as SplitLineModel, BundleAppraisalView as BundleAppraisalViewModel } from '../modules/bundles/bundles.types';
 import type { IdleFinding as IdleFindingModel, LowEfficiencyFinding as LowEfficiencyFindingModel, RevitalisationFlag as RevitalisationFlagModel, RevitalisationCase as RevitalisationCaseModel, RevitalisationCaseUpdate as RevitalisationCaseUpdateModel, BenefitLinkage as BenefitLinkageModel } from '../modules/revitalisation/revitalisation.types';
 import type { RateWithChildren as RateWithChildrenModel, OverviewRow as OverviewRowModel, BenefitTotals as BenefitTotalsModel } from '../modules/revitalisation/revitalisation.service';
 import type { UserView as UserViewModel } from '../modules/auth/auth.types';
@@ -105,9 +106,9 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( ApprovalChainModel )
     | ( AssetModel )
     | ( AssetPledgeModel )
-    | ( Omit<Types.Bundle, 'contributions' | 'holds' | 'incomeSplits' | 'members' | 'party' | 'region' | 'shareEvents' | 'shares'> & { contributions: Array<_RefType['BundleContribution']>, holds: Array<_RefType['AssetHold']>, incomeSplits: Array<_RefType['BundleIncomeSplit']>, members: Array<_RefType['BundleMember']>, party: _RefType['Party'], region?: Types.Maybe<_RefType['Region']>, shareEvents: Array<_RefType['BundleShareEvent']>, shares: Array<_RefType['BundleShare']> } )
-    | ( Omit<Types.BundleContribution, 'appraisal' | 'approval' | 'asset' | 'bundle' | 'entry' | 'member' | 'ownerWeights' | 'returnEntry' | 'revaluations'> & { appraisal?: Types.Maybe<_RefType['BundleAppraisal']>, approval?: Types.Maybe<_RefType['ApprovalChain']>, asset?: Types.Maybe<_RefType['Asset']>, bundle: _RefType['Bundle'], entry?: Types.Maybe<_RefType['JournalEntry']>, member: _RefType['BundleMember'], ownerWeights: Array<_RefType['BundleOwnerWeight']>, returnEntry?: Types.Maybe<_RefType['JournalEntry']>, revaluations: Array<_RefType['BundleRevaluation']> } )
-    | ( Omit<Types.BundleIncomeSplit, 'bundle' | 'entry' | 'lines'> & { bundle: _RefType['Bundle'], entry?: Types.Maybe<_RefType['JournalEntry']>, lines: Array<_RefType['BundleSplitLine']> } )
+    | ( BundleModel )
+    | ( BundleContributionModel )
+    | ( IncomeSplitModel )
     | ( ContractModel )
     | ( DisposalModel )
     | ( PlanModel )
@@ -172,12 +173,12 @@ export type ResolversTypes = {
   BenefitLinkageRecordInput: Types.BenefitLinkageRecordInput;
   BenefitLinkageTotals: ResolverTypeWrapper<BenefitTotalsModel>;
   Boolean: ResolverTypeWrapper<Types.Scalars['Boolean']['output']>;
-  Bundle: ResolverTypeWrapper<Omit<Types.Bundle, 'contributions' | 'holds' | 'incomeSplits' | 'members' | 'party' | 'region' | 'shareEvents' | 'shares'> & { contributions: Array<ResolversTypes['BundleContribution']>, holds: Array<ResolversTypes['AssetHold']>, incomeSplits: Array<ResolversTypes['BundleIncomeSplit']>, members: Array<ResolversTypes['BundleMember']>, party: ResolversTypes['Party'], region?: Types.Maybe<ResolversTypes['Region']>, shareEvents: Array<ResolversTypes['BundleShareEvent']>, shares: Array<ResolversTypes['BundleShare']> }>;
-  BundleAppraisal: ResolverTypeWrapper<Omit<Types.BundleAppraisal, 'document'> & { document?: Types.Maybe<ResolversTypes['Document']> }>;
+  Bundle: ResolverTypeWrapper<BundleModel>;
+  BundleAppraisal: ResolverTypeWrapper<BundleAppraisalViewModel>;
   BundleAppraisalInput: Types.BundleAppraisalInput;
-  BundleConnection: ResolverTypeWrapper<Omit<Types.BundleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['BundleEdge']>, nodes: Array<ResolversTypes['Bundle']> }>;
+  BundleConnection: ResolverTypeWrapper<ConnectionModel<ResolversParentTypes['Bundle']>>;
   BundleContributeInput: Types.BundleContributeInput;
-  BundleContribution: ResolverTypeWrapper<Omit<Types.BundleContribution, 'appraisal' | 'approval' | 'asset' | 'bundle' | 'entry' | 'member' | 'ownerWeights' | 'returnEntry' | 'revaluations'> & { appraisal?: Types.Maybe<ResolversTypes['BundleAppraisal']>, approval?: Types.Maybe<ResolversTypes['ApprovalChain']>, asset?: Types.Maybe<ResolversTypes['Asset']>, bundle: ResolversTypes['Bundle'], entry?: Types.Maybe<ResolversTypes['JournalEntry']>, member: ResolversTypes['BundleMember'], ownerWeights: Array<ResolversTypes['BundleOwnerWeight']>, returnEntry?: Types.Maybe<ResolversTypes['JournalEntry']>, revaluations: Array<ResolversTypes['BundleRevaluation']> }>;
+  BundleContribution: ResolverTypeWrapper<BundleContributionModel>;
   BundleContributionKind: Types.BundleContributionKind;
   BundleContributionPayload: ResolverTypeWrapper<Omit<Types.BundleContributionPayload, 'approval' | 'contribution'> & { approval?: Types.Maybe<ResolversTypes['ApprovalChain']>, contribution?: Types.Maybe<ResolversTypes['BundleContribution']> }>;
   BundleContributionRevalueInput: Types.BundleContributionRevalueInput;
@@ -186,23 +187,23 @@ export type ResolversTypes = {
   BundleDissolveInput: Types.BundleDissolveInput;
   BundleEdge: ResolverTypeWrapper<Omit<Types.BundleEdge, 'node'> & { node: ResolversTypes['Bundle'] }>;
   BundleFilter: Types.BundleFilter;
-  BundleIncomeSplit: ResolverTypeWrapper<Omit<Types.BundleIncomeSplit, 'bundle' | 'entry' | 'lines'> & { bundle: ResolversTypes['Bundle'], entry?: Types.Maybe<ResolversTypes['JournalEntry']>, lines: Array<ResolversTypes['BundleSplitLine']> }>;
+  BundleIncomeSplit: ResolverTypeWrapper<IncomeSplitModel>;
   BundleIncomeSplitInput: Types.BundleIncomeSplitInput;
   BundleIncomeSplitPayload: ResolverTypeWrapper<Omit<Types.BundleIncomeSplitPayload, 'split'> & { split?: Types.Maybe<ResolversTypes['BundleIncomeSplit']> }>;
   BundleLegalForm: Types.BundleLegalForm;
-  BundleMember: ResolverTypeWrapper<Omit<Types.BundleMember, 'bundle' | 'party' | 'village' | 'withdrawal'> & { bundle: ResolversTypes['Bundle'], party: ResolversTypes['Party'], village?: Types.Maybe<ResolversTypes['Region']>, withdrawal?: Types.Maybe<ResolversTypes['ApprovalChain']> }>;
+  BundleMember: ResolverTypeWrapper<BundleMemberModel>;
   BundleMemberPayload: ResolverTypeWrapper<Omit<Types.BundleMemberPayload, 'approval' | 'member'> & { approval?: Types.Maybe<ResolversTypes['ApprovalChain']>, member?: Types.Maybe<ResolversTypes['BundleMember']> }>;
   BundleMemberStatus: Types.BundleMemberStatus;
-  BundleOwnerWeight: ResolverTypeWrapper<Omit<Types.BundleOwnerWeight, 'village'> & { village?: Types.Maybe<ResolversTypes['Region']> }>;
+  BundleOwnerWeight: ResolverTypeWrapper<OwnerWeightModel>;
   BundlePayload: ResolverTypeWrapper<Omit<Types.BundlePayload, 'bundle'> & { bundle?: Types.Maybe<ResolversTypes['Bundle']> }>;
-  BundleProfit: ResolverTypeWrapper<Types.BundleProfit>;
-  BundleProfitPayload: ResolverTypeWrapper<Types.BundleProfitPayload>;
+  BundleProfit: ResolverTypeWrapper<BundleProfitModel>;
+  BundleProfitPayload: ResolverTypeWrapper<Omit<Types.BundleProfitPayload, 'profit'> & { profit?: Types.Maybe<ResolversTypes['BundleProfit']> }>;
   BundleProfitRecordInput: Types.BundleProfitRecordInput;
-  BundleRevaluation: ResolverTypeWrapper<Omit<Types.BundleRevaluation, 'appraisal'> & { appraisal: ResolversTypes['BundleAppraisal'] }>;
-  BundleShare: ResolverTypeWrapper<Omit<Types.BundleShare, 'member'> & { member: ResolversTypes['BundleMember'] }>;
+  BundleRevaluation: ResolverTypeWrapper<BundleRevaluationModel>;
+  BundleShare: ResolverTypeWrapper<ShareLineModel>;
   BundleShareCause: Types.BundleShareCause;
-  BundleShareEvent: ResolverTypeWrapper<Omit<Types.BundleShareEvent, 'actor' | 'shares'> & { actor?: Types.Maybe<ResolversTypes['User']>, shares: Array<ResolversTypes['BundleShare']> }>;
-  BundleSplitLine: ResolverTypeWrapper<Omit<Types.BundleSplitLine, 'member'> & { member: ResolversTypes['BundleMember'] }>;
+  BundleShareEvent: ResolverTypeWrapper<ShareEventModel>;
+  BundleSplitLine: ResolverTypeWrapper<SplitLineModel>;
   BundleStatus: Types.BundleStatus;
   BundleWithdrawInput: Types.BundleWithdrawInput;
   Contract: ResolverTypeWrapper<ContractModel>;
@@ -491,32 +492,32 @@ export type ResolversParentTypes = {
   BenefitLinkageRecordInput: Types.BenefitLinkageRecordInput;
   BenefitLinkageTotals: BenefitTotalsModel;
   Boolean: Types.Scalars['Boolean']['output'];
-  Bundle: Omit<Types.Bundle, 'contributions' | 'holds' | 'incomeSplits' | 'members' | 'party' | 'region' | 'shareEvents' | 'shares'> & { contributions: Array<ResolversParentTypes['BundleContribution']>, holds: Array<ResolversParentTypes['AssetHold']>, incomeSplits: Array<ResolversParentTypes['BundleIncomeSplit']>, members: Array<ResolversParentTypes['BundleMember']>, party: ResolversParentTypes['Party'], region?: Types.Maybe<ResolversParentTypes['Region']>, shareEvents: Array<ResolversParentTypes['BundleShareEvent']>, shares: Array<ResolversParentTypes['BundleShare']> };
-  BundleAppraisal: Omit<Types.BundleAppraisal, 'document'> & { document?: Types.Maybe<ResolversParentTypes['Document']> };
+  Bundle: BundleModel;
+  BundleAppraisal: BundleAppraisalViewModel;
   BundleAppraisalInput: Types.BundleAppraisalInput;
-  BundleConnection: Omit<Types.BundleConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['BundleEdge']>, nodes: Array<ResolversParentTypes['Bundle']> };
+  BundleConnection: ConnectionModel<ResolversParentTypes['Bundle']>;
   BundleContributeInput: Types.BundleContributeInput;
-  BundleContribution: Omit<Types.BundleContribution, 'appraisal' | 'approval' | 'asset' | 'bundle' | 'entry' | 'member' | 'ownerWeights' | 'returnEntry' | 'revaluations'> & { appraisal?: Types.Maybe<ResolversParentTypes['BundleAppraisal']>, approval?: Types.Maybe<ResolversParentTypes['ApprovalChain']>, asset?: Types.Maybe<ResolversParentTypes['Asset']>, bundle: ResolversParentTypes['Bundle'], entry?: Types.Maybe<ResolversParentTypes['JournalEntry']>, member: ResolversParentTypes['BundleMember'], ownerWeights: Array<ResolversParentTypes['BundleOwnerWeight']>, returnEntry?: Types.Maybe<ResolversParentTypes['JournalEntry']>, revaluations: Array<ResolversParentTypes['BundleRevaluation']> };
+  BundleContribution: BundleContributionModel;
   BundleContributionPayload: Omit<Types.BundleContributionPayload, 'approval' | 'contribution'> & { approval?: Types.Maybe<ResolversParentTypes['ApprovalChain']>, contribution?: Types.Maybe<ResolversParentTypes['BundleContribution']> };
   BundleContributionRevalueInput: Types.BundleContributionRevalueInput;
   BundleCreateInput: Types.BundleCreateInput;
   BundleDissolveInput: Types.BundleDissolveInput;
   BundleEdge: Omit<Types.BundleEdge, 'node'> & { node: ResolversParentTypes['Bundle'] };
   BundleFilter: Types.BundleFilter;
-  BundleIncomeSplit: Omit<Types.BundleIncomeSplit, 'bundle' | 'entry' | 'lines'> & { bundle: ResolversParentTypes['Bundle'], entry?: Types.Maybe<ResolversParentTypes['JournalEntry']>, lines: Array<ResolversParentTypes['BundleSplitLine']> };
+  BundleIncomeSplit: IncomeSplitModel;
   BundleIncomeSplitInput: Types.BundleIncomeSplitInput;
   BundleIncomeSplitPayload: Omit<Types.BundleIncomeSplitPayload, 'split'> & { split?: Types.Maybe<ResolversParentTypes['BundleIncomeSplit']> };
-  BundleMember: Omit<Types.BundleMember, 'bundle' | 'party' | 'village' | 'withdrawal'> & { bundle: ResolversParentTypes['Bundle'], party: ResolversParentTypes['Party'], village?: Types.Maybe<ResolversParentTypes['Region']>, withdrawal?: Types.Maybe<ResolversParentTypes['ApprovalChain']> };
+  BundleMember: BundleMemberModel;
   BundleMemberPayload: Omit<Types.BundleMemberPayload, 'approval' | 'member'> & { approval?: Types.Maybe<ResolversParentTypes['ApprovalChain']>, member?: Types.Maybe<ResolversParentTypes['BundleMember']> };
-  BundleOwnerWeight: Omit<Types.BundleOwnerWeight, 'village'> & { village?: Types.Maybe<ResolversParentTypes['Region']> };
+  BundleOwnerWeight: OwnerWeightModel;
   BundlePayload: Omit<Types.BundlePayload, 'bundle'> & { bundle?: Types.Maybe<ResolversParentTypes['Bundle']> };
-  BundleProfit: Types.BundleProfit;
-  BundleProfitPayload: Types.BundleProfitPayload;
+  BundleProfit: BundleProfitModel;
+  BundleProfitPayload: Omit<Types.BundleProfitPayload, 'profit'> & { profit?: Types.Maybe<ResolversParentTypes['BundleProfit']> };
   BundleProfitRecordInput: Types.BundleProfitRecordInput;
-  BundleRevaluation: Omit<Types.BundleRevaluation, 'appraisal'> & { appraisal: ResolversParentTypes['BundleAppraisal'] };
-  BundleShare: Omit<Types.BundleShare, 'member'> & { member: ResolversParentTypes['BundleMember'] };
-  BundleShareEvent: Omit<Types.BundleShareEvent, 'actor' | 'shares'> & { actor?: Types.Maybe<ResolversParentTypes['User']>, shares: Array<ResolversParentTypes['BundleShare']> };
-  BundleSplitLine: Omit<Types.BundleSplitLine, 'member'> & { member: ResolversParentTypes['BundleMember'] };
+  BundleRevaluation: BundleRevaluationModel;
+  BundleShare: ShareLineModel;
+  BundleShareEvent: ShareEventModel;
+  BundleSplitLine: SplitLineModel;
   BundleWithdrawInput: Types.BundleWithdrawInput;
   Contract: ContractModel;
   ContractAmendInput: Types.ContractAmendInput;

@@ -1,4 +1,6 @@
 import type { RequestContext } from '../../shared/context';
+import type { Resolvers } from '../../generated/resolvers';
+import { referenced } from '../../shared/loaderUtils';
 import { readContext, requireActor } from '../../shared/context';
 import { canRead } from '../auth/auth.service';
 import { getEntry } from '../journal/journal.service';
@@ -94,9 +96,10 @@ async function tableOn(ctx: RequestContext, bundleId: number, on: string): Promi
 }
 
 const appraisalOf = (a: { appraiser: string | null; appraisedOn: string | null; appraisalReportNo: string | null; appraisalDocumentId: number | null }) =>
-  a.appraiser ? { appraiser: a.appraiser, appraisedOn: a.appraisedOn, reportNo: a.appraisalReportNo, documentId: a.appraisalDocumentId } : null;
+  // An appraisal is recorded whole (appraiser and date together), so the date is there with the appraiser.
+  a.appraiser ? { appraiser: a.appraiser, appraisedOn: a.appraisedOn!, reportNo: a.appraisalReportNo, documentId: a.appraisalDocumentId } : null;
 
-export const bundlesResolvers = {
+export const bundlesResolvers: Resolvers = {
   Query: {
     bundle: (_: unknown, args: IdArgs, ctx: RequestContext) => {
       const id = fromGlobalId('Bundle', args.id);
@@ -174,7 +177,7 @@ export const bundlesResolvers = {
   },
   Bundle: {
     id: (b: Bundle) => toGlobalId('Bundle', b.id),
-    party: (b: Bundle, _: unknown, ctx: RequestContext) => ctx.loaders.party.load(b.partyId),
+    party: (b: Bundle, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.party.load(b.partyId)),
     region: (b: Bundle, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(b.regionCode),
     members: (b: Bundle, _: unknown, ctx: RequestContext) => ctx.loaders.bundleMembers.load(b.id),
     contributions: (b: Bundle, _: unknown, ctx: RequestContext) => ctx.loaders.bundleContributions.load(b.id),
@@ -198,9 +201,9 @@ export const bundlesResolvers = {
   },
   BundleMember: {
     id: (m: BundleMember) => toGlobalId('BundleMember', m.id),
-    bundle: (m: BundleMember, _: unknown, ctx: RequestContext) => ctx.loaders.bundle.load(m.bundleId),
+    bundle: (m: BundleMember, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.bundle.load(m.bundleId)),
     village: (m: BundleMember, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(m.villageCode),
-    party: (m: BundleMember, _: unknown, ctx: RequestContext) => ctx.loaders.party.load(m.partyId),
+    party: (m: BundleMember, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.party.load(m.partyId)),
     withdrawal: (m: BundleMember, _: unknown, ctx: RequestContext) => (m.withdrawChainId ? getChain(readContext(ctx), m.withdrawChainId) : null),
     shareBp: async (m: BundleMember, args: OnArgs, ctx: RequestContext) =>
       (await tableOn(ctx, m.bundleId, today(ctx, args.on))).find((l) => l.memberId === m.id)?.shareBp ?? 0,
@@ -213,9 +216,9 @@ export const bundlesResolvers = {
   },
   BundleContribution: {
     id: (c: BundleContribution) => toGlobalId('BundleContribution', c.id),
-    bundle: (c: BundleContribution, _: unknown, ctx: RequestContext) => ctx.loaders.bundle.load(c.bundleId),
+    bundle: (c: BundleContribution, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.bundle.load(c.bundleId)),
     member: async (c: BundleContribution, _: unknown, ctx: RequestContext) =>
-      (await ctx.loaders.bundleMembers.load(c.bundleId)).find((m) => m.id === c.memberId),
+      referenced(Promise.resolve((await ctx.loaders.bundleMembers.load(c.bundleId)).find((m) => m.id === c.memberId) ?? null)),
     // Every path to an asset or an entry applies its own read rule (issue 8): a member village sees the
     // venture's contributions and shares, but another village's asset card or cash entry only in scope.
     asset: async (c: BundleContribution, _: unknown, ctx: RequestContext) => {
@@ -256,10 +259,10 @@ export const bundlesResolvers = {
   },
   BundleIncomeSplit: {
     id: (s: IncomeSplit) => toGlobalId('BundleIncomeSplit', s.id),
-    bundle: (s: IncomeSplit, _: unknown, ctx: RequestContext) => ctx.loaders.bundle.load(s.bundleId),
+    bundle: (s: IncomeSplit, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.bundle.load(s.bundleId)),
     year: async (s: IncomeSplit, _: unknown, ctx: RequestContext) => (await ctx.loaders.bundleProfits.load(s.bundleId)).find((p) => p.id === s.profitId)!.year,
     amount: (s: IncomeSplit) => s.amountFen,
-    profit: async (s: IncomeSplit, _: unknown, ctx: RequestContext) => (await ctx.loaders.bundleProfits.load(s.bundleId)).find((p) => p.id === s.profitId),
+    profit: async (s: IncomeSplit, _: unknown, ctx: RequestContext) => referenced(Promise.resolve((await ctx.loaders.bundleProfits.load(s.bundleId)).find((p) => p.id === s.profitId) ?? null)),
     entry: (s: IncomeSplit, _: unknown, ctx: RequestContext) => getEntry(readContext(ctx), s.entryId),
   },
   BundleSplitLine: {
@@ -274,9 +277,9 @@ export const bundlesResolvers = {
     },
   },
   BundleIncomeSplitPayload: {
-    replayed: (p: { replayed?: boolean }) => p.replayed ?? false,
+    replayed: (p) => p.replayed ?? false,
   },
 };
 
 /** A member by id (share and split lines carry only the member id). */
-const memberById = (ctx: RequestContext, memberId: number) => ctx.loaders.bundleMember.load(memberId);
+const memberById = (ctx: RequestContext, memberId: number) => referenced(ctx.loaders.bundleMember.load(memberId));

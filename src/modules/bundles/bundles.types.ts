@@ -147,3 +147,11 @@ export interface IncomeSplit {
   recordedAt: string;
   lines: SplitLine[];
 }
+
+/** 资产评估 An appraisal as the API shows it (BundleAppraisal). */
+export interface BundleAppraisalView {
+  appraiser: string;
+  appraisedOn: string;
+  reportNo: string | null;
+  documentId: number | null;
+}
