@@ -1,8 +1,8 @@
 import type { RequestContext } from '../../shared/context';
 import type { Resolvers } from '../../generated/resolvers';
 import { referenced } from '../../shared/loaderUtils';
-import { readContext, requireActor } from '../../shared/context';
-import { canRead } from '../auth/auth.service';
+import { readContext } from '../../shared/context';
+import { getAsset } from '../assets/assets.service';
 import { getEntry } from '../journal/journal.service';
 import { runMutation } from '../../shared/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
@@ -221,10 +221,7 @@ export const bundlesResolvers: Resolvers = {
       referenced(Promise.resolve((await ctx.loaders.bundleMembers.load(c.bundleId)).find((m) => m.id === c.memberId) ?? null)),
     // Every path to an asset or an entry applies its own read rule (issue 8): a member village sees the
     // venture's contributions and shares, but another village's asset card or cash entry only in scope.
-    asset: async (c: BundleContribution, _: unknown, ctx: RequestContext) => {
-      const asset = c.assetId ? await ctx.loaders.asset.load(c.assetId) : null;
-      return asset && canRead(requireActor(ctx), asset.villageCode) ? asset : null;
-    },
+    asset: (c: BundleContribution, _: unknown, ctx: RequestContext) => (c.assetId ? getAsset(readContext(ctx), c.assetId) : null),
     value: (c: BundleContribution) => c.valueFen,
     appraisal: (c: BundleContribution) => appraisalOf(c),
     approval: (c: BundleContribution, _: unknown, ctx: RequestContext) => getChain(readContext(ctx), c.chainId),
