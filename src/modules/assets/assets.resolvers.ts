@@ -55,6 +55,10 @@ export const assetsResolvers: Resolvers = {
     assetRevitalise: step('REVITALISE'),
   },
   // A project's assets are served here: assets depend on projects, never the reverse.
+  // An entry's asset, under the asset's own read rule (a venture's entry may name another village's asset).
+  JournalEntry: {
+    asset: (e, _: unknown, ctx: RequestContext) => (e.assetId ? service.getAsset(readContext(ctx), e.assetId) : null),
+  },
   Project: {
     assets: (p: { id: number }, args, ctx: RequestContext) =>
       service.listAssets(readContext(ctx), { projectId: p.id }, args),

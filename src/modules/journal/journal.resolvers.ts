@@ -65,12 +65,7 @@ export const journalResolvers: Resolvers = {
     // Shown as the user typed it: the stored region prefix (service.scopedIdempotencyKey) is internal.
     idempotencyKey: (e: JournalEntry) => e.idempotencyKey.replace(/^\d{12}:/, ''),
     sourceId: (e: JournalEntry) => (e.sourceType ? toGlobalId(SOURCE_TYPES[e.sourceType], e.sourceId!) : null),
-    asset: async (e: JournalEntry, _: unknown, ctx: RequestContext) => {
-      if (!e.assetId) return null;
-      const asset = await ctx.loaders.asset.load(e.assetId);
-      // A venture's entry may name another county's asset: show it only to those who may read it.
-      return asset && ctx.actor && canRead(ctx.actor, asset.villageCode) ? asset : null;
-    },
+    // JournalEntry.asset is served by the assets module (it sits above the journal), under its read rule.
     actor: (e: JournalEntry, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.user.load(e.actorUserId)),
     postings: (e: JournalEntry, _: unknown, ctx: RequestContext) => ctx.loaders.journal.postings.load(e.id),
     reverses: (e: JournalEntry, _: unknown, ctx: RequestContext) =>

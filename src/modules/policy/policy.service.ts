@@ -93,6 +93,12 @@ export async function maxContractTermsUnder(db: Executor, prefix: string): Promi
 // ---- Depreciation rules (issue 14) ---------------------------------------------------------------------
 
 /** The depreciation rule of every sub-type in force for the county containing `regionCode`. */
+/** The county's depreciation rules as a reader sees them: a county code inside the reader's scope, else none. */
+export async function visibleDepreciationRules(svc: ServiceContext, countyCode: string): Promise<DepreciationRule[] | null> {
+  if (!/^\d{6}0{6}$/.test(countyCode) || !canRead(svc.actor, countyCode)) return null;
+  return depreciationRulesFor(svc.db, countyCode);
+}
+
 export async function depreciationRulesFor(db: Executor, regionCode: string): Promise<DepreciationRule[]> {
   const own = new Map((await repo.depreciationRows(db, countyCodeOf(regionCode))).map((r) => [r.subType, r]));
   return DEFAULT_RULES.map((d) => {

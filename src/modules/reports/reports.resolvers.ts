@@ -5,8 +5,7 @@ import { toGlobalId } from '../../shared/ids';
 import { isHeldOn } from '../assets/assets.holdDates';
 import { accumulatedDepreciationFen } from '../assets/assets.depreciation';
 import type { Asset } from '../assets/assets.types';
-import { depreciationRulesFor, setDepreciationRule } from '../policy/policy.service';
-import { canRead } from '../auth/auth.service';
+import { setDepreciationRule, visibleDepreciationRules } from '../policy/policy.service';
 import * as service from './reports.service';
 import type { AssetAsOfView, FindingCode, FindingObject, SummaryDimension, SummaryKey } from './reports.types';
 import type { Resolvers } from '../../generated/resolvers';
@@ -27,10 +26,7 @@ export const reportsResolvers: Resolvers = {
   Query: {
     registerSummary: (_: unknown, args: SummaryArgs, ctx: RequestContext) => service.registerSummary(readContext(ctx), args),
     auditFindings: (_: unknown, args: FindingsArgs, ctx: RequestContext) => service.auditFindings(readContext(ctx), args),
-    depreciationRules: (_: unknown, args: { countyCode: string }, ctx: RequestContext) => {
-      const svc = readContext(ctx);
-      return /^\d{6}0{6}$/.test(args.countyCode) && canRead(svc.actor, args.countyCode) ? depreciationRulesFor(svc.db, args.countyCode) : null;
-    },
+    depreciationRules: (_: unknown, args: { countyCode: string }, ctx: RequestContext) => visibleDepreciationRules(readContext(ctx), args.countyCode),
   },
   Mutation: {
     depreciationRuleSet: (_: unknown, args: { input: unknown }, ctx: RequestContext) =>
