@@ -40,6 +40,7 @@ export const APPEND_ONLY_TABLES = [
   'bundle_income_split_lines',
   'disposal_notices',
   'disposal_events',
+  'disposal_proceeds_reuses',
 ] as const;
 
 /** Tables whose rows change in place, each for a stated reason (a current state beside its history). */
@@ -74,6 +75,6 @@ export const MUTABLE_TABLES = {
   disposals: 'current status of a disposal; its history is disposal_events',
   disposal_objections: 'an objection is resolved',
   disposal_policies: 'a county setting (changes audited)',
-  asset_pledges: 'a pledge is approved, rejected or released; its history is in asset_events and its chain',
+  asset_pledges: 'a pledge (of an asset or a venture stake) is approved, rejected or released; its history is in asset_events (assets) and its chain',
   distribution_plan_receipts: 'a claim on a receipt is released when its plan is cancelled, rejected or reversed',
 } as const;

@@ -378,6 +378,7 @@ export type ResolversTypes = {
   PartyRegisterInput: Types.PartyRegisterInput;
   PledgeKind: Types.PledgeKind;
   PledgeStatus: Types.PledgeStatus;
+  PledgeSubjectKind: Types.PledgeSubjectKind;
   Posting: ResolverTypeWrapper<PostingWithAccountModel>;
   PostingSide: Types.PostingSide;
   Project: ResolverTypeWrapper<ProjectModel>;
@@ -921,6 +922,8 @@ export type AssetPledgeResolvers<ContextType = RequestContext, ParentType extend
   releaseReason?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   releasedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PledgeStatus'], ParentType, ContextType>;
+  subjectKind?: Resolver<ResolversTypes['PledgeSubjectKind'], ParentType, ContextType>;
+  ventureMember?: Resolver<Types.Maybe<ResolversTypes['BundleMember']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1096,6 +1099,7 @@ export type BundleMemberResolvers<ContextType = RequestContext, ParentType exten
   invitedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   joinedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   party?: Resolver<ResolversTypes['Party'], ParentType, ContextType>;
+  pledges?: Resolver<Array<ResolversTypes['AssetPledge']>, ParentType, ContextType>;
   shareBp?: Resolver<ResolversTypes['Int'], ParentType, ContextType, Partial<Types.BundleMemberShareBpArgs>>;
   status?: Resolver<ResolversTypes['BundleMemberStatus'], ParentType, ContextType>;
   village?: Resolver<Types.Maybe<ResolversTypes['Region']>, ParentType, ContextType>;

@@ -101,6 +101,8 @@ export type AccountKind =
   | 'OPENING_BALANCE'
   /** 应付农户收益 Dividends owed to households, not yet paid. Never negative. */
   | 'PAYABLE_TO_HOUSEHOLDS'
+  /** 帮扶项目资金 Disposal proceeds committed to a named assistance project (disposalProceedsReuse). Never negative. */
+  | 'PROJECT_FUNDING'
   /** 公益性岗位资金 Public-welfare job wages. Never negative. */
   | 'PUBLIC_WELFARE_JOB_FUND'
   /** 小型公益事业 Small public works. Never negative. */
@@ -650,12 +652,12 @@ export type AssetPayload = {
   errors: Array<UserError>;
 };
 
-/** 抵押/质押 A pledge or mortgage of an asset for a loan: valid once approved on its chain, holding the asset until released. */
+/** 抵押/质押 A pledge or mortgage of an asset, or of a village collective's stake in a pooled venture, for a loan: valid once approved on its chain, binding its subject until released. */
 export type AssetPledge = Node & {
   __typename?: 'AssetPledge';
   /** 批准日期 Approved on. */
   approvedOn?: Maybe<Scalars['Date']['output']>;
-  /** 资产 The asset. */
+  /** 资产 The asset (an asset pledge; null for a stake). */
   asset?: Maybe<Asset>;
   /** 审批链 The approval chain (purpose PLEDGE). */
   chain?: Maybe<ApprovalChain>;
@@ -681,6 +683,10 @@ export type AssetPledge = Node & {
   releasedOn?: Maybe<Scalars['Date']['output']>;
   /** 状态 PENDING until approved, ACTIVE, REJECTED, RELEASED. */
   status: PledgeStatus;
+  /** 抵押标的类型 What is pledged: an asset or a venture stake. */
+  subjectKind: PledgeSubjectKind;
+  /** 联营股份 The venture membership whose stake is pledged (null for an asset). */
+  ventureMember?: Maybe<BundleMember>;
 };
 
 /** 抵押列表 A page of pledges. */
@@ -705,10 +711,10 @@ export type AssetPledgeEdge = {
   node: AssetPledge;
 };
 
-/** 抵押输入 Pledge an asset. */
+/** 抵押输入 Pledge an asset or a venture stake: give exactly one of assetId and ventureMemberId. */
 export type AssetPledgeInput = {
-  /** 资产 The asset. */
-  assetId: Scalars['ID']['input'];
+  /** 资产 The asset to pledge. */
+  assetId?: InputMaybe<Scalars['ID']['input']>;
   /** 借款合同号 Loan contract number (≤ 100). */
   contractNo: Scalars['String']['input'];
   /** 到期日 Loan end. */
@@ -723,6 +729,8 @@ export type AssetPledgeInput = {
   pledgedOn: Scalars['Date']['input'];
   /** 抵押权人 The lender. */
   pledgee: PartyRefInput;
+  /** 联营股份 The venture membership (BundleMember id) whose stake the village pledges. */
+  ventureMemberId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** 抵押结果 Result of a pledge mutation. */
@@ -1344,6 +1352,8 @@ export type BundleMember = {
   joinedOn?: Maybe<Scalars['Date']['output']>;
   /** 村集体 The village collective (村集体经济组织) that holds the shares and receives the splits. */
   party: Party;
+  /** 股权质押记录 Every pledge of this member's stake, oldest first. */
+  pledges: Array<AssetPledge>;
   /** 股份 Its share in basis points on a date (default today); 0 when it holds none. */
   shareBp: Scalars['Int']['output'];
   /** 状态 Status. */
@@ -3285,6 +3295,8 @@ export type ErrorCode =
   | 'SHARES_NOT_100'
   /** 超过利润 The split would exceed the year's recorded profit. */
   | 'SPLIT_EXCEEDS_PROFIT'
+  /** 股份已质押 The member's stake is pledged (the message names the pledge): release it before the member withdraws or the venture is dissolved. */
+  | 'STAKE_PLEDGED'
   /** 超长 A text is longer than allowed. */
   | 'TOO_LONG'
   /** 总额不符 The total is not what the receipts leave after costs (rule 11). */
@@ -4173,7 +4185,7 @@ export type Mutation = {
   assetHandOver: HandoverPayload;
   /** 认定闲置 Mark idle by hand with a reason, for what the rules cannot see (village clerk, county planner); detection by the county's rule with its evidence is idleFlagRaise. Both take the one MARK_IDLE step (docs/revitalisation.md). */
   assetMarkIdle: AssetPayload;
-  /** 资产抵押 Pledge or mortgage an asset, subject to its approval chain. */
+  /** 资产抵押 Pledge or mortgage an asset or a venture stake, subject to its approval chain. */
   assetPledge: AssetPledgePayload;
   /** 解除抵押 Release a pledge. */
   assetPledgeRelease: AssetPledgePayload;
@@ -4865,6 +4877,13 @@ export type PledgeStatus =
   | 'REJECTED'
   /** 已解除 Released. */
   | 'RELEASED';
+
+/** 抵押标的类型 What a pledge binds. */
+export type PledgeSubjectKind =
+  /** 资产 An asset (a PLEDGE hold on it). */
+  | 'ASSET'
+  /** 联营股份 A village collective's stake in a pooled venture (股权质押): no withdrawal or dissolution while it stands. */
+  | 'VENTURE_STAKE';
 
 /** 借贷分录 Posting: one account's share of an entry, signed (debit positive, credit negative). */
 export type Posting = {

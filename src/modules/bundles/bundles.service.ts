@@ -85,6 +85,40 @@ function requireActive(bundle: Bundle): void {
   }
 }
 
+// =========================================================================================================
+// Stake guards: modules above bundles (disposal's pledges of a stake) refuse a change of a member's stake
+// =========================================================================================================
+
+/** What happens to a member's stake (入股份额): it leaves the venture, or the venture is dissolved. */
+export type StakeChange = 'WITHDRAW' | 'DISSOLVE';
+/**
+ * Says why the stakes of these members may not change (null: they may). Registered by modules above bundles
+ * when their service file loads (as the journal's guardReversal), so bundles imports nothing above it.
+ */
+export type StakeGuard = (svc: ServiceContext, members: readonly BundleMember[], change: StakeChange) => Promise<string | null>;
+const stakeGuards: StakeGuard[] = [];
+
+/** A module above bundles refuses a withdrawal or dissolution that would take away a stake it relies on. */
+export function guardStakeChange(guard: StakeGuard): void {
+  stakeGuards.push(guard);
+}
+
+/** STAKE_PLEDGED (the guard's message names the pledge) when any registered guard refuses the change. */
+async function requireStakesFree(svc: ServiceContext, members: readonly BundleMember[], change: StakeChange, field: string[]): Promise<void> {
+  if (!members.length) return;
+  for (const guard of stakeGuards) {
+    const why = await guard(svc, members, change);
+    if (why) throw new DomainError('STAKE_PLEDGED', why, field);
+  }
+}
+
+/** A member with its venture, for modules above bundles (a pledge of the stake); no scope check here. */
+export async function findStake(svc: ServiceContext, memberId: number, lock = false): Promise<{ member: BundleMember; bundle: Bundle } | null> {
+  const member = await repo.findMember(svc.db, memberId);
+  const bundle = member && (await repo.findBundle(svc.db, member.bundleId, lock));
+  return member && bundle ? { member, bundle } : null;
+}
+
 /** The officer that files a venture's changes: its township, or the county when it spans townships. */
 function supervisingStep(bundle: Bundle): StepSpec {
   return levelOf(bundle.regionCode) === 'TOWNSHIP'
@@ -598,6 +632,7 @@ export async function requestWithdrawal(svc: ServiceContext, raw: unknown): Prom
     throw new DomainError('DUPLICATE', 'A withdrawal of this village is already awaiting its approvals', ['input', 'villageCode']);
   }
   await requireAfterLastEvent(svc, bundle, input.withdrawnOn, ['input', 'withdrawnOn']);
+  await requireStakesFree(svc, [member], 'WITHDRAW', ['input', 'villageCode']);
   const chain = await openChain(svc, {
     purpose: 'BUNDLE_WITHDRAW',
     subjectType: 'BundleMember',
@@ -626,6 +661,8 @@ async function onWithdrawSettled(svc: ServiceContext, chain: ApprovalChain, deci
   const asked = String(chain.summary.withdrawnOn);
   const effectiveOn = asked > decision.decidedOn ? asked : decision.decidedOn;
   await requireAfterLastEvent(svc, bundle, effectiveOn, ['input', 'decidedOn']);
+  // A pledge of the stake approved meanwhile still binds it: the last approval is refused until it is released.
+  await requireStakesFree(svc, [member], 'WITHDRAW', ['input', 'chainId']);
   await releaseMember(svc, bundle, member, effectiveOn, `退出${bundle.name}：${member.withdrawReason ?? ''}`);
   await recordShareEvent(svc, bundle, effectiveOn, 'WITHDRAW', member.id);
 }
@@ -685,6 +722,7 @@ export async function dissolveBundle(svc: ServiceContext, raw: unknown): Promise
     throw new DomainError('DATE_ORDER', `dissolvedOn is before the venture started (${bundle.startOn})`, ['input', 'dissolvedOn']);
   }
   await requireAfterLastEvent(svc, bundle, input.dissolvedOn, ['input', 'dissolvedOn']);
+  await requireStakesFree(svc, members.filter((m) => m.status !== 'WITHDRAWN'), 'DISSOLVE', ['input', 'bundleId']);
   for (const m of members) {
     if (m.withdrawChainId !== null) {
       const chain = await approvalsRepo.findChain(svc.db, m.withdrawChainId);

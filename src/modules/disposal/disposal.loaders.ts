@@ -9,7 +9,8 @@ export function createDisposalLoaders(db: Executor) {
     disposalNotice: new DataLoader(async (ids: readonly number[]) => byId((await repo.noticesOf(db, ids)).map((n) => ({ ...n, id: n.disposalId })), ids)),
     disposalObjections: new DataLoader(async (ids: readonly number[]) => groupBy(await repo.objectionsOf(db, ids), (o) => o.disposalId, ids)),
     assetDisposals: new DataLoader(async (ids: readonly number[]) => groupBy(await repo.disposalsOfAssets(db, ids), (d) => d.assetId, ids)),
-    assetPledgesOf: new DataLoader(async (ids: readonly number[]) => groupBy(await repo.pledgesOfAssets(db, ids), (p) => p.assetId, ids)),
+    memberPledges: new DataLoader(async (ids: readonly number[]) => groupBy(await repo.pledgesOfMembers(db, ids), (p) => p.bundleMemberId!, ids)),
+    assetPledgesOf: new DataLoader(async (ids: readonly number[]) => groupBy(await repo.pledgesOfAssets(db, ids), (p) => p.assetId!, ids)),
     disposalEvents: new DataLoader(async (ids: readonly number[]) => groupBy(await repo.eventsOf(db, ids), (e) => e.disposalId, ids)),
   };
 }

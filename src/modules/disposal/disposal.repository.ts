@@ -8,6 +8,8 @@ import type {
   DisposalNotice,
   DisposalObjection,
   DisposalPolicy,
+  DisposalProceedsReuse,
+  ProceedsByRegion,
 } from './disposal.types';
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -150,10 +152,69 @@ export async function pledgesOfAssets(db: Executor, assetIds: readonly number[])
   return (await db('asset_pledges').whereIn('asset_id', [...assetIds]).orderBy('id')).map(toPledge);
 }
 
+/** Pledges (pending or approved) that bind these venture members' stakes. */
+export async function livePledgesOfMembers(db: Executor, memberIds: readonly number[]): Promise<AssetPledge[]> {
+  if (!memberIds.length) return [];
+  return (await db('asset_pledges').whereIn('bundle_member_id', [...memberIds]).whereIn('status', ['PENDING', 'ACTIVE']).orderBy('id')).map(toPledge);
+}
+
+export async function pledgesOfMembers(db: Executor, memberIds: readonly number[]): Promise<AssetPledge[]> {
+  return (await db('asset_pledges').whereIn('bundle_member_id', [...memberIds]).orderBy('id')).map(toPledge);
+}
+
 export function pledgeListQuery(db: Executor, f: { regionPrefix: string; status?: string | null }): Knex.QueryBuilder {
   const q = db('asset_pledges').where('village_code', 'like', `${f.regionPrefix}%`);
   if (f.status) q.where('status', f.status);
   return q;
+}
+
+// ---- proceeds re-use ------------------------------------------------------------------------------------
+
+const toReuse = (r: any): DisposalProceedsReuse => {
+  const o = fromRow<DisposalProceedsReuse>(r);
+  return { ...o, amountFen: Number(o.amountFen) };
+};
+
+export async function insertReuse(db: Executor, r: Omit<DisposalProceedsReuse, 'id'>): Promise<number> {
+  return insertReturningId(db, 'disposal_proceeds_reuses', toRow(r as any));
+}
+
+export async function reusesOf(db: Executor, disposalIds: readonly number[]): Promise<DisposalProceedsReuse[]> {
+  if (!disposalIds.length) return [];
+  return (await db('disposal_proceeds_reuses').whereIn('disposal_id', [...disposalIds]).orderBy('id')).map(toReuse);
+}
+
+export async function findReuseByEntry(db: Executor, entryId: number): Promise<DisposalProceedsReuse | undefined> {
+  const r = await db('disposal_proceeds_reuses').where({ entry_id: entryId }).first();
+  return r && toReuse(r);
+}
+
+/**
+ * Proceeds, re-used and remaining per village of the disposals executed with proceeds under a region prefix
+ * (optionally in one year of execution): one grouped query over the module's own two tables.
+ */
+export async function proceedsByVillage(db: Executor, prefix: string, year?: number | null): Promise<ProceedsByRegion[]> {
+  const reused = db('disposal_proceeds_reuses').select('disposal_id').sum({ reused_fen: 'amount_fen' }).groupBy('disposal_id').as('r');
+  const q = db('disposals as d')
+    .leftJoin(reused, 'r.disposal_id', 'd.id')
+    .where('d.village_code', 'like', `${prefix}%`)
+    .where('d.status', 'EXECUTED')
+    .whereNotNull('d.entry_id');
+  if (year) q.where('d.executed_on', '>=', `${year}-01-01`).where('d.executed_on', '<=', `${year}-12-31`);
+  const rows = await q
+    .groupBy('d.village_code')
+    .orderBy('d.village_code')
+    .select(
+      'd.village_code',
+      db.raw('count(d.id) as disposals'),
+      db.raw('sum(coalesce(d.price_fen, 0) + coalesce(d.insurance_fen, 0)) as proceeds_fen'),
+      db.raw('sum(coalesce(r.reused_fen, 0)) as reused_fen'),
+    );
+  return rows.map((r: any) => {
+    const proceedsFen = Number(r.proceeds_fen);
+    const reusedFen = Number(r.reused_fen);
+    return { villageCode: r.village_code, disposals: Number(r.disposals), proceedsFen, reusedFen, remainingFen: proceedsFen - reusedFen };
+  });
 }
 
 // ---- policy ---------------------------------------------------------------------------------------------

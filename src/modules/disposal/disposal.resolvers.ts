@@ -5,6 +5,7 @@ import { runMutation } from '../../shared/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import { getChain } from '../approvals/approvals.service';
 import type { Asset } from '../assets/assets.types';
+import type { BundleMember } from '../bundles/bundles.types';
 import { toPartyRef } from '../parties/parties.resolvers';
 import * as service from './disposal.service';
 import type { AssetPledge, Disposal, DisposalEvent, DisposalNotice, DisposalObjection, DisposalPolicy } from './disposal.types';
@@ -70,7 +71,8 @@ interface CancelArgs {
 }
 interface PledgeArgs {
   input: {
-    assetId: string;
+    assetId?: string | null;
+    ventureMemberId?: string | null;
     kind: string;
     pledgee: PartyRefArg;
     loan: number;
@@ -195,7 +197,9 @@ export const disposalResolvers: Resolvers = {
         (svc) =>
           service.pledgeAsset(svc, {
             ...args.input,
-            assetId: requireGlobalId('Asset', args.input.assetId, ['input', 'assetId']),
+            assetId: args.input.assetId == null ? null : requireGlobalId('Asset', args.input.assetId, ['input', 'assetId']),
+            bundleMemberId:
+              args.input.ventureMemberId == null ? null : requireGlobalId('BundleMember', args.input.ventureMemberId, ['input', 'ventureMemberId']),
             pledgee: toPartyRef(args.input.pledgee, ['input', 'pledgee']),
             loanFen: args.input.loan,
           }),
@@ -227,6 +231,10 @@ export const disposalResolvers: Resolvers = {
     // The asset card is read under the asset's own scope rule; its disposals and pledges follow it.
     disposals: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.assetDisposals.load(a.id),
     pledges: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.assetPledgesOf.load(a.id),
+  },
+  BundleMember: {
+    // The member is read under the venture's rule; its stake's pledges follow it.
+    pledges: (m: BundleMember, _: unknown, ctx: RequestContext) => ctx.loaders.memberPledges.load(m.id),
   },
   DisposalPayload: {
     replayed: (p: { replayed?: boolean }) => p.replayed ?? false,
@@ -274,7 +282,8 @@ export const disposalResolvers: Resolvers = {
   },
   AssetPledge: {
     id: (p: AssetPledge) => toGlobalId('AssetPledge', p.id),
-    asset: (p: AssetPledge, _: unknown, ctx: RequestContext) => ctx.loaders.asset.load(p.assetId),
+    asset: (p: AssetPledge, _: unknown, ctx: RequestContext) => (p.assetId === null ? null : ctx.loaders.asset.load(p.assetId)),
+    ventureMember: (p: AssetPledge, _: unknown, ctx: RequestContext) => (p.bundleMemberId === null ? null : ctx.loaders.bundleMember.load(p.bundleMemberId)),
     pledgee: (p: AssetPledge, _: unknown, ctx: RequestContext) => ctx.loaders.party.load(p.pledgeePartyId),
     loan: (p: AssetPledge) => p.loanFen,
     pledgedOn: (p: AssetPledge) => p.startOn,

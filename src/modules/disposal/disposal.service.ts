@@ -21,6 +21,7 @@ import * as assetsRepo from '../assets/assets.repository';
 import { recordAssetEvent, requireAsset } from '../assets/assets.service';
 import type { Asset } from '../assets/assets.types';
 import { countyStep, supervisingStep, villageResolutions } from '../approvals/approvals.steps';
+import { findStake, guardStakeChange } from '../bundles/bundles.service';
 import { decide, getChain, onChainSettled, openChain, withdrawChain } from '../approvals/approvals.service';
 import type { ApprovalChain, ApprovalDecision, StepSpec } from '../approvals/approvals.types';
 import { appendAudit } from '../audit/audit.repository';
@@ -49,6 +50,7 @@ import {
   EXCHANGE_METHODS,
   OPEN_STATUSES,
   PLEDGE_KINDS,
+  PledgeSubject,
   PLEDGE_COUNTY_STEPS,
   VALUE_TRANSFER_METHODS,
   ZERO_PROCEEDS_METHODS,
@@ -666,39 +668,48 @@ export async function cancelDisposal(svc: ServiceContext, raw: unknown): Promise
 // Pledges (抵押/质押)
 // =========================================================================================================
 
-const pledgeSchema = z.object({
-  assetId: z.number(),
-  kind: z.enum(PLEDGE_KINDS),
-  pledgee: partyRefSchema,
-  loanFen: fenAmount.refine((v) => v > 0, { message: 'more than 0.00', params: { code: 'INVALID_AMOUNT' } }),
-  loanPurpose: text(1000),
-  contractNo: text(100),
-  pledgedOn: dateString,
-  endOn: dateString.nullish(),
-});
+const pledgeSchema = z
+  .object({
+    assetId: z.number().nullish(),
+    bundleMemberId: z.number().nullish(),
+    kind: z.enum(PLEDGE_KINDS),
+    pledgee: partyRefSchema,
+    loanFen: fenAmount.refine((v) => v > 0, { message: 'more than 0.00', params: { code: 'INVALID_AMOUNT' } }),
+    loanPurpose: text(1000),
+    contractNo: text(100),
+    pledgedOn: dateString,
+    endOn: dateString.nullish(),
+  })
+  .refine((v) => (v.assetId == null) !== (v.bundleMemberId == null), {
+    message: 'Pledge either an asset (assetId) or a venture stake (ventureMemberId), exactly one',
+    path: ['assetId'],
+  });
+type PledgeInput = z.infer<typeof pledgeSchema>;
+
+/** The subject of a pledge input. */
+const subjectOf = (input: PledgeInput): PledgeSubject =>
+  input.assetId != null ? { kind: 'ASSET', assetId: input.assetId } : { kind: 'VENTURE_STAKE', bundleMemberId: input.bundleMemberId! };
 
 /**
- * 资产抵押/质押 A pledge or mortgage of an asset, valid only once approved on its chain (rule 21). It holds the
- * asset (a PLEDGE hold) from the request, so nothing new may be leased, bundled or disposed of meanwhile; a
- * running lease may go on.
+ * 资产抵押/质押 A pledge or mortgage of an asset or of a village collective's stake in a pooled venture, valid
+ * only once approved on its chain (rule 21). An asset pledge holds the asset (a PLEDGE hold) from the request,
+ * so nothing new may be leased, bundled or disposed of meanwhile (a running lease may go on); a stake pledge
+ * binds the stake through the bundles module's stake guard: the member may not withdraw, nor the venture be
+ * dissolved, until it is released.
  */
 export async function pledgeAsset(svc: ServiceContext, raw: unknown): Promise<AssetPledge> {
   authorizeRole(svc.actor, 'disposal.write');
   const input = parseInput(pledgeSchema, raw);
-  const asset = await requireAsset(svc, input.assetId);
-  authorize(svc.actor, 'disposal.write', asset.villageCode);
-  requireNotFuture(svc, input.pledgedOn, ['input', 'pledgedOn']);
-  if (input.endOn && input.endOn <= input.pledgedOn) {
-    throw new DomainError('DATE_ORDER', 'The loan ends after it starts', ['input', 'endOn']);
-  }
-  const pledgee = await resolvePartyRef(svc, input.pledgee, ['input', 'pledgee']);
+  const subject = subjectOf(input);
+  return subject.kind === 'ASSET' ? pledgeOfAsset(svc, input, subject.assetId) : pledgeOfStake(svc, input, subject.bundleMemberId);
+}
+
+function pledgeRow(svc: ServiceContext, input: PledgeInput, pledgeePartyId: number, subject: Pick<AssetPledge, 'subjectKind' | 'assetId' | 'bundleMemberId' | 'villageCode' | 'countyCode'>): Omit<AssetPledge, 'id'> {
   const now = svc.clock.now();
-  const row: Omit<AssetPledge, 'id'> = {
-    assetId: asset.id,
-    villageCode: asset.villageCode,
-    countyCode: asset.countyCode,
+  return {
+    ...subject,
     kind: input.kind,
-    pledgeePartyId: pledgee.id,
+    pledgeePartyId,
     loanFen: input.loanFen,
     loanPurpose: input.loanPurpose,
     contractNo: input.contractNo,
@@ -713,6 +724,27 @@ export async function pledgeAsset(svc: ServiceContext, raw: unknown): Promise<As
     createdAt: now,
     updatedAt: now,
   };
+}
+
+function requirePledgeDates(svc: ServiceContext, input: PledgeInput) {
+  requireNotFuture(svc, input.pledgedOn, ['input', 'pledgedOn']);
+  if (input.endOn && input.endOn <= input.pledgedOn) {
+    throw new DomainError('DATE_ORDER', 'The loan ends after it starts', ['input', 'endOn']);
+  }
+}
+
+async function pledgeOfAsset(svc: ServiceContext, input: PledgeInput, assetId: number): Promise<AssetPledge> {
+  const asset = await requireAsset(svc, assetId);
+  authorize(svc.actor, 'disposal.write', asset.villageCode);
+  requirePledgeDates(svc, input);
+  const pledgee = await resolvePartyRef(svc, input.pledgee, ['input', 'pledgee']);
+  const row = pledgeRow(svc, input, pledgee.id, {
+    subjectKind: 'ASSET',
+    assetId: asset.id,
+    bundleMemberId: null,
+    villageCode: asset.villageCode,
+    countyCode: asset.countyCode,
+  });
   const id = await repo.insertPledge(svc.db, row);
   await acquireHold(svc, asset, {
     kind: 'PLEDGE',
@@ -743,6 +775,77 @@ export async function pledgeAsset(svc: ServiceContext, raw: unknown): Promise<As
   return { id, ...row, chainId: chain.id };
 }
 
+/**
+ * 股权质押 A village collective pledges its stake in a pooled venture: the member must hold a stake (joined, not
+ * withdrawing) in a venture still running, with no other live pledge of the stake. The chain: the member
+ * village's resolution, its township, county finance (as for an asset).
+ */
+async function pledgeOfStake(svc: ServiceContext, input: PledgeInput, memberId: number): Promise<AssetPledge> {
+  const stake = await findStake(svc, memberId, true);
+  if (!stake || !canRead(svc.actor, stake.member.villageCode)) {
+    throw new DomainError('NOT_FOUND', 'No such venture stake in your scope', ['input', 'ventureMemberId']);
+  }
+  const { member, bundle } = stake;
+  authorize(svc.actor, 'disposal.write', member.villageCode);
+  requirePledgeDates(svc, input);
+  if (bundle.status !== 'ACTIVE' || member.status !== 'ACTIVE' || !member.joinedOn) {
+    const why = bundle.status !== 'ACTIVE' ? `${bundle.name} was dissolved on ${bundle.dissolvedOn}` : `village ${member.villageCode} holds no stake in ${bundle.name} (${member.status})`;
+    throw new DomainError('ILLEGAL_TRANSITION', `Nothing to pledge: ${why}`, ['input', 'ventureMemberId']);
+  }
+  if (member.withdrawChainId !== null) {
+    throw new DomainError('ILLEGAL_TRANSITION', `Village ${member.villageCode} is withdrawing from ${bundle.name}: its stake cannot be pledged`, ['input', 'ventureMemberId']);
+  }
+  if (input.pledgedOn < member.joinedOn) {
+    throw new DomainError('DATE_ORDER', `pledgedOn is before the village joined ${bundle.name} (${member.joinedOn})`, ['input', 'pledgedOn']);
+  }
+  const [live] = await repo.livePledgesOfMembers(svc.db, [member.id]);
+  if (live) throw new DomainError('STAKE_PLEDGED', stakePledgedMessage(live, bundle.name), ['input', 'ventureMemberId']);
+  const pledgee = await resolvePartyRef(svc, input.pledgee, ['input', 'pledgee']);
+  const row = pledgeRow(svc, input, pledgee.id, {
+    subjectKind: 'VENTURE_STAKE',
+    assetId: null,
+    bundleMemberId: member.id,
+    villageCode: member.villageCode,
+    countyCode: countyCodeOf(member.villageCode),
+  });
+  const id = await repo.insertPledge(svc.db, row);
+  const villages = [member.villageCode];
+  const chain = await openChain(svc, {
+    purpose: 'PLEDGE',
+    subjectType: 'AssetPledge',
+    subjectId: id,
+    regionCode: member.villageCode,
+    template: 'PLEDGE_VENTURE_STAKE',
+    steps: [...villageResolutions(villages), supervisingStep(villages, 'COUNTY_DEPARTMENT'), ...PLEDGE_COUNTY_STEPS.map((k) => countyStep(member.villageCode, k))],
+    summary: {
+      bundleId: bundle.id,
+      venture: bundle.name,
+      bundleMemberId: member.id,
+      villageCode: member.villageCode,
+      kind: input.kind,
+      pledgee: pledgee.name,
+      loanFen: input.loanFen,
+      contractNo: input.contractNo,
+    },
+    requestedOn: input.pledgedOn,
+  });
+  await repo.updatePledge(svc.db, id, { chainId: chain.id });
+  return { id, ...row, chainId: chain.id };
+}
+
+function stakePledgedMessage(p: AssetPledge, venture: string): string {
+  return `The stake of village ${p.villageCode} in ${venture} is pledged (${p.kind === 'MORTGAGE' ? '抵押' : '质押'} #${p.id}, contract ${p.contractNo}, ${p.status}, since ${p.startOn}): release it first (assetPledgeRelease)`;
+}
+
+/** 股权质押守卫 While a stake is pledged (pending or approved), its member may not withdraw nor the venture dissolve. */
+guardStakeChange(async (svc, members, change) => {
+  const live = await repo.livePledgesOfMembers(svc.db, members.map((m) => m.id));
+  if (!live.length) return null;
+  const stake = await findStake(svc, live[0].bundleMemberId!);
+  const what = change === 'WITHDRAW' ? 'The member cannot withdraw' : 'The venture cannot be dissolved';
+  return `${what}: ${stakePledgedMessage(live[0], stake?.bundle.name ?? 'the venture')}`;
+});
+
 onChainSettled('PLEDGE', async (svc: ServiceContext, chain: ApprovalChain, decision: ApprovalDecision) => {
   const p = chain.subjectId === null ? undefined : await repo.findPledge(svc.db, chain.subjectId, true);
   if (!p || p.status !== 'PENDING') return;
@@ -754,15 +857,17 @@ onChainSettled('PLEDGE', async (svc: ServiceContext, chain: ApprovalChain, decis
 });
 
 async function endPledge(svc: ServiceContext, p: AssetPledge, status: 'REJECTED' | 'RELEASED', on: string, reason: string, field: string[]) {
-  const asset = (await assetsRepo.findByIdForUpdate(svc.db, p.assetId))!;
-  await releaseHold(svc, asset, 'PLEDGE', p.id, { releasedOn: on, reason, dateField: field });
-  await recordAssetEvent(svc, asset, 'PLEDGE_RELEASE', { effectiveOn: on, reason, dateField: field, payload: { pledgeId: p.id, status } });
+  if (p.assetId !== null) {
+    const asset = (await assetsRepo.findByIdForUpdate(svc.db, p.assetId))!;
+    await releaseHold(svc, asset, 'PLEDGE', p.id, { releasedOn: on, reason, dateField: field });
+    await recordAssetEvent(svc, asset, 'PLEDGE_RELEASE', { effectiveOn: on, reason, dateField: field, payload: { pledgeId: p.id, status } });
+  }
   await repo.updatePledge(svc.db, p.id, { status, releasedOn: on, releaseReason: reason, updatedAt: svc.clock.now() });
 }
 
 const releaseSchema = z.object({ pledgeId: z.number(), releasedOn: dateString, reason: text(1000) });
 
-/** 解除抵押 The loan is repaid (or the request withdrawn): the hold ends and the asset is free again. */
+/** 解除抵押 The loan is repaid (or the request withdrawn): the hold ends and the asset (or stake) is free again. */
 export async function releasePledge(svc: ServiceContext, raw: unknown): Promise<AssetPledge> {
   authorizeRole(svc.actor, 'disposal.write');
   const input = parseInput(releaseSchema, raw);

@@ -127,9 +127,21 @@ export const PLEDGE_KINDS = ['MORTGAGE', 'PLEDGE'] as const; // 抵押 / 质押
 export type PledgeKind = (typeof PLEDGE_KINDS)[number];
 export type PledgeStatus = 'PENDING' | 'ACTIVE' | 'REJECTED' | 'RELEASED';
 
+/** 抵押标的 What is pledged: an asset, or a village collective's stake in a pooled venture (rule 21). */
+export const PLEDGE_SUBJECT_KINDS = ['ASSET', 'VENTURE_STAKE'] as const;
+export type PledgeSubjectKind = (typeof PLEDGE_SUBJECT_KINDS)[number];
+export type PledgeSubject = { kind: 'ASSET'; assetId: number } | { kind: 'VENTURE_STAKE'; bundleMemberId: number };
+
+/** Statuses in which a pledge binds its subject (a hold on the asset; the stake guarded in bundles). */
+export const LIVE_PLEDGE_STATUSES: readonly PledgeStatus[] = ['PENDING', 'ACTIVE'];
+
 export interface AssetPledge {
   id: number;
-  assetId: number;
+  subjectKind: PledgeSubjectKind;
+  /** The asset pledged (subjectKind ASSET), else null. */
+  assetId: number | null;
+  /** The venture membership whose stake is pledged (subjectKind VENTURE_STAKE), else null. */
+  bundleMemberId: number | null;
   villageCode: string;
   countyCode: string;
   kind: PledgeKind;
@@ -204,3 +216,31 @@ export const PLEDGE_COUNTY_STEPS: ('COUNTY_DEPARTMENT' | 'COUNTY_FINANCE')[] = [
 
 export const DISPOSAL_FLAGS = ['BELOW_APPRAISAL_WITH_EXCEPTION', 'NO_NOTICE', 'RELATED_BUYER', 'PROCEEDS_LATE'] as const;
 export type DisposalFlag = (typeof DISPOSAL_FLAGS)[number];
+
+/**
+ * 处置收入再利用 One re-use of disposal proceeds: an owner's part of a disposal's proceeds moved from its
+ * DISPOSAL_PROCEEDS account to its PROJECT_FUNDING account for a named assistance project, by one journal entry.
+ */
+export interface DisposalProceedsReuse {
+  id: number;
+  disposalId: number;
+  ownerPartyId: number;
+  villageCode: string;
+  countyCode: string;
+  projectId: number;
+  amountFen: number;
+  reusedOn: string;
+  purpose: string;
+  entryId: number;
+  actorUserId: number;
+  recordedAt: string;
+}
+
+/** 处置收入汇总 Proceeds, re-used and remaining of the disposals executed in one village. */
+export interface ProceedsByRegion {
+  villageCode: string;
+  disposals: number;
+  proceedsFen: number;
+  reusedFen: number;
+  remainingFen: number;
+}

@@ -28,6 +28,8 @@ export const ACCOUNT_KIND_RULES = {
   REWARDS_FUND: { mayGoNegative: false },
   /** 资产处置收入 Proceeds of asset disposal, tagged for re-use (never paid to individuals). */
   DISPOSAL_PROCEEDS: { mayGoNegative: false },
+  /** 帮扶项目资金 Disposal proceeds a holder has committed to a named assistance project (re-use, issue 11). */
+  PROJECT_FUNDING: { mayGoNegative: false },
   /** 联营出资 Cash a member village has contributed to a pooled venture. */
   VENTURE_CONTRIBUTION: { mayGoNegative: false },
   /** 费用支出 Money a holder spent outside the ledger (upkeep work paid for): grows by what was spent. */
