@@ -68,6 +68,8 @@ const config: CodegenConfig = {
           DisposalEvent: m('disposal/disposal.types', 'DisposalEvent'),
           AssetPledge: m('disposal/disposal.types', 'AssetPledge'),
           DisposalPolicy: m('disposal/disposal.types', 'DisposalPolicy'),
+          DisposalProceedsReuse: m('disposal/disposal.types', 'DisposalProceedsReuse'),
+          DisposalProceedsByRegion: m('disposal/disposal.types', 'ProceedsByRegion'),
           IdleAsset: m('revitalisation/revitalisation.types', 'IdleFinding'),
           LowEfficiencyAsset: m('revitalisation/revitalisation.types', 'LowEfficiencyFinding'),
           RevitalisationFlag: m('revitalisation/revitalisation.types', 'RevitalisationFlag'),

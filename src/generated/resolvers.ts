@@ -3,7 +3,7 @@ import type * as Types from './schema';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Asset as AssetModel, AssetEvent as AssetEventModel, AssetHold as AssetHoldModel } from '../modules/assets/assets.types';
 import type { ApprovalChain as ApprovalChainModel, ApprovalStepView as ApprovalStepViewModel, ApprovalDecision as ApprovalDecisionModel } from '../modules/approvals/approvals.types';
-import type { Disposal as DisposalModel, DisposalNotice as DisposalNoticeModel, DisposalObjection as DisposalObjectionModel, DisposalEvent as DisposalEventModel, AssetPledge as AssetPledgeModel, DisposalPolicy as DisposalPolicyModel } from '../modules/disposal/disposal.types';
+import type { Disposal as DisposalModel, DisposalNotice as DisposalNoticeModel, DisposalObjection as DisposalObjectionModel, DisposalEvent as DisposalEventModel, AssetPledge as AssetPledgeModel, DisposalPolicy as DisposalPolicyModel, DisposalProceedsReuse as DisposalProceedsReuseModel, ProceedsByRegion as ProceedsByRegionModel } from '../modules/disposal/disposal.types';
 import type { Bundle as BundleModel, BundleMember as BundleMemberModel, BundleContribution as BundleContributionModel, OwnerWeight as OwnerWeightModel, BundleRevaluation as BundleRevaluationModel, ShareLine as ShareLineModel, ShareEvent as ShareEventModel, BundleProfit as BundleProfitModel, IncomeSplit as IncomeSplitModel, SplitLine as SplitLineModel, BundleAppraisalView as BundleAppraisalViewModel } from '../modules/bundles/bundles.types';
 import type { IdleFinding as IdleFindingModel, LowEfficiencyFinding as LowEfficiencyFindingModel, RevitalisationFlag as RevitalisationFlagModel, RevitalisationCase as RevitalisationCaseModel, RevitalisationCaseUpdate as RevitalisationCaseUpdateModel, BenefitLinkage as BenefitLinkageModel } from '../modules/revitalisation/revitalisation.types';
 import type { RateWithChildren as RateWithChildrenModel, OverviewRow as OverviewRowModel, BenefitTotals as BenefitTotalsModel } from '../modules/revitalisation/revitalisation.service';
@@ -258,6 +258,10 @@ export type ResolversTypes = {
   DisposalPolicyUpdateInput: Types.DisposalPolicyUpdateInput;
   DisposalPriceException: ResolverTypeWrapper<Types.DisposalPriceException>;
   DisposalPriceExceptionInput: Types.DisposalPriceExceptionInput;
+  DisposalProceedsByRegion: ResolverTypeWrapper<ProceedsByRegionModel>;
+  DisposalProceedsReuse: ResolverTypeWrapper<DisposalProceedsReuseModel>;
+  DisposalProceedsReuseInput: Types.DisposalProceedsReuseInput;
+  DisposalProceedsReusePayload: ResolverTypeWrapper<Omit<Types.DisposalProceedsReusePayload, 'disposal' | 'reuse'> & { disposal?: Types.Maybe<ResolversTypes['Disposal']>, reuse?: Types.Maybe<ResolversTypes['DisposalProceedsReuse']> }>;
   DisposalReason: Types.DisposalReason;
   DisposalRequestInput: Types.DisposalRequestInput;
   DisposalStatus: Types.DisposalStatus;
@@ -567,6 +571,10 @@ export type ResolversParentTypes = {
   DisposalPolicyUpdateInput: Types.DisposalPolicyUpdateInput;
   DisposalPriceException: Types.DisposalPriceException;
   DisposalPriceExceptionInput: Types.DisposalPriceExceptionInput;
+  DisposalProceedsByRegion: ProceedsByRegionModel;
+  DisposalProceedsReuse: DisposalProceedsReuseModel;
+  DisposalProceedsReuseInput: Types.DisposalProceedsReuseInput;
+  DisposalProceedsReusePayload: Omit<Types.DisposalProceedsReusePayload, 'disposal' | 'reuse'> & { disposal?: Types.Maybe<ResolversParentTypes['Disposal']>, reuse?: Types.Maybe<ResolversParentTypes['DisposalProceedsReuse']> };
   DisposalRequestInput: Types.DisposalRequestInput;
   DistributionApprovalWithdrawInput: Types.DistributionApprovalWithdrawInput;
   DistributionAttendance: Types.DistributionAttendance;
@@ -1316,6 +1324,9 @@ export type DisposalResolvers<ContextType = RequestContext, ParentType extends R
   notice?: Resolver<Types.Maybe<ResolversTypes['DisposalNotice']>, ParentType, ContextType>;
   objections?: Resolver<Array<ResolversTypes['DisposalObjection']>, ParentType, ContextType>;
   priceException?: Resolver<Types.Maybe<ResolversTypes['DisposalPriceException']>, ParentType, ContextType>;
+  proceedsRemaining?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  proceedsReused?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  proceedsReuses?: Resolver<Array<ResolversTypes['DisposalProceedsReuse']>, ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['DisposalReason'], ParentType, ContextType>;
   rejectedOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   requestedBy?: Resolver<Types.Maybe<ResolversTypes['User']>, ParentType, ContextType>;
@@ -1407,6 +1418,33 @@ export type DisposalPolicyPayloadResolvers<ContextType = RequestContext, ParentT
 export type DisposalPriceExceptionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalPriceException'] = ResolversParentTypes['DisposalPriceException']> = {
   floor?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DisposalProceedsByRegionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalProceedsByRegion'] = ResolversParentTypes['DisposalProceedsByRegion']> = {
+  disposals?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  proceeds?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  region?: Resolver<Types.Maybe<ResolversTypes['Region']>, ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  reused?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type DisposalProceedsReuseResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalProceedsReuse'] = ResolversParentTypes['DisposalProceedsReuse']> = {
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  disposal?: Resolver<Types.Maybe<ResolversTypes['Disposal']>, ParentType, ContextType>;
+  entry?: Resolver<Types.Maybe<ResolversTypes['JournalEntry']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  owner?: Resolver<Types.Maybe<ResolversTypes['Party']>, ParentType, ContextType>;
+  project?: Resolver<Types.Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  reusedOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+};
+
+export type DisposalProceedsReusePayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalProceedsReusePayload'] = ResolversParentTypes['DisposalProceedsReusePayload']> = {
+  disposal?: Resolver<Types.Maybe<ResolversTypes['Disposal']>, ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reuse?: Resolver<Types.Maybe<ResolversTypes['DisposalProceedsReuse']>, ParentType, ContextType>;
 };
 
 export type DistributionAttendanceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DistributionAttendance'] = ResolversParentTypes['DistributionAttendance']> = {
@@ -1903,6 +1941,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   disposalObjectionRecord?: Resolver<ResolversTypes['DisposalPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalObjectionRecordArgs, 'input'>>;
   disposalObjectionResolve?: Resolver<ResolversTypes['DisposalPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalObjectionResolveArgs, 'input'>>;
   disposalPolicyUpdate?: Resolver<ResolversTypes['DisposalPolicyPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalPolicyUpdateArgs, 'input'>>;
+  disposalProceedsReuse?: Resolver<ResolversTypes['DisposalProceedsReusePayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalProceedsReuseArgs, 'input'>>;
   disposalRequest?: Resolver<ResolversTypes['DisposalPayload'], ParentType, ContextType, RequireFields<Types.MutationDisposalRequestArgs, 'input'>>;
   distributionApprovalWithdraw?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionApprovalWithdrawArgs, 'input'>>;
   distributionMeetingRecord?: Resolver<ResolversTypes['DistributionPlanPayload'], ParentType, ContextType, RequireFields<Types.MutationDistributionMeetingRecordArgs, 'input'>>;
@@ -2034,6 +2073,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   depreciationRules?: Resolver<Types.Maybe<Array<ResolversTypes['DepreciationRule']>>, ParentType, ContextType, RequireFields<Types.QueryDepreciationRulesArgs, 'countyCode'>>;
   disposal?: Resolver<Types.Maybe<ResolversTypes['Disposal']>, ParentType, ContextType, RequireFields<Types.QueryDisposalArgs, 'id'>>;
   disposalPolicy?: Resolver<Types.Maybe<ResolversTypes['DisposalPolicy']>, ParentType, ContextType, RequireFields<Types.QueryDisposalPolicyArgs, 'countyCode'>>;
+  disposalProceedsByRegion?: Resolver<Array<ResolversTypes['DisposalProceedsByRegion']>, ParentType, ContextType, Partial<Types.QueryDisposalProceedsByRegionArgs>>;
   disposals?: Resolver<ResolversTypes['DisposalConnection'], ParentType, ContextType, Partial<Types.QueryDisposalsArgs>>;
   distributionAuditReport?: Resolver<Types.Maybe<ResolversTypes['DistributionAuditReport']>, ParentType, ContextType, RequireFields<Types.QueryDistributionAuditReportArgs, 'planId'>>;
   distributionFlags?: Resolver<Array<ResolversTypes['DistributionFlag']>, ParentType, ContextType, RequireFields<Types.QueryDistributionFlagsArgs, 'regionCode'>>;
@@ -2445,6 +2485,9 @@ export type Resolvers<ContextType = RequestContext> = {
   DisposalPolicy?: DisposalPolicyResolvers<ContextType>;
   DisposalPolicyPayload?: DisposalPolicyPayloadResolvers<ContextType>;
   DisposalPriceException?: DisposalPriceExceptionResolvers<ContextType>;
+  DisposalProceedsByRegion?: DisposalProceedsByRegionResolvers<ContextType>;
+  DisposalProceedsReuse?: DisposalProceedsReuseResolvers<ContextType>;
+  DisposalProceedsReusePayload?: DisposalProceedsReusePayloadResolvers<ContextType>;
   DistributionAttendance?: DistributionAttendanceResolvers<ContextType>;
   DistributionAuditReport?: DistributionAuditReportResolvers<ContextType>;
   DistributionEvent?: DistributionEventResolvers<ContextType>;

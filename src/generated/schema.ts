@@ -2016,6 +2016,12 @@ export type Disposal = Node & {
   objections: Array<DisposalObjection>;
   /** 低于评估价例外 The lowest price asked for below the appraisal, approved with the chain. */
   priceException?: Maybe<DisposalPriceException>;
+  /** 待再利用 Proceeds not yet committed to a project (0.00 before execution or with no proceeds). */
+  proceedsRemaining: Scalars['Money']['output'];
+  /** 已再利用 Proceeds committed to assistance projects so far (0.00 when none). */
+  proceedsReused: Scalars['Money']['output'];
+  /** 再利用记录 Each re-use of the proceeds, oldest first. */
+  proceedsReuses: Array<DisposalProceedsReuse>;
   /** 处置原因 Why. */
   reason: DisposalReason;
   /** 驳回日期 Rejected on. */
@@ -2363,6 +2369,75 @@ export type DisposalPriceExceptionInput = {
   floor: Scalars['Money']['input'];
   /** 理由 Why (≤ 1000). */
   reason: Scalars['String']['input'];
+};
+
+/** 处置收入汇总 Proceeds of the disposals executed in one village: booked, re-used and remaining. */
+export type DisposalProceedsByRegion = {
+  __typename?: 'DisposalProceedsByRegion';
+  /** 处置笔数 Disposals executed with proceeds. */
+  disposals: Scalars['Int']['output'];
+  /** 处置收入 Proceeds booked. */
+  proceeds: Scalars['Money']['output'];
+  /** 村 The village. */
+  region?: Maybe<Region>;
+  /** 待再利用 Not yet committed. */
+  remaining: Scalars['Money']['output'];
+  /** 已再利用 Committed to projects. */
+  reused: Scalars['Money']['output'];
+};
+
+/** 处置收入再利用 Part of an owner's share of a disposal's proceeds committed to a named assistance project (帮扶项目), moved from its DISPOSAL_PROCEEDS to its PROJECT_FUNDING account by one journal entry. */
+export type DisposalProceedsReuse = {
+  __typename?: 'DisposalProceedsReuse';
+  /** 金额 Amount. */
+  amount: Scalars['Money']['output'];
+  /** 处置申请 The disposal whose proceeds are re-used. */
+  disposal?: Maybe<Disposal>;
+  /** 记账分录 The journal entry (kind TRANSFER). */
+  entry?: Maybe<JournalEntry>;
+  /** 全局标识 Global id (DisposalProceedsReuse:n). */
+  id: Scalars['ID']['output'];
+  /** 所有权人 The owner (a village collective) whose proceeds these were. */
+  owner?: Maybe<Party>;
+  /** 帮扶项目 The project funded. */
+  project?: Maybe<Project>;
+  /** 用途 What for. */
+  purpose: Scalars['String']['output'];
+  /** 记录时间 Recorded at. */
+  recordedAt: Scalars['DateTime']['output'];
+  /** 日期 Re-used on (the entry's date). */
+  reusedOn: Scalars['Date']['output'];
+};
+
+/** 处置收入再利用输入 Commit part of an owner village's share of a disposal's proceeds to an assistance project. */
+export type DisposalProceedsReuseInput = {
+  /** 金额 Amount (not more than what remains of the village's share). */
+  amount: Scalars['Money']['input'];
+  /** 处置申请 The executed disposal. */
+  disposalId: Scalars['ID']['input'];
+  /** 幂等键 Idempotency key: a retry with the same key returns the first result. */
+  idempotencyKey: Scalars['String']['input'];
+  /** 帮扶项目 The project (of the village, its township or county). */
+  projectId: Scalars['ID']['input'];
+  /** 用途 What for (≤ 1000). */
+  purpose: Scalars['String']['input'];
+  /** 日期 Re-used on (not before the proceeds were received). */
+  reusedOn: Scalars['Date']['input'];
+  /** 所有权村 The owner village whose share is re-used (its collective's accounts). */
+  villageCode: Scalars['String']['input'];
+};
+
+/** 处置收入再利用结果 Result of a proceeds re-use. */
+export type DisposalProceedsReusePayload = {
+  __typename?: 'DisposalProceedsReusePayload';
+  /** 处置申请 The disposal after it. */
+  disposal?: Maybe<Disposal>;
+  /** 错误 Failures; when present nothing was written. */
+  errors: Array<UserError>;
+  /** 重放 True when the idempotency key had been used by the same request: nothing new was done. */
+  replayed: Scalars['Boolean']['output'];
+  /** 再利用记录 The re-use. */
+  reuse?: Maybe<DisposalProceedsReuse>;
 };
 
 /** 处置原因 Why an asset is disposed of. */
@@ -4247,6 +4322,8 @@ export type Mutation = {
   disposalObjectionResolve: DisposalPayload;
   /** 修改处置政策 Change a county's disposal numbers (county finance). */
   disposalPolicyUpdate: DisposalPolicyPayload;
+  /** 处置收入再利用 Commit disposal proceeds to an assistance project (journal entry to the owner's PROJECT_FUNDING). */
+  disposalProceedsReuse: DisposalProceedsReusePayload;
   /** 申请处置 Request a disposal (village clerk); the asset becomes DISPOSAL_PENDING. */
   disposalRequest: DisposalPayload;
   /** 撤回审核 Withdraw an approval given by mistake, before execution, with a reason (township reviewer); the plan returns to its notice (or to RESOLVED). */
@@ -4521,6 +4598,12 @@ export type MutationDisposalObjectionResolveArgs = {
 /** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
 export type MutationDisposalPolicyUpdateArgs = {
   input: DisposalPolicyUpdateInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationDisposalProceedsReuseArgs = {
+  input: DisposalProceedsReuseInput;
 };
 
 
@@ -5033,6 +5116,8 @@ export type Query = {
   disposal?: Maybe<Disposal>;
   /** 处置政策参数 The disposal policy in force for a county. */
   disposalPolicy?: Maybe<DisposalPolicy>;
+  /** 处置收入汇总 Disposal proceeds booked, re-used and remaining per village of a region (and year of execution). */
+  disposalProceedsByRegion: Array<DisposalProceedsByRegion>;
   /** 处置台账 Disposals by region, year, method and status, with proceeds and flags (county finance). */
   disposals: DisposalConnection;
   /** 审计报告 The audit report of a plan. */
@@ -5239,6 +5324,13 @@ export type QueryDisposalArgs = {
 /** 查询 Queries: read the register. */
 export type QueryDisposalPolicyArgs = {
   countyCode: Scalars['String']['input'];
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryDisposalProceedsByRegionArgs = {
+  regionCode?: InputMaybe<Scalars['String']['input']>;
+  year?: InputMaybe<Scalars['Int']['input']>;
 };
 
 

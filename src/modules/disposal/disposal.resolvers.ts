@@ -3,12 +3,20 @@ import type { Resolvers } from '../../generated/resolvers';
 import { readContext } from '../../shared/context';
 import { runMutation } from '../../shared/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
-import { getChain } from '../approvals/approvals.service';
 import type { Asset } from '../assets/assets.types';
 import type { BundleMember } from '../bundles/bundles.types';
 import { toPartyRef } from '../parties/parties.resolvers';
 import * as service from './disposal.service';
-import type { AssetPledge, Disposal, DisposalEvent, DisposalNotice, DisposalObjection, DisposalPolicy } from './disposal.types';
+import type {
+  AssetPledge,
+  Disposal,
+  DisposalEvent,
+  DisposalNotice,
+  DisposalObjection,
+  DisposalPolicy,
+  DisposalProceedsReuse,
+  ProceedsByRegion,
+} from './disposal.types';
 
 /** A party reference as GraphQL sends it (PartyRefInput). */
 interface PartyRefArg {
@@ -66,6 +74,9 @@ interface ExecuteArgs {
     idempotencyKey: string;
   };
 }
+interface ReuseArgs {
+  input: { disposalId: string; villageCode: string; projectId: string; amount: number; reusedOn: string; purpose: string; idempotencyKey: string };
+}
 interface CancelArgs {
   input: { disposalId: string; cancelledOn: string; reason: string };
 }
@@ -122,6 +133,8 @@ export const disposalResolvers: Resolvers = {
     },
     assetPledges: (_: unknown, args: PageArg & { regionCode?: string | null; status?: string | null }, ctx: RequestContext) =>
       service.listPledges(readContext(ctx), args, args),
+    disposalProceedsByRegion: (_: unknown, args: { regionCode?: string | null; year?: number | null }, ctx: RequestContext) =>
+      service.proceedsByRegion(readContext(ctx), args),
     disposalPolicy: (_: unknown, args: { countyCode: string }, ctx: RequestContext) => service.getDisposalPolicy(readContext(ctx), args.countyCode),
   },
   Mutation: {
@@ -189,6 +202,21 @@ export const disposalResolvers: Resolvers = {
           }),
         (r) => ({ disposal: r.disposal, replayed: r.replayed }),
       ),
+    disposalProceedsReuse: (_: unknown, args: ReuseArgs, ctx: RequestContext) =>
+      runMutation(
+        ctx,
+        (svc) =>
+          service.reuseProceeds(svc, {
+            disposalId: disposalId(args.input.disposalId),
+            villageCode: args.input.villageCode,
+            projectId: requireGlobalId('Project', args.input.projectId, ['input', 'projectId']),
+            amountFen: args.input.amount,
+            reusedOn: args.input.reusedOn,
+            purpose: args.input.purpose,
+            idempotencyKey: args.input.idempotencyKey,
+          }),
+        (r) => ({ reuse: r.reuse, disposal: r.disposal, replayed: r.replayed }),
+      ),
     disposalCancel: (_: unknown, args: CancelArgs, ctx: RequestContext) =>
       runMutation(ctx, (svc) => service.cancelDisposal(svc, { ...args.input, disposalId: disposalId(args.input.disposalId) }), withDisposal),
     assetPledge: (_: unknown, args: PledgeArgs, ctx: RequestContext) =>
@@ -251,15 +279,21 @@ export const disposalResolvers: Resolvers = {
           { appraiser: d.appraiser!, appraisedOn: d.appraisedOn, value: d.appraisedValueFen!, reportNo: d.appraisalReportNo! },
     // An exception is asked for with its reason (disposalAppraise), so the reason is there with the floor.
     priceException: (d: Disposal) => (d.exceptionFloorFen === null ? null : { floor: d.exceptionFloorFen, reason: d.exceptionReason! }),
-    chain: (d: Disposal, _: unknown, ctx: RequestContext) => (d.chainId === null ? null : getChain(readContext(ctx), d.chainId)),
+    // The disposal is visible to the reader, and its chain lies in its village: loaded in one batch per page.
+    chain: (d: Disposal, _: unknown, ctx: RequestContext) => (d.chainId === null ? null : ctx.loaders.approvalChain.load(d.chainId)),
     notice: (d: Disposal, _: unknown, ctx: RequestContext) => ctx.loaders.disposalNotice.load(d.id),
     objections: (d: Disposal, _: unknown, ctx: RequestContext) => ctx.loaders.disposalObjections.load(d.id),
     execution: (d: Disposal) => (d.status === 'EXECUTED' ? d : null),
     events: (d: Disposal, _: unknown, ctx: RequestContext) => ctx.loaders.disposalEvents.load(d.id),
     requestedBy: (d: Disposal, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(d.requestedBy),
+    proceedsReused: async (d: Disposal, _: unknown, ctx: RequestContext) =>
+      (await ctx.loaders.disposalReuses.load(d.id)).reduce((t, r) => t + r.amountFen, 0),
+    proceedsRemaining: async (d: Disposal, _: unknown, ctx: RequestContext) =>
+      d.entryId === null ? 0 : (d.priceFen ?? 0) + (d.insuranceFen ?? 0) - (await ctx.loaders.disposalReuses.load(d.id)).reduce((t, r) => t + r.amountFen, 0),
+    proceedsReuses: (d: Disposal, _: unknown, ctx: RequestContext) => ctx.loaders.disposalReuses.load(d.id),
     flags: async (d: Disposal, _: unknown, ctx: RequestContext) => {
       const recipient = d.recipientPartyId === null ? null : await ctx.loaders.party.load(d.recipientPartyId);
-      return service.flagsOf(readContext(ctx), d, recipient ?? null);
+      return service.flagsOf(readContext(ctx), d, recipient ?? null, await ctx.loaders.disposalPolicyOf.load(d.countyCode));
     },
   },
   DisposalExecution: {
@@ -270,6 +304,23 @@ export const disposalResolvers: Resolvers = {
     insurer: (d: Disposal, _: unknown, ctx: RequestContext) => (d.insurerPartyId === null ? null : ctx.loaders.party.load(d.insurerPartyId)),
     proceeds: (d: Disposal) => (d.priceFen ?? 0) + (d.insuranceFen ?? 0),
     entry: (d: Disposal, _: unknown, ctx: RequestContext) => (d.entryId === null ? null : ctx.loaders.journal.entry.load(d.entryId)),
+  },
+  DisposalProceedsReusePayload: {
+    replayed: (p: { replayed?: boolean }) => p.replayed ?? false,
+  },
+  DisposalProceedsReuse: {
+    id: (r: DisposalProceedsReuse) => toGlobalId('DisposalProceedsReuse', r.id),
+    disposal: (r: DisposalProceedsReuse, _: unknown, ctx: RequestContext) => service.getDisposal(readContext(ctx), r.disposalId),
+    owner: (r: DisposalProceedsReuse, _: unknown, ctx: RequestContext) => ctx.loaders.party.load(r.ownerPartyId),
+    project: (r: DisposalProceedsReuse, _: unknown, ctx: RequestContext) => ctx.loaders.project.load(r.projectId),
+    amount: (r: DisposalProceedsReuse) => r.amountFen,
+    entry: (r: DisposalProceedsReuse, _: unknown, ctx: RequestContext) => ctx.loaders.journal.entry.load(r.entryId),
+  },
+  DisposalProceedsByRegion: {
+    region: (r: ProceedsByRegion, _: unknown, ctx: RequestContext) => ctx.loaders.region.load(r.villageCode),
+    proceeds: (r: ProceedsByRegion) => r.proceedsFen,
+    reused: (r: ProceedsByRegion) => r.reusedFen,
+    remaining: (r: ProceedsByRegion) => r.remainingFen,
   },
   DisposalNotice: {
     content: (n: DisposalNotice) => JSON.stringify(n.content),
@@ -287,7 +338,7 @@ export const disposalResolvers: Resolvers = {
     pledgee: (p: AssetPledge, _: unknown, ctx: RequestContext) => ctx.loaders.party.load(p.pledgeePartyId),
     loan: (p: AssetPledge) => p.loanFen,
     pledgedOn: (p: AssetPledge) => p.startOn,
-    chain: (p: AssetPledge, _: unknown, ctx: RequestContext) => (p.chainId === null ? null : getChain(readContext(ctx), p.chainId)),
+    chain: (p: AssetPledge, _: unknown, ctx: RequestContext) => (p.chainId === null ? null : ctx.loaders.approvalChain.load(p.chainId)),
   },
   DisposalPolicy: {
     tier1Max: (p: DisposalPolicy) => p.tier1MaxFen,

@@ -29,11 +29,12 @@ import { findUsersInRegions } from '../auth/auth.repository';
 import { authorize, authorizeRole, canRead } from '../auth/auth.service';
 import { allocateBy } from '../journal/allocation';
 import { canonicalJson, requestFingerprint } from '../journal/journal.hash';
-import { idempotencyKey, postEntry, replayOf } from '../journal/journal.service';
+import { guardReversal, idempotencyKey, postEntry, postingsOfEntry, replayOf } from '../journal/journal.service';
 import * as partiesRepo from '../parties/parties.repository';
-import { partyRefSchema, resolvePartyRef } from '../parties/parties.service';
+import { collectiveOf, partyRefSchema, resolvePartyRef } from '../parties/parties.service';
+import { requireProject } from '../projects/projects.service';
 import type { Party } from '../parties/parties.types';
-import { countyCodeOf, townshipCodeOf } from '../regions/regions.codes';
+import { countyCodeOf, isWithin, prefixOf, townshipCodeOf } from '../regions/regions.codes';
 import { requireRegion, scopedPrefix } from '../regions/regions.service';
 import { ownersOn } from '../rights/rights.service';
 import * as repo from './disposal.repository';
@@ -46,12 +47,14 @@ import {
   disposalChainFor,
   DisposalFlag,
   DisposalPolicy,
+  DisposalProceedsReuse,
   DisposalStatus,
   EXCHANGE_METHODS,
   OPEN_STATUSES,
   PLEDGE_KINDS,
   PledgeSubject,
   PLEDGE_COUNTY_STEPS,
+  ProceedsByRegion,
   VALUE_TRANSFER_METHODS,
   ZERO_PROCEEDS_METHODS,
 } from './disposal.types';
@@ -889,6 +892,116 @@ export async function releasePledge(svc: ServiceContext, raw: unknown): Promise<
 }
 
 // =========================================================================================================
+// Re-use of the proceeds (处置收入再利用)
+// =========================================================================================================
+
+const positiveFen = fenAmount.refine((v) => v > 0, { message: 'more than 0.00', params: { code: 'INVALID_AMOUNT' } });
+const reuseSchema = z.object({
+  disposalId: z.number(),
+  villageCode: z.string(),
+  projectId: z.number(),
+  amountFen: positiveFen,
+  reusedOn: dateString,
+  purpose: text(1000),
+  idempotencyKey,
+});
+
+export interface ReusedProceeds {
+  reuse: DisposalProceedsReuse;
+  disposal: Disposal;
+  replayed: boolean;
+}
+
+/**
+ * 处置收入再利用 An owner village commits part of its share of a disposal's proceeds to a named assistance project
+ * (帮扶项目) of its own village (or of its township or county): one journal entry (kind TRANSFER, source the
+ * disposal) moves the amount from the owner collective's DISPOSAL_PROCEEDS to its PROJECT_FUNDING account, and
+ * a re-use row names the project. The money never leaves the collective for a person: there is no payee. Not
+ * more than what remains of the owner's share of that disposal. A retry with the same key returns the first.
+ */
+export async function reuseProceeds(svc: ServiceContext, raw: unknown): Promise<ReusedProceeds> {
+  authorizeRole(svc.actor, 'disposal.write');
+  const input = parseInput(reuseSchema, raw);
+  const { idempotencyKey: key, ...body } = input;
+  const fingerprint = requestFingerprint('disposalProceedsReuse', svc.actor.userId, body);
+  // The journal lock first, then the key (docs/journal.md): a retry finds the first result.
+  const replay = await replayOf(svc, key, fingerprint);
+  if (replay) {
+    const reuse = (await repo.findReuseByEntry(svc.db, replay.entry.id))!;
+    return { reuse, disposal: (await repo.findDisposal(svc.db, reuse.disposalId))!, replayed: true };
+  }
+  const village = await requireRegion(svc.db, input.villageCode, ['input', 'villageCode'], ['VILLAGE']);
+  authorize(svc.actor, 'disposal.write', village.code);
+  const d = await repo.findDisposal(svc.db, input.disposalId, true);
+  const owner = await collectiveOf(svc.db, svc.clock, village.code);
+  const postings = d?.entryId ? await postingsOfEntry(svc, d.entryId) : [];
+  const share = postings.find((p) => p.holderPartyId === owner.id && p.accountKind === 'DISPOSAL_PROCEEDS');
+  if (!d || (!canRead(svc.actor, d.villageCode) && !share)) throw new DomainError('NOT_FOUND', 'No such disposal in your scope', ['input', 'disposalId']);
+  if (d.status !== 'EXECUTED' || d.entryId === null) {
+    throw new DomainError('ILLEGAL_TRANSITION', `The disposal is ${d.status}${d.status === 'EXECUTED' ? ' with no proceeds' : ''}: no proceeds to re-use`, ['input', 'disposalId']);
+  }
+  if (!share) throw new DomainError('NOT_AN_OWNER', `${owner.name} received no part of this disposal's proceeds`, ['input', 'villageCode']);
+  requireNotFuture(svc, input.reusedOn, ['input', 'reusedOn']);
+  if (input.reusedOn < d.proceedsReceivedOn!) {
+    throw new DomainError('DATE_ORDER', `reusedOn must not be before the proceeds were received (${d.proceedsReceivedOn})`, ['input', 'reusedOn']);
+  }
+  const project = await requireProject(svc, input.projectId, ['input', 'projectId']);
+  if (!isWithin(village.code, prefixOf(project.regionCode))) {
+    throw new DomainError('INVALID_REGION', `Project ${project.name} is not a project of ${village.name} (its region is ${project.regionCode})`, ['input', 'projectId']);
+  }
+  const earlier = (await repo.reusesOf(svc.db, [d.id])).filter((r) => r.ownerPartyId === owner.id).reduce((t, r) => t + r.amountFen, 0);
+  const remaining = Number(share.amountFen) - earlier;
+  if (input.amountFen > remaining) {
+    throw new DomainError(
+      'INSUFFICIENT_BALANCE',
+      `${owner.name} has ${formatFen(remaining)} yuan of this disposal's proceeds left to re-use; ${formatFen(input.amountFen)} cannot be committed`,
+      ['input', 'amount'],
+    );
+  }
+  const asset = (await assetsRepo.findById(svc.db, d.assetId))!;
+  const posted = await postEntry(svc, {
+    kind: 'TRANSFER',
+    effectiveOn: input.reusedOn,
+    memo: `${asset.name}（${asset.code}）处置收入再利用：${project.name}（${project.year}）`,
+    source: { type: 'DISPOSAL', id: d.id },
+    assetId: d.assetId,
+    idempotencyKey: key,
+    requestFingerprint: fingerprint,
+    postings: [
+      { holderPartyId: owner.id, kind: 'DISPOSAL_PROCEEDS', amountFen: -input.amountFen },
+      { holderPartyId: owner.id, kind: 'PROJECT_FUNDING', amountFen: input.amountFen },
+    ],
+  });
+  const row: Omit<DisposalProceedsReuse, 'id'> = {
+    disposalId: d.id,
+    ownerPartyId: owner.id,
+    villageCode: village.code,
+    countyCode: countyCodeOf(village.code),
+    projectId: project.id,
+    amountFen: input.amountFen,
+    reusedOn: input.reusedOn,
+    purpose: input.purpose,
+    entryId: posted.entry.id,
+    actorUserId: svc.actor.userId,
+    recordedAt: svc.clock.now(),
+  };
+  const id = await repo.insertReuse(svc.db, row);
+  await disposalEvent(svc, d, 'PROCEEDS_REUSE', d.status, input.reusedOn, { reuseId: id, projectId: project.id, amountFen: input.amountFen, entryId: posted.entry.id });
+  return { reuse: { id, ...row }, disposal: d, replayed: false };
+}
+
+/** A re-use's entry is reversed only with its record: the journal refuses its bare reversal. */
+guardReversal(async (svc, entryId) => {
+  const reuse = await repo.findReuseByEntry(svc.db, entryId);
+  return reuse ? `Entry #${entryId} re-uses the proceeds of disposal #${reuse.disposalId} for project #${reuse.projectId}: its record would no longer match` : null;
+});
+
+/** 处置收入汇总 Proceeds, re-used and remaining per village of the disposals executed in the region (and year). */
+export async function proceedsByRegion(svc: ServiceContext, filter: { regionCode?: string | null; year?: number | null }): Promise<ProceedsByRegion[]> {
+  return repo.proceedsByVillage(svc.db, scopedPrefix(svc.actor, filter.regionCode), filter.year);
+}
+
+// =========================================================================================================
 // Reads
 // =========================================================================================================
 
@@ -926,7 +1039,7 @@ export async function listPledges(svc: ServiceContext, filter: { regionCode?: st
  * approved disposal with no notice yet, a buyer related to the village (a household or individual of the
  * village, or someone named like one of its officials), proceeds received later than the county's limit.
  */
-export async function flagsOf(svc: ServiceContext, d: Disposal, recipient: Party | null): Promise<DisposalFlag[]> {
+export async function flagsOf(svc: ServiceContext, d: Disposal, recipient: Party | null, countyPolicy?: DisposalPolicy): Promise<DisposalFlag[]> {
   const flags: DisposalFlag[] = [];
   if (d.status === 'EXECUTED' && d.appraisedValueFen !== null && d.priceFen !== null && d.priceFen > 0 && d.priceFen < d.appraisedValueFen) {
     flags.push('BELOW_APPRAISAL_WITH_EXCEPTION');
@@ -934,7 +1047,7 @@ export async function flagsOf(svc: ServiceContext, d: Disposal, recipient: Party
   if (d.status === 'APPROVED') flags.push('NO_NOTICE');
   if (recipient && (await isRelated(svc.db, d, recipient))) flags.push('RELATED_BUYER');
   if (d.status === 'EXECUTED' && d.entryId !== null) {
-    const policy = await disposalPolicyFor(svc.db, d.villageCode);
+    const policy = countyPolicy ?? (await disposalPolicyFor(svc.db, d.villageCode));
     if (d.proceedsReceivedOn! > addDays(d.executedOn!, policy.proceedsBookingDays)) flags.push('PROCEEDS_LATE');
   }
   return flags;
