@@ -166,6 +166,27 @@ describe('county disposal policy', () => {
     expect(ok.data.disposalPolicyUpdate.policy).toMatchObject({ tier1Max: '100000.00', noticeDays: 15, tier2Max: '500000.00', isDefault: false });
   });
 
+  it('the numbers live in the county policy: one audited change each, neither mutation clobbers the other\'s numbers', async () => {
+    const audits = async () => (await env.db('audit_log').orderBy('id')).filter((r: any) => r.entity_type.endsWith('Policy'));
+    const before = await audits();
+    const ok = await env.gql('finance', UPDATE, { input: { countyCode: '511922000000', exchangeThreshold: '60000.00' } });
+    expect(ok.data.disposalPolicyUpdate.errors).toEqual([]);
+    const after = await audits();
+    expect(after).toHaveLength(before.length + 1);
+    const last = after[after.length - 1];
+    expect(last.entity_type).toBe('CountyPolicy');
+    const payload = JSON.parse(last.payload);
+    expect([payload.before.disposalExchangeThresholdFen, payload.after.disposalExchangeThresholdFen]).toEqual([5_000_000, 6_000_000]);
+    const row = await env.db('county_policies').where({ county_code: '511922000000' }).first();
+    expect(Number(row.disposal_exchange_threshold_fen)).toBe(6_000_000);
+    // A change of another county number keeps the disposal numbers, and is audited once too.
+    const other = await env.gql('finance', `mutation { countyPolicyUpdate(input: { countyCode: "511922000000", idleFundsMonths: 9 }) { errors { code } } }`);
+    expect(other.data.countyPolicyUpdate.errors).toEqual([]);
+    expect(await audits()).toHaveLength(before.length + 2);
+    const p = await env.gql('finance', `{ disposalPolicy(countyCode: "511922000000") { tier1Max exchangeThreshold noticeDays isDefault } }`);
+    expect(p.data.disposalPolicy).toEqual({ tier1Max: '100000.00', exchangeThreshold: '60000.00', noticeDays: 15, isDefault: false });
+  });
+
   it('the new tier and notice days apply to the next request', async () => {
     const asset = await assetOfValue(env, '80000.00');
     const r = await gqlOk(env, 'clerk', M.request, requestInput(asset.id, { method: 'SCRAPPING' }), 'disposalRequest');

@@ -74,7 +74,6 @@ export const MUTABLE_TABLES = {
   bundle_contributions: 'a contribution: pending until its chain approves, returned on withdrawal',
   disposals: 'current status of a disposal; its history is disposal_events',
   disposal_objections: 'an objection is resolved',
-  disposal_policies: 'a county setting (changes audited)',
   asset_pledges: 'a pledge (of an asset or a venture stake) is approved, rejected or released; its history is in asset_events (assets) and its chain',
   distribution_plan_receipts: 'a claim on a receipt is released when its plan is cancelled, rejected or reversed',
 } as const;

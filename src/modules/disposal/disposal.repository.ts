@@ -1,4 +1,4 @@
-/** The only code touching the disposal module's tables (disposals, notices, objections, events, pledges, policies). */
+/** The only code touching the disposal module's tables (disposals, notices, objections, events, pledges, proceeds re-uses). */
 import type { Knex } from 'knex';
 import type { Executor } from '../../db/connection';
 import type {
@@ -7,7 +7,6 @@ import type {
   DisposalEvent,
   DisposalNotice,
   DisposalObjection,
-  DisposalPolicy,
   DisposalProceedsReuse,
   ProceedsByRegion,
 } from './disposal.types';
@@ -215,18 +214,4 @@ export async function proceedsByVillage(db: Executor, prefix: string, year?: num
     const reusedFen = Number(r.reused_fen);
     return { villageCode: r.village_code, disposals: Number(r.disposals), proceedsFen, reusedFen, remainingFen: proceedsFen - reusedFen };
   });
-}
-
-// ---- policy ---------------------------------------------------------------------------------------------
-
-export async function findPolicy(db: Executor, countyCode: string): Promise<DisposalPolicy | undefined> {
-  const r = await db('disposal_policies').where({ county_code: countyCode }).first();
-  if (!r) return undefined;
-  const { updatedBy: _u, ...p } = fromRow<DisposalPolicy & { updatedBy: number }>(r);
-  return { ...p, isDefault: false };
-}
-
-export async function upsertPolicy(db: Executor, p: Omit<DisposalPolicy, 'isDefault'>, userId: number): Promise<void> {
-  const row = { ...toRow({ ...p } as any), updated_by: userId };
-  await db('disposal_policies').insert(row).onConflict('county_code').merge();
 }

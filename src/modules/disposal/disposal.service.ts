@@ -24,7 +24,6 @@ import { countyStep, supervisingStep, villageResolutions } from '../approvals/ap
 import { findStake, guardStakeChange } from '../bundles/bundles.service';
 import { decide, getChain, onChainSettled, openChain, withdrawChain } from '../approvals/approvals.service';
 import type { ApprovalChain, ApprovalDecision, StepSpec } from '../approvals/approvals.types';
-import { appendAudit } from '../audit/audit.repository';
 import { findUsersInRegions } from '../auth/auth.repository';
 import { authorize, authorizeRole, canRead } from '../auth/auth.service';
 import { allocateBy } from '../journal/allocation';
@@ -32,6 +31,8 @@ import { canonicalJson, requestFingerprint } from '../journal/journal.hash';
 import { guardReversal, idempotencyKey, postEntry, postingsOfEntry, replayOf } from '../journal/journal.service';
 import * as partiesRepo from '../parties/parties.repository';
 import { collectiveOf, partyRefSchema, resolvePartyRef } from '../parties/parties.service';
+import { changeCountySettings, CountySettings, getPolicy, policyFor } from '../policy/policy.service';
+import type { CountyPolicy } from '../policy/policy.types';
 import { requireProject } from '../projects/projects.service';
 import type { Party } from '../parties/parties.types';
 import { countyCodeOf, isWithin, prefixOf, townshipCodeOf } from '../regions/regions.codes';
@@ -40,7 +41,6 @@ import { ownersOn } from '../rights/rights.service';
 import * as repo from './disposal.repository';
 import {
   AssetPledge,
-  DEFAULT_DISPOSAL_POLICY,
   Disposal,
   DISPOSAL_METHODS,
   DISPOSAL_REASONS,
@@ -63,16 +63,29 @@ import {
 // Policy
 // =========================================================================================================
 
+/** The disposal numbers of a county's policy (county_policies, the policy module's), as DisposalPolicy. */
+function disposalPolicyOf(p: CountyPolicy): DisposalPolicy {
+  return {
+    countyCode: p.countyCode,
+    tier1MaxFen: p.disposalTier1MaxFen,
+    tier2MaxFen: p.disposalTier2MaxFen,
+    appraisalThresholdFen: p.disposalAppraisalThresholdFen,
+    exchangeThresholdFen: p.disposalExchangeThresholdFen,
+    noticeDays: p.disposalNoticeDays,
+    proceedsBookingDays: p.disposalProceedsBookingDays,
+    isDefault: p.isDefault,
+    updatedAt: p.updatedAt,
+  };
+}
+
 /** The disposal policy in force for the county containing `regionCode`: its own numbers or the defaults. */
 export async function disposalPolicyFor(db: Executor, regionCode: string): Promise<DisposalPolicy> {
-  const countyCode = countyCodeOf(regionCode);
-  return (await repo.findPolicy(db, countyCode)) ?? { countyCode, ...DEFAULT_DISPOSAL_POLICY, isDefault: true, updatedAt: null };
+  return disposalPolicyOf(await policyFor(db, regionCode));
 }
 
 export async function getDisposalPolicy(svc: ServiceContext, countyCode: string): Promise<DisposalPolicy | null> {
-  if (!/^\d{12}$/.test(countyCode) || countyCodeOf(countyCode) !== countyCode) return null;
-  if (!canRead(svc.actor, countyCode) && !countyCode.startsWith(svc.actor.scopePrefix.slice(0, 6))) return null;
-  return disposalPolicyFor(svc.db, countyCode);
+  const p = await getPolicy(svc, countyCode);
+  return p && disposalPolicyOf(p);
 }
 
 const fenAmount = z.number().int().min(0, 'at least 0').max(MAX_FEN);
@@ -86,30 +99,34 @@ const policySchema = z.object({
   proceedsBookingDays: z.number().int().min(1).max(365).optional(),
 });
 
-/** County finance sets the county's disposal numbers. */
+/** The county_policies field of each disposal number. */
+const POLICY_FIELD = {
+  tier1MaxFen: 'disposalTier1MaxFen',
+  tier2MaxFen: 'disposalTier2MaxFen',
+  appraisalThresholdFen: 'disposalAppraisalThresholdFen',
+  exchangeThresholdFen: 'disposalExchangeThresholdFen',
+  noticeDays: 'disposalNoticeDays',
+  proceedsBookingDays: 'disposalProceedsBookingDays',
+} as const satisfies Record<string, keyof CountySettings>;
+
+/**
+ * County finance sets the county's disposal numbers: they are the county's policy (county_policies), changed
+ * and audited by policy.service's changeCountySettings, as every other county number.
+ */
 export async function updateDisposalPolicy(svc: ServiceContext, raw: unknown): Promise<DisposalPolicy> {
   const input = parseInput(policySchema, raw);
   const region = await requireRegion(svc.db, input.countyCode, ['input', 'countyCode'], ['COUNTY']);
   authorize(svc.actor, 'policy.write', region.code);
-  const before = await disposalPolicyFor(svc.db, region.code);
   const { countyCode: _c, ...changes } = input;
-  const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
-  if (!Object.keys(defined).length) throw new DomainError('INVALID_INPUT', 'Nothing to change', ['input']);
-  const { isDefault: _d, ...kept } = before;
-  const next = { ...kept, ...defined, updatedAt: svc.clock.now() };
-  if (next.tier1MaxFen > next.tier2MaxFen) {
-    throw new DomainError('OUT_OF_RANGE', 'The first tier ends at or below the second', ['input', 'tier1MaxFen']);
-  }
-  await repo.upsertPolicy(svc.db, next, svc.actor.userId);
-  await appendAudit(svc.db, {
-    entityType: 'DisposalPolicy',
-    entityId: Number(region.code.slice(0, 6)),
-    action: 'UPDATE',
-    actorUserId: svc.actor.userId,
-    recordedAt: next.updatedAt,
-    payload: { before, after: next },
+  const patch: Partial<CountySettings> = {};
+  for (const [k, v] of Object.entries(changes)) if (v !== undefined) patch[POLICY_FIELD[k as keyof typeof POLICY_FIELD]] = v;
+  if (!Object.keys(patch).length) throw new DomainError('INVALID_INPUT', 'Nothing to change', ['input']);
+  const saved = await changeCountySettings(svc, region.code, patch, (next) => {
+    if (next.disposalTier1MaxFen > next.disposalTier2MaxFen) {
+      throw new DomainError('OUT_OF_RANGE', 'The first tier ends at or below the second', ['input', 'tier1MaxFen']);
+    }
   });
-  return { ...next, isDefault: false };
+  return disposalPolicyOf(saved);
 }
 
 // =========================================================================================================

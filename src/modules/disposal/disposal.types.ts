@@ -3,6 +3,7 @@
  * disposal's approval chain from the county's policy.
  */
 import type { AssetClass } from '../assets/assets.types';
+import { DEFAULT_POLICY } from '../policy/policy.types';
 
 /** 处置原因 Why an asset is disposed of (brief §7 triggers). */
 export const DISPOSAL_REASONS = [
@@ -162,7 +163,7 @@ export interface AssetPledge {
 }
 
 /**
- * 处置政策参数 A county's disposal numbers. No published county figures for these were found (brief §7: "No
+ * 处置政策参数 A county's disposal numbers, kept in its county policy (county_policies). No published county figures for these were found (brief §7: "No
  * value thresholds were found"); every default is the project's assumption, documented in docs/disposal.md.
  */
 export interface DisposalPolicy {
@@ -183,13 +184,14 @@ export interface DisposalPolicy {
   updatedAt: string | null;
 }
 
+/** The documented defaults (kept with every other county default in policy.types.ts's DEFAULT_POLICY). */
 export const DEFAULT_DISPOSAL_POLICY: Omit<DisposalPolicy, 'countyCode' | 'isDefault' | 'updatedAt'> = {
-  tier1MaxFen: 5_000_000,
-  tier2MaxFen: 50_000_000,
-  appraisalThresholdFen: 50_000_000,
-  exchangeThresholdFen: 5_000_000,
-  noticeDays: 10,
-  proceedsBookingDays: 30,
+  tier1MaxFen: DEFAULT_POLICY.disposalTier1MaxFen,
+  tier2MaxFen: DEFAULT_POLICY.disposalTier2MaxFen,
+  appraisalThresholdFen: DEFAULT_POLICY.disposalAppraisalThresholdFen,
+  exchangeThresholdFen: DEFAULT_POLICY.disposalExchangeThresholdFen,
+  noticeDays: DEFAULT_POLICY.disposalNoticeDays,
+  proceedsBookingDays: DEFAULT_POLICY.disposalProceedsBookingDays,
 };
 
 /**

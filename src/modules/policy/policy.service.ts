@@ -55,16 +55,35 @@ export async function updatePolicy(svc: ServiceContext, raw: unknown): Promise<C
   const given = Object.entries(changes).filter(([, v]) => v !== undefined).map(([k]) => k);
   if (given.some((k) => !(REVITALISATION_FIELDS as readonly string[]).includes(k)) || !given.length) authorize(svc.actor, 'policy.write', region.code);
   if (given.some((k) => (REVITALISATION_FIELDS as readonly string[]).includes(k))) authorize(svc.actor, 'policy.revitalisation', region.code);
-  const before = await policyFor(svc.db, region.code);
   if (!given.length) throw new DomainError('INVALID_INPUT', 'Nothing to change', ['input']);
-  const next = { ...before, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)), updatedAt: svc.clock.now() };
+  return changeCountySettings(svc, region.code, Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)));
+}
+
+/** The numbers a county may change (everything but its code and the bookkeeping fields). */
+export type CountySettings = Omit<CountyPolicy, 'countyCode' | 'isDefault' | 'updatedAt'>;
+
+/**
+ * 县级参数变更 The one place a county's numbers change with their audit record ("county setting changed":
+ * entity CountyPolicy, before and after): policyUpdate and the disposal module's disposalPolicyUpdate call it
+ * after their own authorisation and validation. `check` sees the merged numbers before they are saved (a rule
+ * across fields, e.g. tier 1 below tier 2) and may throw.
+ */
+export async function changeCountySettings(
+  svc: ServiceContext,
+  countyCode: string,
+  patch: Partial<CountySettings>,
+  check?: (next: CountyPolicy) => void,
+): Promise<CountyPolicy> {
+  const before = await policyFor(svc.db, countyCode);
+  const next: CountyPolicy = { ...before, ...patch, updatedAt: svc.clock.now() };
+  check?.(next);
   await repo.upsert(svc.db, next, svc.actor.userId);
   await appendAudit(svc.db, {
     entityType: 'CountyPolicy',
-    entityId: Number(region.code.slice(0, 6)),
+    entityId: Number(countyCode.slice(0, 6)),
     action: 'UPDATE',
     actorUserId: svc.actor.userId,
-    recordedAt: next.updatedAt,
+    recordedAt: next.updatedAt!,
     payload: { before, after: next },
   });
   return { ...next, isDefault: false };

@@ -40,6 +40,18 @@ export interface CountyPolicy {
    * confirmation (issue 8): a typo of a few zeros must not enter the books unnoticed.
    */
   singleAmountCeilingFen: number;
+  /** 处置一档上限: a disposal below this value needs the village resolution + township (issue 11, assumption). */
+  disposalTier1MaxFen: number;
+  /** 处置二档上限: up to this value + the county sector department; above it + county finance (assumption). */
+  disposalTier2MaxFen: number;
+  /** 评估门槛: any disposal method is appraised at or above this value; sales always are (assumption). */
+  disposalAppraisalThresholdFen: number;
+  /** 进场交易门槛: auctions and transfers at or above this value go through the property exchange (assumption). */
+  disposalExchangeThresholdFen: number;
+  /** 处置公示天数: a disposal notice stays up at least this many days (as distributions: 10). */
+  disposalNoticeDays: number;
+  /** 处置收入入账期限: proceeds received later than this many days after the deal are flagged (assumption). */
+  disposalProceedsBookingDays: number;
   /** Whether this county has saved its own numbers (false: the defaults apply). */
   isDefault: boolean;
   updatedAt: string | null;
@@ -65,4 +77,11 @@ export const DEFAULT_POLICY: Omit<CountyPolicy, 'countyCode' | 'isDefault' | 'up
   maxContractTermYears: null,
   // 1亿元: above the largest single receipts of the demo county's pooled ventures (12M yuan) by far.
   singleAmountCeilingFen: 10_000_000_000,
+  // Disposal (issue 11, docs/disposal.md): no published county figures were found; the issue's examples.
+  disposalTier1MaxFen: 5_000_000,
+  disposalTier2MaxFen: 50_000_000,
+  disposalAppraisalThresholdFen: 50_000_000,
+  disposalExchangeThresholdFen: 5_000_000,
+  disposalNoticeDays: 10,
+  disposalProceedsBookingDays: 30,
 };
