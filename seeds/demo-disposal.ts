@@ -6,6 +6,10 @@
  *   county department, now awaiting county finance (an operating sale above 500 000 yuan).
  * - 云顶茶叶加工厂: mortgaged (抵押) to the county's rural credit cooperative for a working-capital loan,
  *   approved on its chain; the lease runs on, but nothing new may be leased, bundled or disposed of.
+ * - 茶坪村's stake in the pooled tea venture (seeds/demo-bundles.ts): pledged (股权质押) to the same credit
+ *   cooperative, approved; 茶坪村 cannot withdraw from the venture nor the venture be dissolved until released.
+ * - Re-use of the greenhouse's insurance proceeds: 茶坪村 commits 150 000.00 of its 216 000.50 to rebuilding
+ *   the greenhouses under the same assistance project (处置收入再利用); 66 000.50 remains.
  */
 import type { Actor } from '../src/shared/actor';
 import type { ServiceContext } from '../src/shared/context';
@@ -22,7 +26,9 @@ import {
   pledgeAsset,
   publishNotice,
   requestDisposal,
+  reuseProceeds,
 } from '../src/modules/disposal/disposal.service';
+import { villageMemberships } from '../src/modules/bundles/bundles.service';
 import { V } from './demo-data';
 import { withCheck } from './demo-rights';
 
@@ -111,6 +117,15 @@ export async function seedDisposalDemo(svc: ServiceContext, actors: Record<strin
     proceedsReceivedOn: day(70),
     idempotencyKey: 'demo-disposal-greenhouse-loss',
   });
+  await reuseProceeds(clerk, {
+    disposalId: loss.id,
+    villageCode: V.chaping,
+    projectId: project.id,
+    amountFen: yuan(150_000),
+    reusedOn: day(40),
+    purpose: '灾后重建连栋蔬菜大棚（钢架及棚膜），经村民代表会议决定使用保险赔款',
+    idempotencyKey: 'demo-disposal-greenhouse-reuse',
+  });
 
   // --- The cold store to be auctioned, awaiting county finance ------------------------------------------------
   const coldProject = await createProject(svc, {
@@ -183,4 +198,22 @@ export async function seedDisposalDemo(svc: ServiceContext, actors: Record<strin
   await decide(clerk, { chainId: pledge.chainId!, decision: 'APPROVE', decidedOn: day(148), reference: '茶坪村民代表会议纪要〔2026〕2号', meeting: meeting(day(148)) });
   await decide(as('TOWNSHIP_REVIEWER'), { chainId: pledge.chainId!, decision: 'APPROVE', decidedOn: day(146), reference: '云顶镇财审〔2026〕12号' });
   await decide(as('COUNTY_FINANCE'), { chainId: pledge.chainId!, decision: 'APPROVE', decidedOn: day(144), reference: '南江财农〔2026〕9号' });
+
+  // --- A pledge of 茶坪村's stake in the pooled tea venture (股权质押), approved -------------------------------------
+  const stake = (await villageMemberships(clerk, V.chaping)).find((m) => m.status === 'ACTIVE');
+  if (stake) {
+    const stakePledge = await pledgeAsset(clerk, {
+      bundleMemberId: stake.id,
+      kind: 'PLEDGE',
+      pledgee: { partyId: creditUnion.id },
+      loanFen: yuan(500_000),
+      loanPurpose: '茶坪村茶园提质改造贷款，以村集体在联营公司的股权质押',
+      contractNo: '南江信联借〔2026〕0131号',
+      pledgedOn: day(30),
+      endOn: addDays(today, 1095),
+    });
+    await decide(clerk, { chainId: stakePledge.chainId!, decision: 'APPROVE', decidedOn: day(28), reference: '茶坪村民代表会议纪要〔2026〕11号', meeting: meeting(day(28)) });
+    await decide(as('TOWNSHIP_REVIEWER'), { chainId: stakePledge.chainId!, decision: 'APPROVE', decidedOn: day(27), reference: '云顶镇财审〔2026〕40号' });
+    await decide(as('COUNTY_FINANCE'), { chainId: stakePledge.chainId!, decision: 'APPROVE', decidedOn: day(25), reference: '南江财农〔2026〕37号' });
+  }
 }

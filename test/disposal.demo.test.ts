@@ -43,17 +43,42 @@ describe('demo disposal', () => {
   });
 
   it('shows the tea factory mortgaged for a loan, approved, its lease running on', async () => {
-    const body = await gql(DEMO_TOKENS.COUNTY_FINANCE, `{ assetPledges { nodes { status kind loan pledgee { name } asset { name status } chain { status } } } }`);
-    expect(body.data.assetPledges.nodes).toEqual([
-      {
-        status: 'ACTIVE',
-        kind: 'MORTGAGE',
-        loan: '800000.00',
-        pledgee: { name: '南江县农村信用合作联社' },
-        asset: { name: '云顶茶叶加工厂（厂房及生产线）', status: 'IN_OPERATION' },
-        chain: { status: 'APPROVED' },
-      },
-    ]);
+    const body = await gql(DEMO_TOKENS.COUNTY_FINANCE, `{ assetPledges { nodes { status kind subjectKind loan pledgee { name } asset { name status } chain { status } } } }`);
+    expect(body.data.assetPledges.nodes[0]).toEqual({
+      status: 'ACTIVE',
+      kind: 'MORTGAGE',
+      subjectKind: 'ASSET',
+      loan: '800000.00',
+      pledgee: { name: '南江县农村信用合作联社' },
+      asset: { name: '云顶茶叶加工厂（厂房及生产线）', status: 'IN_OPERATION' },
+      chain: { status: 'APPROVED' },
+    });
+  });
+
+  it('shows 茶坪村\'s venture stake pledged, approved, and its withdrawal refused while it stands', async () => {
+    const body = await gql(
+      DEMO_TOKENS.COUNTY_FINANCE,
+      `{ assetPledges(status: ACTIVE) { nodes { subjectKind kind loan asset { name } ventureMember { village { code } bundle { id name } } chain { status template } } } }`,
+    );
+    const stake = body.data.assetPledges.nodes.find((p: any) => p.subjectKind === 'VENTURE_STAKE');
+    expect(stake).toMatchObject({ kind: 'PLEDGE', loan: '500000.00', asset: null, ventureMember: { village: { code: '511922105005' } }, chain: { status: 'APPROVED', template: 'PLEDGE_VENTURE_STAKE' } });
+    const w = await gql(
+      DEMO_TOKENS.VILLAGE_CLERK,
+      `mutation($b: ID!) { bundleWithdraw(input: { bundleId: $b, villageCode: "511922105005", withdrawnOn: "2026-11-20", reason: "调整产业" }) { errors { code message } } }`,
+      { b: stake.ventureMember.bundle.id },
+    );
+    expect(w.data.bundleWithdraw.errors[0].code).toBe('STAKE_PLEDGED');
+  });
+
+  it('shows the greenhouse\'s proceeds partly re-used for its rebuilding, and the county\'s proceeds by village', async () => {
+    const body = await gql(DEMO_TOKENS.COUNTY_FINANCE, `{ disposals(filter: { method: LOSS }) { nodes { proceedsReused proceedsRemaining proceedsReuses { amount project { name } entry { kind } } } } }`);
+    expect(body.data.disposals.nodes[0]).toEqual({
+      proceedsReused: '150000.00',
+      proceedsRemaining: '66000.50',
+      proceedsReuses: [{ amount: '150000.00', project: { name: '茶坪村蔬菜大棚产业项目' }, entry: { kind: 'TRANSFER' } }],
+    });
+    const s = await gql(DEMO_TOKENS.COUNTY_FINANCE, `{ disposalProceedsByRegion(regionCode: "511922000000") { region { name } disposals proceeds reused remaining } }`);
+    expect(s.data.disposalProceedsByRegion).toEqual([{ region: { name: '茶坪村' }, disposals: 1, proceeds: '216000.50', reused: '150000.00', remaining: '66000.50' }]);
   });
 });
 
