@@ -174,6 +174,18 @@ describe('auction of an operating asset (value-transferring family)', () => {
     await refused('clerk', M.execute, { ...input, price: '530000.00' }, 'disposalExecute', 'IDEMPOTENCY_CONFLICT');
   });
 
+  it('the journal refuses a bare reversal of the execution entry (nothing written)', async () => {
+    const d = await env.db('disposals').where({ id: gidNum(disposalId) }).first();
+    const before = await env.db('journal_entries').count({ n: '*' }).first();
+    const body = await env.gql('finance', `mutation($input: JournalEntryReverseInput!) { journalEntryReverse(input: $input) { errors { code message } } }`, {
+      input: { entryId: `JournalEntry:${d.entry_id}`, reason: '误记', idempotencyKey: 'disposal-exec-rev-1' },
+    });
+    const errors = body.data?.journalEntryReverse?.errors ?? body.errors;
+    expect(errors[0].code).toBe('USE_DOMAIN_REVERSAL');
+    expect(errors[0].message).toMatch(/executed and terminal/);
+    expect(await env.db('journal_entries').count({ n: '*' }).first()).toEqual(before);
+  });
+
   it('DISPOSED is terminal: no step out, no new disposal, no pledge, no income', async () => {
     const idle = await step(env, 'assetMarkIdle', assetId, '2026-05-01');
     expect(idle.errors[0].code).toBe('ILLEGAL_TRANSITION');

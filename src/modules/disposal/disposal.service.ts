@@ -1007,10 +1007,20 @@ export async function reuseProceeds(svc: ServiceContext, raw: unknown): Promise<
   return { reuse: { id, ...row }, disposal: d, replayed: false };
 }
 
+/**
+ * A disposal's execution entry is never reversed bare: the asset is DISPOSED (terminal) and its proceeds, their
+ * split and their re-use hang on that entry, so a reversal would leave the file saying money arrived that the
+ * books no longer hold. There is no domain correction of an executed disposal; a wrong price is a finding.
+ */
+guardReversal(async (svc, entryId) => {
+  const d = await repo.findByEntryId(svc.db, entryId);
+  return d ? `books the proceeds of disposal #${d.id}, which is executed and terminal: its record would no longer match` : null;
+});
+
 /** A re-use's entry is reversed only with its record: the journal refuses its bare reversal. */
 guardReversal(async (svc, entryId) => {
   const reuse = await repo.findReuseByEntry(svc.db, entryId);
-  return reuse ? `Entry #${entryId} re-uses the proceeds of disposal #${reuse.disposalId} for project #${reuse.projectId}: its record would no longer match` : null;
+  return reuse ? `re-uses the proceeds of disposal #${reuse.disposalId} for project #${reuse.projectId}: its record would no longer match` : null;
 });
 
 /** 处置收入汇总 Proceeds, re-used and remaining per village of the disposals executed in the region (and year). */
