@@ -3359,12 +3359,20 @@ export type FindingCode =
   | 'CONTRACT_EXPIRED_OPEN'
   /** 合同期限过长 A contract longer than the county's maximum term. */
   | 'CONTRACT_OVERLONG'
+  /** 低于评估价处置 A disposal executed below its appraisal under an approved exception. */
+  | 'DISPOSAL_BELOW_APPRAISAL'
+  /** 处置收入未及时入账 Disposal proceeds received later than the county's limit after the deal. */
+  | 'DISPOSAL_PROCEEDS_LATE'
+  /** 处置未公示 A disposal executed without a published notice, or before its notice ended. */
+  | 'DISPOSAL_WITHOUT_NOTICE'
   /** 重复支付 One household paid twice for the same period. */
   | 'DUPLICATE_PAYMENT'
   /** 资金滞留 Income awaiting distribution past the county's limit. */
   | 'FUNDS_IDLE'
   /** 已移交未确权 Handed over without rights confirmation. */
   | 'HANDED_OVER_WITHOUT_CONFIRMATION'
+  /** 闲置低效资产未立案 An asset flagged idle or low-efficiency with no revitalisation case opened within the limit. */
+  | 'IDLE_WITHOUT_CASE'
   /** 有租无合同 Rent received, or an asset in operation, without a contract. */
   | 'LEASE_WITHOUT_CONTRACT'
   /** 经营性资产长期无收益 An operating asset in operation without income for the idle period. */
@@ -3375,10 +3383,16 @@ export type FindingCode =
   | 'PUBLIC_WELFARE_WITHOUT_UPKEEP'
   /** 已登记未入账 Registered but not booked. */
   | 'REGISTERED_NOT_BOOKED'
+  /** 关联方收款 A payee or buyer of the village's money or assets related to an official in office (own party or household): wages and grants, contract operators, disposal buyers. */
+  | 'RELATED_PARTY_PAYEE'
   /** 未公开分配结果 A plan paid without the results notice. */
   | 'RESULTS_NOTICE_MISSING'
+  /** 盘活逾期 A revitalisation case still open past its deadline. */
+  | 'REVITALISATION_CASE_OVERDUE'
   /** 时间倒置 Dates in the wrong order (contract signed after its lease began, handover or booking before acceptance). */
-  | 'TIMELINE_REVERSAL';
+  | 'TIMELINE_REVERSAL'
+  /** 联营收益未分配 A pooled venture's declared profit not split to its members within the county's idle-funds limit. */
+  | 'VENTURE_PROFIT_NOT_SPLIT';
 
 /** 涉及对象 An object a finding involves. */
 export type FindingObject = {
