@@ -38,13 +38,27 @@ describe('demo reports', () => {
     expect(province.total).toMatchObject({ assetCount: 22, originalValue: '28860000.00' });
   });
 
-  it('finds six classes of findings in 南江县', async () => {
+  it('finds eight classes of findings in 南江县', async () => {
     const f = (await gql(DEMO_TOKENS.COUNTY_FINANCE, `{ auditFindings(regionCode: "511922000000") { code regionCode message } }`)).data.auditFindings;
     expect([...new Set(f.map((x: any) => x.code))].sort()).toEqual([
       'CONTRACT_OVERLONG', 'FUNDS_IDLE', 'OPERATING_WITHOUT_INCOME', 'PROJECT_NOT_MATCHED_BY_ASSETS', 'PUBLIC_WELFARE_WITHOUT_UPKEEP', 'REGISTERED_NOT_BOOKED',
+      'RELATED_PARTY_PAYEE', 'REVITALISATION_CASE_OVERDUE',
     ]);
+    // The officials register: 金台村's committee director's household holds a public-welfare job (README figure).
+    expect(f.filter((x: any) => x.code === 'RELATED_PARTY_PAYEE')).toEqual([
+      { code: 'RELATED_PARTY_PAYEE', regionCode: '511922105002', message: expect.stringContaining('公益性岗位工资 14284.12 元于 2025-05-15 支付给村干部 村委会主任') },
+    ]);
+    expect(f).toContainEqual(expect.objectContaining({ code: 'REVITALISATION_CASE_OVERDUE', regionCode: '511922102001', message: expect.stringContaining('期限 2026-06-30 已过') }));
     expect(f).toContainEqual(expect.objectContaining({ code: 'PROJECT_NOT_MATCHED_BY_ASSETS', message: expect.stringContaining('差额 300000.00 元') }));
     expect(f).toContainEqual(expect.objectContaining({ code: 'CONTRACT_OVERLONG', message: expect.stringContaining('南江石桥承〔2021〕01号') }));
     expect(f).toContainEqual(expect.objectContaining({ code: 'PUBLIC_WELFARE_WITHOUT_UPKEEP', message: expect.stringContaining('青岗村集中供水工程') }));
+  });
+
+  it('finds the related payee of 亮垭村 (剑阁县) from the officials register, and a clerk sees only its village\'s officials', async () => {
+    const f = (await gql(DEMO_TOKENS.JIANGE_FINANCE, `{ auditFindings(regionCode: "510823000000", codes: [RELATED_PARTY_PAYEE]) { severity regionCode message since } }`)).data.auditFindings;
+    expect(f).toEqual([{ severity: 'MEDIUM', regionCode: '510823100201', message: expect.stringContaining('公益性岗位工资 17978.49 元于 2025-02-10'), since: '2025-02-10' }]);
+    const officials = (await gql(DEMO_TOKENS.VILLAGE_CLERK, `{ villageOfficials { village { code } role user { name } } }`)).data.villageOfficials;
+    expect(new Set(officials.map((o: any) => o.village.code))).toEqual(new Set(['511922105005']));
+    expect(officials).toContainEqual({ village: { code: '511922105005' }, role: 'ACCOUNTANT', user: { name: '茶坪村报账员 陈会计' } });
   });
 });

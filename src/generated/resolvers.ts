@@ -1376,7 +1376,9 @@ export type DisposalExecutionResolvers<ContextType = RequestContext, ParentType 
 
 export type DisposalNoticeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalNotice'] = ResolversParentTypes['DisposalNotice']> = {
   content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contentSha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   endOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  printUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   publishedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   startOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
 };

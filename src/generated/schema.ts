@@ -2218,8 +2218,12 @@ export type DisposalNotice = {
   __typename?: 'DisposalNotice';
   /** 公示内容 What was published (JSON). */
   content: Scalars['String']['output'];
+  /** 内容指纹 SHA-256 of the published content as stored (canonical JSON). */
+  contentSha256: Scalars['String']['output'];
   /** 结束日期 Last day (inclusive). */
   endOn: Scalars['Date']['output'];
+  /** 打印页 Path of the printable A4 page of this disposal notice (GET with your token): asset, method, book value, appraisal and any approved floor, dates, objection contact, content hash and journal head at publication. */
+  printUrl: Scalars['String']['output'];
   /** 发布时间 Published at. */
   publishedAt: Scalars['DateTime']['output'];
   /** 开始日期 First day. */

@@ -169,3 +169,9 @@ export async function upsertPolicy(db: Executor, p: Omit<DisposalPolicy, 'isDefa
   const row = { ...toRow({ ...p } as any), updated_by: userId };
   await db('disposal_policies').insert(row).onConflict('county_code').merge();
 }
+
+/** A published disposal notice by its id (the printable page, issue 14). */
+export async function findNotice(db: Executor, id: number): Promise<DisposalNotice | undefined> {
+  const r = await db('disposal_notices').where({ id }).first();
+  return r ? (await noticesOf(db, [r.disposal_id])).find((n) => n.id === id) : undefined;
+}
