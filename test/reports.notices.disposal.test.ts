@@ -13,11 +13,11 @@ import { canonicalJson } from '../src/modules/journal/journal.hash';
 
 let env: TestEnv;
 let disposalId: string;
-let assetName: string;
+let assetName: string; // the asset's code, printed beside its name
 beforeAll(async () => {
   env = await setup();
   const asset = await assetOfValue(env, '40000.00');
-  assetName = asset.name;
+  assetName = asset.code;
   disposalId = await approvedAndNoticed(env, asset.id, { method: 'TRANSFER' }, { value: '45000.00', exception: { floor: '40000.00', reason: '设备老化，两次挂牌无人应价' } });
 });
 afterAll(() => env.close());

@@ -170,7 +170,7 @@ export async function renderDisposalNotice(svc: ServiceContext, noticeId: number
     ['处置方式', METHOD_ZH[c.method] ?? String(c.method ?? d.method)],
     ['处置原因', REASON_ZH[c.reason] ?? String(c.reason ?? d.reason)],
     ['账面原值', money(c.bookValueFen)],
-    ['评估价值', money(c.appraisedValueFen)],
+    ['评估价值', typeof c.appraisedValueFen === 'number' ? money(c.appraisedValueFen) : d.appraisalRequired ? '—' : '无需评估（按本县处置规定）'],
     ...(typeof c.exceptionFloorFen === 'number' ? ([['经批准的最低成交价（低于评估价）', money(c.exceptionFloorFen)]] as [string, string][]) : []),
     ['审批完成日期', String(c.approvedOn ?? d.approvedOn ?? '—')],
   ];
