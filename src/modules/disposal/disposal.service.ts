@@ -839,7 +839,8 @@ async function isRelated(db: Executor, d: Disposal, recipient: Party): Promise<b
   // 关联方 by the officials register (issue 14): the buyer is the own party of an official recorded for the
   // village, or the party of an official's household, in office on the execution date (pending: at any time
   // from the request on). The register entries of the users serving the village (its clerks, its township's
-  // reviewers) count wherever they are recorded. Loaded lazily: the officials module sits below disposal.
+  // reviewers) count wherever they are recorded. The officials module (below disposal) is imported here rather
+  // than in the import block only so that this change stays inside this function; a static import is equivalent.
   if (!INDIVIDUALS.includes(recipient.kind)) return false;
   const { relatedOfficials } = await import('../officials/officials.service');
   const users = await findUsersInRegions(db, [d.villageCode, townshipCodeOf(d.villageCode)]);
