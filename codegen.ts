@@ -85,6 +85,7 @@ const config: CodegenConfig = {
           Region: m('regions/regions.repository', 'Region'),
           Household: m('households/households.types', 'Household'),
           HouseholdStatusChange: m('households/households.types', 'HouseholdStatusChange'),
+          VillageOfficial: m('officials/officials.types', 'VillageOfficial'),
           Project: m('projects/projects.types', 'Project'),
           FundingLine: m('projects/projects.types', 'FundingLine'),
           Party: m('parties/parties.types', 'Party'),

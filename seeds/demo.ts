@@ -22,6 +22,7 @@ import { seedDistributionDemo } from './demo-distribution';
 import { seedBundlesDemo } from './demo-bundles';
 import { seedRevitalisationDemo } from './demo-revitalisation';
 import { seedDisposalDemo } from './demo-disposal';
+import { seedOfficialsDemo } from './demo-officials';
 
 export const DEMO_TOKENS = Object.fromEntries(DEMO_USERS.map((u) => [u.key, u.token])) as Record<
   (typeof DEMO_USERS)[number]['key'],
@@ -74,6 +75,7 @@ export async function loadDemo(db: Db, clock: Clock): Promise<void> {
     await seedBundlesDemo(svc, actors);
     await seedRevitalisationDemo(svc, assetIds, actors);
     await seedDisposalDemo(svc, actors, assetIds);
+    await seedOfficialsDemo(svc, actors);
   });
 }
 

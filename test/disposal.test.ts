@@ -458,21 +458,37 @@ describe('holds: a venture and another disposal', () => {
   });
 });
 
-describe('related buyer', () => {
-  it('flags a sale to a household of the asset\'s own village', async () => {
-    const hh = await env.gql('clerk', `mutation($input: HouseholdRegisterInput!) { householdRegister(input: $input) { household { id } errors { code message } } }`, {
-      input: { villageCode: V.chaping, headName: '陈小华', idNumber: demoResidentId('511922', 9002), memberCount: 4, status: 'ORDINARY', statusEffectiveOn: '2020-12-31' },
-    });
+describe('related buyer (the officials register)', () => {
+  const sellTo = async (householdGid: string) => {
     const asset = await assetOfValue(env, '30000.00');
     const id = await approvedAndNoticed(env, asset.id, { method: 'TRANSFER' }, { value: '30000.00' });
     const e = await gqlOk(
       env,
       'clerk',
       M.execute,
-      executeInput(id, { price: '30000.00', exchangeDealRef: null, recipient: { householdId: hh.data.householdRegister.household.id } }),
+      executeInput(id, { price: '30000.00', exchangeDealRef: null, recipient: { householdId: householdGid } }),
       'disposalExecute',
     );
-    expect(e.disposal.flags).toEqual(['RELATED_BUYER']);
+    return e.disposal.flags;
+  };
+  const register = async (n: number, headName: string) => {
+    const hh = await env.gql('clerk', `mutation($input: HouseholdRegisterInput!) { householdRegister(input: $input) { household { id } errors { code message } } }`, {
+      input: { villageCode: V.chaping, headName, idNumber: demoResidentId('511922', n), memberCount: 4, status: 'ORDINARY', statusEffectiveOn: '2020-12-31' },
+    });
+    return hh.data.householdRegister.household.id as string;
+  };
+
+  it('does not flag a sale to a household of the village that no official belongs to', async () => {
+    expect(await sellTo(await register(9003, '陈小明'))).toEqual([]);
+  });
+
+  it('flags a sale to the household of an official in office on the execution date', async () => {
+    const hh = await register(9002, '陈小华');
+    const o = await env.gql('clerk', `mutation($input: OfficialRegisterInput!) { officialRegister(input: $input) { official { id } errors { code message } } }`, {
+      input: { villageCode: V.chaping, name: '陈小华', role: 'COMMITTEE_DIRECTOR', householdId: hh, termStartOn: '2021-01-15' },
+    });
+    expect(o.data.officialRegister.errors).toEqual([]);
+    expect(await sellTo(hh)).toEqual(['RELATED_BUYER']);
   });
 });
 

@@ -1,5 +1,6 @@
 /** The demo county's books at a glance (issue 14): a non-trivial summary and findings from the demo data. */
 import request from 'supertest';
+import ExcelJS from 'exceljs';
 import { createTestDb, TestDb, TEST_NOW } from './helpers';
 import { createApp } from '../src/server/app';
 import { fixedClock } from '../src/shared/clock';
@@ -7,10 +8,11 @@ import { loadDemo, DEMO_TOKENS } from '../seeds/demo';
 
 let t: TestDb;
 let gql: (token: string, query: string, variables?: object) => Promise<any>;
+let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   t = await createTestDb();
   await loadDemo(t.db, fixedClock(TEST_NOW));
-  const app = createApp({ db: t.db, clock: fixedClock(TEST_NOW) });
+  app = createApp({ db: t.db, clock: fixedClock(TEST_NOW) });
   gql = async (token, query, variables) => (await request(app).post('/graphql').set('authorization', `Bearer ${token}`).send({ query, variables })).body;
 });
 afterAll(() => t.destroy());
@@ -38,13 +40,50 @@ describe('demo reports', () => {
     expect(province.total).toMatchObject({ assetCount: 22, originalValue: '28860000.00' });
   });
 
-  it('finds six classes of findings in 南江县', async () => {
+  it('finds eight classes of findings in 南江县', async () => {
     const f = (await gql(DEMO_TOKENS.COUNTY_FINANCE, `{ auditFindings(regionCode: "511922000000") { code regionCode message } }`)).data.auditFindings;
     expect([...new Set(f.map((x: any) => x.code))].sort()).toEqual([
       'CONTRACT_OVERLONG', 'FUNDS_IDLE', 'OPERATING_WITHOUT_INCOME', 'PROJECT_NOT_MATCHED_BY_ASSETS', 'PUBLIC_WELFARE_WITHOUT_UPKEEP', 'REGISTERED_NOT_BOOKED',
+      'RELATED_PARTY_PAYEE', 'REVITALISATION_CASE_OVERDUE',
     ]);
+    // The officials register: 金台村's committee director's household holds a public-welfare job (README figure).
+    expect(f.filter((x: any) => x.code === 'RELATED_PARTY_PAYEE')).toEqual([
+      { code: 'RELATED_PARTY_PAYEE', regionCode: '511922105002', message: expect.stringContaining('公益性岗位工资 14284.12 元于 2025-05-15 支付给村干部 村委会主任') },
+    ]);
+    expect(f).toContainEqual(expect.objectContaining({ code: 'REVITALISATION_CASE_OVERDUE', regionCode: '511922102001', message: expect.stringContaining('期限 2026-06-30 已过') }));
     expect(f).toContainEqual(expect.objectContaining({ code: 'PROJECT_NOT_MATCHED_BY_ASSETS', message: expect.stringContaining('差额 300000.00 元') }));
     expect(f).toContainEqual(expect.objectContaining({ code: 'CONTRACT_OVERLONG', message: expect.stringContaining('南江石桥承〔2021〕01号') }));
     expect(f).toContainEqual(expect.objectContaining({ code: 'PUBLIC_WELFARE_WITHOUT_UPKEEP', message: expect.stringContaining('青岗村集中供水工程') }));
+  });
+
+  it('finds the related payee of 亮垭村 (剑阁县) from the officials register, and a clerk sees only its village\'s officials', async () => {
+    const f = (await gql(DEMO_TOKENS.JIANGE_FINANCE, `{ auditFindings(regionCode: "510823000000", codes: [RELATED_PARTY_PAYEE]) { severity regionCode message since } }`)).data.auditFindings;
+    expect(f).toEqual([{ severity: 'MEDIUM', regionCode: '510823100201', message: expect.stringContaining('公益性岗位工资 17978.49 元于 2025-02-10'), since: '2025-02-10' }]);
+    const officials = (await gql(DEMO_TOKENS.VILLAGE_CLERK, `{ villageOfficials { village { code } role user { name } } }`)).data.villageOfficials;
+    expect(new Set(officials.map((o: any) => o.village.code))).toEqual(new Set(['511922105005']));
+    expect(officials).toContainEqual({ village: { code: '511922105005' }, role: 'ACCOUNTANT', user: { name: '茶坪村报账员 陈会计' } });
+  });
+
+  it('the county workbook adds the disposals, revitalisation cases and ventures sheets when the county has them', async () => {
+    const res = await request(app)
+      .get('/exports/reports/county-report.xlsx?regionCode=511922000000')
+      .set('authorization', `Bearer ${DEMO_TOKENS.COUNTY_FINANCE}`)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '汇总（按下级区划和类别）', '汇总（按类别和确权层级）', '汇总（按资金来源）', '资金来源', '审计发现', '收益分配', '闲置与处置', '资产处置', '盘活', '联营', '说明',
+    ]);
+    const cells = (name: string) => wb.getWorksheet(name)!.getSheetValues().flat().map(String);
+    expect(cells('资产处置')).toEqual(expect.arrayContaining(['茶坪村连栋蔬菜大棚（3栋）', '报损', '已处置']));
+    expect(cells('盘活')).toEqual(expect.arrayContaining(['是'])); // 红岩村's case past its deadline
+    expect(wb.getWorksheet('联营')!.getRow(1).values).toEqual(expect.arrayContaining(['名称', '申报收益（元）', '已分配（元）', '未分配（元）']));
+    expect(wb.getWorksheet('联营')!.rowCount).toBeGreaterThan(1);
   });
 });

@@ -51,6 +51,7 @@ export const MUTABLE_TABLES = {
   regions: 'reference data',
   parties: 'names and codes are corrected (corrections are audited in audit_log)',
   households: 'current status; its history is household_status_changes',
+  village_officials: 'a term is ended in place (term_end_on); registrations and ends of term are kept in audit_log',
   projects: 'descriptive fields; changes are audited',
   project_funding_lines: 'replaced with the project while it has no assets',
   assets: 'current status and fields; history is asset_events',

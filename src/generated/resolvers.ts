@@ -10,6 +10,7 @@ import type { RateWithChildren as RateWithChildrenModel, OverviewRow as Overview
 import type { UserView as UserViewModel } from '../modules/auth/auth.types';
 import type { Region as RegionModel } from '../modules/regions/regions.repository';
 import type { Household as HouseholdModel, HouseholdStatusChange as HouseholdStatusChangeModel } from '../modules/households/households.types';
+import type { VillageOfficial as VillageOfficialModel } from '../modules/officials/officials.types';
 import type { Project as ProjectModel, FundingLine as FundingLineModel } from '../modules/projects/projects.types';
 import type { Party as PartyModel } from '../modules/parties/parties.types';
 import type { Contract as ContractModel, ContractDecision as ContractDecisionModel, ContractVersionOfAsset as ContractVersionOfAssetModel, ContractTermLimitView as ContractTermLimitViewModel } from '../modules/contracts/contracts.types';
@@ -120,6 +121,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( ProjectModel )
     | ( RevitalisationCaseModel )
     | ( UserViewModel )
+    | ( VillageOfficialModel )
   ;
 };
 
@@ -370,6 +372,9 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Types.Scalars['Money']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
+  OfficialEndTermInput: Types.OfficialEndTermInput;
+  OfficialRegisterInput: Types.OfficialRegisterInput;
+  OfficialRole: Types.OfficialRole;
   OperationMode: Types.OperationMode;
   PageInfo: ResolverTypeWrapper<Types.PageInfo>;
   Party: ResolverTypeWrapper<PartyModel>;
@@ -454,6 +459,9 @@ export type ResolversTypes = {
   UpkeepWarningKind: Types.UpkeepWarningKind;
   User: ResolverTypeWrapper<UserViewModel>;
   UserError: ResolverTypeWrapper<Types.UserError>;
+  VillageOfficial: ResolverTypeWrapper<VillageOfficialModel>;
+  VillageOfficialFilter: Types.VillageOfficialFilter;
+  VillageOfficialPayload: ResolverTypeWrapper<Omit<Types.VillageOfficialPayload, 'official'> & { official?: Types.Maybe<ResolversTypes['VillageOfficial']> }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -660,6 +668,8 @@ export type ResolversParentTypes = {
   Money: Types.Scalars['Money']['output'];
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
+  OfficialEndTermInput: Types.OfficialEndTermInput;
+  OfficialRegisterInput: Types.OfficialRegisterInput;
   PageInfo: Types.PageInfo;
   Party: PartyModel;
   PartyConnection: ConnectionModel<ResolversParentTypes['Party']>;
@@ -723,6 +733,9 @@ export type ResolversParentTypes = {
   UpkeepWarningEdge: Omit<Types.UpkeepWarningEdge, 'node'> & { node: ResolversParentTypes['UpkeepWarning'] };
   User: UserViewModel;
   UserError: Types.UserError;
+  VillageOfficial: VillageOfficialModel;
+  VillageOfficialFilter: Types.VillageOfficialFilter;
+  VillageOfficialPayload: Omit<Types.VillageOfficialPayload, 'official'> & { official?: Types.Maybe<ResolversParentTypes['VillageOfficial']> };
 };
 
 export type AccountResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = {
@@ -1378,7 +1391,9 @@ export type DisposalExecutionResolvers<ContextType = RequestContext, ParentType 
 
 export type DisposalNoticeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DisposalNotice'] = ResolversParentTypes['DisposalNotice']> = {
   content?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  contentSha256?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   endOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  printUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   publishedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   startOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
 };
@@ -1966,6 +1981,8 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   journalCheckpoint?: Resolver<ResolversTypes['JournalCheckpointPayload'], ParentType, ContextType>;
   journalEntryReverse?: Resolver<ResolversTypes['JournalEntryPayload'], ParentType, ContextType, RequireFields<Types.MutationJournalEntryReverseArgs, 'input'>>;
   lowEfficiencyFlagRaise?: Resolver<ResolversTypes['RevitalisationFlagPayload'], ParentType, ContextType, RequireFields<Types.MutationLowEfficiencyFlagRaiseArgs, 'input'>>;
+  officialEndTerm?: Resolver<ResolversTypes['VillageOfficialPayload'], ParentType, ContextType, RequireFields<Types.MutationOfficialEndTermArgs, 'input'>>;
+  officialRegister?: Resolver<ResolversTypes['VillageOfficialPayload'], ParentType, ContextType, RequireFields<Types.MutationOfficialRegisterArgs, 'input'>>;
   partyRegister?: Resolver<ResolversTypes['PartyPayload'], ParentType, ContextType, RequireFields<Types.MutationPartyRegisterArgs, 'input'>>;
   projectCreate?: Resolver<ResolversTypes['ProjectPayload'], ParentType, ContextType, RequireFields<Types.MutationProjectCreateArgs, 'input'>>;
   registerImport?: Resolver<ResolversTypes['RegisterImportPayload'], ParentType, ContextType, RequireFields<Types.MutationRegisterImportArgs, 'input'>>;
@@ -1980,7 +1997,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
 };
 
 export type NodeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
-  __resolveType: TypeResolveFn<'Account' | 'ApprovalChain' | 'Asset' | 'AssetPledge' | 'Bundle' | 'BundleContribution' | 'BundleIncomeSplit' | 'Contract' | 'Disposal' | 'DistributionPlan' | 'Document' | 'Household' | 'IncomeRecord' | 'JournalEntry' | 'Party' | 'Project' | 'RevitalisationCase' | 'User', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Account' | 'ApprovalChain' | 'Asset' | 'AssetPledge' | 'Bundle' | 'BundleContribution' | 'BundleIncomeSplit' | 'Contract' | 'Disposal' | 'DistributionPlan' | 'Document' | 'Household' | 'IncomeRecord' | 'JournalEntry' | 'Party' | 'Project' | 'RevitalisationCase' | 'User' | 'VillageOfficial', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -2105,6 +2122,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   revitalisationRate?: Resolver<Types.Maybe<ResolversTypes['RevitalisationRate']>, ParentType, ContextType, RequireFields<Types.QueryRevitalisationRateArgs, 'regionCode'>>;
   trialBalance?: Resolver<Types.Maybe<ResolversTypes['TrialBalance']>, ParentType, ContextType, RequireFields<Types.QueryTrialBalanceArgs, 'regionCode'>>;
   upkeepWarnings?: Resolver<ResolversTypes['UpkeepWarningConnection'], ParentType, ContextType, Partial<Types.QueryUpkeepWarningsArgs>>;
+  villageOfficials?: Resolver<Array<ResolversTypes['VillageOfficial']>, ParentType, ContextType, Partial<Types.QueryVillageOfficialsArgs>>;
   villageVentures?: Resolver<Array<ResolversTypes['BundleMember']>, ParentType, ContextType, RequireFields<Types.QueryVillageVenturesArgs, 'villageCode'>>;
 };
 
@@ -2412,6 +2430,30 @@ export type UserErrorResolvers<ContextType = RequestContext, ParentType extends 
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type VillageOfficialResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VillageOfficial'] = ResolversParentTypes['VillageOfficial']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  endReason?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  household?: Resolver<Types.Maybe<ResolversTypes['Household']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  idNumber?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  inOfficeOn?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<Types.VillageOfficialInOfficeOnArgs, 'date'>>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  party?: Resolver<Types.Maybe<ResolversTypes['Party']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['OfficialRole'], ParentType, ContextType>;
+  roleNote?: Resolver<Types.Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  termEndOn?: Resolver<Types.Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  termStartOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  user?: Resolver<Types.Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  village?: Resolver<ResolversTypes['Region'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type VillageOfficialPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VillageOfficialPayload'] = ResolversParentTypes['VillageOfficialPayload']> = {
+  errors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+  official?: Resolver<Types.Maybe<ResolversTypes['VillageOfficial']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = RequestContext> = {
   Account?: AccountResolvers<ContextType>;
   AccountBalance?: AccountBalanceResolvers<ContextType>;
@@ -2585,5 +2627,7 @@ export type Resolvers<ContextType = RequestContext> = {
   UpkeepWarningEdge?: UpkeepWarningEdgeResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
+  VillageOfficial?: VillageOfficialResolvers<ContextType>;
+  VillageOfficialPayload?: VillageOfficialPayloadResolvers<ContextType>;
 };
 

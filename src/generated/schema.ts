@@ -2234,8 +2234,12 @@ export type DisposalNotice = {
   __typename?: 'DisposalNotice';
   /** 公示内容 What was published (JSON). */
   content: Scalars['String']['output'];
+  /** 内容指纹 SHA-256 of the published content as stored (canonical JSON). */
+  contentSha256: Scalars['String']['output'];
   /** 结束日期 Last day (inclusive). */
   endOn: Scalars['Date']['output'];
+  /** 打印页 Path of the printable A4 page of this disposal notice (GET with your token): asset, method, book value, appraisal and any approved floor, dates, objection contact, content hash and journal head at publication. */
+  printUrl: Scalars['String']['output'];
   /** 发布时间 Published at. */
   publishedAt: Scalars['DateTime']['output'];
   /** 开始日期 First day. */
@@ -3446,12 +3450,20 @@ export type FindingCode =
   | 'CONTRACT_EXPIRED_OPEN'
   /** 合同期限过长 A contract longer than the county's maximum term. */
   | 'CONTRACT_OVERLONG'
+  /** 低于评估价处置 A disposal executed below its appraisal under an approved exception. */
+  | 'DISPOSAL_BELOW_APPRAISAL'
+  /** 处置收入未及时入账 Disposal proceeds received later than the county's limit after the deal. */
+  | 'DISPOSAL_PROCEEDS_LATE'
+  /** 处置未公示 A disposal executed without a published notice, or before its notice ended. */
+  | 'DISPOSAL_WITHOUT_NOTICE'
   /** 重复支付 One household paid twice for the same period. */
   | 'DUPLICATE_PAYMENT'
   /** 资金滞留 Income awaiting distribution past the county's limit. */
   | 'FUNDS_IDLE'
   /** 已移交未确权 Handed over without rights confirmation. */
   | 'HANDED_OVER_WITHOUT_CONFIRMATION'
+  /** 闲置低效资产未立案 An asset flagged idle or low-efficiency with no revitalisation case opened within the limit. */
+  | 'IDLE_WITHOUT_CASE'
   /** 有租无合同 Rent received, or an asset in operation, without a contract. */
   | 'LEASE_WITHOUT_CONTRACT'
   /** 经营性资产长期无收益 An operating asset in operation without income for the idle period. */
@@ -3462,10 +3474,16 @@ export type FindingCode =
   | 'PUBLIC_WELFARE_WITHOUT_UPKEEP'
   /** 已登记未入账 Registered but not booked. */
   | 'REGISTERED_NOT_BOOKED'
+  /** 关联方收款 A payee or buyer of the village's money or assets related to an official in office (own party or household): wages and grants, contract operators, disposal buyers. */
+  | 'RELATED_PARTY_PAYEE'
   /** 未公开分配结果 A plan paid without the results notice. */
   | 'RESULTS_NOTICE_MISSING'
+  /** 盘活逾期 A revitalisation case still open past its deadline. */
+  | 'REVITALISATION_CASE_OVERDUE'
   /** 时间倒置 Dates in the wrong order (contract signed after its lease began, handover or booking before acceptance). */
-  | 'TIMELINE_REVERSAL';
+  | 'TIMELINE_REVERSAL'
+  /** 联营收益未分配 A pooled venture's declared profit not split to its members within the county's idle-funds limit. */
+  | 'VENTURE_PROFIT_NOT_SPLIT';
 
 /** 涉及对象 An object a finding involves. */
 export type FindingObject = {
@@ -4372,6 +4390,10 @@ export type Mutation = {
   journalEntryReverse: JournalEntryPayload;
   /** 认定低效 Flag low-efficiency for a year by rule (county planner). */
   lowEfficiencyFlagRaise: RevitalisationFlagPayload;
+  /** 离任 End an official's term (that village's clerk, or ADMIN). */
+  officialEndTerm: VillageOfficialPayload;
+  /** 登记村干部 Record an official of a village (that village's clerk, or ADMIN). */
+  officialRegister: VillageOfficialPayload;
   /** 主体登记 Register a company, cooperative, individual, township government, county body or village collective (village clerk). */
   partyRegister: PartyPayload;
   /** 新建项目 Create a project (village clerk, county planner). */
@@ -4746,6 +4768,18 @@ export type MutationLowEfficiencyFlagRaiseArgs = {
 
 
 /** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationOfficialEndTermArgs = {
+  input: OfficialEndTermInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
+export type MutationOfficialRegisterArgs = {
+  input: OfficialRegisterInput;
+};
+
+
+/** 变更 Mutations: each one runs in one transaction and returns its errors in the payload. */
 export type MutationPartyRegisterArgs = {
   input: PartyRegisterInput;
 };
@@ -4815,6 +4849,55 @@ export type Node = {
   /** 全局标识 Global id, "Type:number". */
   id: Scalars['ID']['output'];
 };
+
+/** 离任 End an official's term. */
+export type OfficialEndTermInput = {
+  /** 村干部 The official. */
+  officialId: Scalars['ID']['input'];
+  /** 原因 Reason (≤ 500 characters). */
+  reason?: InputMaybe<Scalars['String']['input']>;
+  /** 任期结束 Last day in office (not before the term's start, not in the future). */
+  termEndOn: Scalars['Date']['input'];
+};
+
+/** 登记村干部 Record an official of a village. */
+export type OfficialRegisterInput = {
+  /** 所在农户 The official's household (a household of this village). */
+  householdId?: InputMaybe<Scalars['ID']['input']>;
+  /** 身份证号 Resident ID number, checked against GB 11643 (optional). */
+  idNumber?: InputMaybe<Scalars['String']['input']>;
+  /** 姓名 Name (≤ 50 characters). */
+  name: Scalars['String']['input'];
+  /** 本人主体 The official's own party (HOUSEHOLD or INDIVIDUAL of the county). */
+  partyId?: InputMaybe<Scalars['ID']['input']>;
+  /** 职务 Office. */
+  role: OfficialRole;
+  /** 职务名称 Required when role is OTHER (≤ 100 characters). */
+  roleNote?: InputMaybe<Scalars['String']['input']>;
+  /** 任期结束 Last day of the term when known (not before its start). */
+  termEndOn?: InputMaybe<Scalars['Date']['input']>;
+  /** 任期开始 First day of the term (not in the future). */
+  termStartOn: Scalars['Date']['input'];
+  /** 系统用户 The user id of this official, when the official uses the system; the user's region must cover the village. */
+  userId?: InputMaybe<Scalars['ID']['input']>;
+  /** 所在村代码 Village code (12 digits). */
+  villageCode: Scalars['String']['input'];
+};
+
+/** 村干部职务 An office in a village recorded in the register of village officials. */
+export type OfficialRole =
+  /** 村会计/报账员 Village accountant or bookkeeper. */
+  | 'ACCOUNTANT'
+  /** 村委会主任 Director of the villagers' committee. */
+  | 'COMMITTEE_DIRECTOR'
+  /** 驻村第一书记 First secretary stationed in the village. */
+  | 'FIRST_SECRETARY'
+  /** 其他村务人员 Another village office (named in roleNote). */
+  | 'OTHER'
+  /** 村党组织书记 Secretary of the village Party organisation. */
+  | 'PARTY_SECRETARY'
+  /** 村务监督委员会成员 Member of the village affairs supervision committee. */
+  | 'SUPERVISION_MEMBER';
 
 /** 经营方式 Operation mode of an operating asset. */
 export type OperationMode =
@@ -5180,6 +5263,8 @@ export type Query = {
   trialBalance?: Maybe<TrialBalance>;
   /** 管护预警 Public-welfare assets in use without upkeep assigned, in your scope (or a region inside it). */
   upkeepWarnings: UpkeepWarningConnection;
+  /** 村干部名册 Officials of the villages in a region inside your scope (clerks: their village; township reviewers: their township; county roles: their county). */
+  villageOfficials: Array<VillageOfficial>;
   /** 村的联营 A village's memberships in ventures (its view of its ventures and shares). */
   villageVentures: Array<BundleMember>;
 };
@@ -5536,6 +5621,12 @@ export type QueryUpkeepWarningsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   regionCode?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** 查询 Queries: read the register. */
+export type QueryVillageOfficialsArgs = {
+  filter?: InputMaybe<VillageOfficialFilter>;
 };
 
 
@@ -6462,4 +6553,64 @@ export type UserError = {
   field: Array<Scalars['String']['output']>;
   /** 说明 Human-readable explanation. */
   message: Scalars['String']['output'];
+};
+
+/** 村干部 An official of a village, with the term of office; optionally linked to a system user, the household the official belongs to and the official's own party (used to find related parties). */
+export type VillageOfficial = Node & {
+  __typename?: 'VillageOfficial';
+  /** 登记时间 Recorded at. */
+  createdAt: Scalars['DateTime']['output'];
+  /** 离任原因 Why the term ended early, when it was ended by officialEndTerm. */
+  endReason?: Maybe<Scalars['String']['output']>;
+  /** 所在农户 The household the official belongs to, when recorded. */
+  household?: Maybe<Household>;
+  /** 全局标识 Global id. */
+  id: Scalars['ID']['output'];
+  /** 身份证号 Resident ID number (GB 11643), masked unless your role needs it (as households'). */
+  idNumber?: Maybe<Scalars['String']['output']>;
+  /** 某日在任 Whether the official held office on a date. */
+  inOfficeOn: Scalars['Boolean']['output'];
+  /** 姓名 Name. */
+  name: Scalars['String']['output'];
+  /** 本人主体 The official's own party (a household or individual), when recorded. */
+  party?: Maybe<Party>;
+  /** 职务 Office. */
+  role: OfficialRole;
+  /** 职务名称 The office's name when role is OTHER (or a precision). */
+  roleNote?: Maybe<Scalars['String']['output']>;
+  /** 任期结束 Last day of the term (planned or ended); null while open. */
+  termEndOn?: Maybe<Scalars['Date']['output']>;
+  /** 任期开始 First day of the term. */
+  termStartOn: Scalars['Date']['output'];
+  /** 更新时间 Last updated at. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** 系统用户 The system user this official is, when linked. */
+  user?: Maybe<User>;
+  /** 所在村 Village. */
+  village: Region;
+};
+
+
+/** 村干部 An official of a village, with the term of office; optionally linked to a system user, the household the official belongs to and the official's own party (used to find related parties). */
+export type VillageOfficialInOfficeOnArgs = {
+  date: Scalars['Date']['input'];
+};
+
+/** 村干部筛选 Filter of the officials register. */
+export type VillageOfficialFilter = {
+  /** 某日在任 Only officials in office on this date. */
+  inOfficeOn?: InputMaybe<Scalars['Date']['input']>;
+  /** 区划 A region (any level) inside your scope; default your scope. */
+  regionCode?: InputMaybe<Scalars['String']['input']>;
+  /** 职务 Only this office. */
+  role?: InputMaybe<OfficialRole>;
+};
+
+/** 村干部操作结果 Officials register mutation result. */
+export type VillageOfficialPayload = {
+  __typename?: 'VillageOfficialPayload';
+  /** 错误 Failures; when present nothing was written. */
+  errors: Array<UserError>;
+  /** 村干部 The official, when successful. */
+  official?: Maybe<VillageOfficial>;
 };

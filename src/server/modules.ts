@@ -12,6 +12,7 @@ import { policyModule } from '../modules/policy';
 import { distributionModule } from '../modules/distribution';
 import { journalModule } from '../modules/journal';
 import { partiesModule } from '../modules/parties';
+import { officialsModule } from '../modules/officials';
 import { rightsModule } from '../modules/rights';
 import { upkeepModule } from '../modules/upkeep';
 import { contractsModule } from '../modules/contracts';
@@ -25,7 +26,7 @@ import { reportsModule } from '../modules/reports';
 
 /** Every module, in the order their SDL and resolvers are merged (schema/<module>.graphql holds each SDL). */
 export const MODULES: ModuleEntry[] = [
-  authModule, regionsModule, approvalsModule, householdsModule, projectsModule, assetsModule, policyModule, distributionModule, journalModule, partiesModule, rightsModule, upkeepModule, contractsModule, documentsModule, incomeModule, bundlesModule, revitalisationModule, disposalModule, registerioModule, reportsModule,
+  authModule, regionsModule, approvalsModule, householdsModule, projectsModule, assetsModule, policyModule, distributionModule, journalModule, partiesModule, officialsModule, rightsModule, upkeepModule, contractsModule, documentsModule, incomeModule, bundlesModule, revitalisationModule, disposalModule, registerioModule, reportsModule,
 ];
 
 /** Fetchers for `node(id)`, by the type in the global id; each applies its own scope check. */

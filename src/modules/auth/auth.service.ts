@@ -54,6 +54,8 @@ export const PERMISSIONS = {
   'asset.lifecycle': ['VILLAGE_CLERK', 'ADMIN'],
   'asset.markIdle': ['VILLAGE_CLERK', 'COUNTY_PLANNER', 'ADMIN'],
   'household.write': ['VILLAGE_CLERK', 'ADMIN'],
+  // The register of village officials (issue 14): kept by the village's clerk.
+  'official.write': ['VILLAGE_CLERK', 'ADMIN'],
   'policy.write': ['COUNTY_FINANCE', 'ADMIN'],
   // Distribution: the village drafts, deliberates, executes and pays; the township approves or rejects.
   'distribution.write': ['VILLAGE_CLERK', 'ADMIN'],

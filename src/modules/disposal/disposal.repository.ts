@@ -215,3 +215,9 @@ export async function proceedsByVillage(db: Executor, prefix: string, year?: num
     return { villageCode: r.village_code, disposals: Number(r.disposals), proceedsFen, reusedFen, remainingFen: proceedsFen - reusedFen };
   });
 }
+
+/** A published disposal notice by its id (the printable page, issue 14). */
+export async function findNotice(db: Executor, id: number): Promise<DisposalNotice | undefined> {
+  const r = await db('disposal_notices').where({ id }).first();
+  return r ? (await noticesOf(db, [r.disposal_id])).find((n) => n.id === id) : undefined;
+}

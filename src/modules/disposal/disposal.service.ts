@@ -1081,9 +1081,17 @@ export async function flagsOf(svc: ServiceContext, d: Disposal, recipient: Party
 }
 
 async function isRelated(db: Executor, d: Disposal, recipient: Party): Promise<boolean> {
-  if (INDIVIDUALS.includes(recipient.kind) && recipient.regionCode === d.villageCode) return true;
-  const officials = await findUsersInRegions(db, [d.villageCode, townshipCodeOf(d.villageCode)]);
-  return officials.some((u) => recipient.name.includes(u.name) || u.name.includes(recipient.name));
+  // 关联方 by the officials register (issue 14): the buyer is the own party of an official recorded for the
+  // village, or the party of an official's household, in office on the execution date (pending: at any time
+  // from the request on). The register entries of the users serving the village (its clerks, its township's
+  // reviewers) count wherever they are recorded. The officials module (below disposal) is imported here rather
+  // than in the import block only so that this change stays inside this function; a static import is equivalent.
+  if (!INDIVIDUALS.includes(recipient.kind)) return false;
+  const { relatedOfficials } = await import('../officials/officials.service');
+  const users = await findUsersInRegions(db, [d.villageCode, townshipCodeOf(d.villageCode)]);
+  const date = d.executedOn ?? d.requestedOn;
+  const related = await relatedOfficials(db, d.villageCode, recipient.id, date, { pending: d.executedOn === null, userIds: users.map((u) => u.id) });
+  return related.length > 0;
 }
 
 export const disposalsOfAssets = (db: Executor, assetIds: readonly number[]) => repo.disposalsOfAssets(db, assetIds);

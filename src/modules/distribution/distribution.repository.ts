@@ -505,3 +505,38 @@ export async function planClaiming(db: Executor, entryId: number): Promise<numbe
   const r = await db('distribution_plan_receipts').where({ entry_id: entryId }).whereNull('released_on').first('plan_id');
   return r ? r.plan_id : null;
 }
+
+/**
+ * Standing payments (not reversed, of plans not reversed) under a region up to a date, on recipient lines of the
+ * given types: one row per payment and line (an older all-lines payment gives a row per line it covered). The
+ * reports' related-party check reads wages and grants with it (issue 14).
+ */
+export async function paymentsOnLineTypes(db: Executor, regionPrefix: string, asOf: string, types: readonly string[]) {
+  const rows = await db('distribution_payments as p')
+    .join('distribution_plans as pl', 'pl.id', 'p.plan_id')
+    .join('distribution_recipients as r', function () {
+      this.on('r.id', '=', 'p.recipient_id').orOn(function () {
+        this.onNull('p.recipient_id').andOn('r.plan_id', '=', 'p.plan_id').andOn('r.household_id', '=', 'p.household_id');
+      });
+    })
+    .join('distribution_lines as l', 'l.id', 'r.line_id')
+    .where('pl.village_code', 'like', `${regionPrefix}%`)
+    .whereNot('pl.status', 'REVERSED')
+    .whereNull('pl.reverses_plan_id')
+    .where('p.paid_on', '<=', asOf)
+    .whereIn('l.type', types as string[])
+    .whereNotExists(db('distribution_payment_reversals').whereRaw('distribution_payment_reversals.payment_id = p.id'))
+    .select('p.id as payment_id', 'p.plan_id', 'pl.title', 'pl.village_code', 'p.household_id', 'l.type', 'l.line_no', 'r.amount_fen', 'p.paid_on')
+    .orderBy(['p.id', 'l.line_no']);
+  return rows.map((r: any) => ({
+    paymentId: r.payment_id as number,
+    planId: r.plan_id as number,
+    planTitle: r.title as string,
+    villageCode: r.village_code as string,
+    householdId: r.household_id as number,
+    lineType: r.type as string,
+    lineNo: r.line_no as number,
+    amountFen: toInt(r.amount_fen),
+    paidOn: r.paid_on as string,
+  }));
+}

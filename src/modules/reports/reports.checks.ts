@@ -3,9 +3,10 @@
  * and source). Each check reads through the owning module's repository (a dedicated read query there) or reuses
  * that module's own rule function, and returns coded findings; none writes.
  *
- * Extension point: a check is an entry of CHECKS. The modules being built now (disposal: sale below appraisal,
- * disposal without approval; bundles: contribution without resolution; revitalisation: idle without a case)
- * add theirs here when they land — reports sits at the top and may import them; they never import reports.
+ * Extension point: a check is an entry of CHECKS — reports sits at the top and may import any module; none
+ * imports reports. The second half's checks (disposal, ventures, revitalisation) and the related-party check
+ * (the officials register) read through those modules' repositories and reuse their rule functions
+ * (disposal.flagsOf, revitalisation.isOverdue, officials.relatedOn).
  */
 import type { ServiceContext } from '../../shared/context';
 import { addMonths } from '../../shared/dates';
@@ -26,6 +27,14 @@ import * as partiesRepo from '../parties/parties.repository';
 import { movementsOf } from '../journal/journal.repository';
 import { policyFor } from '../policy/policy.service';
 import { canRead } from '../auth/auth.service';
+import { relatedIndex, relatedOn } from '../officials/officials.service';
+import { OFFICIAL_ROLE_NAMES, VillageOfficial } from '../officials/officials.types';
+import * as disposalRepo from '../disposal/disposal.repository';
+import { flagsOf as disposalFlagsOf } from '../disposal/disposal.service';
+import type { Disposal, DisposalFlag } from '../disposal/disposal.types';
+import * as bundlesRepo from '../bundles/bundles.repository';
+import * as revitalisationRepo from '../revitalisation/revitalisation.repository';
+import { isOverdue } from '../revitalisation/revitalisation.service';
 import type { Finding, FindingCode, Severity } from './reports.types';
 
 export interface CheckContext {
@@ -260,6 +269,187 @@ const timelineReversal: Check = {
   },
 };
 
+const officialsLabel = (os: VillageOfficial[]) => os.map((o) => `${OFFICIAL_ROLE_NAMES[o.role]}${o.name}`).join('、');
+const officialObjs = (os: VillageOfficial[]) => os.map((o) => ({ type: 'VillageOfficial', id: o.id, label: `${OFFICIAL_ROLE_NAMES[o.role]} ${o.name}` }));
+
+/** Distribution lines whose payee someone chose: wages of public-welfare jobs, rewards and grants. */
+const CHOSEN_PAYEE_LINES = ['PUBLIC_WELFARE_JOB', 'REWARD_GRANT'] as const;
+const LINE_ZH: Record<string, string> = { PUBLIC_WELFARE_JOB: '公益性岗位工资', REWARD_GRANT: '奖励补助' };
+
+/**
+ * Disposals executed by the date with the disposal module's own flags (flagsOf: below appraisal, related buyer,
+ * proceeds late are facts fixed at execution), for the disposal checks below.
+ */
+async function executedDisposals(c: CheckContext): Promise<{ d: Disposal; flags: DisposalFlag[]; recipient: string | null }[]> {
+  const rows: unknown[] = await disposalRepo.listQuery(c.svc.db, { regionPrefix: c.prefix, status: 'EXECUTED' }).where('executed_on', '<=', c.asOf).orderBy('id');
+  const disposals = rows.map(disposalRepo.toDisposal);
+  const parties = new Map((await partiesRepo.findByIds(c.svc.db, disposals.map((d) => d.recipientPartyId).filter((x): x is number => x !== null))).map((p) => [p.id, p]));
+  const out = [];
+  for (const d of disposals) {
+    const recipient = d.recipientPartyId !== null ? parties.get(d.recipientPartyId) ?? null : null;
+    out.push({ d, flags: await disposalFlagsOf(c.svc, d, recipient), recipient: recipient?.name ?? null });
+  }
+  return out;
+}
+
+const disposalObj = (d: Disposal) => ({ type: 'Disposal', id: d.id, label: `处置 #${d.id}` });
+
+const relatedPartyPayee: Check = {
+  code: 'RELATED_PARTY_PAYEE',
+  severity: 'HIGH',
+  title: '关联方收款 (优亲厚友)',
+  async run(c) {
+    const { svc, prefix, asOf } = c;
+    const index = await relatedIndex(svc.db, prefix);
+    const out: Finding[] = [];
+    // 1. Wages and grants paid to an official's household while the official held office. Dividends are left
+    //    out: they follow the plan's eligibility rule (脱贫户/监测对象, checked by the distribution module) and
+    //    the village's vote and notice, and an eligible official's household is entitled like any other.
+    for (const p of await distributionRepo.paymentsOnLineTypes(svc.db, prefix, asOf, CHOSEN_PAYEE_LINES)) {
+      const os = relatedOn(index, { householdId: p.householdId }, p.paidOn).filter((o) => o.villageCode === p.villageCode);
+      if (!os.length) continue;
+      out.push(finding('RELATED_PARTY_PAYEE', 'MEDIUM', p.villageCode,
+        `分配方案「${p.planTitle}」第 ${p.lineNo} 项${LINE_ZH[p.lineType]} ${fmtYuan(p.amountFen)} 元于 ${p.paidOn} 支付给村干部 ${officialsLabel(os)} 所在农户 (需核实是否优亲厚友)`,
+        [{ type: 'DistributionPlan', id: p.planId, label: p.planTitle }, { type: 'Household', id: p.householdId, label: `农户 ${p.householdId}` }, ...officialObjs(os)], p.paidOn));
+    }
+    // 2. Contracts signed with an official's own party or household's party while the official held office.
+    const contracts = (await contractsRepo.listQuery(svc.db, { regionPrefix: prefix }, asOf).where('contracts.signed_on', '<=', asOf).orderBy('contracts.id')).map(toContract) as Contract[];
+    for (const k of contracts) {
+      const os = relatedOn(index, { partyId: k.operatorPartyId }, k.signedOn).filter((o) => o.villageCode === k.villageCode);
+      if (!os.length) continue;
+      out.push(finding('RELATED_PARTY_PAYEE', 'HIGH', k.villageCode,
+        `合同 ${k.contractNo} (${k.signedOn} 签订) 的经营方/承租方是村干部 ${officialsLabel(os)} 本人或其家庭`,
+        [{ type: 'Contract', id: k.id, label: k.contractNo }, { type: 'Party', id: k.operatorPartyId, label: `主体 ${k.operatorPartyId}` }, ...officialObjs(os)], k.signedOn));
+    }
+    // 3. Disposal buyers: the disposal module's own RELATED_BUYER flag (judged on the officials register).
+    for (const { d, flags, recipient } of await executedDisposals(c)) {
+      if (!flags.includes('RELATED_BUYER')) continue;
+      const os = relatedOn(index, { partyId: d.recipientPartyId }, d.executedOn!);
+      out.push(finding('RELATED_PARTY_PAYEE', 'HIGH', d.villageCode,
+        `处置 #${d.id} (${d.executedOn}) 受让方「${recipient ?? ''}」与村干部${os.length ? ` ${officialsLabel(os)} ` : ''}存在关联 (本人或同户)`,
+        [disposalObj(d), ...officialObjs(os)], d.executedOn));
+    }
+    return out;
+  },
+};
+
+const disposalBelowAppraisal: Check = {
+  code: 'DISPOSAL_BELOW_APPRAISAL',
+  severity: 'MEDIUM',
+  title: '低于评估价处置',
+  async run(c) {
+    return (await executedDisposals(c)).filter((x) => x.flags.includes('BELOW_APPRAISAL_WITH_EXCEPTION')).map(({ d }) =>
+      finding('DISPOSAL_BELOW_APPRAISAL', 'MEDIUM', d.villageCode,
+        `处置 #${d.id} 成交价 ${fmtYuan(d.priceFen!)} 元低于评估价 ${fmtYuan(d.appraisedValueFen!)} 元 (差 ${fmtYuan(d.appraisedValueFen! - d.priceFen!)} 元), 经例外审批${d.exceptionReason ? `: ${d.exceptionReason}` : ''}`,
+        [disposalObj(d), { type: 'Asset', id: d.assetId, label: `资产 ${d.assetId}` }], d.executedOn));
+  },
+};
+
+const disposalWithoutNotice: Check = {
+  code: 'DISPOSAL_WITHOUT_NOTICE',
+  severity: 'HIGH',
+  title: '处置未公示',
+  async run(c) {
+    const executed = await executedDisposals(c);
+    const notices = await disposalRepo.noticesOf(c.svc.db, executed.map((x) => x.d.id));
+    const out: Finding[] = [];
+    for (const { d } of executed) {
+      const mine = notices.filter((n) => n.disposalId === d.id);
+      // The disposal module executes only after its notice ended; legacy or imported rows may not have one.
+      const ended = mine.filter((n) => n.endOn < d.executedOn!);
+      if (ended.length) continue;
+      out.push(finding('DISPOSAL_WITHOUT_NOTICE', 'HIGH', d.villageCode,
+        mine.length ? `处置 #${d.id} 于 ${d.executedOn} 执行, 公示期至 ${mine[0].endOn} 尚未结束` : `处置 #${d.id} 于 ${d.executedOn} 执行, 无处置公示`,
+        [disposalObj(d)], d.executedOn));
+    }
+    return out;
+  },
+};
+
+const disposalProceedsLate: Check = {
+  code: 'DISPOSAL_PROCEEDS_LATE',
+  severity: 'MEDIUM',
+  title: '处置收入未及时入账',
+  async run(c) {
+    return (await executedDisposals(c)).filter((x) => x.flags.includes('PROCEEDS_LATE')).map(({ d }) =>
+      finding('DISPOSAL_PROCEEDS_LATE', 'MEDIUM', d.villageCode,
+        `处置 #${d.id} 于 ${d.executedOn} 成交, 价款 ${fmtYuan(d.priceFen ?? 0)} 元至 ${d.proceedsReceivedOn} 才收讫入账, 超过本县期限`,
+        [disposalObj(d)], d.executedOn));
+  },
+};
+
+const ventureProfitNotSplit: Check = {
+  code: 'VENTURE_PROFIT_NOT_SPLIT',
+  severity: 'HIGH',
+  title: '联营收益未分配',
+  async run({ svc, prefix, asOf }) {
+    const rows: unknown[] = await bundlesRepo.listQuery(svc.db, { regionPrefix: prefix }).orderBy('bundles.id');
+    const bundles = rows.map(bundlesRepo.toBundle);
+    const ids = bundles.map((b) => b.id);
+    const [profits, splits] = await Promise.all([bundlesRepo.profitsOf(svc.db, ids), bundlesRepo.splitsOf(svc.db, ids)]);
+    const out: Finding[] = [];
+    for (const b of bundles) {
+      const policy = await policyFor(svc.db, b.regionCode);
+      for (const p of profits.filter((x) => x.bundleId === b.id && x.declaredOn <= asOf && x.profitFen > 0)) {
+        const split = splits.filter((s) => s.profitId === p.id && s.splitOn <= asOf).reduce((t, s) => t + s.amountFen, 0);
+        if (split >= p.profitFen || addMonths(p.declaredOn, policy.idleFundsMonths) >= asOf) continue;
+        out.push(finding('VENTURE_PROFIT_NOT_SPLIT', 'HIGH', b.regionCode,
+          `联营体「${b.name}」${p.year} 年度收益 ${fmtYuan(p.profitFen)} 元 (${p.declaredOn} 申报), 已分配 ${fmtYuan(split)} 元, ${fmtYuan(p.profitFen - split)} 元超过 ${policy.idleFundsMonths} 个月未分配给成员村`,
+          [{ type: 'Bundle', id: b.id, label: b.name }], p.declaredOn));
+      }
+    }
+    return out;
+  },
+};
+
+/** Months a flagged asset may wait for its case (一资产一方案). An assumption: no source gives a figure. */
+export const CASE_DUE_MONTHS = 3;
+
+const idleWithoutCase: Check = {
+  code: 'IDLE_WITHOUT_CASE',
+  severity: 'MEDIUM',
+  title: '闲置低效资产未制定盘活方案',
+  async run({ svc, prefix, asOf }) {
+    const flags = await revitalisationRepo.flagsUnder(svc.db, prefix, asOf);
+    const latest = new Map<number, (typeof flags)[number]>();
+    for (const f of flags) latest.set(f.assetId, f); // ordered by date: the last one wins
+    const assetIds = [...latest.keys()];
+    const [cases, statuses, assets] = await Promise.all([
+      revitalisationRepo.casesOfAssets(svc.db, assetIds),
+      assetsRepo.statusesOn(svc.db, assetIds, asOf),
+      assetsRepo.findByIds(svc.db, assetIds),
+    ]);
+    const byId = new Map(assets.map((a) => [a.id, a]));
+    const out: Finding[] = [];
+    for (const f of latest.values()) {
+      if (addMonths(f.raisedOn, CASE_DUE_MONTHS) >= asOf) continue;
+      if (['DISPOSED', 'DISPOSAL_PENDING'].includes(statuses.get(f.assetId) ?? '')) continue;
+      const covered = cases.some((k) => k.assetId === f.assetId && k.openedOn <= asOf && (k.endedOn === null || k.endedOn >= f.raisedOn));
+      if (covered) continue;
+      const a = byId.get(f.assetId)!;
+      out.push(finding('IDLE_WITHOUT_CASE', 'MEDIUM', f.villageCode,
+        `资产 ${a.code}「${a.name}」${f.raisedOn} 被认定为${f.kind === 'IDLE' ? '闲置' : '低效'}, 截至 ${asOf} 超过 ${CASE_DUE_MONTHS} 个月未制定盘活方案 (一资产一方案)`,
+        [assetObj(a)], f.raisedOn));
+    }
+    return out;
+  },
+};
+
+const caseOverdue: Check = {
+  code: 'REVITALISATION_CASE_OVERDUE',
+  severity: 'MEDIUM',
+  title: '盘活逾期',
+  async run({ svc, prefix, asOf }) {
+    const cases = await revitalisationRepo.casesUnder(svc.db, prefix, asOf);
+    return cases
+      // The revitalisation module's own rule (open and past the deadline), judged on the as-of date.
+      .filter((k) => isOverdue({ status: k.endedOn === null || k.endedOn > asOf ? 'OPEN' : k.status, deadlineOn: k.deadlineOn }, asOf))
+      .map((k) => finding('REVITALISATION_CASE_OVERDUE', 'MEDIUM', k.villageCode,
+        `盘活方案 #${k.id} (责任单位 ${k.responsibleUnit}, 责任人 ${k.responsiblePerson}) 期限 ${k.deadlineOn} 已过, 截至 ${asOf} 未销号`,
+        [{ type: 'RevitalisationCase', id: k.id, label: `盘活方案 #${k.id}` }, { type: 'Asset', id: k.assetId, label: `资产 ${k.assetId}` }], k.deadlineOn));
+  },
+};
+
 /** Every check, in the order the findings list shows them. Add new checks here (see the file comment). */
 export const CHECKS: Check[] = [
   projectNotMatched,
@@ -274,11 +464,16 @@ export const CHECKS: Check[] = [
   resultsNoticeMissing,
   duplicatePayment,
   timelineReversal,
+  relatedPartyPayee,
+  disposalBelowAppraisal,
+  disposalWithoutNotice,
+  disposalProceedsLate,
+  ventureProfitNotSplit,
+  idleWithoutCase,
+  caseOverdue,
 ];
 
 /** Checks the issue asks for that need data the ledger does not hold yet (docs/reports.md says why). */
 export const NOT_YET_CHECKED = [
-  { code: 'RELATED_PARTY_PAYEE', title: '关联方收款', reason: 'users and cadres are not linked to households yet: no record says who is in whose household' },
-  { code: 'DISPOSAL_BELOW_APPRAISAL', title: '低于评估价处置', reason: 'the disposal module is being built; its check plugs into CHECKS' },
   { code: 'CONTRACT_WITHOUT_PLATFORM_DEAL', title: '合同未进平台交易', reason: 'no exchange-platform deal is recorded' },
 ];

@@ -20,6 +20,16 @@ import { fmtYuan } from './reports.format';
 import { auditFindings, registerSummary, asOfDate } from './reports.service';
 import { CHECKS, NOT_YET_CHECKED } from './reports.checks';
 import type { RegisterSummary, SummaryDimension } from './reports.types';
+import { flagsOf as disposalFlagsOf, listDisposals } from '../disposal/disposal.service';
+import type { Disposal } from '../disposal/disposal.types';
+import * as partiesRepo from '../parties/parties.repository';
+import { isOverdue, listCases } from '../revitalisation/revitalisation.service';
+import { PATH_LABEL } from '../revitalisation/revitalisation.types';
+import type { RevitalisationCase } from '../revitalisation/revitalisation.types';
+import { listBundles } from '../bundles/bundles.service';
+import * as bundlesRepo from '../bundles/bundles.repository';
+import type { Bundle } from '../bundles/bundles.types';
+import type { Connection } from '../../shared/pagination';
 import { SUMMARY_DIMENSIONS } from './reports.types';
 
 const CLASS_ZH: Record<string, string> = { OPERATING: '经营性', PUBLIC_WELFARE: '公益性', HOUSEHOLD: '到户类' };
@@ -77,7 +87,92 @@ async function findingsSheet(svc: ServiceContext, regionCode: string, asOf: stri
   };
 }
 
-/** The one-click county workbook: summary by township and class, funding, findings, distributions, idle and disposals. */
+const METHOD_ZH: Record<string, string> = {
+  AUCTION: '拍卖', TRANSFER: '转让', CONVERSION: '转产', SCRAPPING: '报废', LOSS: '报损', WRITE_OFF: '核销', ALLOCATION: '划转', DEBT_SETTLEMENT: '以资抵债',
+};
+const DISPOSAL_STATUS_ZH: Record<string, string> = {
+  AWAITING_APPRAISAL: '待评估', IN_APPROVAL: '审批中', APPROVED: '已批准', IN_NOTICE: '公示中', EXECUTED: '已处置', REJECTED: '已驳回', CANCELLED: '已撤回',
+};
+const DISPOSAL_FLAG_ZH: Record<string, string> = { BELOW_APPRAISAL_WITH_EXCEPTION: '低于评估价（例外审批）', NO_NOTICE: '已批准未公示', RELATED_BUYER: '关联方受让', PROCEEDS_LATE: '价款入账超期' };
+const CASE_STATUS_ZH: Record<string, string> = { OPEN: '进行中', CLOSED: '已销号', ABANDONED: '已放弃' };
+const BUNDLE_STATUS_ZH: Record<string, string> = { ACTIVE: '运营中', DISSOLVED: '已解散' };
+
+/** Every page of a keyset-paged list (the owning module's own list, with its scope rule). */
+async function allPages<T>(list: (after: string | null) => Promise<Connection<T>>): Promise<T[]> {
+  const out: T[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page = await list(after);
+    out.push(...page.nodes);
+    if (!page.pageInfo.hasNextPage) return out;
+    after = page.pageInfo.endCursor;
+  }
+}
+
+/** 资产处置 Disposals requested by the date, with the disposal module's own flags; null when there are none. */
+async function disposalsSheet(svc: ServiceContext, regionCode: string, asOf: string): Promise<Sheet | null> {
+  const ds = (await allPages<Disposal>((after) => listDisposals(svc, { regionCode }, { first: 100, after }))).filter((d) => d.requestedOn <= asOf);
+  if (!ds.length) return null;
+  const assets = new Map((await assetsRepo.findByIds(svc.db, ds.map((d) => d.assetId))).map((a) => [a.id, a]));
+  const parties = new Map((await partiesRepo.findByIds(svc.db, ds.map((d) => d.recipientPartyId).filter((x): x is number => x !== null))).map((p) => [p.id, p]));
+  const rows = [];
+  for (const d of ds) {
+    const a = assets.get(d.assetId);
+    const recipient = d.recipientPartyId !== null ? parties.get(d.recipientPartyId) ?? null : null;
+    const flags = await disposalFlagsOf(svc, d, recipient);
+    const executed = d.executedOn !== null && d.executedOn <= asOf;
+    rows.push([d.id, a?.code ?? '', a?.name ?? '', d.villageCode, METHOD_ZH[d.method] ?? d.method, DISPOSAL_STATUS_ZH[d.status] ?? d.status, d.requestedOn,
+      fmtYuan(d.bookValueFen), d.appraisedValueFen === null ? '' : fmtYuan(d.appraisedValueFen), executed && d.priceFen !== null ? fmtYuan(d.priceFen) : '',
+      executed ? d.executedOn ?? '' : '', executed ? d.proceedsReceivedOn ?? '' : '', executed ? recipient?.name ?? '' : '', flags.map((f) => DISPOSAL_FLAG_ZH[f] ?? f).join('；')]);
+  }
+  return {
+    name: '资产处置',
+    headers: ['处置编号', '资产编号', '资产名称', '村代码', '处置方式', '当前状态', '申请日期', '账面原值（元）', '评估价值（元）', '成交价（元）', '处置日期', '价款收讫日期', '受让方', '风险提示'],
+    rows,
+  };
+}
+
+/** 盘活 Revitalisation cases opened by the date; overdue judged on the date by the module's rule; null when none. */
+async function revitalisationSheet(svc: ServiceContext, regionCode: string, asOf: string): Promise<Sheet | null> {
+  const cases = (await allPages<RevitalisationCase>((after) => listCases(svc, { regionCode }, { first: 100, after }))).filter((c) => c.openedOn <= asOf);
+  if (!cases.length) return null;
+  const assets = new Map((await assetsRepo.findByIds(svc.db, cases.map((c) => c.assetId))).map((a) => [a.id, a]));
+  return {
+    name: '盘活',
+    headers: ['方案编号', '资产编号', '资产名称', '村代码', '资产原值（元）', '盘活路径', '责任单位', '责任人', '立案日期', '完成期限', `状态（${asOf}）`, '结束日期', '逾期'],
+    rows: cases.map((c) => {
+      const ended = c.endedOn !== null && c.endedOn <= asOf;
+      const a = assets.get(c.assetId);
+      return [c.id, a?.code ?? '', a?.name ?? '', c.villageCode, fmtYuan(c.assetValueFen), PATH_LABEL[c.path] ?? c.path, c.responsibleUnit, c.responsiblePerson, c.openedOn, c.deadlineOn,
+        ended ? CASE_STATUS_ZH[c.status] ?? c.status : '进行中', ended ? c.endedOn ?? '' : '', isOverdue({ status: ended ? c.status : 'OPEN', deadlineOn: c.deadlineOn }, asOf) ? '是' : ''];
+    }),
+  };
+}
+
+/** 联营 Pooled ventures started by the date, with each year's declared profit and what was split by the date; null when none. */
+async function venturesSheet(svc: ServiceContext, regionCode: string, asOf: string): Promise<Sheet | null> {
+  const bundles = (await allPages<Bundle>((after) => listBundles(svc, { regionCode }, { first: 100, after }))).filter((b) => b.startOn <= asOf);
+  if (!bundles.length) return null;
+  const ids = bundles.map((b) => b.id);
+  const [profits, splits] = await Promise.all([bundlesRepo.profitsOf(svc.db, ids), bundlesRepo.splitsOf(svc.db, ids)]);
+  const rows = [];
+  for (const b of bundles) {
+    const head = [b.id, b.name, b.regionCode, b.startOn, b.dissolvedOn !== null && b.dissolvedOn <= asOf ? BUNDLE_STATUS_ZH.DISSOLVED : BUNDLE_STATUS_ZH.ACTIVE];
+    const ps = profits.filter((p) => p.bundleId === b.id && p.declaredOn <= asOf);
+    if (!ps.length) rows.push([...head, '', '', '', '']);
+    for (const p of ps) {
+      const split = splits.filter((x) => x.profitId === p.id && x.splitOn <= asOf).reduce((t, x) => t + x.amountFen, 0);
+      rows.push([...head, p.year, fmtYuan(p.profitFen), fmtYuan(split), fmtYuan(p.profitFen - split)]);
+    }
+  }
+  return { name: '联营', headers: ['联营体编号', '名称', '监管区划', '成立日期', `状态（${asOf}）`, '收益年度', '申报收益（元）', '已分配（元）', '未分配（元）'], rows };
+}
+
+/**
+ * The one-click county workbook: summary by township and class, funding, findings, distributions, idle and disposed
+ * assets, and — when there are any — the disposals, revitalisation cases and pooled ventures, each read through its
+ * module's own list (and scope rule).
+ */
 export async function countyWorkbook(svc: ServiceContext, regionCode: string, asOfArg: string | null): Promise<Sheet[] | null> {
   const asOf = asOfDate(svc, asOfArg);
   const byChild = await registerSummary(svc, { regionCode, asOf, groupBy: ['CHILD_REGION', 'CLASS'] });
@@ -108,6 +203,7 @@ export async function countyWorkbook(svc: ServiceContext, regionCode: string, as
       rows: plans.map((p) => [p.id, p.villageCode, p.title, `${p.periodFrom}至${p.periodTo}`, fmtYuan(p.totalFen), PLAN_STATUS_ZH[p.status] ?? p.status, p.executedOn ?? '', p.resultsStartOn ?? '']),
     },
     { name: '闲置与处置', headers: ['资产编号', '资产名称', '类别', '村代码', '原值（元）', `状态（${asOf}）`], rows: [...assetRows(idle, '闲置'), ...assetRows(pending, '处置审批中'), ...assetRows(disposed, '已处置')] },
+    ...[await disposalsSheet(svc, regionCode, asOf), await revitalisationSheet(svc, regionCode, asOf), await venturesSheet(svc, regionCode, asOf)].filter((x): x is Sheet => x !== null),
     {
       name: '说明',
       headers: ['项目', '内容'],

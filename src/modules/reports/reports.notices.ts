@@ -4,7 +4,8 @@
  * amounts in yuan, ID numbers masked, the notice's dates, where to object, and its fingerprint: the SHA-256
  * of the published content and the journal head at the moment of publication, so a villager or auditor can
  * check the paper on the wall against the ledger. The page renders the stored, immutable content; nothing is
- * recomputed. Disposal and upkeep notices join when their modules publish notices.
+ * recomputed. Disposal notices (处置公示) are served at /notices/disposal-<id> (their ids are the disposal
+ * module's own, so they carry a prefix); upkeep notices join when that module publishes notices.
  */
 import type express from 'express';
 import type { Db } from '../../db/connection';
@@ -18,6 +19,11 @@ import { findByCodes } from '../regions/regions.repository';
 import { townshipCodeOf } from '../regions/regions.codes';
 import { headAt } from '../journal/journal.repository';
 import { fmtYuan, maskId } from './reports.format';
+import { createHash } from 'node:crypto';
+import * as disposalRepo from '../disposal/disposal.repository';
+import { getDisposal } from '../disposal/disposal.service';
+import { canonicalJson } from '../journal/journal.hash';
+import * as assetsRepo from '../assets/assets.repository';
 
 const LINE_LABEL: Record<string, string> = {
   PUBLIC_WELFARE_JOB: '公益性岗位工资',
@@ -124,14 +130,94 @@ ${rows.join('\n')}
   return { noticeId: notice.id, html };
 }
 
-/** GET /notices/:id with the bearer token, scoped like every read (404 outside the scope). */
+const METHOD_ZH: Record<string, string> = {
+  AUCTION: '拍卖', TRANSFER: '转让', CONVERSION: '转产', SCRAPPING: '报废', LOSS: '报损', WRITE_OFF: '核销', ALLOCATION: '划转', DEBT_SETTLEMENT: '以资抵债',
+};
+const REASON_ZH: Record<string, string> = {
+  DISASTER_DAMAGE: '自然灾害损毁', END_OF_LIFE: '达到使用年限或存在安全隐患', IDLE_NOT_REVIVABLE: '长期闲置无法盘活', PLANNING_TAKEOVER: '规划调整、征收拆除',
+  INDUSTRY_CHANGE: '产业调整转产', DEBT_SETTLEMENT: '清偿债务', OTHER: '其他',
+};
+
+/** SHA-256 of a disposal notice's stored content (kept canonical by the disposal module when published). */
+export function disposalNoticeSha256(content: Record<string, unknown>): string {
+  return createHash('sha256').update(canonicalJson(content as never), 'utf8').digest('hex');
+}
+
+/**
+ * A published disposal notice (处置公示) as one A4 page: title, asset, method and reason, book value, appraisal
+ * and any approved floor below it, the notice's dates, the objection contact, the published text, and the
+ * fingerprint (SHA-256 of the stored content and the journal head at publication). Null when it does not exist
+ * or lies outside the actor's scope (the disposal module's read rule).
+ */
+export async function renderDisposalNotice(svc: ServiceContext, noticeId: number): Promise<NoticePage | null> {
+  const notice = await disposalRepo.findNotice(svc.db, noticeId);
+  if (!notice) return null;
+  const d = await getDisposal(svc, notice.disposalId);
+  if (!d) return null;
+  const c = notice.content as Record<string, any>;
+  const asset = await assetsRepo.findById(svc.db, d.assetId);
+  const [village, township] = await findByCodes(svc.db, [d.villageCode, townshipCodeOf(d.villageCode)]).then((rs) => [
+    rs.find((r) => r.code === d.villageCode),
+    rs.find((r) => r.code === townshipCodeOf(d.villageCode)),
+  ]);
+  const head = await headAt(svc.db, notice.publishedAt);
+  const sha = disposalNoticeSha256(c);
+  const money = (fen: unknown) => (typeof fen === 'number' ? `${fmtYuan(fen)} 元` : '—');
+  const title = '村集体资产处置公示';
+  const rows: [string, string][] = [
+    ['资产名称', `${asset?.name ?? ''}（${asset?.code ?? d.assetId}）`],
+    ['所在村', village?.name ?? d.villageCode],
+    ['处置方式', METHOD_ZH[c.method] ?? String(c.method ?? d.method)],
+    ['处置原因', REASON_ZH[c.reason] ?? String(c.reason ?? d.reason)],
+    ['账面原值', money(c.bookValueFen)],
+    ['评估价值', typeof c.appraisedValueFen === 'number' ? money(c.appraisedValueFen) : d.appraisalRequired ? '—' : '无需评估（按本县处置规定）'],
+    ...(typeof c.exceptionFloorFen === 'number' ? ([['经批准的最低成交价（低于评估价）', money(c.exceptionFloorFen)]] as [string, string][]) : []),
+    ['审批完成日期', String(c.approvedOn ?? d.approvedOn ?? '—')],
+  ];
+  const html = `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)} · ${esc(c.title)}</title>
+<style>
+  @page { size: A4; margin: 15mm; }
+  body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "SimSun", sans-serif; font-size: 11pt; color: #000; margin: 0 auto; max-width: 180mm; }
+  h1 { text-align: center; font-size: 20pt; margin: 0 0 4mm; letter-spacing: 2pt; }
+  h2 { text-align: center; font-size: 13pt; font-weight: normal; margin: 0 0 6mm; }
+  table { width: 100%; border-collapse: collapse; margin: 4mm 0; }
+  th, td { border: 0.3mm solid #000; padding: 1.5mm 2mm; vertical-align: top; text-align: left; }
+  th { background: #eee; width: 45mm; }
+  .meta { margin: 2mm 0; }
+  .text { white-space: pre-wrap; border: 0.3mm solid #000; padding: 2mm; }
+  .fingerprint { margin-top: 6mm; font-size: 8.5pt; border-top: 0.3mm dashed #000; padding-top: 2mm; word-break: break-all; }
+  .fingerprint code { font-size: 8pt; }
+  .sign { margin-top: 8mm; text-align: right; }
+</style></head>
+<body>
+<h1>${esc(title)}</h1>
+<h2>${esc(c.title)}</h2>
+<p class="meta">公示期：<strong>${esc(notice.startOn)}</strong> 至 <strong>${esc(notice.endOn)}</strong></p>
+<table><tbody>
+${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('\n')}
+</tbody></table>
+<p class="meta">公示内容：</p>
+<div class="text">${esc(c.text)}</div>
+<p class="meta">如有异议，请于公示期内（${esc(notice.endOn)} 前）以书面或口头形式向${esc(village?.name ?? '')}村务监督委员会或${esc(township?.name ?? '乡镇人民政府')}财政所反映；公示期满且异议处理完毕后方可实施处置。</p>
+<p class="sign">${esc(village?.name ?? '')}村民委员会　${esc(notice.startOn)}</p>
+<div class="fingerprint">
+  核验信息（可在台账系统中核对）：处置公示编号 ${notice.id}；处置编号 ${d.id}；发布时间 ${esc(notice.publishedAt)}<br>
+  内容指纹 SHA-256：<code>${esc(sha)}</code><br>
+  发布时账簿链头：第 ${head.lastSequence} 笔，哈希 <code>${esc(head.lastHash)}</code>
+</div>
+</body></html>`;
+  return { noticeId: notice.id, html };
+}
+
+/** GET /notices/:id (a distribution notice) or /notices/disposal-:id with the bearer token, scoped like every read (404 outside the scope). */
 export function noticePage(db: Db, clock: Clock): express.RequestHandler {
   return async (req, res) => {
     try {
       const actor = await authenticate(db, req.get('authorization'));
       if (!actor) return void res.status(401).json({ errors: [{ message: 'Authentication required (需要登录)', extensions: { code: 'UNAUTHENTICATED' } }] });
-      const m = /^([1-9]\d{0,15})$/.exec(String(req.params.id));
-      const page = m ? await renderNotice({ db, clock, actor }, Number(m[1])) : null;
+      const m = /^(disposal-)?([1-9]\d{0,15})$/.exec(String(req.params.id));
+      const page = !m ? null : m[1] ? await renderDisposalNotice({ db, clock, actor }, Number(m[2])) : await renderNotice({ db, clock, actor }, Number(m[2]));
       if (!page) return void res.status(404).json({ errors: [{ message: 'No such notice in your scope', extensions: { code: 'NOT_FOUND' } }] });
       res.set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" });
       res.send(page.html);

@@ -1,3 +1,4 @@
+import { disposalNoticeSha256 } from './reports.notices';
 import type { RequestContext } from '../../shared/context';
 import { readContext } from '../../shared/context';
 import { runMutation } from '../../shared/mutation';
@@ -49,6 +50,10 @@ export const reportsResolvers: Resolvers = {
   },
   DistributionNotice: {
     printUrl: (n: { id: number }) => `/notices/${n.id}`,
+  },
+  DisposalNotice: {
+    printUrl: (n) => `/notices/disposal-${n.id}`,
+    contentSha256: (n) => disposalNoticeSha256(n.content),
   },
   FindingObject: {
     id: (o: FindingObject) => toGlobalId(o.type, o.id),

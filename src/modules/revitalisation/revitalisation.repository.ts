@@ -248,3 +248,8 @@ export async function benefitsOf(db: Executor, assetIds: readonly number[], year
 export async function benefitsUnder(db: Executor, regionPrefix: string, year: number): Promise<BenefitLinkage[]> {
   return (await db('benefit_linkage_records').where('village_code', 'like', `${regionPrefix}%`).where('year', year).orderBy('id')).map(toBenefit);
 }
+
+/** Flags raised under a region on or before a date (the reports' idle-without-case check, issue 14). */
+export async function flagsUnder(db: Executor, regionPrefix: string, toOn: string): Promise<RevitalisationFlag[]> {
+  return (await db('revitalisation_flags').where('village_code', 'like', `${regionPrefix}%`).where('raised_on', '<=', toOn).orderBy(['raised_on', 'id'])).map(toFlag);
+}
