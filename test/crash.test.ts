@@ -12,7 +12,7 @@
  * sent (half the import's assets written, the execution's parties/accounts/entry written but no posting), so
  * the transaction is open with uncommitted rows when SIGKILL arrives. No timer decides where the kill lands.
  *
- * Sizes: a 600-row register import and a plan of 2,000 households by default; BANGFU_LONG_TESTS=1 runs a
+ * Sizes: a 300-row register import and a plan of 2,000 households by default; BANGFU_LONG_TESTS=1 runs a
  * 4,000-row import and 10,000 households (several minutes: nightly, not CI).
  */
 import fs from 'node:fs';
@@ -31,7 +31,7 @@ const LONG = process.env.BANGFU_LONG_TESTS === '1';
 jest.setTimeout(LONG ? 1_800_000 : 300_000);
 const t0 = Date.now();
 const mark = (what: string) => process.env.BANGFU_TEST_TRACE && process.stderr.write(`[crash ${((Date.now() - t0) / 1000).toFixed(1)}s] ${what}\n`);
-const IMPORT_ROWS = LONG ? 4_000 : 600;
+const IMPORT_ROWS = LONG ? 4_000 : 300;
 const HOUSEHOLDS = LONG ? 10_000 : 2_000;
 
 /** knex quotes identifiers with " on PostgreSQL and ` on SQLite. */
