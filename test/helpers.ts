@@ -3,6 +3,7 @@
  * DATABASE_URL is set, a new PostgreSQL database created for the file and dropped after it.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import knex, { Knex } from 'knex';
 import request from 'supertest';
 import type { Express } from 'express';
@@ -29,15 +30,30 @@ export interface TestDb {
    * without DDL, trigger control or UPDATE/DELETE on append-only tables; otherwise the same as db.
    */
   appDb: Db;
+  /**
+   * What a server process (src/server/main.ts) needs in its environment to reach this same database: the
+   * SQLite file (when createTestDb was given one), or DATABASE_URL (the application role, when
+   * DATABASE_APP_ROLE is set) and MIGRATION_DATABASE_URL (the owner). Null for an in-memory database.
+   */
+  serverEnv: Record<string, string> | null;
   destroy(): Promise<void>;
 }
 
-export async function createTestDb(): Promise<TestDb> {
+export interface TestDbOptions {
+  /** SQLite only: a database file instead of memory, so that server processes can open it too. */
+  sqliteFile?: string;
+}
+
+export async function createTestDb(opts: TestDbOptions = {}): Promise<TestDb> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const db = createDb({ sqliteFile: ':memory:' });
+    const file = opts.sqliteFile;
+    const db = createDb({ sqliteFile: file ?? ':memory:' });
     await migrateLatest(db);
-    return { db, appDb: db, destroy: () => db.destroy() };
+    const removeFile = () => {
+      if (file) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+    };
+    return { db, appDb: db, serverEnv: file ? { SQLITE_FILE: file } : null, destroy: async () => { await db.destroy(); removeFile(); } };
   }
   const name = `bf_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   // Administer from the maintenance database, so that recreating DATABASE_URL's own database (as
@@ -54,6 +70,7 @@ export async function createTestDb(): Promise<TestDb> {
   return {
     db,
     appDb,
+    serverEnv: { DATABASE_URL: applicationUrl(u)?.toString() ?? u.toString(), MIGRATION_DATABASE_URL: u.toString() },
     destroy: async () => {
       if (appDb !== db) await appDb.destroy();
       await db.destroy();
@@ -80,12 +97,20 @@ export async function createTestDb(): Promise<TestDb> {
 async function applicationConnection(owner: Db, url: URL): Promise<Db> {
   const spec = process.env.DATABASE_APP_ROLE;
   if (!spec) return owner;
-  const [role, password = role] = spec.split(':');
+  const [role] = spec.split(':');
   await grantApplicationRights(owner, role);
+  return createDb({ databaseUrl: applicationUrl(url)!.toString() });
+}
+
+/** The database's URL with the application role of DATABASE_APP_ROLE, or null when it is not set. */
+function applicationUrl(url: URL): URL | null {
+  const spec = process.env.DATABASE_APP_ROLE;
+  if (!spec) return null;
+  const [role, password = role] = spec.split(':');
   const appUrl = new URL(url.toString());
   appUrl.username = role;
   appUrl.password = password;
-  return createDb({ databaseUrl: appUrl.toString() });
+  return appUrl;
 }
 
 /** Tokens of the test users: one per role, plus a clerk of a second village and a reviewer of another township. */
@@ -119,6 +144,8 @@ export const TEST_NOW = '2026-11-22T02:00:00.000Z';
 export interface TestEnv {
   db: Db;
   app: Express;
+  /** See TestDb.serverEnv. */
+  serverEnv: Record<string, string> | null;
   clock: ReturnType<typeof fixedClock>;
   userIds: Record<TokenName, number>;
   /** Posts a GraphQL operation with the named user's token (or none). Returns the parsed body. */
@@ -129,8 +156,8 @@ export interface TestEnv {
 }
 
 /** A fresh database with the demo regions and one user per role; no households, projects or assets. */
-export async function setup(): Promise<TestEnv> {
-  const { db, appDb, destroy } = await createTestDb();
+export async function setup(opts: TestDbOptions = {}): Promise<TestEnv> {
+  const { db, appDb, serverEnv, destroy } = await createTestDb(opts);
   const clock = fixedClock(TEST_NOW);
   await insertRegions(
     db,
@@ -148,6 +175,7 @@ export async function setup(): Promise<TestEnv> {
   return {
     db,
     app,
+    serverEnv,
     clock,
     userIds,
     async gql(token, query, variables) {

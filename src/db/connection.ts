@@ -61,7 +61,31 @@ export function knexConfig(opts: DbOptions = {}): Knex.Config {
 }
 
 export function createDb(opts: DbOptions = {}): Db {
-  return knex(knexConfig(opts));
+  const db = knex(knexConfig(opts));
+  if (!isPostgres(db)) beginImmediate(db);
+  return db;
+}
+
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE, taking the write lock first (waiting up to busy_timeout for
+ * it). knex's plain BEGIN is deferred: a transaction reads, and only at its first write asks for the lock —
+ * and if another process (a second server on the same file, `npm run import`, a backup) committed in
+ * between, SQLite refuses at once with SQLITE_BUSY (its snapshot is stale; the busy timeout does not apply),
+ * which reached clients as an uncoded INTERNAL_SERVER_ERROR (issue 17, test/concurrency.test.ts). Within one
+ * process nothing changes: the single connection serialises transactions anyway. Savepoints (nested
+ * transactions) are untouched.
+ */
+function beginImmediate(db: Db): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const SqliteTransaction: new (...args: unknown[]) => object = require('knex/lib/dialects/sqlite3/execution/sqlite-transaction');
+  class ImmediateTransaction extends SqliteTransaction {
+    begin(conn: unknown) {
+      return (this as any).query(conn, 'BEGIN IMMEDIATE;');
+    }
+  }
+  (db.client as any).transaction = function (this: unknown, ...args: unknown[]) {
+    return new ImmediateTransaction(this, ...args);
+  };
 }
 
 export function isPostgres(db: Executor): boolean {
