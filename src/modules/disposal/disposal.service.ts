@@ -31,6 +31,7 @@ import { canonicalJson, requestFingerprint } from '../journal/journal.hash';
 import { guardReversal, idempotencyKey, postEntry, postingsOfEntry, replayOf } from '../journal/journal.service';
 import * as partiesRepo from '../parties/parties.repository';
 import { collectiveOf, partyRefSchema, resolvePartyRef } from '../parties/parties.service';
+import { relatedOfficials } from '../officials/officials.service';
 import { changeCountySettings, CountySettings, getPolicy, policyFor } from '../policy/policy.service';
 import type { CountyPolicy } from '../policy/policy.types';
 import { requireProject } from '../projects/projects.service';
@@ -1063,8 +1064,8 @@ export async function listPledges(svc: ServiceContext, filter: { regionCode?: st
 
 /**
  * 风险提示 What county finance should look at: a price below the appraisal (under an approved exception), an
- * approved disposal with no notice yet, a buyer related to the village (a household or individual of the
- * village, or someone named like one of its officials), proceeds received later than the county's limit.
+ * approved disposal with no notice yet, a buyer related to the village's officials (by the officials register,
+ * see isRelated), proceeds received later than the county's limit.
  */
 export async function flagsOf(svc: ServiceContext, d: Disposal, recipient: Party | null, countyPolicy?: DisposalPolicy): Promise<DisposalFlag[]> {
   const flags: DisposalFlag[] = [];
@@ -1084,10 +1085,8 @@ async function isRelated(db: Executor, d: Disposal, recipient: Party): Promise<b
   // 关联方 by the officials register (issue 14): the buyer is the own party of an official recorded for the
   // village, or the party of an official's household, in office on the execution date (pending: at any time
   // from the request on). The register entries of the users serving the village (its clerks, its township's
-  // reviewers) count wherever they are recorded. The officials module (below disposal) is imported here rather
-  // than in the import block only so that this change stays inside this function; a static import is equivalent.
+  // reviewers) count wherever they are recorded.
   if (!INDIVIDUALS.includes(recipient.kind)) return false;
-  const { relatedOfficials } = await import('../officials/officials.service');
   const users = await findUsersInRegions(db, [d.villageCode, townshipCodeOf(d.villageCode)]);
   const date = d.executedOn ?? d.requestedOn;
   const related = await relatedOfficials(db, d.villageCode, recipient.id, date, { pending: d.executedOn === null, userIds: users.map((u) => u.id) });
