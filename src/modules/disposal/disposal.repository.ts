@@ -169,3 +169,8 @@ export async function upsertPolicy(db: Executor, p: Omit<DisposalPolicy, 'isDefa
   const row = { ...toRow({ ...p } as any), updated_by: userId };
   await db('disposal_policies').insert(row).onConflict('county_code').merge();
 }
+
+/** 账实核对 Executed disposals after `afterId`, lowest id first: what verify reconciles with their entries. */
+export async function executedDisposalsAfter(db: Executor, afterId: number, limit: number): Promise<Disposal[]> {
+  return (await db('disposals').where('id', '>', afterId).where({ status: 'EXECUTED' }).orderBy('id').limit(limit)).map(toDisposal);
+}
