@@ -29,6 +29,7 @@ import {
   SourceType,
 } from './journal.types';
 import { verifyChain } from './journal.verify';
+import type { JournalLoaders } from './journal.loaders';
 
 // =========================================================================================================
 // Posting: the one way money moves. Other modules (income, distribution, disposal, bundles) call postEntry
@@ -313,9 +314,12 @@ export async function reverseEntry(svc: ServiceContext, raw: unknown): Promise<P
 // are then shown, since half an entry would not balance.
 // =========================================================================================================
 
+/** An entry's read rule: visible when one of its postings is held inside the actor's scope. */
+const entryVisibleTo = (actor: Actor, holderRegions: readonly string[]) => holderRegions.some((r) => canRead(actor, r));
+
 async function visibleRegions(db: Executor, actor: Actor, entryId: number): Promise<string[]> {
   const regions = await repo.holderRegionsOfEntry(db, entryId);
-  return regions.some((r) => canRead(actor, r)) ? regions : [];
+  return entryVisibleTo(actor, regions) ? regions : [];
 }
 
 async function requireEntry(svc: ServiceContext, entryId: number, field: string[]): Promise<{ entry: JournalEntry; regions: string[] }> {
@@ -328,6 +332,15 @@ async function requireEntry(svc: ServiceContext, entryId: number, field: string[
 export async function getEntry(svc: ServiceContext, id: number): Promise<JournalEntry | null> {
   const entry = await repo.findEntryById(svc.db, id);
   return entry && (await visibleRegions(svc.db, svc.actor, id)).length ? entry : null;
+}
+
+/**
+ * getEntry's rule, batched through the request's journal loaders: other modules' fields that name an entry
+ * (a venture's contributions and splits) resolve a whole page in a constant number of queries.
+ */
+export async function loadVisibleEntry(svc: ServiceContext, loaders: JournalLoaders, id: number): Promise<JournalEntry | null> {
+  const [entry, regions] = await Promise.all([loaders.entry.load(id), loaders.entryRegions.load(id)]);
+  return entry && entryVisibleTo(svc.actor, regions) ? entry : null;
 }
 
 export async function getAccount(svc: ServiceContext, id: number): Promise<Account | null> {
