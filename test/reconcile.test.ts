@@ -20,7 +20,7 @@ let t: TestDb;
 beforeAll(async () => {
   t = await createTestDb();
   await loadDemo(t.db, fixedClock(TEST_NOW));
-}, 120_000);
+}, 180_000); // the demo county on a loaded PostgreSQL can pass the 60 s default
 afterAll(() => t.destroy());
 
 const RECONCILED = [
