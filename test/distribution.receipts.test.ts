@@ -177,6 +177,7 @@ describe('which receipts a plan distributes', () => {
 
 describe('upkeep costs: posted to the journal, netted before profit (rule 11)', () => {
   let env: TestEnv;
+  let repaidPlanId: string;
   let road: string;
   let hs: string[];
   beforeAll(async () => {
@@ -254,6 +255,30 @@ describe('upkeep costs: posted to the journal, netted before profit (rule 11)', 
     expect(report).toMatchObject({ incomeInPeriod: '50000.00', costsTotal: '400.00', costs: [{ kind: 'UPKEEP_EXPENSE', amount: '400.00', paidFrom: 'UPKEEP_RESERVE' }] });
     expect(report.totals).toEqual({ planTotal: '49600.00', linesTotal: '49600.00', executedInJournal: '50000.00', costsRepaid: '400.00', reconciles: true });
     expect((await verifyChain(env.db)).intact).toBe(true);
+    repaidPlanId = p2024.plan.id;
+  });
+
+  it("verify reconciles a plan's costs (分配成本) with their entries, and a reversed plan that repaid a cost still reconciles", async () => {
+    const cost = await env.db('distribution_plan_receipts').where({ plan_id: gidNum(repaidPlanId), role: 'COST' }).first();
+    for (const [column, value] of [['amount_fen', Number(cost.amount_fen) + 1], ['paid_from', 'CASH']] as const) {
+      await env.db('distribution_plan_receipts').where({ id: cost.id }).update({ [column]: value });
+      try {
+        const v = await verifyChain(env.db);
+        expect(v).toMatchObject({ intact: false, failure: { problem: 'DOMAIN_MISMATCH' } });
+        // The amount is wrong on the cost row first; a cost said to come from another pot also changes what
+        // the execution repaid, but the plan (lower id in its table's turn) is checked before its receipts.
+        if (!v.intact) expect(v.failure.expected).toMatch(/^distribution_(plan_receipts|plans) #/);
+      } finally {
+        await env.db('distribution_plan_receipts').where({ id: cost.id }).update({ [column]: cost[column] });
+      }
+    }
+    await ok(env, 'clerk', `mutation($input: DistributionReverseInput!) { distributionPlanReverse(input: $input) { plan { status } errors { code } } }`, {
+      planId: repaidPlanId,
+      reason: '名单有误',
+      idempotencyKey: 'rev-repaid',
+    });
+    expect((await env.db('distribution_plan_receipts').where({ id: cost.id }).first()).released_on).not.toBeNull();
+    expect(await verifyChain(env.db)).toMatchObject({ intact: true });
   });
 });
 

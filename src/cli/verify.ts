@@ -11,6 +11,14 @@
  */
 import { createDb } from '../db/connection';
 import { verifyChain } from '../modules/journal/journal.verify';
+import { registeredReconcilers } from '../modules/journal/journal.reconcile';
+// 账实核对: each module that keeps money-bearing rows registers its reconciler when it loads; the server loads
+// them all through its modules, this command loads them here (test/reconcile.test.ts checks the lists agree).
+import '../modules/upkeep/upkeep.reconcile';
+import '../modules/income/income.reconcile';
+import '../modules/distribution/distribution.reconcile';
+import '../modules/bundles/bundles.reconcile';
+import '../modules/disposal/disposal.reconcile';
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -41,6 +49,7 @@ function option(name: string): string | undefined {
       console.log(JSON.stringify({ ...result, seconds }));
     } else if (result.intact) {
       console.log(`journal intact (台账完好): ${result.count} entries, head #${result.headSequence} ${result.headHash} (${seconds.toFixed(1)} s)`);
+      console.log(`  reconciled with their entries (账实相符): ${registeredReconcilers().map((r) => r.table).join(', ')}`);
     } else {
       const f = result.failure;
       console.log(`journal BROKEN (台账被篡改): ${f.problem} at entry #${f.sequence}${f.entryId === null ? '' : ` (id ${f.entryId})`}`);

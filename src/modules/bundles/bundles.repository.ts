@@ -437,3 +437,15 @@ export async function splitTotalOfProfit(db: Executor, profitId: number): Promis
 export async function findSplit(db: Executor, id: number): Promise<IncomeSplit | undefined> {
   return (await withLines(db, await db('bundle_income_splits').where({ id })))[0];
 }
+
+// ---------------------------------------------------------------------------------------------- 账实核对
+
+/** Income splits (with their lines) after `afterId`, lowest id first: what verify reconciles. */
+export async function splitsAfter(db: Executor, afterId: number, limit: number): Promise<IncomeSplit[]> {
+  return withLines(db, await db('bundle_income_splits').where('id', '>', afterId).orderBy('id').limit(limit));
+}
+
+/** Contributions after `afterId`, lowest id first: what verify reconciles. */
+export async function contributionsAfter(db: Executor, afterId: number, limit: number): Promise<BundleContribution[]> {
+  return (await db('bundle_contributions').where('id', '>', afterId).orderBy('id').limit(limit)).map(toContribution);
+}

@@ -3,7 +3,7 @@ import type { Resolvers } from '../../generated/resolvers';
 import { referenced } from '../../shared/loaderUtils';
 import { readContext } from '../../shared/context';
 import { getAsset } from '../assets/assets.service';
-import { getEntry } from '../journal/journal.service';
+import { loadVisibleEntry } from '../journal/journal.service';
 import { runMutation } from '../../shared/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import { getChain } from '../approvals/approvals.service';
@@ -225,8 +225,10 @@ export const bundlesResolvers: Resolvers = {
     value: (c: BundleContribution) => c.valueFen,
     appraisal: (c: BundleContribution) => appraisalOf(c),
     approval: (c: BundleContribution, _: unknown, ctx: RequestContext) => getChain(readContext(ctx), c.chainId),
-    entry: (c: BundleContribution, _: unknown, ctx: RequestContext) => (c.entryId ? getEntry(readContext(ctx), c.entryId) : null),
-    returnEntry: (c: BundleContribution, _: unknown, ctx: RequestContext) => (c.returnEntryId ? getEntry(readContext(ctx), c.returnEntryId) : null),
+    entry: (c: BundleContribution, _: unknown, ctx: RequestContext) =>
+      c.entryId ? loadVisibleEntry(readContext(ctx), ctx.loaders.journal, c.entryId) : null,
+    returnEntry: (c: BundleContribution, _: unknown, ctx: RequestContext) =>
+      c.returnEntryId ? loadVisibleEntry(readContext(ctx), ctx.loaders.journal, c.returnEntryId) : null,
     revaluations: (c: BundleContribution, _: unknown, ctx: RequestContext) => ctx.loaders.bundleRevaluations.load(c.id),
   },
   BundleAppraisal: {
@@ -260,7 +262,7 @@ export const bundlesResolvers: Resolvers = {
     year: async (s: IncomeSplit, _: unknown, ctx: RequestContext) => (await ctx.loaders.bundleProfits.load(s.bundleId)).find((p) => p.id === s.profitId)!.year,
     amount: (s: IncomeSplit) => s.amountFen,
     profit: async (s: IncomeSplit, _: unknown, ctx: RequestContext) => referenced(Promise.resolve((await ctx.loaders.bundleProfits.load(s.bundleId)).find((p) => p.id === s.profitId) ?? null)),
-    entry: (s: IncomeSplit, _: unknown, ctx: RequestContext) => getEntry(readContext(ctx), s.entryId),
+    entry: (s: IncomeSplit, _: unknown, ctx: RequestContext) => loadVisibleEntry(readContext(ctx), ctx.loaders.journal, s.entryId),
   },
   BundleSplitLine: {
     member: (l: SplitLine, _: unknown, ctx: RequestContext) => memberById(ctx, l.memberId),

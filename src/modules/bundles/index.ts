@@ -1,4 +1,5 @@
 import type { ModuleEntry } from '../../shared/module';
+import './bundles.reconcile'; // registers the ventures' reconciliation with verify
 import { bundlesResolvers } from './bundles.resolvers';
 import { getBundle, getContribution, getSplit } from './bundles.service';
 import { createBundlesLoaders } from './bundles.loaders';

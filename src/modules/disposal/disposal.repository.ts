@@ -221,3 +221,8 @@ export async function findNotice(db: Executor, id: number): Promise<DisposalNoti
   const r = await db('disposal_notices').where({ id }).first();
   return r ? (await noticesOf(db, [r.disposal_id])).find((n) => n.id === id) : undefined;
 }
+
+/** 账实核对 Executed disposals after `afterId`, lowest id first: what verify reconciles with their entries. */
+export async function executedDisposalsAfter(db: Executor, afterId: number, limit: number): Promise<Disposal[]> {
+  return (await db('disposals').where('id', '>', afterId).where({ status: 'EXECUTED' }).orderBy('id').limit(limit)).map(toDisposal);
+}

@@ -1,4 +1,5 @@
 import type { ModuleEntry } from '../../shared/module';
+import './disposal.reconcile'; // registers disposal's reconciliation with verify
 import { disposalResolvers } from './disposal.resolvers';
 import { getDisposal, getPledge } from './disposal.service';
 import { createDisposalLoaders } from './disposal.loaders';

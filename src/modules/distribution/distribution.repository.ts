@@ -540,3 +540,81 @@ export async function paymentsOnLineTypes(db: Executor, regionPrefix: string, as
     paidOn: r.paid_on as string,
   }));
 }
+
+// ---- 账实核对: what verify reconciles with the journal (distribution.reconcile.ts) -------------------------
+
+/** Payment rows after `afterId`, lowest id first. */
+export async function paymentRowsAfter(db: Executor, afterId: number, limit: number) {
+  const rows = await db('distribution_payments').where('id', '>', afterId).orderBy('id').limit(limit).select('id', 'entry_id', 'amount_fen');
+  return rows.map((r: any) => ({ id: r.id as number, entryId: (r.entry_id ?? null) as number | null, amountFen: toInt(r.amount_fen) }));
+}
+
+/** The fen of all payment rows of each entry (one payment entry covers every line it pays). */
+export async function paymentFenByEntry(db: Executor, entryIds: readonly number[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (let i = 0; i < entryIds.length; i += 500) {
+    const rows = await db('distribution_payments')
+      .whereIn('entry_id', entryIds.slice(i, i + 500) as number[])
+      .groupBy('entry_id')
+      .select('entry_id', db.raw('sum(amount_fen) as fen'));
+    for (const r of rows as any[]) out.set(r.entry_id, toInt(r.fen));
+  }
+  return out;
+}
+
+/** Payment reversal rows after `afterId`, each with the entry of the payment it reverses. */
+export async function paymentReversalRowsAfter(db: Executor, afterId: number, limit: number) {
+  const rows = await db('distribution_payment_reversals as r')
+    .leftJoin('distribution_payments as p', 'p.id', 'r.payment_id')
+    .where('r.id', '>', afterId)
+    .orderBy('r.id')
+    .limit(limit)
+    .select('r.id as id', 'r.entry_id as entry_id', 'p.entry_id as payment_entry_id');
+  return rows.map((r: any) => ({
+    id: r.id as number,
+    entryId: (r.entry_id ?? null) as number | null,
+    paymentEntryId: (r.payment_entry_id ?? null) as number | null,
+  }));
+}
+
+/** Executed plans (with an execution entry) after `afterId`, lowest id first. */
+export async function executedPlansAfter(db: Executor, afterId: number, limit: number): Promise<Plan[]> {
+  return (await db('distribution_plans').where('id', '>', afterId).whereNotNull('execution_entry_id').orderBy('id').limit(limit)).map(toPlan);
+}
+
+/**
+ * Per plan, the costs its execution repaid to the pot that fronted them: COST rows paid from anything but
+ * income awaiting distribution. Released rows count too: an executed plan's rows are released only when
+ * the plan is reversed, and its execution entry moved them all the same.
+ */
+export async function repaidCostFenOfPlans(db: Executor, planIds: readonly number[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (let i = 0; i < planIds.length; i += 500) {
+    const rows = await db('distribution_plan_receipts')
+      .whereIn('plan_id', planIds.slice(i, i + 500) as number[])
+      .where({ role: 'COST' })
+      .whereNotNull('paid_from')
+      .whereNot('paid_from', 'INCOME_PENDING_DISTRIBUTION')
+      .groupBy('plan_id')
+      .select('plan_id', db.raw('sum(amount_fen) as fen'));
+    for (const r of rows as any[]) out.set(r.plan_id, toInt(r.fen));
+  }
+  return out;
+}
+
+/** Plan receipt and cost rows after `afterId`, lowest id first. */
+export async function planReceiptRowsAfter(db: Executor, afterId: number, limit: number): Promise<PlanReceipt[]> {
+  const rows = await db('distribution_plan_receipts').where('id', '>', afterId).orderBy('id').limit(limit);
+  return rows.map((r: any) => ({
+    id: r.id,
+    planId: r.plan_id,
+    ownerPartyId: r.owner_party_id,
+    entryId: r.entry_id,
+    role: r.role,
+    kind: r.kind,
+    effectiveOn: r.effective_on,
+    amountFen: toInt(r.amount_fen),
+    paidFrom: r.paid_from,
+    releasedOn: r.released_on,
+  }));
+}

@@ -4,7 +4,7 @@ import { runMutation } from '../../shared/mutation';
 import { fromGlobalId, requireGlobalId, toGlobalId } from '../../shared/ids';
 import * as service from './distribution.service';
 import * as report from './distribution.report';
-import { getEntry } from '../journal/journal.service';
+import { loadVisibleEntry } from '../journal/journal.service';
 import type { Flag, Plan, PlanEvent, ReceiptView, RecipientView } from './distribution.types';
 import { referenced } from '../../shared/loaderUtils';
 import type { Resolvers } from '../../generated/resolvers';
@@ -118,11 +118,11 @@ export const distributionResolvers: Resolvers = {
     flags: (p: Plan, _: unknown, ctx: RequestContext) => ctx.loaders.planFlags.load(p),
     executionEntrySequence: async (p: Plan, _: unknown, ctx: RequestContext) => {
       if (!p.executionEntryId) return null;
-      return (await getEntry(readContext(ctx), p.executionEntryId))?.sequence ?? null;
+      return (await loadVisibleEntry(readContext(ctx), ctx.loaders.journal, p.executionEntryId))?.sequence ?? null;
     },
   },
   DistributionReceipt: {
-    entry: (r: ReceiptView, _: unknown, ctx: RequestContext) => getEntry(readContext(ctx), r.entryId),
+    entry: (r: ReceiptView, _: unknown, ctx: RequestContext) => loadVisibleEntry(readContext(ctx), ctx.loaders.journal, r.entryId),
     amount: (r: ReceiptView) => r.amountFen,
     releasedOn: (r: ReceiptView) => r.releasedOn ?? null,
   },

@@ -1,4 +1,5 @@
 import type { ModuleEntry } from '../../shared/module';
+import './distribution.reconcile'; // registers distribution's reconciliation with verify
 import { distributionResolvers } from './distribution.resolvers';
 import { getPlan } from './distribution.service';
 import { createDistributionLoaders } from './distribution.loaders';

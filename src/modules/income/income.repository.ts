@@ -159,3 +159,8 @@ export async function lastIncomeOnBy(db: Executor, assetIds: readonly number[], 
     .select('asset_id', db.raw('max(received_on) as last_on'));
   return new Map(rows.map((r: any) => [r.asset_id, r.last_on]));
 }
+
+/** 账实核对 Income records after `afterId`, lowest id first: what verify reconciles with their entries. */
+export async function recordsAfter(db: Executor, afterId: number, limit: number): Promise<IncomeRecord[]> {
+  return (await db('income_records').where('id', '>', afterId).orderBy('id').limit(limit)).map(toIncome);
+}

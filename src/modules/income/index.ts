@@ -1,4 +1,5 @@
 import type { ModuleEntry } from '../../shared/module';
+import './income.reconcile'; // registers income's reconciliation with verify
 import { incomeResolvers } from './income.resolvers';
 import { getIncome } from './income.service';
 import { createIncomeModuleLoaders } from './income.loaders';

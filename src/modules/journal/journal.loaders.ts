@@ -16,6 +16,11 @@ function byId<T extends { id: number }>(rows: T[], ids: readonly number[]): (T |
 export function createJournalLoaders(db: Executor) {
   return {
     entry: new DataLoader(async (ids: readonly number[]) => byId(await repo.findEntriesByIds(db, ids), ids)),
+    /** The regions of each entry's holders: what decides who may see it (journal.service loadVisibleEntry). */
+    entryRegions: new DataLoader(async (ids: readonly number[]) => {
+      const regions = await repo.holderRegionsOfEntries(db, ids);
+      return ids.map((id) => regions.get(id) ?? []);
+    }),
     postings: new DataLoader(async (entryIds: readonly number[]) => {
       const byEntry = new Map<number, PostingWithAccount[]>(entryIds.map((id) => [id, []]));
       for (const p of await repo.postingsOf(db, entryIds)) byEntry.get(p.entryId)!.push(p);

@@ -472,3 +472,15 @@ export async function headMarks(db: Executor): Promise<HeadMark[]> {
     ...notices.map((r: any) => ({ source: `notice #${r.id}`, sequence: toInt(r.journal_sequence), hash: r.journal_hash })),
   ];
 }
+
+/** Holders' region codes of each entry's accounts (a batch of holderRegionsOfEntry, for the entry loaders). */
+export async function holderRegionsOfEntries(db: Executor, entryIds: readonly number[]): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>(entryIds.map((id) => [id, []]));
+  const rows = await db('journal_postings as p')
+    .join('journal_accounts as a', 'a.id', 'p.account_id')
+    .join('parties as h', 'h.id', 'a.holder_party_id')
+    .whereIn('p.entry_id', entryIds as number[])
+    .distinct('p.entry_id as entry_id', 'h.region_code as region_code');
+  for (const r of rows as any[]) out.get(r.entry_id)?.push(r.region_code);
+  return out;
+}

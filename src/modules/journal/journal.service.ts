@@ -29,6 +29,7 @@ import {
   SourceType,
 } from './journal.types';
 import { verifyChain } from './journal.verify';
+import type { JournalLoaders } from './journal.loaders';
 
 // =========================================================================================================
 // Posting: the one way money moves. Other modules (income, distribution, disposal, bundles) call postEntry
@@ -313,9 +314,12 @@ export async function reverseEntry(svc: ServiceContext, raw: unknown): Promise<P
 // are then shown, since half an entry would not balance.
 // =========================================================================================================
 
+/** An entry's read rule: visible when one of its postings is held inside the actor's scope. */
+const entryVisibleTo = (actor: Actor, holderRegions: readonly string[]) => holderRegions.some((r) => canRead(actor, r));
+
 async function visibleRegions(db: Executor, actor: Actor, entryId: number): Promise<string[]> {
   const regions = await repo.holderRegionsOfEntry(db, entryId);
-  return regions.some((r) => canRead(actor, r)) ? regions : [];
+  return entryVisibleTo(actor, regions) ? regions : [];
 }
 
 async function requireEntry(svc: ServiceContext, entryId: number, field: string[]): Promise<{ entry: JournalEntry; regions: string[] }> {
@@ -330,11 +334,20 @@ export async function getEntry(svc: ServiceContext, id: number): Promise<Journal
   return entry && (await visibleRegions(svc.db, svc.actor, id)).length ? entry : null;
 }
 
+/**
+ * getEntry's rule, batched through the request's journal loaders: other modules' fields that name an entry
+ * (a venture's contributions and splits) resolve a whole page in a constant number of queries.
+ */
+export async function loadVisibleEntry(svc: ServiceContext, loaders: JournalLoaders, id: number): Promise<JournalEntry | null> {
+  const [entry, regions] = await Promise.all([loaders.entry.load(id), loaders.entryRegions.load(id)]);
+  return entry && entryVisibleTo(svc.actor, regions) ? entry : null;
+}
+
 export async function getAccount(svc: ServiceContext, id: number): Promise<Account | null> {
   const [account] = await repo.findAccountsByIds(svc.db, [id]);
   if (!account) return null;
   // The account is visible where its holder is (node(Party)'s rule); its balance only inside the actor's
-  // region (the Account.balance resolver), so every path to an account answers the same.
+  // region (visibleBalance, which the Account.balance field calls), so every path answers the same.
   const holder = await partiesRepo.findById(svc.db, account.holderPartyId);
   return holder && canSeeParty(svc.actor, holder) ? account : null;
 }
@@ -366,24 +379,38 @@ export interface AccountBalanceView {
 }
 
 /**
- * A holder's balance of one kind as of an effective date (all postings when no date): null when the holder
- * is outside the actor's scope. An account never posted to has balance zero and is not created by reading.
+ * 可见余额 The one read rule for a balance, on every path (the `accountBalance` query and the
+ * `Account.balance` field, issue 8): a holder's balance is shown only inside the actor's region
+ * (`canRead` of the holder's region) — an account reached through a readable entry, or a neighbour
+ * village's collective visible county-wide, still shows no balance to a clerk of another village. Null
+ * when the actor may not see it (or the holder does not exist). As of an effective date (all postings when
+ * none). An account never posted to has balance zero and is not created by reading.
+ *
+ * `known` passes what the caller already loaded (the field resolver's batched holder and its account), so
+ * the rule is the same and nothing is fetched twice.
  */
+export async function visibleBalance(
+  svc: ServiceContext,
+  holderPartyId: number,
+  kind: AccountKind,
+  asOf?: string | null,
+  known: { holder?: Party | null; account?: Account | null } = {},
+): Promise<AccountBalanceView | null> {
+  const holder = known.holder !== undefined ? known.holder : ((await partiesRepo.findById(svc.db, holderPartyId)) ?? null);
+  if (!holder || !canRead(svc.actor, holder.regionCode)) return null;
+  const account = known.account !== undefined ? known.account : ((await repo.findAccount(svc.db, holderPartyId, kind)) ?? null);
+  const balance = account ? await repo.balanceOf(svc.db, account.id, asOf) : { debitsFen: 0n, creditsFen: 0n, balanceFen: 0 };
+  return { holder, kind, account, asOf: asOf ?? null, ...balance };
+}
+
+/** A holder's balance of one kind (the `accountBalance` query, and other modules' checks): `visibleBalance`. */
 export async function accountBalance(
   svc: ServiceContext,
   holderPartyId: number,
   kind: AccountKind,
   asOf?: string | null,
 ): Promise<AccountBalanceView | null> {
-  const holder = await partiesRepo.findById(svc.db, holderPartyId);
-  if (!holder || !canRead(svc.actor, holder.regionCode)) return null;
-  const account = (await repo.findAccount(svc.db, holderPartyId, kind)) ?? null;
-  const balance = account ? await repo.balanceOf(svc.db, account.id, asOf) : { debitsFen: 0n, creditsFen: 0n, balanceFen: 0 };
-  return { holder, kind, account, asOf: asOf ?? null, ...balance };
-}
-
-export async function balanceOfAccount(svc: ServiceContext, account: Account, asOf?: string | null) {
-  return repo.balanceOf(svc.db, account.id, asOf);
+  return visibleBalance(svc, holderPartyId, kind, asOf);
 }
 
 export interface TrialBalance {

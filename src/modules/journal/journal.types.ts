@@ -127,7 +127,7 @@ export type VerifyProblem =
   | 'HASH_MISMATCH' // 内容被改: the content no longer hashes to the stored hash
   | 'UNBALANCED' // 借贷不平: postings do not sum to zero (or fewer than two)
   | 'HEAD_MISMATCH' // 链头不符: the chain ends before (or differently from) the recorded head
-  | 'DOMAIN_MISMATCH' // 账实不符: an income record, payment, reversal or execution disagrees with its entry
+  | 'DOMAIN_MISMATCH' // 账实不符: a domain row a module reconciles (journal.reconcile.ts) disagrees with its entry
   | 'CHECKPOINT_MISMATCH'; // 检查点不符: a checkpoint or notice names an entry or hash that is no longer there
 
 export interface VerifyFailure {

@@ -1,7 +1,7 @@
 import type { Executor } from '../../db/connection';
 import { canonicalEntry, chainHash, GENESIS_HASH } from './journal.hash';
 import * as repo from './journal.repository';
-import { firstDisagreement } from '../audit/reconcile.repository';
+import { firstDisagreement } from './journal.reconcile';
 import type { PostingWithAccount, VerifyFailure, VerifyResult } from './journal.types';
 
 export interface VerifyOptions {

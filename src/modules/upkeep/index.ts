@@ -1,4 +1,5 @@
 import type { ModuleEntry } from '../../shared/module';
+import './upkeep.reconcile'; // registers upkeep's reconciliation with verify
 import { upkeepResolvers } from './upkeep.resolvers';
 import { createUpkeepLoaders } from './upkeep.loaders';
 

@@ -94,3 +94,8 @@ export function assignedOnSubquery(db: Executor, date: string): Knex.QueryBuilde
     .where('upkeep_assignments.effective_from', '<=', date)
     .where((w) => w.whereNull('upkeep_assignments.effective_to').orWhere('upkeep_assignments.effective_to', '>', date));
 }
+
+/** 账实核对 Upkeep records after `afterId`, lowest id first: what verify reconciles with their entries. */
+export async function recordsAfter(db: Executor, afterId: number, limit: number): Promise<UpkeepRecord[]> {
+  return (await db('upkeep_records').where('id', '>', afterId).orderBy('id').limit(limit)).map(toRecord);
+}

@@ -5,7 +5,7 @@ import { requireGlobalId, toGlobalId } from '../../shared/ids';
 import type { Asset } from '../assets/assets.types';
 import { toPartyRef } from '../parties/parties.resolvers';
 import * as service from './upkeep.service';
-import { getEntry } from '../journal/journal.service';
+import { loadVisibleEntry } from '../journal/journal.service';
 import type { UpkeepAssignment, UpkeepRecord } from './upkeep.types';
 import { referenced } from '../../shared/loaderUtils';
 import type { Resolvers } from '../../generated/resolvers';
@@ -51,7 +51,7 @@ export const upkeepResolvers: Resolvers = {
   UpkeepRecord: {
     id: (r: UpkeepRecord) => toGlobalId('UpkeepRecord', r.id),
     cost: (r: UpkeepRecord) => r.costFen,
-    entry: (r: UpkeepRecord, _: unknown, ctx: RequestContext) => (r.entryId ? getEntry(readContext(ctx), r.entryId) : null),
+    entry: (r: UpkeepRecord, _: unknown, ctx: RequestContext) => (r.entryId ? loadVisibleEntry(readContext(ctx), ctx.loaders.journal, r.entryId) : null),
     actor: (r: UpkeepRecord, _: unknown, ctx: RequestContext) => referenced(ctx.loaders.user.load(r.actorUserId)),
   },
 };
