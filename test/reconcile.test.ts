@@ -26,6 +26,7 @@ afterAll(() => t.destroy());
 const RECONCILED = [
   'bundle_contributions',
   'bundle_income_splits',
+  'disposal_proceeds_reuses',
   'disposals',
   'distribution_payment_reversals',
   'distribution_payments',
@@ -120,6 +121,22 @@ const REWRITES: Rewrite[] = [
     column: 'entry_id',
     change: () => null,
     reported: (r) => `disposals #${r.id}`,
+  },
+  {
+    name: "a re-use of disposal proceeds' amount",
+    table: 'disposal_proceeds_reuses',
+    find: (db) => db('disposal_proceeds_reuses').orderBy('id').first(),
+    column: 'amount_fen',
+    change: (r) => Number(r.amount_fen) - 1,
+    reported: (r) => `disposal_proceeds_reuses #${r.id}`,
+  },
+  {
+    name: "a re-use's entry link",
+    table: 'disposal_proceeds_reuses',
+    find: (db) => db('disposal_proceeds_reuses').orderBy('id').first(),
+    column: 'entry_id',
+    change: (_r, db) => entryOfKind(db, 'INCOME'),
+    reported: (r) => `disposal_proceeds_reuses #${r.id}`,
   },
   {
     name: 'an upkeep cost',

@@ -40,4 +40,26 @@ export async function reconcileDisposals(db: Executor, afterId: number, limit: n
   return { lastId: rows[rows.length - 1].id, claims };
 }
 
+/**
+ * A re-use of proceeds (处置收入再利用) names a TRANSFER entry that moved its amount, within the owner
+ * collective, out of DISPOSAL_PROCEEDS into PROJECT_FUNDING.
+ */
+export async function reconcileReuses(db: Executor, afterId: number, limit: number): Promise<ReconcileBatch | null> {
+  const rows = await repo.reusesAfter(db, afterId, limit);
+  if (!rows.length) return null;
+  const claims: ReconcileClaim[] = rows.map((r) => ({
+    rowId: r.id,
+    label: `Re-use #${r.id} of disposal #${r.disposalId}'s proceeds (${r.amountFen} fen)`,
+    entryId: r.entryId,
+    kinds: ['TRANSFER'],
+    movedFen: r.amountFen,
+    postings: [
+      { holderPartyId: r.ownerPartyId, kind: 'DISPOSAL_PROCEEDS', amountFen: -r.amountFen },
+      { holderPartyId: r.ownerPartyId, kind: 'PROJECT_FUNDING', amountFen: r.amountFen },
+    ],
+  }));
+  return { lastId: rows[rows.length - 1].id, claims };
+}
+
 registerReconciler({ table: 'disposals', module: 'disposal', claims: reconcileDisposals });
+registerReconciler({ table: 'disposal_proceeds_reuses', module: 'disposal', claims: reconcileReuses });

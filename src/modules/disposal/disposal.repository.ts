@@ -183,6 +183,11 @@ export async function reusesOf(db: Executor, disposalIds: readonly number[]): Pr
   return (await db('disposal_proceeds_reuses').whereIn('disposal_id', [...disposalIds]).orderBy('id')).map(toReuse);
 }
 
+/** Re-use rows after `afterId`, lowest id first (what verify reconciles, disposal.reconcile.ts). */
+export async function reusesAfter(db: Executor, afterId: number, limit: number): Promise<DisposalProceedsReuse[]> {
+  return (await db('disposal_proceeds_reuses').where('id', '>', afterId).orderBy('id').limit(limit)).map(toReuse);
+}
+
 export async function findReuseByEntry(db: Executor, entryId: number): Promise<DisposalProceedsReuse | undefined> {
   const r = await db('disposal_proceeds_reuses').where({ entry_id: entryId }).first();
   return r && toReuse(r);
