@@ -65,15 +65,28 @@ async function tablesOf(db: Knex): Promise<string[]> {
   return names;
 }
 
+const statements = new WeakMap<object, Map<string, Database.Statement>>();
+
 export async function contentHash(db: Knex, raw?: () => Database.Database): Promise<{ hash: string; counts: Record<string, number> }> {
   const h = crypto.createHash('sha256');
   const counts: Record<string, number> = {};
   const conn = raw?.();
+  let cache = conn ? statements.get(conn) : undefined;
+  if (conn && !cache) statements.set(conn, (cache = new Map()));
   for (const t of await tablesOf(db)) {
-    const rows = conn ? conn.prepare(`SELECT * FROM "${t}"`).all() : await db(t).select('*');
-    counts[t] = rows.length;
-    const lines = rows.map((r: unknown) => JSON.stringify(r)).sort();
-    h.update(t).update('\0').update(lines.join('\n')).update('\0');
+    let rows: unknown[];
+    if (conn) {
+      let st = cache!.get(t);
+      if (!st) cache!.set(t, (st = conn.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).raw(true)));
+      rows = st.all();
+      counts[t] = rows.length;
+      h.update(t).update('\0').update(JSON.stringify(rows)).update('\0');
+    } else {
+      rows = await db(t).select('*');
+      counts[t] = rows.length;
+      const lines = rows.map((r: unknown) => JSON.stringify(r)).sort();
+      h.update(t).update('\0').update(lines.join('\n')).update('\0');
+    }
   }
   return { hash: h.digest('hex'), counts };
 }

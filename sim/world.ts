@@ -274,23 +274,68 @@ function knexOnImage(image: Buffer): { db: Knex; raw: () => Database.Database } 
   return { db, raw: () => conn! };
 }
 
-export async function sqliteBackend(): Promise<Backend> {
-  const db = createDb({ sqliteFile: ':memory:' });
+/**
+ * SQLite in memory: migrated and seeded once; each sequence then runs inside one outer transaction on the
+ * same connection, rolled back at the end (each operation's own transaction is a savepoint within it), so a
+ * sequence costs no schema load and no copy. `--fresh-copy` instead opens every sequence on its own copy of
+ * the serialised base (better-sqlite3 serialize() / new Database(buffer)): slower, top-level transactions.
+ */
+export async function sqliteBackend(freshCopy = false): Promise<Backend> {
+  let conn: Database.Database | null = null;
+  const cache = new Map<string, Database.Statement>();
+  class CapturingClient extends BetterSqliteClient {
+    async acquireRawConnection() {
+      conn = new Database(':memory:');
+      conn.pragma('foreign_keys = ON');
+      conn.pragma('recursive_triggers = ON');
+      return conn;
+    }
+    // knex prepares every statement anew; the simulator sends the same few hundred SQL texts thousands of
+    // times, so it keeps them prepared (same SQL, same bindings, same results: only the parsing is saved).
+    // Statements are dropped when the schema could change (migrations run before the cache is used).
+    async _query(connection: Database.Database, obj: any) {
+      if (!obj.sql) throw new Error('The query is empty');
+      if (!cached) return super._query(connection, obj);
+      let statement = cache.get(obj.sql);
+      if (!statement) cache.set(obj.sql, (statement = connection.prepare(obj.sql)));
+      const bindings = this._formatBindings(obj.bindings);
+      if (statement.reader) {
+        obj.response = statement.all(bindings);
+        return obj;
+      }
+      const response = statement.run(bindings);
+      obj.response = response;
+      obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
+      return obj;
+    }
+  }
+  let cached = false;
+  const db = knex({ client: CapturingClient as any, connection: { filename: ':memory:' }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
   await migrateLatest(db);
   const base = await seedBase(db);
-  const conn: Database.Database = await (db.client as any).acquireConnection();
-  const image = conn.serialize();
-  await (db.client as any).releaseConnection(conn);
-  await db.destroy();
+  cached = !freshCopy;
+  const image = freshCopy ? conn!.serialize() : null;
   return {
     kind: 'sqlite',
     base,
     async open() {
-      const { db: seqDb, raw } = knexOnImage(image);
-      await seqDb.raw('select 1');
-      return { db: seqDb, raw, done: () => seqDb.destroy() };
+      if (image) {
+        const { db: seqDb, raw } = knexOnImage(image);
+        await seqDb.raw('select 1');
+        return { db: seqDb, raw, done: () => seqDb.destroy() };
+      }
+      const trx = await db.transaction();
+      return {
+        db: trx as unknown as Knex,
+        raw: () => conn!,
+        done: async () => {
+          await trx.rollback().catch(() => undefined);
+        },
+      };
     },
-    async close() {},
+    async close() {
+      await db.destroy();
+    },
   };
 }
 
