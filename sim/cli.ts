@@ -3,7 +3,7 @@
  * Exit code 0 when nothing was found, 1 with the seed and the shortest failing sequence otherwise.
  */
 import { formatFailure, simulate } from './run';
-import { STATS } from './commands';
+import { STATS, TIMES } from './commands';
 
 function arg(name: string, fallback?: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,6 +29,7 @@ async function main() {
     console.error(formatFailure(r));
     process.exit(1);
   }
+  if (process.argv.includes('--stats')) console.log(Object.fromEntries(Object.entries(TIMES).map(([k, v]) => [k, Math.round(v)])));
   if (process.argv.includes('--stats')) for (const [k, v] of [...STATS].sort()) console.log(`  ${k}: ${v}`);
   console.log(`ok: ${r.sequences} sequences, ${r.operations} operations, ${(r.ms / 1000).toFixed(1)} s on ${r.database} (seed ${r.seed})`);
   process.exit(0);

@@ -27,6 +27,8 @@ export interface Real {
   changed?: boolean;
   /** The journal head last verified: verify and the trial balances run again when it moved. */
   verifiedHead?: number;
+  /** Content hash of the database as it stands, while no step has written since it was taken. */
+  hash?: { hash: string; counts: Record<string, number> };
   clock: Clock;
   actors: Record<ActorName, Actor>;
   base: BaseIds;
@@ -45,6 +47,7 @@ const whoArb: fc.Arbitrary<Who> = fc.oneof(
 );
 /** Outcomes by operation, for the run's summary (how much of the money path a run reached). */
 export const STATS = new Map<string, number>();
+export const TIMES = { hash: 0, service: 0, check: 0, checkLedger: 0 };
 /** The i-th newest: index 0 is the last one made (the generators favour it). */
 const pick = <T>(xs: T[], i: number): T | undefined => (xs.length ? xs[xs.length - 1 - (i % xs.length)] : undefined);
 
@@ -63,8 +66,13 @@ async function step<T>(
   work: (svc: any) => Promise<T>,
 ): Promise<Outcome<T>> {
   const guard = expected === 'REPLAY' || !expected.ok;
-  const before = guard ? await contentHash(r.db, r.raw) : null;
+  let t0 = performance.now();
+  // The hash of the world as the last step left it, when nothing has written since.
+  const before = guard ? (r.hash ?? (await contentHash(r.db, r.raw))) : null;
+  TIMES.hash += performance.now() - t0;
+  t0 = performance.now();
   const got = await attempt(r.db, r.clock, r.actors[who], work);
+  TIMES.service += performance.now() - t0;
   const name = op.split('(')[0] + (op.includes(' execute') ? ':execute' : op.includes(' approve') ? ':approve' : op.includes(' results') ? ':results' : op.includes(' notice') ? ':notice' : op.includes(' meeting') ? ':meeting' : '');
   const tag = `${name} ${got.ok ? (expected === 'REPLAY' ? 'replayed' : 'ok') : got.code}`;
   STATS.set(tag, (STATS.get(tag) ?? 0) + 1);
@@ -75,8 +83,16 @@ async function step<T>(
   } else {
     expectOutcome(op, expected, got);
   }
-  if (before) sameContent(op, before, await contentHash(r.db, r.raw));
-  else r.changed = true;
+  t0 = performance.now();
+  if (before) {
+    const now = await contentHash(r.db, r.raw);
+    sameContent(op, before, now);
+    r.hash = now;
+  } else {
+    r.changed = true;
+    r.hash = undefined;
+  }
+  TIMES.hash += performance.now() - t0;
   return got;
 }
 
@@ -90,7 +106,9 @@ export async function after(m: Model, r: Real, force = false) {
   r.changed = false;
   const head = Number((await r.db('journal_head').first('last_sequence'))?.last_sequence ?? 0);
   const ledger = force || head !== (r.verifiedHead ?? 0);
+  const t0 = performance.now();
   await checkAll(r.db, r.clock, r.actors.admin, m, ledger);
+  TIMES[ledger ? 'checkLedger' : 'check'] += performance.now() - t0;
   r.verifiedHead = head;
 }
 
