@@ -86,6 +86,15 @@ export async function contentHash(db: Knex, raw?: () => Database.Database): Prom
       counts[t] = (counts[t] ?? 0) + 1;
       h.update(t).update('\0').update(r).update('\n');
     }
+  } else if (isPostgres(db)) {
+    // One query: per table its row count and an md5 of its rows as text, in a fixed order.
+    const sql = (await tablesOf(db))
+      .map((t) => `SELECT '${t}' AS t, count(*) AS n, md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) AS h FROM "${t}" x`)
+      .join(' UNION ALL ');
+    for (const row of (await db.raw(sql)).rows as { t: string; n: string; h: string }[]) {
+      counts[row.t] = Number(row.n);
+      h.update(row.t).update('\0').update(row.h).update('\n');
+    }
   } else {
     for (const t of await tablesOf(db)) {
       const rows = await db(t).select('*');
