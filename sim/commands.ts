@@ -531,3 +531,4 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
 ];
 
 export { VILLAGES };
+export { RegisterHousehold, RegisterAsset, ConfirmRights, HandOver, RecordIncome, CreatePlan, AdvancePlan, Objection, EndPlan, ReplayExecute, Pay, ReversePayment, ReversePlan };

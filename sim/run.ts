@@ -99,3 +99,21 @@ export function formatFailure(r: SimResult): string {
     `Reproduce: npm run simulate -- --database ${r.database} --seed ${r.seed} --sequences ${r.sequences} --steps ${r.steps} --path ${r.path}`,
   ].join('\n');
 }
+
+/**
+ * Runs one given sequence (a shrunk counterexample kept as a regression test) on a fresh copy of the base,
+ * with every check. Throws the simulator's failure, if any.
+ */
+export async function runSequence(backend: Backend, cmds: fc.AsyncCommand<Model, Real, false>[]): Promise<void> {
+  const actors = actorsOf(backend.base.userIds);
+  const seq = await backend.open();
+  try {
+    const model = new Model(backend.base);
+    const real: Real = { db: seq.db, raw: seq.raw, clock: fixedClock(SIM_NOW), actors, base: backend.base };
+    await after(model, real, true);
+    for (const c of cmds) if (c.check(model)) await c.run(model, real);
+    await after(model, real, true);
+  } finally {
+    await seq.done();
+  }
+}
