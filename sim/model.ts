@@ -182,6 +182,8 @@ export class Model {
     const dividend = percentAmounts[0];
     if (dividend <= 0) return { expect: no('INVALID_AMOUNT') };
     const shares = split(dividend, spec.recipients.map((r) => r.weight));
+    // Every named recipient receives at least one fen (a zero share could never be paid).
+    if (shares.some((x) => x === 0)) return { expect: no('INVALID_AMOUNT') };
     lines.push({ type: 'HOUSEHOLD_DIVIDEND', amountFen: dividend, recipients: spec.recipients.map((r, i) => ({ householdId: r.h.id, amountFen: shares[i] })) });
     if (spec.upkeepBp) {
       if (percentAmounts[1] <= 0) return { expect: no('INVALID_AMOUNT') };
