@@ -16,6 +16,7 @@ async function main() {
   const steps = Number(arg('steps', '12'));
   const database = (arg('database', process.env.DATABASE_URL ? 'postgres' : 'sqlite') as 'sqlite' | 'postgres');
   const path = arg('path');
+  const replay = arg('replay');
   console.log(`simulate: ${sequences} sequences of up to ${steps} operations on ${database}, seed ${seed}`);
   const r = await simulate({
     seed,
@@ -23,6 +24,7 @@ async function main() {
     steps,
     database,
     path,
+    replay,
     onProgress: (n) => process.stdout.write(`  ${n} sequences…\n`),
   });
   if (!r.ok) {

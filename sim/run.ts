@@ -16,6 +16,8 @@ export interface SimOptions {
   database: 'sqlite' | 'postgres';
   /** fast-check replay path of a failure, to run only that sequence again. */
   path?: string;
+  /** fast-check's commands replay path (printed with a failure), needed with `path` to replay it. */
+  replay?: string;
   /** Progress callback, every 500 sequences. */
   onProgress?: (done: number) => void;
 }
@@ -33,6 +35,7 @@ export interface SimResult {
   /** The shortest failing sequence, one command per line. */
   counterexample?: string[];
   path?: string;
+  replay?: string;
 }
 
 export async function backendFor(database: 'sqlite' | 'postgres'): Promise<Backend> {
@@ -59,7 +62,7 @@ export async function simulate(opts: SimOptions, given?: Backend): Promise<SimRe
       await seq.done();
     }
   }
-  const property = fc.asyncProperty(fc.commands(COMMANDS, { maxCommands: opts.steps }), async (cmds) => {
+  const property = fc.asyncProperty(fc.commands(COMMANDS, { maxCommands: opts.steps, replayPath: opts.replay }), async (cmds) => {
     runs++;
     if (opts.onProgress && runs % 500 === 0) opts.onProgress(runs);
     const seq = await backend.open();
@@ -87,6 +90,7 @@ export async function simulate(opts: SimOptions, given?: Backend): Promise<SimRe
     report: String((details.errorInstance as Error)?.message ?? details.errorInstance),
     counterexample,
     path: details.counterexamplePath ?? undefined,
+    replay: /replayPath="([^"]*)"/.exec(String(details.counterexample?.[0] ?? ''))?.[1],
   };
 }
 
@@ -96,7 +100,7 @@ export function formatFailure(r: SimResult): string {
     `  ${r.report}`,
     `Shortest sequence (${r.counterexample?.length ?? 0} operations):`,
     ...(r.counterexample ?? []).map((c, i) => `  ${i + 1}. ${c}`),
-    `Reproduce: npm run simulate -- --database ${r.database} --seed ${r.seed} --sequences ${r.sequences} --steps ${r.steps} --path ${r.path}`,
+    `Reproduce: npm run simulate -- --database ${r.database} --seed ${r.seed} --sequences ${r.sequences} --steps ${r.steps} --path ${r.path}${r.replay ? ` --replay ${r.replay}` : ''}`,
   ].join('\n');
 }
 
