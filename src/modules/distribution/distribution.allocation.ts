@@ -93,6 +93,16 @@ export function computeLines(totalFen: number, lines: LineSpec[]): ComputedLine[
     if (l.recipients.length) {
       if (amountFen === 0) throw new DomainError('INVALID_AMOUNT', 'A line with recipients cannot be zero', field(i));
       const split = allocate(amountFen, l.recipients.map((r) => r.weight));
+      // A named recipient gets at least one fen: a zero share could never be executed or paid (a journal
+      // posting is never zero), leaving the plan stuck after approval (found by the simulator, issue 17).
+      const empty = split.findIndex((fen) => fen === 0);
+      if (empty >= 0) {
+        throw new DomainError(
+          'INVALID_AMOUNT',
+          `This line's ${amountFen} fen split by weight leaves recipient ${empty + 1} with nothing: raise the line or name fewer households`,
+          field(i, 'recipients', String(empty)),
+        );
+      }
       recipients = l.recipients.map((r, k) => ({ ...r, amountFen: split[k] }));
     }
     return { ...l, lineNo: i + 1, amountFen, recipients };

@@ -1,0 +1,534 @@
+/**
+ * The operations a sequence is made of, as fast-check commands (model-based testing): each one asks the
+ * reference model what should happen, does it through the service layer as the actor a resolver would
+ * build, compares, and then checks every invariant (check.ts). Targets are indices (the i-th asset, plan,
+ * household of the model), so a shrunk sequence still means something.
+ */
+import fc from 'fast-check';
+import type { Knex } from 'knex';
+import type Database from 'better-sqlite3';
+import type { Actor } from '../src/shared/actor';
+import type { Clock } from '../src/shared/clock';
+import { registerHousehold } from '../src/modules/households/households.service';
+import { createProject } from '../src/modules/projects/projects.service';
+import { registerAsset } from '../src/modules/assets/assets.service';
+import { confirmRights, handOverAsset } from '../src/modules/rights/rights.service';
+import { recordIncome } from '../src/modules/income/income.service';
+import * as dist from '../src/modules/distribution/distribution.service';
+import { attempt, checkAll, contentHash, expectOutcome, fail, Outcome, sameContent } from './check';
+import { may, Model, MPlan, VILLAGE_OF } from './model';
+import { ACTOR_NAMES, ActorName, APPROVED_ON, assetInput, BaseIds, confirmInput, handOverInput, MEETING_STEPS, meetingInput, NOTICE_END, NOTICE_START, planInput, projectInput, residentId, VILLAGES } from './world';
+import { V } from '../seeds/demo-data';
+
+export interface Real {
+  db: Knex;
+  raw?: () => Database.Database;
+  /** Set by an operation that wrote (accepted, not replayed): the world is checked again after it. */
+  changed?: boolean;
+  /** The journal head last verified: verify and the trial balances run again when it moved. */
+  verifiedHead?: number;
+  /** Content hash of the database as it stands, while no step has written since it was taken. */
+  hash?: { hash: string; counts: Record<string, number> };
+  clock: Clock;
+  actors: Record<ActorName, Actor>;
+  base: BaseIds;
+}
+
+/** Who acts: the proper actor for the target (its village's clerk, its township's reviewer), or anyone. */
+export type Who = 'proper' | 'admin' | ActorName;
+const clerkOf = (village: string): ActorName => (village === V.chaping ? 'clerkA' : 'clerkB');
+function resolve(who: Who, village: string, proper: 'clerk' | 'reviewer'): ActorName {
+  if (who !== 'proper') return who;
+  return proper === 'clerk' ? clerkOf(village) : 'reviewer';
+}
+const whoArb: fc.Arbitrary<Who> = fc.oneof(
+  { weight: 8, arbitrary: fc.constant<Who>('proper') },
+  { weight: 3, arbitrary: fc.constantFrom<Who>(...ACTOR_NAMES) },
+);
+/** Outcomes by operation, for the run's summary (how much of the money path a run reached). */
+export const STATS = new Map<string, number>();
+export const TIMES = { hash: 0, service: 0, check: 0, checkLedger: 0 };
+/** The i-th newest: index 0 is the last one made (the generators favour it). */
+const pick = <T>(xs: T[], i: number): T | undefined => (xs.length ? xs[xs.length - 1 - (i % xs.length)] : undefined);
+
+type Cmd = fc.AsyncCommand<Model, Real, false>;
+
+/**
+ * Runs one operation: the model's expectation first, then the service; a rejection (or a replay) must leave
+ * every table as it was. After it, the whole world is checked.
+ */
+async function step<T>(
+  m: Model,
+  r: Real,
+  op: string,
+  who: ActorName,
+  expected: { ok: true } | { ok: false; code: string } | 'REPLAY',
+  work: (svc: any) => Promise<T>,
+): Promise<Outcome<T>> {
+  const guard = expected === 'REPLAY' || !expected.ok;
+  let t0 = performance.now();
+  // The hash of the world as the last step left it, when nothing has written since.
+  const before = guard ? (r.hash ?? (await contentHash(r.db, r.raw))) : null;
+  TIMES.hash += performance.now() - t0;
+  t0 = performance.now();
+  const got = await attempt(r.db, r.clock, r.actors[who], work);
+  TIMES.service += performance.now() - t0;
+  const name = op.split('(')[0] + (op.includes(' execute') ? ':execute' : op.includes(' approve') ? ':approve' : op.includes(' results') ? ':results' : op.includes(' notice') ? ':notice' : op.includes(' meeting') ? ':meeting' : '');
+  const tag = `${name} ${got.ok ? (expected === 'REPLAY' ? 'replayed' : 'ok') : got.code}`;
+  STATS.set(tag, (STATS.get(tag) ?? 0) + 1);
+  if (expected === 'REPLAY') {
+    if (!got.ok) fail(`${op}: a retry with the same key and body was refused (${got.code}: ${got.message})`);
+    const replayed = (got as any).value?.replayed ?? (got as any).value?.posted?.replayed;
+    if (replayed !== true) fail(`${op}: a retry with the same key did not say it was replayed`);
+  } else {
+    expectOutcome(op, expected, got);
+  }
+  t0 = performance.now();
+  if (before) {
+    const now = await contentHash(r.db, r.raw);
+    sameContent(op, before, now);
+    r.hash = now;
+  } else {
+    r.changed = true;
+    r.hash = undefined;
+  }
+  TIMES.hash += performance.now() - t0;
+  return got;
+}
+
+/**
+ * After each operation: nothing to check when it wrote nothing (the content hash has just proved the
+ * database unchanged, and the model did not move); otherwise the model comparison and the cheap invariants,
+ * plus verify, reconcile and the trial balances whenever the journal grew.
+ */
+export async function after(m: Model, r: Real, force = false) {
+  if (!r.changed && !force) return;
+  r.changed = false;
+  const head = Number((await r.db('journal_head').first('last_sequence'))?.last_sequence ?? 0);
+  const ledger = force || head !== (r.verifiedHead ?? 0);
+  const t0 = performance.now();
+  await checkAll(r.db, r.clock, r.actors.admin, m, ledger);
+  TIMES[ledger ? 'checkLedger' : 'check'] += performance.now() - t0;
+  r.verifiedHead = head;
+}
+
+// ---------------------------------------------------------------------------------------------- register
+
+class RegisterHousehold implements Cmd {
+  constructor(readonly v: number, readonly who: Who, readonly status: string, readonly dup: boolean) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const village = VILLAGE_OF(this.v);
+    const who = resolve(this.who, village, 'clerk');
+    const dupOf = this.dup ? m.households.find((h) => !h.idNumber.startsWith('base-')) ?? null : null;
+    const n = 100 + m.counter++;
+    const idNumber = dupOf ? dupOf.idNumber : residentId(n);
+    const got = await step(m, r, this.toString(), who, m.registerHousehold(who, village, dupOf), (svc) =>
+      registerHousehold(svc, { villageCode: village, headName: `模拟户${n}`, idNumber, memberCount: 1 + (n % 5), status: this.status, statusEffectiveOn: '2020-12-31' }),
+    );
+    if (got.ok) m.households.push({ id: (got.value as any).id, village, status: this.status, idNumber });
+    await after(m, r);
+  }
+  toString() { return `RegisterHousehold(village ${this.v}, ${this.who}, ${this.status}${this.dup ? ', duplicate id' : ''})`; }
+}
+
+class RegisterAsset implements Cmd {
+  constructor(readonly v: number, readonly who: Who) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const village = VILLAGE_OF(this.v);
+    const who = resolve(this.who, village, 'clerk');
+    const project = await step(m, r, `${this}: project`, who, may(who, 'project', village) ? { ok: true } : { ok: false, code: 'DENIED' }, (svc) =>
+      createProject(svc, projectInput(village)),
+    );
+    if (project.ok) {
+      const got = await step(m, r, `${this}: asset`, who, m.registerAsset(who, village), (svc) => registerAsset(svc, assetInput((project.value as any).id, village)));
+      if (got.ok) m.assets.push({ id: (got.value as any).id, village, status: 'REGISTERED', handedOverOn: null, ownerVillage: null });
+    }
+    await after(m, r);
+  }
+  toString() { return `RegisterAsset(village ${this.v}, ${this.who})`; }
+}
+
+class ConfirmRights implements Cmd {
+  constructor(readonly a: number, readonly who: Who) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const a = pick(m.assets, this.a)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const got = await step(m, r, this.toString(), who, m.confirm(who, a), (svc) => confirmRights(svc, confirmInput(a.id, a.village, '2021-11-10')));
+    if (got.ok) {
+      a.status = 'CONFIRMED';
+      a.ownerVillage = a.village;
+    }
+    await after(m, r);
+  }
+  toString() { return `ConfirmRights(asset ${this.a}, ${this.who})`; }
+}
+
+class HandOver implements Cmd {
+  constructor(readonly a: number, readonly who: Who) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const a = pick(m.assets, this.a)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const got = await step(m, r, this.toString(), who, m.handOver(who, a), (svc) => handOverAsset(svc, handOverInput(a.id, '2021-11-20')));
+    if (got.ok) {
+      a.status = 'HANDED_OVER';
+      a.handedOverOn = '2021-11-20';
+    }
+    await after(m, r);
+  }
+  toString() { return `HandOver(asset ${this.a}, ${this.who})`; }
+}
+
+// ---------------------------------------------------------------------------------------------- income
+
+type KeyMode = 'new' | 'replay' | 'conflict' | 'dupVoucher';
+
+class RecordIncome implements Cmd {
+  constructor(readonly a: number, readonly who: Who, readonly amountFen: number, readonly year: number, readonly month: number, readonly mode: KeyMode) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const prev = m.incomeKeys[m.incomeKeys.length - 1];
+    let input: any;
+    let who: ActorName;
+    let a = pick(m.assets, this.a)!;
+    if ((this.mode === 'replay' || this.mode === 'conflict' || this.mode === 'dupVoucher') && prev) {
+      input = JSON.parse(prev.body);
+      who = prev.actor;
+      a = m.assets.find((x) => x.id === input.assetId)!;
+      if (this.mode === 'conflict') input.amountFen += 1;
+      if (this.mode === 'dupVoucher') input = { ...input, idempotencyKey: undefined, memo: 'again' };
+      input.idempotencyKey = this.mode === 'dupVoucher' ? `inc-${m.counter++}` : prev.key;
+    } else {
+      who = resolve(this.who, a.village, 'clerk');
+      const n = m.counter++;
+      input = {
+        assetId: a.id,
+        kind: 'RENT',
+        receivedOn: `${this.year}-${String(this.month).padStart(2, '0')}-15`,
+        payer: { partyId: r.base.payerPartyId },
+        voucherNo: `收〔${this.year}〕${n}号`,
+        amountFen: this.amountFen,
+        memo: '租金',
+        idempotencyKey: `inc-${n}`,
+      };
+    }
+    const { idempotencyKey, ...rest } = input;
+    const body = JSON.stringify({ ...input, idempotencyKey: undefined });
+    void rest;
+    const expected = m.income(who, a, input.amountFen, input.receivedOn, input.voucherNo, idempotencyKey, body);
+    const got = await step(m, r, this.toString(), who, expected, (svc) => recordIncome(svc, input));
+    if (got.ok && expected !== 'REPLAY') m.applyIncome(who, a, input.amountFen, input.receivedOn, input.voucherNo, idempotencyKey, body, (got.value as any).posted.entry.id);
+    await after(m, r);
+  }
+  toString() { return `RecordIncome(asset ${this.a}, ${this.who}, ${this.amountFen} fen, ${this.year}-${this.month}, ${this.mode})`; }
+}
+
+// ---------------------------------------------------------------------------------------------- plans
+
+class CreatePlan implements Cmd {
+  constructor(
+    readonly v: number,
+    readonly who: Who,
+    readonly dividendBp: number,
+    readonly upkeepBp: number,
+    readonly fixedFen: number,
+    readonly pickMask: number,
+    readonly weights: number[],
+  ) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const village = VILLAGE_OF(this.v);
+    const who = resolve(this.who, village, 'clerk');
+    const candidates = m.households.filter((h) => h.village === village);
+    const chosen = candidates.filter((_, i) => this.pickMask & (1 << i)).map((h, i) => ({ h, weight: this.weights[i % this.weights.length] }));
+    const draft = m.draft(who, village, { dividendBp: this.dividendBp, upkeepBp: this.upkeepBp, fixedFen: this.fixedFen, recipients: chosen });
+    const input = planInput(village, { dividendBp: this.dividendBp, upkeepBp: this.upkeepBp, fixedFen: this.fixedFen, recipients: chosen.map((c) => ({ householdId: c.h.id, weight: c.weight })) });
+    const got = await step(m, r, this.toString(), who, draft.expect, (svc) => dist.createPlan(svc, input));
+    if (got.ok) m.applyDraft((got.value as any).id, village, draft.total!, draft.lines!, draft.receipts!);
+    await after(m, r);
+  }
+  toString() {
+    return `CreatePlan(village ${this.v}, ${this.who}, dividend ${this.dividendBp}bp, upkeep ${this.upkeepBp}bp, fixed ${this.fixedFen} fen, households mask ${this.pickMask}, weights ${this.weights.join('/')})`;
+  }
+}
+
+
+/** Drives a plan one step further through 四议两公开 → review → execution → results, by its status. */
+class AdvancePlan implements Cmd {
+  constructor(readonly p: number, readonly who: Who, readonly variant: 'good' | 'bad') {}
+  check(m: Model) { return m.plans.length > 0; }
+  async run(m: Model, r: Real) {
+    const p = pick(m.plans, this.p)!;
+    const v = p.village;
+    const deny = { ok: false as const, code: 'DENIED' };
+    const illegal = { ok: false as const, code: 'ILLEGAL_TRANSITION' };
+    if (p.status === 'DRAFT') {
+      const who = resolve(this.who, v, 'clerk');
+      const k = p.meetings;
+      const bad = this.variant === 'bad';
+      const expected = !may(who, 'planWrite', v) ? deny : bad ? { ok: false as const, code: 'MAJORITY_NOT_REACHED' } : { ok: true as const };
+      const got = await step(m, r, `${this} meeting ${MEETING_STEPS[k]}`, who, expected, (svc) => dist.recordMeeting(svc, meetingInput(p.id, k, bad)));
+      if (got.ok) {
+        p.meetings++;
+        if (p.meetings === 4) p.status = 'RESOLVED';
+      }
+    } else if (p.status === 'RESOLVED') {
+      const who = resolve(this.who, v, 'clerk');
+      const bad = this.variant === 'bad';
+      const expected = !may(who, 'planWrite', v) ? deny : bad ? { ok: false as const, code: 'NOTICE_TOO_SHORT' } : { ok: true as const };
+      const got = await step(m, r, `${this} notice`, who, expected, (svc) =>
+        dist.publishPlanNotice(svc, { planId: p.id, startOn: NOTICE_START, endOn: bad ? '2026-01-25' : null }),
+      );
+      if (got.ok) {
+        p.status = 'IN_NOTICE';
+        p.noticeEndOn = NOTICE_END;
+      }
+    } else if (p.status === 'IN_NOTICE') {
+      const who = resolve(this.who, v, 'reviewer');
+      const expected = !may(who, 'planApprove', v) ? deny : p.openObjections.length ? { ok: false as const, code: 'OPEN_OBJECTIONS' } : { ok: true as const };
+      const got = await step(m, r, `${this} approve`, who, expected, (svc) => dist.approvePlan(svc, { planId: p.id, reviewedOn: APPROVED_ON, opinion: '同意' }));
+      if (got.ok) p.status = 'APPROVED';
+    } else if (p.status === 'APPROVED') {
+      const who = resolve(this.who, v, 'clerk');
+      const early = this.variant === 'bad';
+      const key = `exec-${m.counter++}`;
+      const expected = !may(who, 'planExecute', v)
+        ? deny
+        : early
+          ? { ok: false as const, code: 'NOTICE_NOT_ENDED' }
+          : p.openObjections.length
+            ? { ok: false as const, code: 'OPEN_OBJECTIONS' }
+            : { ok: true as const };
+      const got = await step(m, r, `${this} execute`, who, expected, (svc) =>
+        dist.executePlan(svc, { planId: p.id, executedOn: early ? '2026-01-31' : '2026-02-03', idempotencyKey: key }),
+      );
+      if (got.ok) {
+        p.status = 'EXECUTED';
+        p.executeKey = `${who}|${key}`;
+        m.executionMoves(p, 1);
+      }
+    } else if (p.status === 'EXECUTED') {
+      const who = resolve(this.who, v, 'clerk');
+      const unpaid = m.recipientIds(p).some((h) => !p.paid.has(h));
+      const expected = !may(who, 'planWrite', v) ? deny : unpaid ? { ok: false as const, code: 'UNPAID_RECIPIENTS' } : { ok: true as const };
+      const got = await step(m, r, `${this} results`, who, expected, (svc) => dist.publishResults(svc, { planId: p.id, startOn: '2026-03-01' }));
+      if (got.ok) p.status = 'CLOSED';
+    } else {
+      // A closed, reversed, cancelled or rejected plan takes no more meetings.
+      const who = resolve(this.who, v, 'clerk');
+      const expected = !may(who, 'planWrite', v) ? deny : illegal;
+      await step(m, r, `${this} meeting on ${p.status}`, who, expected, (svc) =>
+        dist.recordMeeting(svc, { planId: p.id, step: 'PARTY_BRANCH_PROPOSAL', heldOn: '2026-01-16', memberCount: 9, attendance: 9, votesFor: 8, votesAgainst: 1, abstentions: 0 }),
+      );
+    }
+    await after(m, r);
+  }
+  toString() { return `AdvancePlan(plan ${this.p}, ${this.who}, ${this.variant})`; }
+}
+
+/** An objection raised during the notice, or the oldest open one resolved. */
+class Objection implements Cmd {
+  constructor(readonly p: number, readonly who: Who, readonly resolveIt: boolean) {}
+  check(m: Model) { return m.plans.length > 0; }
+  async run(m: Model, r: Real) {
+    const p = pick(m.plans, this.p)!;
+    const who = resolve(this.who, p.village, 'clerk');
+    const inNotice = p.status === 'IN_NOTICE' || (p.status === 'APPROVED' && p.noticeEndOn !== null);
+    if (this.resolveIt && p.openObjections.length) {
+      const id = p.openObjections[0];
+      const expected = !may(who, 'planWrite', p.village) ? { ok: false as const, code: 'DENIED' } : inNotice ? { ok: true as const } : { ok: false as const, code: 'ILLEGAL_TRANSITION' };
+      const got = await step(m, r, `${this}`, who, expected, (svc) => dist.resolveObjection(svc, { objectionId: id, resolvedOn: '2026-01-26', resolution: '已答复' }));
+      if (got.ok) p.openObjections.shift();
+    } else {
+      const expected = !may(who, 'planWrite', p.village) ? { ok: false as const, code: 'DENIED' } : inNotice ? { ok: true as const } : { ok: false as const, code: 'ILLEGAL_TRANSITION' };
+      const got = await step(m, r, `${this}`, who, expected, (svc) => dist.recordObjection(svc, { planId: p.id, raisedOn: '2026-01-25', raisedBy: '村民', content: '分红名单有误' }));
+      if (got.ok) {
+        const row = await r.db('distribution_objections').where({ plan_id: p.id }).orderBy('id', 'desc').first();
+        p.openObjections.push(row.id);
+      }
+    }
+    await after(m, r);
+  }
+  toString() { return `Objection(plan ${this.p}, ${this.who}, ${this.resolveIt ? 'resolve' : 'raise'})`; }
+}
+
+/** The township rejects, or the village cancels, a plan: its receipts are free again. */
+class EndPlan implements Cmd {
+  constructor(readonly p: number, readonly who: Who, readonly how: 'reject' | 'cancel') {}
+  check(m: Model) { return m.plans.length > 0; }
+  async run(m: Model, r: Real) {
+    const p = pick(m.plans, this.p)!;
+    if (this.how === 'reject') {
+      const who = resolve(this.who, p.village, 'reviewer');
+      const expected = !may(who, 'planApprove', p.village) ? { ok: false as const, code: 'DENIED' } : ['RESOLVED', 'IN_NOTICE'].includes(p.status) ? { ok: true as const } : { ok: false as const, code: 'ILLEGAL_TRANSITION' };
+      const got = await step(m, r, `${this}`, who, expected, (svc) => dist.rejectPlan(svc, { planId: p.id, reviewedOn: '2026-01-28', reason: '不符合规定' }));
+      if (got.ok) {
+        p.status = 'REJECTED';
+        m.release(p);
+      }
+    } else {
+      const who = resolve(this.who, p.village, 'clerk');
+      const expected = !may(who, 'planWrite', p.village) ? { ok: false as const, code: 'DENIED' } : ['DRAFT', 'RESOLVED'].includes(p.status) ? { ok: true as const } : { ok: false as const, code: 'ILLEGAL_TRANSITION' };
+      const got = await step(m, r, `${this}`, who, expected, (svc) => dist.cancelPlan(svc, { planId: p.id, reason: '重新起草' }));
+      if (got.ok) {
+        p.status = 'CANCELLED';
+        m.release(p);
+      }
+    }
+    await after(m, r);
+  }
+  toString() { return `EndPlan(plan ${this.p}, ${this.who}, ${this.how})`; }
+}
+
+/** Retries an execution with its key: the same request replays, another body under the key conflicts. */
+class ReplayExecute implements Cmd {
+  constructor(readonly p: number, readonly conflict: boolean) {}
+  check(m: Model) { return m.plans.some((p) => p.executeKey); }
+  async run(m: Model, r: Real) {
+    const executed = m.plans.filter((p) => p.executeKey);
+    const p = pick(executed, this.p)!;
+    const [who, key] = p.executeKey!.split('|') as [ActorName, string];
+    const expected = this.conflict ? { ok: false as const, code: 'IDEMPOTENCY_CONFLICT' } : ('REPLAY' as const);
+    await step(m, r, `${this}`, who, expected, (svc) => dist.executePlan(svc, { planId: p.id, executedOn: this.conflict ? '2026-02-04' : '2026-02-03', idempotencyKey: key }));
+    await after(m, r);
+  }
+  toString() { return `ReplayExecute(executed plan ${this.p}, ${this.conflict ? 'different body' : 'same body'})`; }
+}
+
+const payKey = (p: MPlan, h: number, n: number) => `pay-${p.id}-${h}-${n}`;
+
+/** Pays a recipient household (all its lines), or retries the last payment's key. */
+class Pay implements Cmd {
+  constructor(readonly p: number, readonly h: number, readonly who: Who, readonly mode: 'new' | 'replay' | 'conflict') {}
+  check(m: Model) { return m.plans.length > 0; }
+  async run(m: Model, r: Real) {
+    const p = pick(m.plans, this.p)!;
+    const hs = m.recipientIds(p);
+    const h = pick(hs, this.h) ?? m.households[0].id;
+    const last = m.moneyKeys.get(`pay:${p.id}:${h}`);
+    let who: ActorName;
+    let key: string;
+    let bank: string;
+    let expected: { ok: true } | { ok: false; code: string } | 'REPLAY';
+    if (this.mode !== 'new' && last) {
+      const [w, k, b] = last.split('|');
+      who = w as ActorName;
+      key = k;
+      bank = this.mode === 'conflict' ? `${b}X` : b;
+      expected = this.mode === 'replay' ? 'REPLAY' : { ok: false, code: 'IDEMPOTENCY_CONFLICT' };
+    } else {
+      who = resolve(this.who, p.village, 'clerk');
+      key = payKey(p, h, m.counter++);
+      bank = `BANK${m.counter}`;
+      expected = !may(who, 'planExecute', p.village)
+        ? { ok: false, code: 'DENIED' }
+        : p.status !== 'EXECUTED'
+          ? { ok: false, code: 'ILLEGAL_TRANSITION' }
+          : !hs.includes(h)
+            ? { ok: false, code: 'NOT_FOUND' }
+            : p.paid.has(h)
+              ? { ok: false, code: 'ALREADY_PAID' }
+              : { ok: true };
+    }
+    const got = await step(m, r, `${this}`, who, expected, (svc) =>
+      dist.recordPayment(svc, { planId: p.id, householdId: h, paidOn: '2026-02-05', bankReference: bank, idempotencyKey: key }),
+    );
+    if (got.ok && expected !== 'REPLAY') {
+      const amt = m.owed(p, h);
+      p.paid.set(h, amt);
+      m.move(`hh:${h}`, 'PAYABLE_TO_HOUSEHOLDS', -amt);
+      m.move(`hh:${h}`, 'CASH', amt);
+      m.moneyKeys.set(`pay:${p.id}:${h}`, `${who}|${key}|${bank}`);
+    }
+    await after(m, r);
+  }
+  toString() { return `Pay(plan ${this.p}, recipient ${this.h}, ${this.who}, ${this.mode})`; }
+}
+
+/** A payment bounced (退票): the money goes back to the household's payable. */
+class ReversePayment implements Cmd {
+  constructor(readonly p: number, readonly h: number, readonly who: Who) {}
+  check(m: Model) { return m.plans.length > 0; }
+  async run(m: Model, r: Real) {
+    const p = pick(m.plans, this.p)!;
+    const hs = m.recipientIds(p);
+    const h = pick(hs, this.h) ?? m.households[0].id;
+    const who = resolve(this.who, p.village, 'clerk');
+    const expected = !may(who, 'planExecute', p.village)
+      ? { ok: false as const, code: 'DENIED' }
+      : p.status !== 'EXECUTED'
+        ? { ok: false as const, code: 'ILLEGAL_TRANSITION' }
+        : !p.paid.has(h)
+          ? { ok: false as const, code: 'NOT_FOUND' }
+          : { ok: true as const };
+    const got = await step(m, r, `${this}`, who, expected, (svc) =>
+      dist.reversePayment(svc, { planId: p.id, householdId: h, reversedOn: '2026-02-06', reason: '账户有误', idempotencyKey: `rev-${m.counter++}` }),
+    );
+    if (got.ok) {
+      const amt = p.paid.get(h)!;
+      p.paid.delete(h);
+      m.move(`hh:${h}`, 'PAYABLE_TO_HOUSEHOLDS', amt);
+      m.move(`hh:${h}`, 'CASH', -amt);
+    }
+    await after(m, r);
+  }
+  toString() { return `ReversePayment(plan ${this.p}, recipient ${this.h}, ${this.who})`; }
+}
+
+/** Reverses an executed plan before any standing payment: the money goes back, the receipts are free. */
+class ReversePlan implements Cmd {
+  constructor(readonly p: number, readonly who: Who) {}
+  check(m: Model) { return m.plans.length > 0; }
+  async run(m: Model, r: Real) {
+    const p = pick(m.plans, this.p)!;
+    const who = resolve(this.who, p.village, 'clerk');
+    const expected = !may(who, 'planReverse', p.village)
+      ? { ok: false as const, code: 'DENIED' }
+      : p.status !== 'EXECUTED' || p.paid.size
+        ? { ok: false as const, code: 'ILLEGAL_TRANSITION' }
+        : { ok: true as const };
+    const got = await step(m, r, `${this}`, who, expected, (svc) => dist.reversePlan(svc, { planId: p.id, reason: '方案有误', idempotencyKey: `rp-${m.counter++}` }));
+    if (got.ok) {
+      p.status = 'REVERSED';
+      m.executionMoves(p, -1);
+      m.release(p);
+    }
+    await after(m, r);
+  }
+  toString() { return `ReversePlan(plan ${this.p}, ${this.who})`; }
+}
+
+// ---------------------------------------------------------------------------------------------- arbitraries
+
+const idx = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.nat({ max: 7 }) });
+const amount = fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1_000, max: 5_000_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 60 }) });
+
+export const COMMANDS: fc.Arbitrary<Cmd>[] = [
+  fc.tuple(fc.nat({ max: 1 }), whoArb, fc.constantFrom('FORMERLY_POOR', 'MONITORED', 'ORDINARY'), fc.constantFrom(false, false, false, true)).map(([v, w, s, d]) => new RegisterHousehold(v, w, s, d)),
+  fc.tuple(fc.nat({ max: 1 }), whoArb).map(([v, w]) => new RegisterAsset(v, w)),
+  fc.tuple(idx, whoArb).map(([a, w]) => new ConfirmRights(a, w)),
+  fc.tuple(idx, whoArb).map(([a, w]) => new HandOver(a, w)),
+  ...[1, 2, 3].map(() =>
+    fc
+      .tuple(idx, whoArb, amount, fc.constantFrom(2024, 2025, 2025, 2025), fc.integer({ min: 1, max: 12 }), fc.constantFrom<KeyMode>('new', 'new', 'new', 'replay', 'conflict', 'dupVoucher'))
+      .map(([a, w, f, y, mo, k]) => new RecordIncome(a, w, f, y, mo, k)),
+  ),
+  ...[1, 2].map(() =>
+    fc
+      .tuple(fc.nat({ max: 1 }), whoArb, fc.integer({ min: 1, max: 6000 }), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3000 })), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 2_000_000 })), fc.integer({ min: 0, max: 63 }), fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 6 }))
+      .map(([v, w, d, u, f, mask, ws]) => new CreatePlan(v, w, d, u, f, mask, ws)),
+  ),
+  ...[1, 2, 3, 4, 5].map(() => fc.tuple(idx, whoArb, fc.constantFrom<'good' | 'bad'>('good', 'good', 'good', 'good', 'bad')).map(([p, w, v]) => new AdvancePlan(p, w, v))),
+  fc.tuple(idx, whoArb, fc.boolean()).map(([p, w, res]) => new Objection(p, w, res)),
+  fc.tuple(idx, whoArb, fc.constantFrom<'reject' | 'cancel'>('reject', 'cancel')).map(([p, w, h]) => new EndPlan(p, w, h)),
+  fc.tuple(idx, fc.boolean()).map(([p, c]) => new ReplayExecute(p, c)),
+  ...[1, 2].map(() => fc.tuple(idx, idx, whoArb, fc.constantFrom<'new' | 'replay' | 'conflict'>('new', 'new', 'new', 'replay', 'conflict')).map(([p, h, w, k]) => new Pay(p, h, w, k))),
+  fc.tuple(idx, idx, whoArb).map(([p, h, w]) => new ReversePayment(p, h, w)),
+  fc.tuple(idx, whoArb).map(([p, w]) => new ReversePlan(p, w)),
+];
+
+export { VILLAGES };
+export { RegisterHousehold, RegisterAsset, ConfirmRights, HandOver, RecordIncome, CreatePlan, AdvancePlan, Objection, EndPlan, ReplayExecute, Pay, ReversePayment, ReversePlan };

@@ -1,0 +1,371 @@
+/**
+ * The simulator's world: a base database (migrated, with the demo regions, one user per role, two villages
+ * each with a handed-over operating asset and three households), and a fresh copy of it per sequence.
+ *
+ * SQLite: the base is built once in memory, serialised (better-sqlite3 `serialize()`), and every sequence
+ * gets its own connection opened on a copy of that buffer — real top-level transactions, as in production.
+ * PostgreSQL: the base is built once in a database of its own; every sequence runs inside one outer
+ * transaction that is rolled back at the end (each operation's own transaction becomes a savepoint).
+ *
+ * Everything here goes through the services, the way src/cli/seed.ts does; nothing reads the model.
+ */
+import crypto from 'node:crypto';
+import Database from 'better-sqlite3';
+import knex, { Knex } from 'knex';
+import { createDb } from '../src/db/connection';
+import { migrateLatest } from '../src/db/migrations';
+import { fixedClock } from '../src/shared/clock';
+import type { Actor } from '../src/shared/actor';
+import type { ServiceContext } from '../src/shared/context';
+import { createUserWithToken, toActor } from '../src/modules/auth/auth.service';
+import type { Role } from '../src/modules/auth/auth.types';
+import { insertRegions } from '../src/modules/regions/regions.repository';
+import { parentCodeOf } from '../src/modules/regions/regions.codes';
+import { collectiveOf } from '../src/modules/parties/parties.service';
+import * as partiesRepo from '../src/modules/parties/parties.repository';
+import { registerHousehold } from '../src/modules/households/households.service';
+import { createProject } from '../src/modules/projects/projects.service';
+import { registerAsset } from '../src/modules/assets/assets.service';
+import { confirmRights, handOverAsset } from '../src/modules/rights/rights.service';
+import { recordIncome } from '../src/modules/income/income.service';
+import { approvePlan, createPlan, publishPlanNotice, recordMeeting } from '../src/modules/distribution/distribution.service';
+import { residentIdCheckChar } from '../src/modules/households/residentId';
+import { REGIONS, V } from '../seeds/demo-data';
+
+export const SIM_NOW = '2026-11-22T02:00:00.000Z';
+export const COUNTY = '511922000000';
+/** The two villages of the world: both in 云顶镇. */
+export const VILLAGES = [V.chaping, V.jintai] as const;
+
+export type ActorName = 'admin' | 'clerkA' | 'clerkB' | 'reviewer' | 'otherReviewer' | 'finance' | 'planner';
+export const ACTOR_NAMES: ActorName[] = ['admin', 'clerkA', 'clerkB', 'reviewer', 'otherReviewer', 'finance', 'planner'];
+const USERS: Record<ActorName, { role: Role; region: string; name: string }> = {
+  admin: { role: 'ADMIN', region: '510000000000', name: '管理员' },
+  clerkA: { role: 'VILLAGE_CLERK', region: V.chaping, name: '茶坪村会计' },
+  clerkB: { role: 'VILLAGE_CLERK', region: V.jintai, name: '金台村会计' },
+  reviewer: { role: 'TOWNSHIP_REVIEWER', region: '511922105000', name: '云顶镇审核' },
+  otherReviewer: { role: 'TOWNSHIP_REVIEWER', region: '511922102000', name: '长赤镇审核' },
+  finance: { role: 'COUNTY_FINANCE', region: COUNTY, name: '县财政' },
+  planner: { role: 'COUNTY_PLANNER', region: COUNTY, name: '县规划' },
+};
+export const ACTOR_ROLE = (a: ActorName): Role => USERS[a].role;
+export const ACTOR_REGION = (a: ActorName): string => USERS[a].region;
+
+/** What the base holds, by id: the model starts from the same description. */
+export interface BaseIds {
+  userIds: Record<ActorName, number>;
+  payerPartyId: number;
+  /** Per village (VILLAGES order): its operating asset and its three households. */
+  villages: { code: string; assetId: number; householdIds: number[]; householdStatuses: string[] }[];
+  /** Income recorded in the base: two receipts of 2025 per village, by its clerk. */
+  receipts: { village: string; entryId: number; amountFen: number; on: string; voucherNo: string }[];
+  /** 茶坪村's plan, walked to APPROVED (notice ended 2026-02-01), distributing its base receipts. */
+  plan: { id: number; village: string; spec: BasePlanSpec };
+}
+
+export interface BasePlanSpec {
+  dividendBp: number;
+  upkeepBp: number;
+  fixedFen: number;
+  /** Indices into the village's base households, with weights. */
+  recipients: { index: number; weight: number }[];
+}
+export const BASE_PLAN: BasePlanSpec = { dividendBp: 3000, upkeepBp: 1000, fixedFen: 0, recipients: [{ index: 0, weight: 2 }, { index: 1, weight: 3 }] };
+export const BASE_RECEIPTS = [
+  { amountFen: 1_234_567, on: '2025-03-31' },
+  { amountFen: 33, on: '2025-06-30' },
+];
+
+/** The service input of a plan of the simulator's shape. */
+export function planInput(village: string, spec: { dividendBp: number; upkeepBp: number; fixedFen: number; recipients: { householdId: number; weight: number }[] }) {
+  const lines: any[] = [
+    { type: 'HOUSEHOLD_DIVIDEND', basis: 'PERCENT', percentBp: spec.dividendBp, description: '分红', recipients: spec.recipients },
+  ];
+  if (spec.upkeepBp) lines.push({ type: 'UPKEEP_RESERVE', basis: 'PERCENT', percentBp: spec.upkeepBp, description: '管护', recipients: [] });
+  if (spec.fixedFen) lines.push({ type: 'PUBLIC_WORKS', basis: 'FIXED', amountFen: spec.fixedFen, description: '村道', recipients: [] });
+  lines.push({ type: 'COLLECTIVE_RETENTION', basis: 'REMAINDER', description: '集体积累', recipients: [] });
+  return { villageCode: village, title: '模拟分配方案', periodFrom: '2025-01-01', periodTo: '2025-12-31', planOn: '2026-01-15', lines };
+}
+export const MEETING_STEPS = ['PARTY_BRANCH_PROPOSAL', 'TWO_COMMITTEES', 'PARTY_MEMBERS', 'REPRESENTATIVES'];
+export const meetingInput = (planId: number, k: number, bad = false) => ({
+  planId,
+  step: MEETING_STEPS[k],
+  heldOn: `2026-01-${16 + 2 * k}`,
+  memberCount: 9,
+  attendance: 9,
+  votesFor: bad ? 4 : 8,
+  votesAgainst: bad ? 5 : 1,
+  abstentions: 0,
+});
+export const NOTICE_START = '2026-01-23';
+/** Ten days (the county's notice period): 23 January to 1 February. */
+export const NOTICE_END = '2026-02-01';
+export const APPROVED_ON = '2026-01-28';
+
+export const BASE_HOUSEHOLD_STATUSES = ['FORMERLY_POOR', 'MONITORED', 'ORDINARY'] as const;
+/** Base assets: handed over on this day, owned 100% by their village's collective. */
+export const BASE_HANDED_OVER_ON = '2021-11-20';
+
+export function residentId(n: number): string {
+  // Distinct for n in 0..899 (sequence digits), valid check character, born 1950–1994.
+  const year = 1950 + (n % 45);
+  const month = String(1 + (n % 12)).padStart(2, '0');
+  const day = String(1 + (n % 28)).padStart(2, '0');
+  const seq = String(100 + (n % 900)).padStart(3, '0');
+  const first17 = `511922${year}${month}${day}${seq}`;
+  return first17 + residentIdCheckChar(first17);
+}
+
+export function actorsOf(userIds: Record<ActorName, number>): Record<ActorName, Actor> {
+  const out = {} as Record<ActorName, Actor>;
+  for (const n of ACTOR_NAMES) out[n] = toActor({ id: userIds[n], name: USERS[n].name, role: USERS[n].role, region_code: USERS[n].region });
+  return out;
+}
+
+export const assetInput = (projectId: number, villageCode: string) => ({
+  projectId,
+  name: '茶叶加工厂房',
+  class: 'OPERATING',
+  subType: 'PROCESSING_FACILITY',
+  quantity: 1200,
+  unit: '平方米',
+  villageCode,
+  originalValueFen: 60_000_000,
+  fundingLines: [
+    { source: 'CENTRAL_TRANSITION', amountFen: 50_000_000 },
+    { source: 'VILLAGE_SELF_FUNDED', amountFen: 10_000_000 },
+  ],
+  completedOn: '2021-10-01',
+  acceptedOn: '2021-11-01',
+  bookedOn: '2021-12-01',
+});
+export const projectInput = (villageCode: string) => ({
+  name: '茶叶加工项目',
+  year: 2021,
+  implementingUnit: '南江县农业农村局',
+  regionCode: villageCode,
+  fundingLines: [
+    { source: 'CENTRAL_TRANSITION', amountFen: 80_000_000 },
+    { source: 'VILLAGE_SELF_FUNDED', amountFen: 20_000_000 },
+  ],
+});
+export const confirmInput = (assetId: number, villageCode: string, confirmedOn = '2021-11-10') => ({
+  assetId,
+  owners: [{ villageCode, shareBp: 10000 }],
+  rightsLevel: 'VILLAGE',
+  certificateNo: `南江资确〔2021〕${assetId}号`,
+  confirmedOn,
+  note: 'sim',
+});
+export const handOverInput = (assetId: number, handedOverOn = BASE_HANDED_OVER_ON) => ({
+  assetId,
+  deedNo: `南江资移〔2021〕${assetId}号`,
+  handedOverOn,
+  transferor: '南江县农业农村局',
+  recipientSignatory: '张理事长',
+  witness: '云顶镇人民政府',
+  note: 'sim',
+});
+
+/** Builds the base world in `db` (freshly migrated). */
+export async function seedBase(db: Knex): Promise<BaseIds> {
+  const clock = fixedClock(SIM_NOW);
+  await insertRegions(db, REGIONS.map((r) => ({ ...r, parentCode: parentCodeOf(r.code) })));
+  for (const r of REGIONS) if (r.level === 'VILLAGE') await collectiveOf(db, clock, r.code);
+  const userIds = {} as Record<ActorName, number>;
+  for (const n of ACTOR_NAMES) {
+    const u = USERS[n];
+    userIds[n] = (await createUserWithToken(db, { name: u.name, role: u.role, regionCode: u.region, token: `sim-${n}` }, clock.now())).userId;
+  }
+  const actors = actorsOf(userIds);
+  const payerPartyId = await partiesRepo.insert(db, {
+    kind: 'COMPANY',
+    name: '模拟经营公司',
+    regionCode: COUNTY,
+    creditCode: '91510823MA6BSIM001',
+    createdAt: clock.now(),
+  } as any);
+  const villages: BaseIds['villages'] = [];
+  const receipts: BaseIds['receipts'] = [];
+  let n = 0;
+  for (const code of VILLAGES) {
+    const clerk = code === V.chaping ? actors.clerkA : actors.clerkB;
+    const svc: ServiceContext = { db, clock, actor: clerk };
+    const project = await db.transaction((trx) => createProject({ ...svc, db: trx }, projectInput(code)));
+    const asset = await db.transaction((trx) => registerAsset({ ...svc, db: trx }, assetInput(project.id, code)));
+    await db.transaction((trx) => confirmRights({ ...svc, db: trx }, confirmInput(asset.id, code)));
+    await db.transaction((trx) => handOverAsset({ ...svc, db: trx }, handOverInput(asset.id)));
+    const householdIds: number[] = [];
+    for (const status of BASE_HOUSEHOLD_STATUSES) {
+      const h = await db.transaction((trx) =>
+        registerHousehold({ ...svc, db: trx }, {
+          villageCode: code,
+          headName: `基础户${n}`,
+          idNumber: residentId(n++),
+          memberCount: 2,
+          status,
+          statusEffectiveOn: '2020-12-31',
+        }),
+      );
+      householdIds.push(h.id);
+    }
+    villages.push({ code, assetId: asset.id, householdIds, householdStatuses: [...BASE_HOUSEHOLD_STATUSES] });
+    for (const [k, rc] of BASE_RECEIPTS.entries()) {
+      const voucherNo = `基础收〔2025〕${k}号`;
+      const got = await db.transaction((trx) =>
+        recordIncome({ ...svc, db: trx }, {
+          assetId: asset.id,
+          kind: 'RENT',
+          receivedOn: rc.on,
+          payer: { partyId: payerPartyId },
+          voucherNo,
+          amountFen: rc.amountFen,
+          memo: '租金',
+          idempotencyKey: `base-${code}-${k}`,
+        }),
+      );
+      receipts.push({ village: code, entryId: got.posted.entry.id, amountFen: rc.amountFen, on: rc.on, voucherNo });
+    }
+  }
+  // 茶坪村's plan, approved: the sequences can execute it, pay, reverse, within a few steps.
+  const chaping = villages[0];
+  const svc: ServiceContext = { db, clock, actor: actors.clerkA };
+  const on = <T>(actor: Actor, fn: (s: ServiceContext) => Promise<T>) => db.transaction((trx) => fn({ db: trx, clock, actor }));
+  const plan = await on(actors.clerkA, (s) =>
+    createPlan(s, planInput(chaping.code, { ...BASE_PLAN, recipients: BASE_PLAN.recipients.map((r) => ({ householdId: chaping.householdIds[r.index], weight: r.weight })) })),
+  );
+  for (let k = 0; k < 4; k++) await on(actors.clerkA, (s) => recordMeeting(s, meetingInput(plan.id, k)));
+  await on(actors.clerkA, (s) => publishPlanNotice(s, { planId: plan.id, startOn: NOTICE_START }));
+  await on(actors.reviewer, (s) => approvePlan(s, { planId: plan.id, reviewedOn: APPROVED_ON, opinion: '同意' }));
+  void svc;
+  return { userIds, payerPartyId, villages, receipts, plan: { id: plan.id, village: chaping.code, spec: BASE_PLAN } };
+}
+
+/** A per-sequence database: `db` to run on, `done` to throw it away. */
+export interface SequenceDb {
+  db: Knex;
+  /** SQLite: the sequence's own connection, for reading every table quickly (content hashes). */
+  raw?: () => Database.Database;
+  done(): Promise<void>;
+}
+
+export interface Backend {
+  kind: 'sqlite' | 'postgres';
+  base: BaseIds;
+  open(): Promise<SequenceDb>;
+  close(): Promise<void>;
+}
+
+// knex's better-sqlite3 client, whose raw connection we open on a buffer instead of a file name.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const BetterSqliteClient = require('knex/lib/dialects/better-sqlite3');
+
+function knexOnImage(image: Buffer): { db: Knex; raw: () => Database.Database } {
+  let conn: Database.Database | null = null;
+  class ImageClient extends BetterSqliteClient {
+    async acquireRawConnection() {
+      conn = new Database(image);
+      conn.pragma('foreign_keys = ON');
+      conn.pragma('recursive_triggers = ON');
+      return conn;
+    }
+  }
+  const db = knex({ client: ImageClient as any, connection: { filename: ':memory:' }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+  return { db, raw: () => conn! };
+}
+
+/**
+ * SQLite in memory: migrated and seeded once; each sequence then runs inside one outer transaction on the
+ * same connection, rolled back at the end (each operation's own transaction is a savepoint within it), so a
+ * sequence costs no schema load and no copy. `--fresh-copy` instead opens every sequence on its own copy of
+ * the serialised base (better-sqlite3 serialize() / new Database(buffer)): slower, top-level transactions.
+ */
+export async function sqliteBackend(freshCopy = false): Promise<Backend> {
+  let conn: Database.Database | null = null;
+  const cache = new Map<string, Database.Statement>();
+  class CapturingClient extends BetterSqliteClient {
+    async acquireRawConnection() {
+      conn = new Database(':memory:');
+      conn.pragma('foreign_keys = ON');
+      conn.pragma('recursive_triggers = ON');
+      return conn;
+    }
+    // knex prepares every statement anew; the simulator sends the same few hundred SQL texts thousands of
+    // times, so it keeps them prepared (same SQL, same bindings, same results: only the parsing is saved).
+    // Statements are dropped when the schema could change (migrations run before the cache is used).
+    async _query(connection: Database.Database, obj: any) {
+      if (!obj.sql) throw new Error('The query is empty');
+      if (!cached) return super._query(connection, obj);
+      let statement = cache.get(obj.sql);
+      if (!statement) cache.set(obj.sql, (statement = connection.prepare(obj.sql)));
+      const bindings = this._formatBindings(obj.bindings);
+      if (statement.reader) {
+        obj.response = statement.all(bindings);
+        return obj;
+      }
+      const response = statement.run(bindings);
+      obj.response = response;
+      obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
+      return obj;
+    }
+  }
+  let cached = false;
+  const db = knex({ client: CapturingClient as any, connection: { filename: ':memory:' }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+  await migrateLatest(db);
+  const base = await seedBase(db);
+  cached = !freshCopy;
+  const image = freshCopy ? conn!.serialize() : null;
+  return {
+    kind: 'sqlite',
+    base,
+    async open() {
+      if (image) {
+        const { db: seqDb, raw } = knexOnImage(image);
+        await seqDb.raw('select 1');
+        return { db: seqDb, raw, done: () => seqDb.destroy() };
+      }
+      const trx = await db.transaction();
+      return {
+        db: trx as unknown as Knex,
+        raw: () => conn!,
+        done: async () => {
+          await trx.rollback().catch(() => undefined);
+        },
+      };
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+export async function postgresBackend(url: string): Promise<Backend> {
+  const name = `bf_sim_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+  const adminUrl = new URL(url);
+  adminUrl.pathname = '/postgres';
+  const admin = knex({ client: 'pg', connection: adminUrl.toString(), pool: { min: 0, max: 1 } });
+  await admin.raw(`CREATE DATABASE ${name}`);
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const db = createDb({ databaseUrl: u.toString() });
+  await migrateLatest(db);
+  const base = await seedBase(db);
+  return {
+    kind: 'postgres',
+    base,
+    async open() {
+      const trx = await db.transaction();
+      return {
+        db: trx as unknown as Knex,
+        done: async () => {
+          await trx.rollback().catch(() => undefined);
+        },
+      };
+    },
+    async close() {
+      await db.destroy();
+      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.destroy();
+    },
+  };
+}

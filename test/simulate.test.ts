@@ -1,0 +1,91 @@
+/**
+ * The simulator in CI (issue 17, item 2): random sequences of domain operations through the service layer,
+ * checked against the reference model and the ledger's invariants after every step (sim/, docs/simulator.md).
+ *
+ * Per run: on SQLite two processes (one per core) of 1,800 sequences, on PostgreSQL two of 200 — each
+ * sequence up to 2 operations from the base world (which already holds receipts and an approved plan, so two
+ * steps reach execution, payment, retries and reversal). That is what fits in 3 minutes per database on the
+ * shared 2-core development machine under load (docs/simulator.md has the measurements); on a dedicated CI
+ * runner set SIM_SEQUENCES=4500 (SQLite) and SIM_SEQUENCES=500 (PostgreSQL) for the issue's 10,000 per CI run.
+ * The seed is fixed (SIM_SEED overrides it) so that a run is reproducible; the nightly run (`npm run simulate
+ * -- --sequences 100000 --steps 12 --seed <random>`) explores new ground. A failure prints the seed and the
+ * shortest sequence that reproduces it; keep that sequence as a regression test (below).
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { onPostgres } from './helpers';
+import { AdvancePlan, CreatePlan, Pay, RecordIncome, ReplayExecute, ReversePayment, ReversePlan } from '../sim/commands';
+import { backendFor, runSequence } from '../sim/run';
+import type { Backend } from '../sim/world';
+
+const ROOT = path.join(__dirname, '..');
+const SEED = Number(process.env.SIM_SEED ?? 20261205);
+const PER_PROCESS = Number(process.env.SIM_SEQUENCES ?? (onPostgres ? 200 : 1800));
+const STEPS = Number(process.env.SIM_STEPS ?? 2);
+
+function runSimulator(seed: number): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const args = ['sim/cli.ts', '--database', onPostgres ? 'postgres' : 'sqlite', '--seed', String(seed), '--sequences', String(PER_PROCESS), '--steps', String(STEPS)];
+    const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'tsx'), args, { cwd: ROOT, env: process.env });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+describe(`simulator on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () => {
+  it(`runs 2 × ${PER_PROCESS} random sequences of up to ${STEPS} operations and finds nothing`, async () => {
+    const runs = await Promise.all([runSimulator(SEED), runSimulator(SEED + 1)]);
+    for (const r of runs) {
+      // The output names the seed, the replay path and the shortest failing sequence.
+      if (r.code !== 0) throw new Error(r.out);
+      expect(r.out).toMatch(/^ok: \d+ sequences/m);
+    }
+  }, 600_000);
+});
+
+/**
+ * Shrunk sequences kept as regression tests: each runs on a fresh copy of the base world with every check.
+ * (Found with a rule deliberately broken, to prove the simulator catches and shrinks it: recordPayment
+ * without its ALREADY_PAID guard failed seed 3 and shrank to these three steps.)
+ */
+describe(`kept sequences on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () => {
+  let backend: Backend;
+  beforeAll(async () => {
+    backend = await backendFor(onPostgres ? 'postgres' : 'sqlite');
+  }, 120_000);
+  afterAll(() => backend.close());
+
+  // Bug found by the simulator: a dividend line too small for its recipients left one of them with 0 fen;
+  // the plan was drafted, deliberated and approved, then could never execute (a journal posting is never
+  // zero: INVALID_AMOUNT at execution, forever). Fixed in distribution.allocation.ts: drafting refuses it.
+  it('a plan that would leave a named recipient with 0 fen is refused at drafting, not stuck at execution', async () => {
+    await runSequence(backend, [
+      new RecordIncome(1, 'proper', 5, 2025, 5, 'new'), // 5 fen to 茶坪村, whose base receipts the base plan holds
+      new CreatePlan(0, 'proper', 3000, 0, 0, 3, [1, 1]), // 30% of 5 fen = 1 fen for two households
+      ...Array.from({ length: 7 }, () => new AdvancePlan(0, 'proper', 'good')),
+      new Pay(0, 0, 'proper', 'new'),
+      new Pay(0, 1, 'proper', 'new'),
+    ]);
+  });
+
+  it('a household is paid once: a second payment of the same lines is ALREADY_PAID and writes nothing', async () => {
+    await runSequence(backend, [new AdvancePlan(0, 'proper', 'good'), new Pay(0, 0, 'proper', 'new'), new Pay(0, 0, 'proper', 'new')]);
+  });
+
+  it('a replayed payment key writes nothing; the same key with another body is IDEMPOTENCY_CONFLICT', async () => {
+    await runSequence(backend, [new AdvancePlan(0, 'proper', 'good'), new Pay(0, 1, 'proper', 'new'), new Pay(0, 1, 'proper', 'replay'), new Pay(0, 1, 'proper', 'conflict')]);
+  });
+
+  it('a bounced payment is paid again; the plan is reversed only once no payment stands', async () => {
+    await runSequence(backend, [
+      new AdvancePlan(0, 'proper', 'good'),
+      new Pay(0, 0, 'proper', 'new'),
+      new ReversePlan(0, 'finance'),
+      new ReversePayment(0, 0, 'proper'),
+      new ReversePlan(0, 'finance'),
+      new ReplayExecute(0, false),
+    ]);
+  });
+});
