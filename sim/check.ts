@@ -13,7 +13,13 @@ import type { RequestContext, ServiceContext } from '../src/shared/context';
 import type { Clock } from '../src/shared/clock';
 import { verifyChain } from '../src/modules/journal/journal.verify';
 import { trialBalance } from '../src/modules/journal/journal.service';
-import { firstDisagreement } from '../src/modules/audit/reconcile.repository';
+import { firstDisagreement } from '../src/modules/journal/journal.reconcile';
+// Each money module registers its reconciler when its reconcile file loads (as `npm run verify` loads them).
+import '../src/modules/upkeep/upkeep.reconcile';
+import '../src/modules/income/income.reconcile';
+import '../src/modules/distribution/distribution.reconcile';
+import '../src/modules/bundles/bundles.reconcile';
+import '../src/modules/disposal/disposal.reconcile';
 import { MAY_GO_NEGATIVE, Model } from './model';
 import { COUNTY, VILLAGES } from './world';
 
