@@ -84,6 +84,20 @@ interface Result {
   details: Record<string, unknown>;
 }
 const results: Result[] = [];
+/** Records a result, logs it, and keeps bench/results.json current (an interrupted run leaves what it measured). */
+function record(r: Result): void {
+  results.push(r);
+  log(`${r.id}: ${fmt(r.value)} ${r.unit} vs ${fmt(r.baseline)} → ratio ${fmt(r.ratio)} (goal ${r.goal}: ${r.met ? 'met' : 'not met'})`);
+  writeResults(true);
+}
+function writeResults(partial: boolean): void {
+  const outDir = path.join(ROOT, 'bench');
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(
+    path.join(outDir, 'results.json'),
+    JSON.stringify(results.map((r) => ({ ...r, details: { ...r.details, quick: QUICK, rounds: ROUNDS, ...(partial ? { partialRun: true } : {}) } })).concat(growth.length ? [{ id: 'growth', rows: growth } as any] : []), null, 2) + '\n',
+  );
+}
 let errorsSeen = 0;
 const invariants: { after: string; intact: boolean; balanced: boolean; entries: number }[] = [];
 
@@ -273,7 +287,7 @@ async function httpMeasures(county: County, suffix: string, portBase: number): P
         async () => (await load(`${rest}/me`, { body, seconds })).rps,
         (a, b) => a / b,
       );
-      results.push({ id: 'G1', measure: '{ me { name } } req/s: app vs bare express, same JSON', value: round(ab.value), baseline: round(ab.baseline), ratio: round(ab.ratio), goal: '≥ 0.45', met: ab.ratio >= 0.45, unit: 'req/s', details: { ...ab, connections: CONNECTIONS, seconds } });
+      record({ id: 'G1', measure: '{ me { name } } req/s: app vs bare express, same JSON', value: round(ab.value), baseline: round(ab.baseline), ratio: round(ab.ratio), goal: '≥ 0.45', met: ab.ratio >= 0.45, unit: 'req/s', details: { ...ab, connections: CONNECTIONS, seconds } });
     }
 
     if (want('G2')) {
@@ -295,7 +309,7 @@ async function httpMeasures(county: County, suffix: string, portBase: number): P
       );
       const p99 = (await load(gql, { body, token, seconds: Math.min(3, seconds) })).p99;
       const restP99 = (await load(`${rest}/assets?first=50`, { method: 'GET', seconds: Math.min(3, seconds) })).p99;
-      results.push({ id: `G2${suffix}`, measure: `50-asset page req/s: app vs express + knex REST${suffix ? ' (PostgreSQL)' : ''}`, value: round(ab.value), baseline: round(ab.baseline), ratio: round(ab.ratio), goal: '≥ 0.70', met: ab.ratio >= 0.7, unit: 'req/s', details: { ...ab, sameJson, appP99Ms: p99, restP99Ms: restP99, connections: CONNECTIONS, seconds } });
+      record({ id: `G2${suffix}`, measure: `50-asset page req/s: app vs express + knex REST${suffix ? ' (PostgreSQL)' : ''}`, value: round(ab.value), baseline: round(ab.baseline), ratio: round(ab.ratio), goal: '≥ 0.70', met: ab.ratio >= 0.7, unit: 'req/s', details: { ...ab, sameJson, appP99Ms: p99, restP99Ms: restP99, connections: CONNECTIONS, seconds } });
     }
 
     if (want('G3')) {
@@ -315,7 +329,7 @@ async function httpMeasures(county: County, suffix: string, portBase: number): P
         async () => (await load(gql, { body: first, token, seconds })).p99,
         (a, b) => a / Math.max(b, 1),
       );
-      results.push({ id: `G3${suffix}`, measure: `p99 of the page after position ${position.toLocaleString('en-US')} vs page 1 (keyset)${suffix ? ' (PostgreSQL)' : ''}`, value: ab.value, baseline: ab.baseline, ratio: round(ab.ratio), goal: '≤ 1.2', met: ab.ratio <= 1.2, unit: 'ms p99', details: { ...ab, position } });
+      record({ id: `G3${suffix}`, measure: `p99 of the page after position ${position.toLocaleString('en-US')} vs page 1 (keyset)${suffix ? ' (PostgreSQL)' : ''}`, value: ab.value, baseline: ab.baseline, ratio: round(ab.ratio), goal: '≤ 1.2', met: ab.ratio <= 1.2, unit: 'ms p99', details: { ...ab, position } });
     }
   } finally {
     stopServer(app);
@@ -359,7 +373,7 @@ async function g4(dir: string): Promise<void> {
     (a, b) => a / b,
   );
   const peak = Math.max(...peaks);
-  results.push({ id: 'G4', measure: `${rows.toLocaleString('en-US')}-row register import (validated, evented) vs raw prepared inserts in one transaction`, value: round(ab.value / 1000), baseline: round(ab.baseline / 1000), ratio: round(ab.ratio), goal: `≤ 5, peak RSS < ${IMPORT_RSS_MB} MB`, met: ab.ratio <= 5 && peak < IMPORT_RSS_MB, unit: 's', details: { ...ab, peakRssMb: round(peak), rowsPerSecond: round(rows / (ab.value / 1000)), last: lastImport } });
+  record({ id: 'G4', measure: `${rows.toLocaleString('en-US')}-row register import (validated, evented) vs raw prepared inserts in one transaction`, value: round(ab.value / 1000), baseline: round(ab.baseline / 1000), ratio: round(ab.ratio), goal: `≤ 5, peak RSS < ${IMPORT_RSS_MB} MB`, met: ab.ratio <= 5 && peak < IMPORT_RSS_MB, unit: 's', details: { ...ab, peakRssMb: round(peak), rowsPerSecond: round(rows / (ab.value / 1000)), last: lastImport } });
 }
 
 /** The same rows (project per 500 rows, asset, two funding lines, a REGISTER event) with raw prepared statements. */
@@ -535,8 +549,8 @@ async function g5(dir: string, n: number, pgUrl: string | null, suffix: string):
   const where = pgUrl ? { databaseUrl: pgUrl } : { sqliteFile: path.join(dir, `dist-${n}-${Date.now()}.sqlite`) };
   const r = await distributionBench(where, n, ROUNDS, pgUrl ? rawDistributionPg(pgUrl, n) : rawDistributionSqlite(dir, n));
   const label = suffix ? ' (PostgreSQL)' : '';
-  results.push({ id: `G5-draft${suffix}`, measure: `distribution to ${n.toLocaleString('en-US')} households, drafted, vs raw prepared statements${label}`, value: round(r.draft.value), baseline: round(r.draft.baseline), ratio: round(r.draft.ratio), goal: '≤ 2.5', met: r.draft.ratio <= 2.5, unit: 'ms', details: r.draft });
-  results.push({ id: `G5-execute${suffix}`, measure: `distribution to ${n.toLocaleString('en-US')} households, executed, vs raw prepared statements${label}`, value: round(r.execute.value), baseline: round(r.execute.baseline), ratio: round(r.execute.ratio), goal: '≤ 2.5', met: r.execute.ratio <= 2.5, unit: 'ms', details: r.execute });
+  record({ id: `G5-draft${suffix}`, measure: `distribution to ${n.toLocaleString('en-US')} households, drafted, vs raw prepared statements${label}`, value: round(r.draft.value), baseline: round(r.draft.baseline), ratio: round(r.draft.ratio), goal: '≤ 2.5', met: r.draft.ratio <= 2.5, unit: 'ms', details: r.draft });
+  record({ id: `G5-execute${suffix}`, measure: `distribution to ${n.toLocaleString('en-US')} households, executed, vs raw prepared statements${label}`, value: round(r.execute.value), baseline: round(r.execute.baseline), ratio: round(r.execute.ratio), goal: '≤ 2.5', met: r.execute.ratio <= 2.5, unit: 'ms', details: r.execute });
 }
 
 // ---- G6: county roll-up ----------------------------------------------------------------------------------
@@ -570,7 +584,7 @@ async function g6(county: County, suffix: string): Promise<void> {
     },
     (a, b) => a / b,
   );
-  results.push({ id: `G6${suffix}`, measure: `county roll-up (registerSummary, class × fund source) vs the bare SQL GROUP BY${suffix ? ' (PostgreSQL)' : ''}`, value: round(ab.value), baseline: round(ab.baseline), ratio: round(ab.ratio), goal: '≤ 1.2', met: ab.ratio <= 1.2, unit: 'ms', details: ab });
+  record({ id: `G6${suffix}`, measure: `county roll-up (registerSummary, class × fund source) vs the bare SQL GROUP BY${suffix ? ' (PostgreSQL)' : ''}`, value: round(ab.value), baseline: round(ab.baseline), ratio: round(ab.ratio), goal: '≤ 1.2', met: ab.ratio <= 1.2, unit: 'ms', details: ab });
 }
 
 // ---- G7: verification ------------------------------------------------------------------------------------
@@ -633,7 +647,7 @@ async function g7(county: County, suffix = ''): Promise<{ rate: number; peakMb: 
     (a, b) => a / b,
   );
   const peak = peaks.length ? Math.max(...peaks) : NaN;
-  results.push({
+  record({
     id: `G7${suffix}`,
     measure: `journal verification (npm run verify) of ${count.toLocaleString('en-US')} entries, entries/s (baseline: serialise + hash in memory)`,
     value: Math.round(ab.value),
@@ -717,7 +731,7 @@ async function g8(county: County): Promise<void> {
   const rawRate = await rawJournalBaseline(SIZE.g8Post);
   await checkInvariants(db, actor, clock, 'G8 (the county, after its writes)');
   const value = Math.max(serviceRate, postRate);
-  results.push({
+  record({
     id: 'G8',
     measure: 'journaled write rate, income entries/s through the services (best path) vs raw prepared inserts',
     value: Math.round(value),
@@ -839,7 +853,7 @@ async function main(): Promise<void> {
     if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }
   const allIntact = invariants.every((i) => i.intact && i.balanced);
-  results.push({ id: 'G9', measure: 'errors in every run (HTTP non-2xx, errors, time-outs; GraphQL errors; failed writes); invariants (verify, trial balance) after each write benchmark', value: errorsSeen, baseline: 0, ratio: 0, goal: '0 errors, invariants hold', met: errorsSeen === 0 && allIntact, unit: 'errors', details: { invariants } });
+  record({ id: 'G9', measure: 'errors in every run (HTTP non-2xx, errors, time-outs; GraphQL errors; failed writes); invariants (verify, trial balance) after each write benchmark', value: errorsSeen, baseline: 0, ratio: 0, goal: '0 errors, invariants hold', met: errorsSeen === 0 && allIntact, unit: 'errors', details: { invariants } });
 
   // ---- report
   const rows = results.map((r) => [r.id, r.measure, `${fmt(r.value)} ${r.unit}`, fmt(r.baseline), fmt(r.ratio) + (Array.isArray((r.details as any).ratioRange) ? ` (${(r.details as any).ratioRange.join('–')})` : ''), r.goal, r.met ? 'yes' : 'no']);
@@ -852,13 +866,8 @@ async function main(): Promise<void> {
   }
   const minutes = (Date.now() - started) / 60000;
   console.log(`\n${QUICK ? 'quick' : 'full'} run, ${minutes.toFixed(1)} min, load average ${loadBefore.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
-  const outDir = path.join(ROOT, 'bench');
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(
-    path.join(outDir, 'results.json'),
-    JSON.stringify(results.map((r) => ({ ...r, details: { ...r.details, quick: QUICK, rounds: ROUNDS } })).concat(growth.length ? [{ id: 'growth', rows: growth } as any] : []), null, 2) + '\n',
-  );
-  console.log(`written ${path.relative(process.cwd(), path.join(outDir, 'results.json'))}`);
+  writeResults(false);
+  console.log('written bench/results.json');
 }
 
 const fmt = (x: number) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : String(round(x))) : '—');
