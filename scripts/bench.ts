@@ -10,6 +10,7 @@
  *   npm run bench -- --import-rows 20000   # any size: --assets --households --income-rows --import-rows
  *                                          #   --dist-households --seconds (HTTP seconds per run)
  *   DATABASE_URL=postgres://… npm run bench   # also G2, G3, G5, G6 on PostgreSQL (scratch databases, dropped)
+ *   DATABASE_URL=… npm run bench -- --pg-only --out bench/results-pg.json   # only those
  *
  * Only public entry points are used, so the instrument keeps measuring whatever is on main: the server as
  * `npm start` starts it (a child process on the seeded database), the CLIs (`npm run verify`, the import
@@ -54,6 +55,9 @@ const GROWTH = argv.includes('--growth');
 const ONLY = argOf(argv, '--only')?.split(',').map((s) => s.trim().toUpperCase());
 const ROUNDS = Number(argOf(argv, '--rounds') ?? (QUICK ? 2 : 3));
 const PG_URL = process.env.DATABASE_URL || '';
+/** --pg-only: only the PostgreSQL rows (with DATABASE_URL); --out FILE: results elsewhere than bench/results.json. */
+const PG_ONLY = argv.includes('--pg-only');
+const OUT = argOf(argv, '--out') ?? 'bench/results.json';
 const SIZE = QUICK
   ? { assets: 5_000, households: 1_000, incomeRows: 20_000, importRows: 5_000, distHouseholds: 1_000, httpSeconds: 3, g8Service: 200, g8Post: 1_000 }
   : { assets: 100_000, households: 10_000, incomeRows: 1_000_000, importRows: 100_000, distHouseholds: 10_000, httpSeconds: 10, g8Service: 1_000, g8Post: 5_000 };
@@ -91,10 +95,10 @@ function record(r: Result): void {
   writeResults(true);
 }
 function writeResults(partial: boolean): void {
-  const outDir = path.join(ROOT, 'bench');
-  fs.mkdirSync(outDir, { recursive: true });
+  const out = path.resolve(ROOT, OUT);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(
-    path.join(outDir, 'results.json'),
+    out,
     JSON.stringify(results.map((r) => ({ ...r, details: { ...r.details, quick: QUICK, rounds: ROUNDS, ...(partial ? { partialRun: true } : {}) } })).concat(growth.length ? [{ id: 'growth', rows: growth } as any] : []), null, 2) + '\n',
   );
 }
@@ -829,15 +833,17 @@ async function main(): Promise<void> {
   let county: County | null = null;
   let pgCounty: County | null = null;
   try {
-    const needCounty = ['G1', 'G2', 'G3', 'G6', 'G7', 'G8'].some(want);
+    const needCounty = !PG_ONLY && ['G1', 'G2', 'G3', 'G6', 'G7', 'G8'].some(want);
     if (needCounty) county = await buildCounty('SQLite county', { sqliteFile: path.join(dir, `county-${size.assets}.sqlite`) }, size, reuse);
     if (county) {
       await httpMeasures(county, '', 4200);
       await g6(county, '');
       await g7(county);
     }
-    await g4(dir);
-    await g5(dir, SIZE.distHouseholds, null, '');
+    if (!PG_ONLY) {
+      await g4(dir);
+      await g5(dir, SIZE.distHouseholds, null, '');
+    }
     if (county) await g8(county);
     if (PG_URL && ['G2', 'G3', 'G5', 'G6'].some(want)) {
       pgCounty = await buildCounty('PostgreSQL county', { databaseUrl: await pgScratch('county') }, { ...size, incomeRows: Math.min(size.incomeRows, 10_000) });
@@ -867,7 +873,7 @@ async function main(): Promise<void> {
   const minutes = (Date.now() - started) / 60000;
   console.log(`\n${QUICK ? 'quick' : 'full'} run, ${minutes.toFixed(1)} min, load average ${loadBefore.toFixed(1)} → ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
   writeResults(false);
-  console.log('written bench/results.json');
+  console.log(`written ${OUT}`);
 }
 
 const fmt = (x: number) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-US') : String(round(x))) : '—');
