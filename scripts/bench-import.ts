@@ -1,5 +1,6 @@
 /**
- * npm run bench:import: imports a generated county register of BENCH_ROWS rows (default 100,000) into a
+ * npm run bench:import (also G4 of `npm run bench`, which runs it as a child under /usr/bin/time -v with
+ * BENCH_JSON=1: one line of JSON on stdout): imports a generated county register of BENCH_ROWS rows (default 100,000) into a
  * scratch SQLite file with the demo's regions, through the same importRegister the CLI and the API use,
  * and reports rows/s and the peak resident memory (goal: under 300 MB, issue 13).
  *
@@ -67,11 +68,13 @@ export async function writeSheet(file: string, rows: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const json = process.env.BENCH_JSON === '1';
+  const log = json ? (..._: unknown[]) => undefined : console.log;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangfu-import-'));
   const sheet = process.env.BENCH_SHEET ?? path.join(dir, 'register.xlsx');
   let t = Date.now();
   if (!fs.existsSync(sheet)) await writeSheet(sheet, ROWS);
-  console.log(`sheet: ${sheet}, ${ROWS} rows, ${(fs.statSync(sheet).size / 1e6).toFixed(1)} MB, written in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+  log(`sheet: ${sheet}, ${ROWS} rows, ${(fs.statSync(sheet).size / 1e6).toFixed(1)} MB, written in ${((Date.now() - t) / 1000).toFixed(1)}s`);
 
   const db = createDb({ sqliteFile: path.join(dir, 'bench.sqlite'), databaseUrl: '' });
   await migrateLatest(db);
@@ -89,17 +92,18 @@ async function main(): Promise<void> {
     onProgress: (p) => {
       if (Date.now() - last > 5000) {
         last = Date.now();
-        console.log(`  ${p.phase} ${p.rows} rows, ${p.errors} errors, rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
+        log(`  ${p.phase} ${p.rows} rows, ${p.errors} errors, rss ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
       }
     },
   });
   clearInterval(sampler);
   const seconds = (Date.now() - t) / 1000;
-  console.log(
+  if (json) console.log(JSON.stringify({ rows: result.rows, registered: result.assetsRegistered, errors: result.errors.length, seconds, peakRss: peak }));
+  log(
     `imported ${result.assetsRegistered}/${result.rows} rows (${result.errors.length} errors) in ${seconds.toFixed(1)}s: ` +
       `${Math.round(result.rows / seconds)} rows/s; peak RSS ${(peak / 1e6).toFixed(0)} MB (goal < 300 MB)`,
   );
-  if (result.errors.length) console.log(result.errors.slice(0, 5));
+  if (result.errors.length) log(result.errors.slice(0, 5));
   await db.destroy();
   if (!process.env.BENCH_KEEP) fs.rmSync(dir, { recursive: true, force: true });
 }
