@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import knex, { Knex } from 'knex';
 import request from 'supertest';
-import type { Express } from 'express';
+import type { App } from '../src/server/app';
 import { createDb, Db } from '../src/db/connection';
 import { migrateLatest } from '../src/db/migrations';
 import { grantApplicationRights } from '../src/db/roles';
@@ -118,7 +118,7 @@ export const TEST_NOW = '2026-11-22T02:00:00.000Z';
 
 export interface TestEnv {
   db: Db;
-  app: Express;
+  app: App;
   clock: ReturnType<typeof fixedClock>;
   userIds: Record<TokenName, number>;
   /** Posts a GraphQL operation with the named user's token (or none). Returns the parsed body. */
