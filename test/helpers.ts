@@ -144,7 +144,10 @@ export async function setup(): Promise<TestEnv> {
     const { userId } = await createUserWithToken(db, { name: u.name, role: u.role, regionCode: u.region, token: TOKENS[u.token] }, clock.now());
     userIds[u.token] = userId;
   }
-  const app = createApp({ db: appDb, clock });
+  // No token cache in the shared test app: a test counting the queries of two requests must not see one
+  // lookup more or less depending on how long the work between them took (test/auth.tokenCache.test.ts
+  // tests the cache with an injected clock).
+  const app = createApp({ db: appDb, clock, tokenCache: { ttlMs: 0 } });
   return {
     db,
     app,
