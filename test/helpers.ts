@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import knex, { Knex } from 'knex';
 import request from 'supertest';
-import type { Express } from 'express';
+import type { App } from '../src/server/app';
 import { createDb, Db } from '../src/db/connection';
 import { migrateLatest } from '../src/db/migrations';
 import { grantApplicationRights } from '../src/db/roles';
@@ -143,7 +143,7 @@ export const TEST_NOW = '2026-11-22T02:00:00.000Z';
 
 export interface TestEnv {
   db: Db;
-  app: Express;
+  app: App;
   /** See TestDb.serverEnv. */
   serverEnv: Record<string, string> | null;
   clock: ReturnType<typeof fixedClock>;
@@ -171,7 +171,10 @@ export async function setup(opts: TestDbOptions = {}): Promise<TestEnv> {
     const { userId } = await createUserWithToken(db, { name: u.name, role: u.role, regionCode: u.region, token: TOKENS[u.token] }, clock.now());
     userIds[u.token] = userId;
   }
-  const app = createApp({ db: appDb, clock });
+  // No token cache in the shared test app: a test counting the queries of two requests must not see one
+  // lookup more or less depending on how long the work between them took (test/auth.tokenCache.test.ts
+  // tests the cache with an injected clock).
+  const app = createApp({ db: appDb, clock, tokenCache: { ttlMs: 0 } });
   return {
     db,
     app,

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import request from 'supertest';
-import type { Express } from 'express';
+import type { App } from '../src/server/app';
 import { createDb } from '../src/db/connection';
 import { migrateLatest } from '../src/db/migrations';
 import { createTestDb, TestDb } from './helpers';
@@ -45,7 +45,7 @@ function examples(): { lang: string; code: string; token: string | null; at: num
 const operations = (block: string) => block.split(/\n(?=(?:query|mutation|\{))/).map((s) => s.trim()).filter(Boolean);
 
 let t: TestDb;
-let app: Express;
+let app: App;
 beforeAll(async () => {
   t = await createTestDb();
   const clock = pinnedClock(README_DAY);

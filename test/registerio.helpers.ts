@@ -1,7 +1,7 @@
 /** Builders of register sheets (台账) as county offices keep them, and the upload of one to registerImport. */
 import ExcelJS from 'exceljs';
 import request from 'supertest';
-import type { Express } from 'express';
+import type { App } from '../src/server/app';
 import { TOKENS, TokenName } from './helpers';
 
 export type SheetRow = Record<string, unknown>;
@@ -101,7 +101,7 @@ export const REGISTER_IMPORT = `mutation($input: RegisterImportInput!) {
 
 /** Uploads a sheet to registerImport (GraphQL multipart request). Returns the parsed body. */
 export async function uploadRegister(
-  app: Express,
+  app: App,
   token: TokenName,
   content: Buffer,
   name = 'taizhang.xlsx',

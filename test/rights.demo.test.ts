@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { Express } from 'express';
+import type { App } from '../src/server/app';
 import { createTestDb, TestDb, TEST_NOW } from './helpers';
 import { createApp } from '../src/server/app';
 import { fixedClock } from '../src/shared/clock';
@@ -7,7 +7,7 @@ import { loadDemo, DEMO_TOKENS } from '../seeds/demo';
 import { isValidCreditCode } from '../src/modules/parties/creditCode';
 
 /** The demo county with issue 3's data: owners, deeds, keepers, contracts — loaded through the services. */
-async function demo(now: string): Promise<{ t: TestDb; app: Express; gql: (token: string, query: string, variables?: object) => Promise<any> }> {
+async function demo(now: string): Promise<{ t: TestDb; app: App; gql: (token: string, query: string, variables?: object) => Promise<any> }> {
   const t = await createTestDb();
   const clock = fixedClock(now);
   await loadDemo(t.db, clock);

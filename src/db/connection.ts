@@ -3,6 +3,7 @@ import path from 'node:path';
 import knex, { Knex } from 'knex';
 import pg from 'pg';
 import { migrationSource } from './migrations';
+import { CachingSqliteClient } from './sqliteClient';
 
 export type Db = Knex;
 export type Trx = Knex.Transaction;
@@ -36,7 +37,8 @@ export function knexConfig(opts: DbOptions = {}): Knex.Config {
   const filename = opts.sqliteFile ?? process.env.SQLITE_FILE ?? DEFAULT_SQLITE_FILE;
   if (filename !== ':memory:') fs.mkdirSync(path.dirname(filename), { recursive: true });
   return {
-    client: 'better-sqlite3',
+    // better-sqlite3 with prepared statements reused (sqliteClient.ts, issue 16).
+    client: CachingSqliteClient as unknown as string,
     connection: { filename },
     useNullAsDefault: true,
     // One connection: SQLite serialises writers anyway, and an in-memory database exists per connection.

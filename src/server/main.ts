@@ -20,6 +20,7 @@ async function main(): Promise<void> {
       ? { finance: DEMO_TOKENS.COUNTY_FINANCE, clerk: DEMO_TOKENS.VILLAGE_CLERK, reviewer: DEMO_TOKENS.TOWNSHIP_REVIEWER, planner: DEMO_TOKENS.COUNTY_PLANNER }
       : undefined,
     protocol: protocolFromEnv(),
+    tokenCache: process.env.TOKEN_CACHE_SECONDS ? { ttlMs: tokenCacheMs(process.env.TOKEN_CACHE_SECONDS) } : undefined,
   });
   app.listen(port, () => {
     const where = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `SQLite ${process.env.SQLITE_FILE ?? 'data/bangfu-ledger.sqlite'}`;
@@ -45,6 +46,13 @@ async function migrateAsOwner(db: ReturnType<typeof createDb>): Promise<void> {
   } finally {
     await owner.destroy();
   }
+}
+
+/** TOKEN_CACHE_SECONDS: how long a token's actor is kept (0 = no cache); a revoked token stops working within it. */
+function tokenCacheMs(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) throw new Error(`TOKEN_CACHE_SECONDS must be 0–3600, got ${value}`);
+  return Math.round(seconds * 1000);
 }
 
 main().catch((err) => {

@@ -2,9 +2,11 @@
  * HTTP protocol hygiene around the GraphQL endpoint (issue 8, items 11–14): body size, CORS, error
  * details, introspection and the authentication check. Each is a small function so app.ts only wires them.
  */
+import type http from 'node:http';
 import express from 'express';
 import type { Plugin } from 'graphql-yoga';
 import { DocumentNode, getOperationAST, GraphQLError, Kind, OperationDefinitionNode, SelectionNode, visit } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
 import { forbiddenCharacterIn } from '../shared/text';
 import { unauthenticated } from '../shared/errors';
 import type { RequestContext } from '../shared/context';
@@ -42,22 +44,38 @@ const tooLarge = (limit: number) => ({
   errors: [{ message: `Request body too large: at most ${limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
 });
 
+/** A node:http handler step: `next` continues, or the step has answered. */
+export type NodeStep = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
+
+/** Answers with a JSON body (the /graphql path has no express response helpers). */
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 /**
  * Reads a non-upload body into a Buffer of at most `limit` bytes (body-parser's raw reader, which counts the
  * bytes actually received, so a chunked body without Content-Length cannot slip past), and answers 413
  * beyond it. Yoga then parses the Buffer as it would the stream. Uploads (multipart) keep their own limit.
+ * A node:http step, run before yoga on /graphql (app.ts).
  */
-export function jsonBodyLimit(limit: number): express.RequestHandler[] {
-  const read = express.raw({ type: (req) => !String(req.headers['content-type'] ?? '').startsWith('multipart/'), limit });
-  const answerTooLarge: express.ErrorRequestHandler = (err, _req, res, next) => {
-    if (err?.type === 'entity.too.large') return void res.status(413).json(tooLarge(limit));
-    // Malformed encodings and aborted bodies: say so without echoing the parser's details.
-    if (typeof err?.status === 'number' && err.status < 500) {
-      return void res.status(err.status).json({ errors: [{ message: 'Malformed request body', extensions: { code: 'BAD_REQUEST' } }] });
-    }
-    next(err);
-  };
-  return [read, answerTooLarge as unknown as express.RequestHandler];
+export function jsonBodyLimit(limit: number): NodeStep {
+  const read = express.raw({ type: (req) => !String(req.headers['content-type'] ?? '').startsWith('multipart/'), limit }) as unknown as (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    next: (err?: any) => void,
+  ) => void;
+  return (req, res, next) =>
+    read(req, res, (err) => {
+      if (!err) return next();
+      if (err?.type === 'entity.too.large') return sendJson(res, 413, tooLarge(limit));
+      // Malformed encodings and aborted bodies: say so without echoing the parser's details.
+      if (typeof err?.status === 'number' && err.status < 500) {
+        return sendJson(res, err.status, { errors: [{ message: 'Malformed request body', extensions: { code: 'BAD_REQUEST' } }] });
+      }
+      sendJson(res, 500, { errors: [{ message: 'Unexpected error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    });
 }
 
 /**
@@ -90,6 +108,21 @@ export const stripErrorDetails: Plugin = {
       return new GraphQLError(e.message, { path: e.path, extensions });
     });
     setResult({ ...result, errors: cleaned } as any);
+  },
+};
+
+/**
+ * Variables are coerced by graphql-js before compiled execution (app.ts, graphql-jit) runs: jit's own coercion
+ * answers a custom scalar's refusal with "Expected type Date." and drops the scalar's message ("…not a real
+ * calendar date") and code. graphql-js's errors, as without jit, are answered instead; jit then coerces the
+ * (valid) inputs again, which costs little next to the request.
+ */
+export const coerceVariables: Plugin = {
+  onExecute({ args, setResultAndStopExecution }) {
+    const op = getOperationAST(args.document as DocumentNode, args.operationName ?? undefined);
+    if (!op?.variableDefinitions?.length) return;
+    const coerced = getVariableValues(args.schema, op.variableDefinitions, (args.variableValues ?? {}) as Record<string, unknown>, { maxErrors: 50 });
+    if (coerced.errors) setResultAndStopExecution({ errors: coerced.errors });
   },
 };
 

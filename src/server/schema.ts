@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLSchema, isObjectType } from 'graphql';
 import type { IResolvers } from '@graphql-tools/utils';
 import { MODULES, nodeFetchers } from './modules';
 import { fromGlobalId } from '../shared/ids';
@@ -36,9 +36,26 @@ const baseResolvers = {
 };
 
 export function buildSchema(): GraphQLSchema {
-  return makeExecutableSchema({
+  const schema = makeExecutableSchema({
     typeDefs: loadTypeDefs(),
     resolvers: [baseResolvers, ...MODULES.map((m) => m.resolvers as IResolvers)],
     inheritResolversFromInterfaces: true,
   });
+  resolveLazyTotals(schema);
+  return schema;
+}
+
+/**
+ * A connection's totalCount is a function (the count query runs only when the field is asked for,
+ * shared/pagination.ts). graphql-js's default resolver calls function-valued properties; compiled execution
+ * (graphql-jit, app.ts) reads plain properties and does not. Every `totalCount` field without a resolver of
+ * its own gets one that calls the function, so both executors answer the number.
+ */
+export function resolveLazyTotals(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const field = type.getFields().totalCount;
+    if (!field || field.resolve) continue;
+    field.resolve = (parent: { totalCount?: unknown }) => (typeof parent.totalCount === 'function' ? parent.totalCount() : parent.totalCount);
+  }
 }

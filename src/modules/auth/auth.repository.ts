@@ -1,12 +1,13 @@
 import type { Executor } from '../../db/connection';
-import type { Role, UserRow } from './auth.types';
+import type { Role, UserRow, UserView } from './auth.types';
 
-export async function findUserByTokenHash(db: Executor, tokenHash: string): Promise<UserRow | undefined> {
+/** The user of a live (unrevoked) token: only the columns an actor needs, on every request (issue 16). */
+export async function findUserByTokenHash(db: Executor, tokenHash: string): Promise<UserView | undefined> {
   return db('users')
     .join('api_tokens', 'api_tokens.user_id', 'users.id')
     .where('api_tokens.token_hash', tokenHash)
     .whereNull('api_tokens.revoked_at')
-    .first('users.*');
+    .first('users.id', 'users.name', 'users.role', 'users.region_code');
 }
 
 export async function insertUser(
