@@ -207,27 +207,81 @@ export async function insertEntry(
   return r.id;
 }
 
+const ENTRY_COLUMNS = [
+  'sequence',
+  'kind',
+  'effective_on',
+  'memo',
+  'source_type',
+  'source_id',
+  'asset_id',
+  'reverses_entry_id',
+  'idempotency_key',
+  'request_fingerprint',
+  'actor_user_id',
+  'recorded_at',
+  'prev_hash',
+  'hash',
+] as const;
+
+/** `insert … values (?, ?), (?, ?) … returning …` for many rows: knex writes SQLite's multi-row insert as a
+ * compound `select … union all select …`, several times slower to prepare and run. */
+async function insertValues(db: Executor, table: string, columns: readonly string[], rows: unknown[][], returning: string): Promise<any[]> {
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const sql = `insert into ${table} (${columns.join(', ')}) values ${rows.map(() => tuple).join(', ')} returning ${returning}`;
+  const r: any = await db.raw(sql, rows.flat() as any[]);
+  return isPostgres(db) ? r.rows : r;
+}
+
 /**
- * Bulk append for data generation (benchmark, imports): many entries in few statements. The caller holds
- * the journal lock (or owns the database), computes hashes and sequences, and advances the head.
+ * Bulk append (postEntries, data generation): many entries in few statements, 500 entries and their
+ * postings per pair of statements. The caller holds the journal lock (or owns the database), computes
+ * hashes and sequences, and advances the head. Returns each entry's id by sequence and each posting's id
+ * by entry id and account (an entry posts to an account at most once).
  */
 export async function insertEntriesBulk(
   db: Executor,
   entries: { entry: NewEntry; postings: { accountId: number; amountFen: number }[] }[],
   rowsPerStatement = 500,
-): Promise<void> {
+): Promise<Map<number, number>> {
+  return (await insertEntriesReturning(db, entries, rowsPerStatement)).entryIds;
+}
+
+export async function insertEntriesReturning(
+  db: Executor,
+  entries: { entry: NewEntry; postings: { accountId: number; amountFen: number }[] }[],
+  rowsPerStatement = 500,
+): Promise<{ entryIds: Map<number, number>; postingIds: Map<string, number> }> {
+  const entryIds = new Map<number, number>();
+  const postingIds = new Map<string, number>();
   for (let i = 0; i < entries.length; i += rowsPerStatement) {
     const chunk = entries.slice(i, i + rowsPerStatement);
-    const ids = await db('journal_entries').insert(chunk.map((c) => entryRow(c.entry))).returning(['id', 'sequence']);
+    const rows = chunk.map(({ entry: e }) => [
+      e.sequence,
+      e.kind,
+      e.effectiveOn,
+      e.memo,
+      e.sourceType,
+      e.sourceId,
+      e.assetId,
+      e.reversesEntryId,
+      e.idempotencyKey,
+      e.requestFingerprint,
+      e.actorUserId,
+      e.recordedAt,
+      e.prevHash,
+      e.hash,
+    ]);
     // RETURNING order is not guaranteed on SQLite: match postings to entries by sequence.
-    const idBySequence = new Map<number, number>(ids.map((r: any) => [toInt(r.sequence), r.id]));
-    const postingRows = chunk.flatMap((c) =>
-      c.postings.map((p) => ({ entry_id: idBySequence.get(c.entry.sequence)!, account_id: p.accountId, amount_fen: p.amountFen })),
-    );
-    for (let j = 0; j < postingRows.length; j += rowsPerStatement) {
-      await db('journal_postings').insert(postingRows.slice(j, j + rowsPerStatement));
+    for (const r of await insertValues(db, 'journal_entries', ENTRY_COLUMNS, rows, 'id, sequence')) entryIds.set(toInt(r.sequence), r.id);
+    const postingRows = chunk.flatMap((c) => c.postings.map((p) => [entryIds.get(c.entry.sequence)!, p.accountId, p.amountFen]));
+    // Rows in entry order, postings in the order given: the ids posting one entry at a time would give.
+    for (let j = 0; j < postingRows.length; j += 2000) {
+      const returned = await insertValues(db, 'journal_postings', ['entry_id', 'account_id', 'amount_fen'], postingRows.slice(j, j + 2000), 'id, entry_id, account_id');
+      for (const r of returned) postingIds.set(`${r.entry_id}/${r.account_id}`, r.id);
     }
   }
+  return { entryIds, postingIds };
 }
 
 export async function findEntryById(db: Executor, id: number): Promise<JournalEntry | undefined> {
@@ -237,6 +291,15 @@ export async function findEntryById(db: Executor, id: number): Promise<JournalEn
 
 export async function findEntriesByIds(db: Executor, ids: readonly number[]): Promise<JournalEntry[]> {
   return (await db('journal_entries').whereIn('id', ids as number[])).map(toEntry);
+}
+
+/** Entries by idempotency key (many at once, for a batch of postings). */
+export async function findEntriesByIdempotencyKeys(db: Executor, keys: readonly string[]): Promise<JournalEntry[]> {
+  const found: JournalEntry[] = [];
+  for (let i = 0; i < keys.length; i += 500) {
+    for (const r of await db('journal_entries').whereIn('idempotency_key', keys.slice(i, i + 500) as string[])) found.push(toEntry(r));
+  }
+  return found;
 }
 
 export async function findEntryByIdempotencyKey(db: Executor, key: string): Promise<JournalEntry | undefined> {
