@@ -14,6 +14,7 @@ import { EntryRequest, postEntries, postEntry } from '../src/modules/journal/jou
 import { requestFingerprint } from '../src/modules/journal/journal.hash';
 import { verifyChain } from '../src/modules/journal/journal.verify';
 import type { AccountKind } from '../src/modules/journal/journal.types';
+import { isPostgres } from '../src/db/connection';
 
 let one: TestEnv; // posted one by one
 let batch: TestEnv; // posted in batches
@@ -118,6 +119,21 @@ async function outcome(p: Promise<unknown>): Promise<string | null> {
   }
 }
 
+/**
+ * PostgreSQL burns sequence values in rolled-back transactions, and a refused batch burns other ones than
+ * a refused run of single posts (each stops at a different point). Burnt ids are not part of the claim:
+ * after each batch both databases continue from the same next id.
+ */
+async function alignSequences() {
+  if (!isPostgres(one.db)) return;
+  for (const table of ['journal_accounts', 'journal_entries', 'journal_postings']) {
+    const last = async (env: TestEnv) =>
+      Number((await env.db.raw(`select last_value from ${(await env.db.raw(`select pg_get_serial_sequence('${table}', 'id') as s`)).rows[0].s}`)).rows[0].last_value);
+    const next = Math.max(await last(one), await last(batch));
+    for (const env of [one, batch]) await env.db.raw(`select setval(pg_get_serial_sequence('${table}', 'id'), ?)`, [next]);
+  }
+}
+
 async function tables(env: TestEnv) {
   return {
     accounts: await env.db('journal_accounts').orderBy('id'),
@@ -149,6 +165,7 @@ it('a batch writes exactly what posting its requests one by one writes, or refus
         expect(results).toEqual(oneByOne);
       }
       expect(await tables(batch)).toEqual(await tables(one));
+      await alignSequences();
     }),
     { numRuns: 40 },
   );

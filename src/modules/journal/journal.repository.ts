@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Executor } from '../../db/connection';
 import { exactSum, isPostgres, toBigInt, toInt } from '../../db/connection';
+import { insertRows } from '../../db/insertRows';
 import type {
   Account,
   AccountKind,
@@ -119,10 +120,11 @@ export async function ensureAccounts(
   const missing = pairs.filter((p) => !found.has(key(p.holderPartyId, p.kind)));
   if (missing.length) {
     const rows = missing.map((p) => ({ holder_party_id: p.holderPartyId, kind: p.kind, created_at: now }));
-    for (let i = 0; i < rows.length; i += 200) {
-      await db('journal_accounts').insert(rows.slice(i, i + 200)).onConflict(['holder_party_id', 'kind']).ignore();
-    }
-    await load(missing);
+    const made = await insertRows(db, 'journal_accounts', rows, { returning: 'id, holder_party_id, kind, created_at', onConflictIgnore: ['holder_party_id', 'kind'] });
+    for (const r of made) found.set(key(r.holder_party_id, r.kind), toAccount(r));
+    // Created meanwhile by a concurrent writer (the conflict was ignored): read them.
+    const raced = missing.filter((p) => !found.has(key(p.holderPartyId, p.kind)));
+    if (raced.length) await load(raced);
   }
   return found;
 }
@@ -201,37 +203,11 @@ export async function insertEntry(
   postings: { accountId: number; amountFen: number }[],
 ): Promise<number> {
   const [r] = await db('journal_entries').insert(entryRow(e)).returning('id');
-  const rows = postings.map((p) => ({ entry_id: r.id, account_id: p.accountId, amount_fen: p.amountFen }));
-  // Batches keep each INSERT under SQLite's 500-term compound SELECT limit (a distribution has thousands).
-  for (let i = 0; i < rows.length; i += 400) await db('journal_postings').insert(rows.slice(i, i + 400));
+  // One statement for up to 10,000 postings (a distribution posts to each of its households).
+  await insertRows(db, 'journal_postings', postings.map((p) => ({ entry_id: r.id, account_id: p.accountId, amount_fen: p.amountFen })));
   return r.id;
 }
 
-const ENTRY_COLUMNS = [
-  'sequence',
-  'kind',
-  'effective_on',
-  'memo',
-  'source_type',
-  'source_id',
-  'asset_id',
-  'reverses_entry_id',
-  'idempotency_key',
-  'request_fingerprint',
-  'actor_user_id',
-  'recorded_at',
-  'prev_hash',
-  'hash',
-] as const;
-
-/** `insert … values (?, ?), (?, ?) … returning …` for many rows: knex writes SQLite's multi-row insert as a
- * compound `select … union all select …`, several times slower to prepare and run. */
-async function insertValues(db: Executor, table: string, columns: readonly string[], rows: unknown[][], returning: string): Promise<any[]> {
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const sql = `insert into ${table} (${columns.join(', ')}) values ${rows.map(() => tuple).join(', ')} returning ${returning}`;
-  const r: any = await db.raw(sql, rows.flat() as any[]);
-  return isPostgres(db) ? r.rows : r;
-}
 
 /**
  * Bulk append (postEntries, data generation): many entries in few statements, 500 entries and their
@@ -256,29 +232,13 @@ export async function insertEntriesReturning(
   const postingIds = new Map<string, number>();
   for (let i = 0; i < entries.length; i += rowsPerStatement) {
     const chunk = entries.slice(i, i + rowsPerStatement);
-    const rows = chunk.map(({ entry: e }) => [
-      e.sequence,
-      e.kind,
-      e.effectiveOn,
-      e.memo,
-      e.sourceType,
-      e.sourceId,
-      e.assetId,
-      e.reversesEntryId,
-      e.idempotencyKey,
-      e.requestFingerprint,
-      e.actorUserId,
-      e.recordedAt,
-      e.prevHash,
-      e.hash,
-    ]);
+    const rows = chunk.map(({ entry }) => entryRow(entry));
     // RETURNING order is not guaranteed on SQLite: match postings to entries by sequence.
-    for (const r of await insertValues(db, 'journal_entries', ENTRY_COLUMNS, rows, 'id, sequence')) entryIds.set(toInt(r.sequence), r.id);
-    const postingRows = chunk.flatMap((c) => c.postings.map((p) => [entryIds.get(c.entry.sequence)!, p.accountId, p.amountFen]));
+    for (const r of await insertRows(db, 'journal_entries', rows, { returning: 'id, sequence' })) entryIds.set(toInt(r.sequence), r.id);
     // Rows in entry order, postings in the order given: the ids posting one entry at a time would give.
-    for (let j = 0; j < postingRows.length; j += 2000) {
-      const returned = await insertValues(db, 'journal_postings', ['entry_id', 'account_id', 'amount_fen'], postingRows.slice(j, j + 2000), 'id, entry_id, account_id');
-      for (const r of returned) postingIds.set(`${r.entry_id}/${r.account_id}`, r.id);
+    const postingRows = chunk.flatMap((c) => c.postings.map((p) => ({ entry_id: entryIds.get(c.entry.sequence)!, account_id: p.accountId, amount_fen: p.amountFen })));
+    for (const r of await insertRows(db, 'journal_postings', postingRows, { returning: 'id, entry_id, account_id' })) {
+      postingIds.set(`${r.entry_id}/${r.account_id}`, r.id);
     }
   }
   return { entryIds, postingIds };
