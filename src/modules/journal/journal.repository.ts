@@ -311,27 +311,6 @@ export async function holderRegionsOfEntry(db: Executor, entryId: number): Promi
 // ---------------------------------------------------------------------------------------------------------
 // Streaming reads for verification
 
-/** The next `limit` entries after `afterSequence`, up to `uptoSequence`, in chain order. */
-export async function entriesAfter(db: Executor, afterSequence: number, uptoSequence: number, limit: number): Promise<JournalEntry[]> {
-  const rows = await db('journal_entries')
-    .where('sequence', '>', afterSequence)
-    .andWhere('sequence', '<=', uptoSequence)
-    .orderBy('sequence')
-    .limit(limit);
-  return rows.map(toEntry);
-}
-
-/** Postings (with their accounts) of the entries whose sequence lies in (from, to]. */
-export async function postingsInSequenceRange(db: Executor, fromExclusive: number, toInclusive: number): Promise<PostingWithAccount[]> {
-  const rows = await db('journal_postings as p')
-    .join('journal_entries as e', 'e.id', 'p.entry_id')
-    .join('journal_accounts as a', 'a.id', 'p.account_id')
-    .where('e.sequence', '>', fromExclusive)
-    .andWhere('e.sequence', '<=', toInclusive)
-    .select(POSTING_COLUMNS);
-  return rows.map(toPostingWithAccount);
-}
-
 /** An entry as verification reads it: the hashed fields plus id and hashes, named as HashedEntryFields. */
 export interface ChainEntryRow {
   id: number;
