@@ -12,6 +12,7 @@ import type {
   PlanStatus,
 } from './distribution.types';
 import type { ComputedLine } from './distribution.allocation';
+import { insertRows } from '../../db/insertRows';
 
 const toPlan = (r: any): Plan => ({
   id: r.id,
@@ -101,21 +102,20 @@ export async function insertPlan(db: Executor, p: Omit<Plan, 'id'>, lines: Compu
       hardship_category: x.hardshipCategory ?? null,
       amount_fen: x.amountFen,
     }));
-    // Batches keep each INSERT under SQLite's bound-parameter limit.
-    for (let i = 0; i < rows.length; i += 500) await db('distribution_recipients').insert(rows.slice(i, i + 500));
-    await insertAttendance(db, planId, lr.id, l.recipients);
+    // One multi-row statement for thousands of recipients; the ids come back for the attendance rows.
+    const made = await insertRows(db, 'distribution_recipients', rows, { returning: 'id, household_id' });
+    await insertAttendance(db, planId, new Map(made.map((r: any) => [r.household_id, r.id])), l.recipients);
   }
   return planId;
 }
 
 /** The attendance rows behind a job line's recipients, each tied to its recipient row. */
-async function insertAttendance(db: Executor, planId: number, lineId: number, recipients: ComputedLine['recipients']): Promise<void> {
+async function insertAttendance(db: Executor, planId: number, ids: Map<number, number>, recipients: ComputedLine['recipients']): Promise<void> {
   if (!recipients.some((r) => r.attendance?.length)) return;
-  const ids = new Map((await db('distribution_recipients').where({ line_id: lineId }).select('id', 'household_id')).map((r: any) => [r.household_id, r.id]));
   const rows = recipients.flatMap((r) =>
     (r.attendance ?? []).map((a) => ({ plan_id: planId, recipient_id: ids.get(r.householdId), from_on: a.fromOn, to_on: a.toOn, days: a.days, note: a.note ?? null })),
   );
-  for (let i = 0; i < rows.length; i += 500) await db('distribution_attendance').insert(rows.slice(i, i + 500));
+  await insertRows(db, 'distribution_attendance', rows);
 }
 
 export interface AttendanceRecord {
@@ -432,7 +432,7 @@ export async function insertPlanReceipts(
     paid_from: i.paidFrom,
     released_on: null,
   }));
-  for (let i = 0; i < rows.length; i += 500) await db('distribution_plan_receipts').insert(rows.slice(i, i + 500));
+  await insertRows(db, 'distribution_plan_receipts', rows);
 }
 
 export async function planReceiptsOf(db: Executor, planIds: readonly number[]): Promise<PlanReceipt[]> {

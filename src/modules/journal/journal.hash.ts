@@ -62,8 +62,16 @@ export type HashedEntryFields = Pick<
 export type HashedPosting = Pick<PostingWithAccount, 'accountId' | 'holderPartyId' | 'accountKind' | 'amountFen'>;
 
 /** Postings in hash order: by account id, then amount (an entry never posts twice to one account). */
-export function sortPostings<P extends HashedPosting>(postings: readonly P[]): P[] {
-  return [...postings].sort((a, b) => a.accountId - b.accountId || a.amountFen - b.amountFen);
+export function sortPostings<P extends HashedPosting>(postings: readonly P[]): readonly P[] {
+  // Postings usually arrive in order (verification reads them so): check before copying and sorting.
+  for (let i = 1; i < postings.length; i++) {
+    const a = postings[i - 1];
+    const b = postings[i];
+    if (a.accountId - b.accountId > 0 || (a.accountId === b.accountId && a.amountFen > b.amountFen)) {
+      return [...postings].sort((x, y) => x.accountId - y.accountId || x.amountFen - y.amountFen);
+    }
+  }
+  return postings;
 }
 
 /**
@@ -73,9 +81,12 @@ export function sortPostings<P extends HashedPosting>(postings: readonly P[]): P
  * it a million times (the generic serialiser sorts keys on every call). A test holds the two equal.
  */
 export function canonicalEntry(e: HashedEntryFields, postings: readonly HashedPosting[]): string {
-  const ps = sortPostings(postings)
-    .map((p) => `{"account":${int(p.accountId)},"accountKind":${str(p.accountKind)},"amountFen":${int(p.amountFen)},"holder":${int(p.holderPartyId)}}`)
-    .join(',');
+  const sorted = sortPostings(postings);
+  let ps = '';
+  for (let i = 0; i < sorted.length; i++) {
+    const p = sorted[i];
+    ps += `${i ? ',' : ''}{"account":${int(p.accountId)},"accountKind":${str(p.accountKind)},"amountFen":${int(p.amountFen)},"holder":${int(p.holderPartyId)}}`;
+  }
   const source = e.sourceType === null ? 'null' : `{"id":${int(e.sourceId)},"type":${str(e.sourceType)}}`;
   return (
     `{"actorId":${int(e.actorUserId)},"assetId":${intOrNull(e.assetId)},"effectiveOn":${str(e.effectiveOn)},` +
@@ -114,13 +125,20 @@ function int(v: number | null): string {
   return String(v);
 }
 const intOrNull = (v: number | null) => (v === null ? 'null' : int(v));
+/** Characters JSON.stringify would escape or rewrite (quote, backslash, controls, surrogates): the slow path. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 function str(v: string | null): string {
   if (typeof v !== 'string') throw new Error(`canonical JSON: string expected, got ${v}`);
-  return JSON.stringify(v);
+  // Same output as JSON.stringify: most memos, keys and dates have nothing to escape.
+  return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
 }
+
+// One-shot hashing (Node ≥ 20.12) skips the Hash object: the same bytes, about twice as fast per entry.
+const oneShot: ((algorithm: string, data: string, encoding: 'hex') => string) | undefined = (crypto as any).hash;
 
 /** hash = hex SHA-256 of the UTF-8 bytes of prevHash, a line feed, and the canonical entry. */
 export function chainHash(prevHash: string, canonical: string): string {
+  if (oneShot) return oneShot('sha256', `${prevHash}\n${canonical}`, 'hex');
   return crypto.createHash('sha256').update(prevHash, 'utf8').update('\n', 'utf8').update(canonical, 'utf8').digest('hex');
 }
 

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Executor } from '../../db/connection';
 import { exactSum, isPostgres, toBigInt, toInt } from '../../db/connection';
+import { insertRows } from '../../db/insertRows';
 import type {
   Account,
   AccountKind,
@@ -119,10 +120,11 @@ export async function ensureAccounts(
   const missing = pairs.filter((p) => !found.has(key(p.holderPartyId, p.kind)));
   if (missing.length) {
     const rows = missing.map((p) => ({ holder_party_id: p.holderPartyId, kind: p.kind, created_at: now }));
-    for (let i = 0; i < rows.length; i += 200) {
-      await db('journal_accounts').insert(rows.slice(i, i + 200)).onConflict(['holder_party_id', 'kind']).ignore();
-    }
-    await load(missing);
+    const made = await insertRows(db, 'journal_accounts', rows, { returning: 'id, holder_party_id, kind, created_at', onConflictIgnore: ['holder_party_id', 'kind'] });
+    for (const r of made) found.set(key(r.holder_party_id, r.kind), toAccount(r));
+    // Created meanwhile by a concurrent writer (the conflict was ignored): read them.
+    const raced = missing.filter((p) => !found.has(key(p.holderPartyId, p.kind)));
+    if (raced.length) await load(raced);
   }
   return found;
 }
@@ -201,33 +203,45 @@ export async function insertEntry(
   postings: { accountId: number; amountFen: number }[],
 ): Promise<number> {
   const [r] = await db('journal_entries').insert(entryRow(e)).returning('id');
-  const rows = postings.map((p) => ({ entry_id: r.id, account_id: p.accountId, amount_fen: p.amountFen }));
-  // Batches keep each INSERT under SQLite's 500-term compound SELECT limit (a distribution has thousands).
-  for (let i = 0; i < rows.length; i += 400) await db('journal_postings').insert(rows.slice(i, i + 400));
+  // One statement for up to 10,000 postings (a distribution posts to each of its households).
+  await insertRows(db, 'journal_postings', postings.map((p) => ({ entry_id: r.id, account_id: p.accountId, amount_fen: p.amountFen })));
   return r.id;
 }
 
+
 /**
- * Bulk append for data generation (benchmark, imports): many entries in few statements. The caller holds
- * the journal lock (or owns the database), computes hashes and sequences, and advances the head.
+ * Bulk append (postEntries, data generation): many entries in few statements, 500 entries and their
+ * postings per pair of statements. The caller holds the journal lock (or owns the database), computes
+ * hashes and sequences, and advances the head. Returns each entry's id by sequence and each posting's id
+ * by entry id and account (an entry posts to an account at most once).
  */
 export async function insertEntriesBulk(
   db: Executor,
   entries: { entry: NewEntry; postings: { accountId: number; amountFen: number }[] }[],
   rowsPerStatement = 500,
-): Promise<void> {
+): Promise<Map<number, number>> {
+  return (await insertEntriesReturning(db, entries, rowsPerStatement)).entryIds;
+}
+
+export async function insertEntriesReturning(
+  db: Executor,
+  entries: { entry: NewEntry; postings: { accountId: number; amountFen: number }[] }[],
+  rowsPerStatement = 500,
+): Promise<{ entryIds: Map<number, number>; postingIds: Map<string, number> }> {
+  const entryIds = new Map<number, number>();
+  const postingIds = new Map<string, number>();
   for (let i = 0; i < entries.length; i += rowsPerStatement) {
     const chunk = entries.slice(i, i + rowsPerStatement);
-    const ids = await db('journal_entries').insert(chunk.map((c) => entryRow(c.entry))).returning(['id', 'sequence']);
+    const rows = chunk.map(({ entry }) => entryRow(entry));
     // RETURNING order is not guaranteed on SQLite: match postings to entries by sequence.
-    const idBySequence = new Map<number, number>(ids.map((r: any) => [toInt(r.sequence), r.id]));
-    const postingRows = chunk.flatMap((c) =>
-      c.postings.map((p) => ({ entry_id: idBySequence.get(c.entry.sequence)!, account_id: p.accountId, amount_fen: p.amountFen })),
-    );
-    for (let j = 0; j < postingRows.length; j += rowsPerStatement) {
-      await db('journal_postings').insert(postingRows.slice(j, j + rowsPerStatement));
+    for (const r of await insertRows(db, 'journal_entries', rows, { returning: 'id, sequence' })) entryIds.set(toInt(r.sequence), r.id);
+    // Rows in entry order, postings in the order given: the ids posting one entry at a time would give.
+    const postingRows = chunk.flatMap((c) => c.postings.map((p) => ({ entry_id: entryIds.get(c.entry.sequence)!, account_id: p.accountId, amount_fen: p.amountFen })));
+    for (const r of await insertRows(db, 'journal_postings', postingRows, { returning: 'id, entry_id, account_id' })) {
+      postingIds.set(`${r.entry_id}/${r.account_id}`, r.id);
     }
   }
+  return { entryIds, postingIds };
 }
 
 export async function findEntryById(db: Executor, id: number): Promise<JournalEntry | undefined> {
@@ -237,6 +251,15 @@ export async function findEntryById(db: Executor, id: number): Promise<JournalEn
 
 export async function findEntriesByIds(db: Executor, ids: readonly number[]): Promise<JournalEntry[]> {
   return (await db('journal_entries').whereIn('id', ids as number[])).map(toEntry);
+}
+
+/** Entries by idempotency key (many at once, for a batch of postings). */
+export async function findEntriesByIdempotencyKeys(db: Executor, keys: readonly string[]): Promise<JournalEntry[]> {
+  const found: JournalEntry[] = [];
+  for (let i = 0; i < keys.length; i += 500) {
+    for (const r of await db('journal_entries').whereIn('idempotency_key', keys.slice(i, i + 500) as string[])) found.push(toEntry(r));
+  }
+  return found;
 }
 
 export async function findEntryByIdempotencyKey(db: Executor, key: string): Promise<JournalEntry | undefined> {
@@ -288,25 +311,106 @@ export async function holderRegionsOfEntry(db: Executor, entryId: number): Promi
 // ---------------------------------------------------------------------------------------------------------
 // Streaming reads for verification
 
-/** The next `limit` entries after `afterSequence`, up to `uptoSequence`, in chain order. */
-export async function entriesAfter(db: Executor, afterSequence: number, uptoSequence: number, limit: number): Promise<JournalEntry[]> {
-  const rows = await db('journal_entries')
-    .where('sequence', '>', afterSequence)
-    .andWhere('sequence', '<=', uptoSequence)
-    .orderBy('sequence')
-    .limit(limit);
-  return rows.map(toEntry);
+/** An entry as verification reads it: the hashed fields plus id and hashes, named as HashedEntryFields. */
+export interface ChainEntryRow {
+  id: number;
+  sequence: number;
+  kind: EntryKind;
+  effectiveOn: string;
+  memo: string;
+  sourceType: JournalEntry['sourceType'];
+  sourceId: number | null;
+  assetId: number | null;
+  reversesEntryId: number | null;
+  idempotencyKey: string;
+  requestFingerprint: string;
+  actorUserId: number;
+  recordedAt: string;
+  prevHash: string;
+  hash: string;
+}
+export interface ChainPostingRow {
+  entryId: number;
+  accountId: number;
+  holderPartyId: number;
+  accountKind: AccountKind;
+  amountFen: number;
 }
 
-/** Postings (with their accounts) of the entries whose sequence lies in (from, to]. */
-export async function postingsInSequenceRange(db: Executor, fromExclusive: number, toInclusive: number): Promise<PostingWithAccount[]> {
-  const rows = await db('journal_postings as p')
-    .join('journal_entries as e', 'e.id', 'p.entry_id')
-    .join('journal_accounts as a', 'a.id', 'p.account_id')
-    .where('e.sequence', '>', fromExclusive)
-    .andWhere('e.sequence', '<=', toInclusive)
-    .select(POSTING_COLUMNS);
-  return rows.map(toPostingWithAccount);
+// Columns by position: rows come as arrays (better-sqlite3 raw mode, pg rowMode 'array'). Building an object
+// per row inside the drivers cost more than reading the row; the loop below builds plain objects in JS.
+const CHAIN_ENTRIES_SQL = `select id, sequence, kind, effective_on, memo, source_type, source_id, asset_id, reverses_entry_id,
+  idempotency_key, request_fingerprint, actor_user_id, recorded_at, prev_hash, hash
+  from journal_entries where sequence > ? and sequence <= ? order by sequence limit ?`;
+// In chain order (the entries' sequence index walked in order: no sort); sortPostings orders each entry's few.
+const CHAIN_POSTINGS_SQL = `select p.entry_id, p.account_id, a.holder_party_id, a.kind, p.amount_fen
+  from journal_entries e join journal_postings p on p.entry_id = e.id join journal_accounts a on a.id = p.account_id
+  where e.sequence > ? and e.sequence <= ? order by e.sequence`;
+
+const sqliteStatements = new WeakMap<object, { entries: any; postings: any }>();
+
+/**
+ * A slice of the chain for verification: up to `limit` entries after `afterSequence` (up to `uptoSequence`)
+ * and all their postings, in chain order. On SQLite the two statements run prepared, in raw (array) mode, on
+ * the driver's own connection — knex's per-query building and the driver's per-row objects were most of
+ * verification's time; on PostgreSQL through knex as arrays. Only the hashed columns are read.
+ */
+export async function chainSlice(
+  db: Executor,
+  afterSequence: number,
+  uptoSequence: number,
+  limit: number,
+): Promise<{ entries: ChainEntryRow[]; postings: ChainPostingRow[] }> {
+  let entryRows: any[][];
+  let postingRows: any[][] = [];
+  if (isPostgres(db)) {
+    entryRows = (await db.raw(CHAIN_ENTRIES_SQL, [afterSequence, uptoSequence, limit]).options({ rowMode: 'array' })).rows;
+    if (entryRows.length) {
+      const last = toInt(entryRows[entryRows.length - 1][1]);
+      postingRows = (await db.raw(CHAIN_POSTINGS_SQL, [afterSequence, last]).options({ rowMode: 'array' })).rows;
+    }
+  } else {
+    const client: any = db.client;
+    const conn = await client.acquireConnection();
+    try {
+      let stmts = sqliteStatements.get(conn);
+      if (!stmts) {
+        stmts = { entries: conn.prepare(CHAIN_ENTRIES_SQL).raw(true), postings: conn.prepare(CHAIN_POSTINGS_SQL).raw(true) };
+        sqliteStatements.set(conn, stmts);
+      }
+      entryRows = stmts.entries.all(afterSequence, uptoSequence, limit);
+      if (entryRows.length) postingRows = stmts.postings.all(afterSequence, entryRows[entryRows.length - 1][1]);
+    } finally {
+      await client.releaseConnection(conn);
+    }
+  }
+  const entries = new Array<ChainEntryRow>(entryRows.length);
+  for (let i = 0; i < entryRows.length; i++) {
+    const r = entryRows[i];
+    entries[i] = {
+      id: r[0],
+      sequence: r[1],
+      kind: r[2],
+      effectiveOn: r[3],
+      memo: r[4],
+      sourceType: r[5],
+      sourceId: r[6],
+      assetId: r[7],
+      reversesEntryId: r[8],
+      idempotencyKey: r[9],
+      requestFingerprint: r[10],
+      actorUserId: r[11],
+      recordedAt: r[12],
+      prevHash: r[13],
+      hash: r[14],
+    };
+  }
+  const postings = new Array<ChainPostingRow>(postingRows.length);
+  for (let i = 0; i < postingRows.length; i++) {
+    const r = postingRows[i];
+    postings[i] = { entryId: r[0], accountId: r[1], holderPartyId: r[2], accountKind: r[3], amountFen: r[4] };
+  }
+  return { entries, postings };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -218,6 +218,160 @@ export async function postEntry(svc: ServiceContext, request: EntryRequest): Pro
   return { entry: { id, ...entry }, postings: await repo.postingsOf(svc.db, [id]), replayed: false };
 }
 
+/**
+ * Appends many balanced entries in order under one journal lock, in the caller's transaction: the batch path
+ * of imports, venture releases and data generation. Each request gets exactly the checks, rows and hash it
+ * would get from postEntry called for each in turn (test/journal.batch.test.ts holds the two chains equal):
+ * replays of used keys (also of a key used earlier in the same batch), accounts created in order of first
+ * use, balances carried from entry to entry in memory, the chain computed in memory — then written in a
+ * few multi-row statements (entries, postings) and the head advanced once. All entries share one
+ * recordedAt (the clock read once). A rejection throws the problem posting one by one would have met first
+ * (the caller's transaction then rolls back).
+ */
+export async function postEntries(svc: ServiceContext, requests: readonly EntryRequest[]): Promise<PostedEntry[]> {
+  // A request's own problems are found up front but thrown in order, after the balance problems of the
+  // requests before it: the rejection is the one posting one by one would have met first.
+  const problems: unknown[] = [];
+  const reqs = requests.map((r, i) => {
+    try {
+      const req = parseInput(entrySchema, r);
+      requireBalancedPostings(req.postings);
+      requireNotFuture(svc, req.effectiveOn, ['input', 'effectiveOn']);
+      return req;
+    } catch (err) {
+      problems[i] = err;
+      return null;
+    }
+  });
+  const head = await repo.lockHead(svc.db);
+  const now = svc.clock.now();
+  const valid = reqs.filter((r): r is NonNullable<typeof r> => r !== null);
+  const scopedKeys = reqs.map((r) => (r ? scopedIdempotencyKey(svc, r.idempotencyKey) : ''));
+  const usedBefore = new Map((await repo.findEntriesByIdempotencyKeys(svc.db, scopedKeys.filter(Boolean))).map((e) => [e.idempotencyKey, e]));
+  const holderIds = [...new Set(valid.flatMap((r) => r.postings.map((p) => p.holderPartyId)))];
+  const holders = new Map<number, Party>();
+  for (let i = 0; i < holderIds.length; i += 500) {
+    for (const h of await partiesRepo.findByIds(svc.db, holderIds.slice(i, i + 500))) holders.set(h.id, h);
+  }
+
+  // Pass 1, in order: replays (of earlier entries or of this batch's own), key conflicts, holders.
+  type Slot = { replayOf: JournalEntry } | { replayOfBatch: number } | { post: true } | { problem: true };
+  const slots: Slot[] = [];
+  const inBatch = new Map<string, number>();
+  reqs.forEach((req, i) => {
+    if (!req) return void slots.push({ problem: true });
+    const key = scopedKeys[i];
+    const earlier = usedBefore.get(key);
+    const batchIndex = inBatch.get(key);
+    const firstFingerprint = earlier ? earlier.requestFingerprint : batchIndex !== undefined ? reqs[batchIndex]!.requestFingerprint : null;
+    if (firstFingerprint !== null) {
+      if (firstFingerprint !== req.requestFingerprint) {
+        problems[i] = new DomainError(
+          'IDEMPOTENCY_CONFLICT',
+          `Idempotency key ${JSON.stringify(req.idempotencyKey)} was already used for a different request${earlier ? ` (entry #${earlier.sequence})` : ''}`,
+          ['input', 'idempotencyKey'],
+        );
+        return void slots.push({ problem: true });
+      }
+      return void slots.push(earlier ? { replayOf: earlier } : { replayOfBatch: batchIndex! });
+    }
+    const missing = req.postings.findIndex((p) => !holders.has(p.holderPartyId));
+    if (missing >= 0) {
+      problems[i] = new DomainError('NOT_FOUND', `No party ${req.postings[missing].holderPartyId} to hold the account`, [
+        'input',
+        'postings',
+        String(missing),
+        'holderId',
+      ]);
+      return void slots.push({ problem: true });
+    }
+    inBatch.set(key, i);
+    slots.push({ post: true });
+  });
+
+  // Accounts in order of first use (the ids postEntry one by one would give them), then balances under the lock.
+  const toPost = reqs.filter((_, i) => 'post' in slots[i]) as NonNullable<(typeof reqs)[number]>[];
+  const firstUse = new Map<string, PostingRequest>();
+  for (const p of toPost.flatMap((r) => r.postings)) if (!firstUse.has(`${p.holderPartyId}/${p.kind}`)) firstUse.set(`${p.holderPartyId}/${p.kind}`, p);
+  const byPair = await repo.ensureAccounts(svc.db, [...firstUse.values()], now);
+  const accountIds = [...new Set([...byPair.values()].map((a) => a.id))];
+  const balances = new Map<number, number>();
+  for (let i = 0; i < accountIds.length; i += 500) {
+    for (const [id, b] of await repo.currentBalances(svc.db, accountIds.slice(i, i + 500))) balances.set(id, b);
+  }
+
+  // Pass 2, in order: balance rules against the running balances, then the chain in memory.
+  let { lastSequence, lastHash } = head;
+  const written: { entry: repo.NewEntry; postings: Omit<PostingWithAccount, 'id' | 'entryId'>[] }[] = [];
+  const writtenAt = new Map<number, number>();
+  reqs.forEach((req, i) => {
+    if ('problem' in slots[i]) throw problems[i];
+    if (!req || !('post' in slots[i])) return;
+    const accounts = req.postings.map((p) => byPair.get(`${p.holderPartyId}/${p.kind}`)!);
+    req.postings.forEach((p, j) => {
+      const before = balances.get(accounts[j].id)!;
+      const after = before + p.amountFen;
+      if (after < 0 && !mayGoNegative(p.kind)) {
+        throw new DomainError(
+          'INSUFFICIENT_BALANCE',
+          `${holders.get(p.holderPartyId)!.name} ${p.kind} holds ${formatFen(before)} yuan; ${formatFen(-p.amountFen)} cannot be taken from it`,
+          ['input', 'postings', String(j), 'amount'],
+        );
+      }
+      if (Math.abs(after) > MAX_FEN) {
+        throw new DomainError('INVALID_AMOUNT', 'The balance would pass 2^53 fen', ['input', 'postings', String(j), 'amount']);
+      }
+    });
+    req.postings.forEach((p, j) => balances.set(accounts[j].id, balances.get(accounts[j].id)! + p.amountFen));
+    const postings = req.postings.map((p, j) => ({ accountId: accounts[j].id, holderPartyId: p.holderPartyId, accountKind: p.kind, amountFen: p.amountFen }));
+    const fields = {
+      sequence: lastSequence + 1,
+      kind: req.kind,
+      effectiveOn: req.effectiveOn,
+      memo: req.memo,
+      sourceType: req.source?.type ?? null,
+      sourceId: req.source?.id ?? null,
+      assetId: req.assetId ?? null,
+      reversesEntryId: req.reversesEntryId ?? null,
+      idempotencyKey: scopedKeys[i],
+      requestFingerprint: req.requestFingerprint,
+      actorUserId: svc.actor.userId,
+      recordedAt: now,
+    };
+    const hash = entryHash(lastHash, fields, postings);
+    writtenAt.set(i, written.length);
+    written.push({ entry: { ...fields, prevHash: lastHash, hash }, postings });
+    lastSequence = fields.sequence;
+    lastHash = hash;
+  });
+
+  const { entryIds, postingIds } = await repo.insertEntriesReturning(svc.db, written);
+  if (written.length) await repo.advanceHead(svc.db, { lastSequence, lastHash });
+
+  // The answer, as postEntry gives it: each entry with its postings as stored (in id order); built from what
+  // was written, only replays of earlier entries are read back.
+  const entries: JournalEntry[] = written.map((w) => ({ id: entryIds.get(w.entry.sequence)!, ...w.entry }));
+  const postingsBy = new Map<number, PostingWithAccount[]>();
+  written.forEach((w, k) => {
+    const entryId = entries[k].id;
+    const list: PostingWithAccount[] = w.postings.map((p) => ({ ...p, entryId, id: postingIds.get(`${entryId}/${p.accountId}`)! }));
+    postingsBy.set(entryId, list.sort((x, y) => x.id - y.id));
+  });
+  const replayed = slots.flatMap((s) => ('replayOf' in s ? [s.replayOf.id] : []));
+  for (let i = 0; i < replayed.length; i += 500) {
+    for (const p of await repo.postingsOf(svc.db, replayed.slice(i, i + 500))) {
+      const list = postingsBy.get(p.entryId);
+      if (list) list.push(p);
+      else postingsBy.set(p.entryId, [p]);
+    }
+  }
+  return slots.map((s, i): PostedEntry => {
+    if ('replayOf' in s) return { entry: s.replayOf, postings: postingsBy.get(s.replayOf.id) ?? [], replayed: true };
+    const entry = entries[writtenAt.get('replayOfBatch' in s ? s.replayOfBatch : i)!];
+    return { entry, postings: postingsBy.get(entry.id) ?? [], replayed: 'replayOfBatch' in s };
+  });
+}
+
 /** The account of a holder and kind, created on demand (the same one every time). */
 export async function accountOf(svc: ServiceContext, holderPartyId: number, kind: AccountKind): Promise<Account> {
   return repo.ensureAccount(svc.db, holderPartyId, kind, svc.clock.now());

@@ -2,7 +2,7 @@ import type { Executor } from '../../db/connection';
 import { canonicalEntry, chainHash, GENESIS_HASH } from './journal.hash';
 import * as repo from './journal.repository';
 import { firstDisagreement } from './journal.reconcile';
-import type { PostingWithAccount, VerifyFailure, VerifyResult } from './journal.types';
+import type { VerifyFailure, VerifyResult } from './journal.types';
 
 export interface VerifyOptions {
   /** Entries read per batch; memory stays bounded by this, whatever the journal's length. */
@@ -32,15 +32,9 @@ export async function verifyChain(db: Executor, opts: VerifyOptions = {}): Promi
   const fail = (f: VerifyFailure): VerifyResult => ({ intact: false, count, failure: f });
 
   for (;;) {
-    const entries = await repo.entriesAfter(db, lastSequence, head.lastSequence, batchSize);
+    const { entries, postings: slicePostings } = await repo.chainSlice(db, lastSequence, head.lastSequence, batchSize);
     if (!entries.length) break;
-    const batchEnd = entries[entries.length - 1].sequence;
-    const postingsByEntry = new Map<number, PostingWithAccount[]>();
-    for (const p of await repo.postingsInSequenceRange(db, lastSequence, batchEnd)) {
-      const list = postingsByEntry.get(p.entryId);
-      if (list) list.push(p);
-      else postingsByEntry.set(p.entryId, [p]);
-    }
+    let pi = 0;
 
     for (const e of entries) {
       const expectedSequence = lastSequence + 1;
@@ -64,7 +58,10 @@ export async function verifyChain(db: Executor, opts: VerifyOptions = {}): Promi
           message: `Entry #${e.sequence} does not point to the hash of entry #${lastSequence}`,
         });
       }
-      const postings = postingsByEntry.get(e.id) ?? [];
+      // The slice's postings come in chain order: this entry's are the next run with its id.
+      const from = pi;
+      while (pi < slicePostings.length && slicePostings[pi].entryId === e.id) pi++;
+      const postings = slicePostings.slice(from, pi);
       const computed = chainHash(prevHash, canonicalEntry(e, postings));
       if (computed !== e.hash) {
         return fail({
@@ -77,8 +74,16 @@ export async function verifyChain(db: Executor, opts: VerifyOptions = {}): Promi
         });
       }
       // A rewriter who also recomputed the hashes could still not make money appear from nowhere unnoticed.
-      const sum = postings.reduce((s, p) => s + BigInt(p.amountFen), 0n);
-      if (sum !== 0n || postings.length < 2) {
+      // Added as doubles (exact while every partial sum is a safe integer), else again as bigints.
+      let sum: number | bigint = 0;
+      for (const p of postings) {
+        sum += p.amountFen;
+        if (!Number.isSafeInteger(sum)) {
+          sum = postings.reduce((s, q) => s + BigInt(q.amountFen), 0n);
+          break;
+        }
+      }
+      if (sum != 0 || postings.length < 2) {
         return fail({
           problem: 'UNBALANCED',
           sequence: e.sequence,
@@ -104,6 +109,9 @@ export async function verifyChain(db: Executor, opts: VerifyOptions = {}): Promi
       count++;
     }
     opts.onProgress?.(count);
+    // Let the event loop breathe between slices: on SQLite the reads are synchronous, and a server verifying
+    // a million entries must still answer other requests meanwhile.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   if (lastSequence !== head.lastSequence || prevHash !== head.lastHash) {

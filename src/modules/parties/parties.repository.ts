@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Executor } from '../../db/connection';
 import type { Party, PartyKind } from './parties.types';
+import { insertRows } from '../../db/insertRows';
 
 export const toParty = (r: any): Party => ({
   id: r.id,
@@ -38,9 +39,10 @@ export async function findByHouseholds(db: Executor, householdIds: readonly numb
 export async function insertMany(
   db: Executor,
   rows: { kind: PartyKind; name: string; regionCode: string; householdId?: number | null; createdAt: string }[],
-): Promise<void> {
+): Promise<Party[]> {
   const mapped = rows.map((p) => ({ kind: p.kind, name: p.name, region_code: p.regionCode, household_id: p.householdId ?? null, created_at: p.createdAt }));
-  for (let i = 0; i < mapped.length; i += 200) await db('parties').insert(mapped.slice(i, i + 200));
+  // One multi-row statement, the rows read back as written (ids in row order).
+  return (await insertRows(db, 'parties', mapped, { returning: '*' })).map(toParty);
 }
 
 export async function findByCreditCode(db: Executor, creditCode: string): Promise<Party | undefined> {

@@ -70,13 +70,11 @@ export async function householdPartiesOf(db: Executor, clock: Clock, householdId
       throw new DomainError('NOT_FOUND', `No household ${missing.find((id) => !known.has(id))}`, ['householdId']);
     }
     const now = clock.now();
-    await repo.insertMany(
+    const made = await repo.insertMany(
       db,
       households.map((h) => ({ kind: 'HOUSEHOLD' as const, name: `${h.headName}户`, regionCode: h.villageCode, householdId: h.id, createdAt: now })),
     );
-    for (let i = 0; i < missing.length; i += 500) {
-      for (const p of await repo.findByHouseholds(db, missing.slice(i, i + 500))) found.set(p.householdId!, p);
-    }
+    for (const p of made) found.set(p.householdId!, p);
   }
   return found;
 }
