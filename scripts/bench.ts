@@ -667,19 +667,6 @@ async function g7(county: County, suffix = ''): Promise<{ rate: number; peakMb: 
 
 // ---- G8: journaled write rate ----------------------------------------------------------------------------
 
-/** Exported batch posting functions, if main has one by now (detected by name, never assumed). */
-function batchPath(): { name: string; fn: (...args: any[]) => Promise<unknown> } | null {
-  const candidates: [string, any][] = [
-    ['journal.postEntries', (journalService as any).postEntries],
-    ['journal.postEntriesBatch', (journalService as any).postEntriesBatch],
-    ['journal.postBatch', (journalService as any).postBatch],
-    ['income.recordIncomeBatch', (incomeService as any).recordIncomeBatch],
-    ['income.recordIncomes', (incomeService as any).recordIncomes],
-  ];
-  const found = candidates.find(([, f]) => typeof f === 'function');
-  return found ? { name: found[0], fn: found[1] } : null;
-}
-
 async function g8(county: County): Promise<void> {
   if (!want('G8')) return;
   const db = county.db;
@@ -727,14 +714,32 @@ async function g8(county: County): Promise<void> {
   });
   const postRate = SIZE.g8Post / (ms(t0) / 1000);
 
-  // (c) a batch path, if one exists.
-  const batch = batchPath();
-  const batchNote = batch ? `found ${batch.name}: not called (its signature is not known to this bench; add it here)` : 'none exported yet (looked for journal.postEntries/postEntriesBatch/postBatch, income.recordIncomeBatch/recordIncomes)';
+  // (c) the batch path (journal.postEntries: one head lock, multi-row inserts), in batches of 5,000.
+  log(`G8: ${SIZE.g8Post} entries through postEntries in batches of 5,000, one transaction`);
+  const requests = Array.from({ length: SIZE.g8Post }, (_, i) => {
+    const a = accounts[i % accounts.length];
+    return {
+      kind: 'INCOME',
+      effectiveOn: '2026-01-12',
+      memo: 'bench batch',
+      idempotencyKey: `bench-g8b-${run}-${i}`,
+      requestFingerprint: crypto.createHash('sha256').update(`b-${run}-${i}`).digest('hex'),
+      postings: [
+        { holderPartyId: a.payer, kind: 'EXTERNAL_COUNTERPARTY', amountFen: -(1000 + i) },
+        { holderPartyId: a.owner, kind: 'INCOME_PENDING_DISTRIBUTION', amountFen: 1000 + i },
+      ],
+    };
+  });
+  t0 = process.hrtime.bigint();
+  await db.transaction(async (trx) => {
+    for (let i = 0; i < requests.length; i += 5000) await journalService.postEntries(svc(trx), requests.slice(i, i + 5000) as any);
+  });
+  const batchRate = SIZE.g8Post / (ms(t0) / 1000);
 
   // Baseline: raw prepared inserts of the same rows (entry + two postings) in one transaction, no hashing.
   const rawRate = await rawJournalBaseline(SIZE.g8Post);
   await checkInvariants(db, actor, clock, 'G8 (the county, after its writes)');
-  const value = Math.max(serviceRate, postRate);
+  const value = Math.max(serviceRate, postRate, batchRate);
   record({
     id: 'G8',
     measure: 'journaled write rate, income entries/s through the services (best path) vs raw prepared inserts',
@@ -744,7 +749,7 @@ async function g8(county: County): Promise<void> {
     goal: '≥ 50,000 entries/s (batch)',
     met: value >= 50_000,
     unit: 'entries/s',
-    details: { recordIncomePerTransaction: Math.round(serviceRate), postEntryOneTransaction: Math.round(postRate), batchPath: batchNote, serviceEntries: SIZE.g8Service, postEntries: SIZE.g8Post },
+    details: { recordIncomePerTransaction: Math.round(serviceRate), postEntryOneTransaction: Math.round(postRate), postEntriesBatch: Math.round(batchRate), serviceEntries: SIZE.g8Service, postEntries: SIZE.g8Post },
   });
 }
 
