@@ -35,7 +35,8 @@ const IMPORT_ROWS = LONG ? 4_000 : 300;
 const HOUSEHOLDS = LONG ? 10_000 : 2_000;
 
 /** knex quotes identifiers with " on PostgreSQL and ` on SQLite. */
-const insertInto = (table: string) => `^insert into [\`"]${table}[\`"]`;
+// knex quotes the table; the multi-row writer (src/db/insertRows.ts) does not.
+const insertInto = (table: string) => `^insert into [\`"]?${table}[\`"]? `;
 
 let env: TestEnv;
 let dir: string;
@@ -65,7 +66,13 @@ async function crashMidway(pauseAt: string, operation: (s: ChildServer) => Promi
     (body) => ({ answered: body }),
     () => 'no answer',
   );
-  await doomed.waitFor(/BANGFU_TEST_PAUSED/, 300_000);
+  // If the operation answers, the pause was never reached (the statement it waits for changed): fail now
+  // rather than wait out the timeout.
+  const unpaused = answer.then((a) => {
+    throw new Error(`the operation finished without reaching the pause ${pauseAt}: ${JSON.stringify(a).slice(0, 300)}`);
+  });
+  await Promise.race([doomed.waitFor(/BANGFU_TEST_PAUSED/, 300_000), unpaused]);
+  unpaused.catch(() => undefined);
   mark('paused');
   await doomed.kill();
   expect(await answer).toBe('no answer');

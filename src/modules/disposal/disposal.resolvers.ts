@@ -261,8 +261,9 @@ export const disposalResolvers: Resolvers = {
     pledges: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.assetPledgesOf.load(a.id),
   },
   BundleMember: {
-    // The member is read under the venture's rule; its stake's pledges follow it.
-    pledges: (m: BundleMember, _: unknown, ctx: RequestContext) => ctx.loaders.memberPledges.load(m.id),
+    // A fellow member of the venture sees the member, not its village's pledges: a pledge is read under its
+    // own village's rule on every path (getPledge's rule), so another village's pledge is left out.
+    pledges: async (m: BundleMember, _: unknown, ctx: RequestContext) => service.visiblePledges(readContext(ctx), await ctx.loaders.memberPledges.load(m.id)),
   },
   DisposalPayload: {
     replayed: (p: { replayed?: boolean }) => p.replayed ?? false,

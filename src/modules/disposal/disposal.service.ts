@@ -1043,6 +1043,11 @@ export async function getPledge(svc: ServiceContext, id: number): Promise<AssetP
   return p && canRead(svc.actor, p.villageCode) ? p : null;
 }
 
+/** The pledges the actor may read, of those another path reached (getPledge's rule: the pledge's village). */
+export function visiblePledges(svc: ServiceContext, pledges: readonly AssetPledge[]): AssetPledge[] {
+  return pledges.filter((p) => canRead(svc.actor, p.villageCode));
+}
+
 export interface DisposalListFilter {
   regionCode?: string | null;
   year?: number | null;
