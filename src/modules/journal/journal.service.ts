@@ -93,6 +93,22 @@ const entrySchema = z.object({
 });
 
 /** Double-entry rules that need no database: the postings sum to zero and no account appears twice. */
+/** The balance rules of one posting against its account's balance before it: no overdraft of an account kind
+ * that must not go negative, and a balance that stays inside 2^53 fen (exact as a number). */
+function requireBalanceAfter(p: PostingRequest, index: number, beforeFen: number, holderName: string): void {
+  const after = beforeFen + p.amountFen;
+  if (after < 0 && !mayGoNegative(p.kind)) {
+    throw new DomainError(
+      'INSUFFICIENT_BALANCE',
+      `${holderName} ${p.kind} holds ${formatFen(beforeFen)} yuan; ${formatFen(-p.amountFen)} cannot be taken from it`,
+      ['input', 'postings', String(index), 'amount'],
+    );
+  }
+  if (Math.abs(after) > MAX_FEN) {
+    throw new DomainError('INVALID_AMOUNT', 'The balance would pass 2^53 fen', ['input', 'postings', String(index), 'amount']);
+  }
+}
+
 function requireBalancedPostings(postings: PostingRequest[]): void {
   if (postings.length < 2) {
     throw new DomainError('INVALID_POSTINGS', 'An entry needs at least two postings', ['input', 'postings']);
@@ -176,20 +192,7 @@ export async function postEntry(svc: ServiceContext, request: EntryRequest): Pro
   const accounts: Account[] = req.postings.map((p) => byPair.get(`${p.holderPartyId}/${p.kind}`)!);
 
   const balances = await repo.currentBalances(svc.db, accounts.map((a) => a.id));
-  req.postings.forEach((p, i) => {
-    const after = balances.get(accounts[i].id)! + p.amountFen;
-    if (after < 0 && !mayGoNegative(p.kind)) {
-      const holder = holders.get(p.holderPartyId)!;
-      throw new DomainError(
-        'INSUFFICIENT_BALANCE',
-        `${holder.name} ${p.kind} holds ${formatFen(balances.get(accounts[i].id)!)} yuan; ${formatFen(-p.amountFen)} cannot be taken from it`,
-        ['input', 'postings', String(i), 'amount'],
-      );
-    }
-    if (Math.abs(after) > MAX_FEN) {
-      throw new DomainError('INVALID_AMOUNT', 'The balance would pass 2^53 fen', ['input', 'postings', String(i), 'amount']);
-    }
-  });
+  req.postings.forEach((p, i) => requireBalanceAfter(p, i, balances.get(accounts[i].id)!, holders.get(p.holderPartyId)!.name));
 
   const postings = req.postings.map((p, i) => ({
     accountId: accounts[i].id,
@@ -308,20 +311,7 @@ export async function postEntries(svc: ServiceContext, requests: readonly EntryR
     if ('problem' in slots[i]) throw problems[i];
     if (!req || !('post' in slots[i])) return;
     const accounts = req.postings.map((p) => byPair.get(`${p.holderPartyId}/${p.kind}`)!);
-    req.postings.forEach((p, j) => {
-      const before = balances.get(accounts[j].id)!;
-      const after = before + p.amountFen;
-      if (after < 0 && !mayGoNegative(p.kind)) {
-        throw new DomainError(
-          'INSUFFICIENT_BALANCE',
-          `${holders.get(p.holderPartyId)!.name} ${p.kind} holds ${formatFen(before)} yuan; ${formatFen(-p.amountFen)} cannot be taken from it`,
-          ['input', 'postings', String(j), 'amount'],
-        );
-      }
-      if (Math.abs(after) > MAX_FEN) {
-        throw new DomainError('INVALID_AMOUNT', 'The balance would pass 2^53 fen', ['input', 'postings', String(j), 'amount']);
-      }
-    });
+    req.postings.forEach((p, j) => requireBalanceAfter(p, j, balances.get(accounts[j].id)!, holders.get(p.holderPartyId)!.name));
     req.postings.forEach((p, j) => balances.set(accounts[j].id, balances.get(accounts[j].id)! + p.amountFen));
     const postings = req.postings.map((p, j) => ({ accountId: accounts[j].id, holderPartyId: p.holderPartyId, accountKind: p.kind, amountFen: p.amountFen }));
     const fields = {
