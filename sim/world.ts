@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import Database from 'better-sqlite3';
 import knex, { Knex } from 'knex';
 import { createDb } from '../src/db/connection';
+import { CachingSqliteClient } from '../src/db/sqliteClient';
 import { migrateLatest } from '../src/db/migrations';
 import { fixedClock } from '../src/shared/clock';
 import type { Actor } from '../src/shared/actor';
@@ -282,38 +283,19 @@ function knexOnImage(image: Buffer): { db: Knex; raw: () => Database.Database } 
  */
 export async function sqliteBackend(freshCopy = false): Promise<Backend> {
   let conn: Database.Database | null = null;
-  const cache = new Map<string, Database.Statement>();
-  class CapturingClient extends BetterSqliteClient {
+  // The product's client keeps statements prepared (src/db/sqliteClient.ts): the simulator sends the same few
+  // hundred SQL texts thousands of times. It only has to capture the connection to serialise it.
+  class CapturingClient extends CachingSqliteClient {
     async acquireRawConnection() {
       conn = new Database(':memory:');
       conn.pragma('foreign_keys = ON');
       conn.pragma('recursive_triggers = ON');
       return conn;
     }
-    // knex prepares every statement anew; the simulator sends the same few hundred SQL texts thousands of
-    // times, so it keeps them prepared (same SQL, same bindings, same results: only the parsing is saved).
-    // Statements are dropped when the schema could change (migrations run before the cache is used).
-    async _query(connection: Database.Database, obj: any) {
-      if (!obj.sql) throw new Error('The query is empty');
-      if (!cached) return super._query(connection, obj);
-      let statement = cache.get(obj.sql);
-      if (!statement) cache.set(obj.sql, (statement = connection.prepare(obj.sql)));
-      const bindings = this._formatBindings(obj.bindings);
-      if (statement.reader) {
-        obj.response = statement.all(bindings);
-        return obj;
-      }
-      const response = statement.run(bindings);
-      obj.response = response;
-      obj.context = { lastID: response.lastInsertRowid, changes: response.changes };
-      return obj;
-    }
   }
-  let cached = false;
   const db = knex({ client: CapturingClient as any, connection: { filename: ':memory:' }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
   await migrateLatest(db);
   const base = await seedBase(db);
-  cached = !freshCopy;
   const image = freshCopy ? conn!.serialize() : null;
   return {
     kind: 'sqlite',

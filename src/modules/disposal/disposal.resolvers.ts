@@ -256,9 +256,10 @@ export const disposalResolvers: Resolvers = {
       ),
   },
   Asset: {
-    // The asset card is read under the asset's own scope rule; its disposals and pledges follow it.
-    disposals: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.assetDisposals.load(a.id),
-    pledges: (a: Asset, _: unknown, ctx: RequestContext) => ctx.loaders.assetPledgesOf.load(a.id),
+    // Disposals and pledges are read under their own village's rule on every path (getDisposal, getPledge),
+    // whoever could reach the asset card.
+    disposals: async (a: Asset, _: unknown, ctx: RequestContext) => service.visibleDisposals(readContext(ctx), await ctx.loaders.assetDisposals.load(a.id)),
+    pledges: async (a: Asset, _: unknown, ctx: RequestContext) => service.visiblePledges(readContext(ctx), await ctx.loaders.assetPledgesOf.load(a.id)),
   },
   BundleMember: {
     // A fellow member of the venture sees the member, not its village's pledges: a pledge is read under its

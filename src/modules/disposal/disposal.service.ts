@@ -1043,6 +1043,11 @@ export async function getPledge(svc: ServiceContext, id: number): Promise<AssetP
   return p && canRead(svc.actor, p.villageCode) ? p : null;
 }
 
+/** The disposals the actor may read, of those another path reached (getDisposal's rule: the disposal's village). */
+export function visibleDisposals(svc: ServiceContext, disposals: readonly Disposal[]): Disposal[] {
+  return disposals.filter((d) => canRead(svc.actor, d.villageCode));
+}
+
 /** The pledges the actor may read, of those another path reached (getPledge's rule: the pledge's village). */
 export function visiblePledges(svc: ServiceContext, pledges: readonly AssetPledge[]): AssetPledge[] {
   return pledges.filter((p) => canRead(svc.actor, p.villageCode));

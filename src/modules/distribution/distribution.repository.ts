@@ -435,20 +435,22 @@ export async function insertPlanReceipts(
   await insertRows(db, 'distribution_plan_receipts', rows);
 }
 
+const toPlanReceipt = (r: any): PlanReceipt => ({
+  id: r.id,
+  planId: r.plan_id,
+  ownerPartyId: r.owner_party_id,
+  entryId: r.entry_id,
+  role: r.role,
+  kind: r.kind,
+  effectiveOn: r.effective_on,
+  amountFen: toInt(r.amount_fen),
+  paidFrom: r.paid_from,
+  releasedOn: r.released_on,
+});
+
 export async function planReceiptsOf(db: Executor, planIds: readonly number[]): Promise<PlanReceipt[]> {
   const rows = await db('distribution_plan_receipts').whereIn('plan_id', planIds as number[]).orderBy('id');
-  return rows.map((r: any) => ({
-    id: r.id,
-    planId: r.plan_id,
-    ownerPartyId: r.owner_party_id,
-    entryId: r.entry_id,
-    role: r.role,
-    kind: r.kind,
-    effectiveOn: r.effective_on,
-    amountFen: Number(r.amount_fen),
-    paidFrom: r.paid_from,
-    releasedOn: r.released_on,
-  }));
+  return rows.map(toPlanReceipt);
 }
 
 /** Frees a plan's receipts and costs for another plan (the plan was cancelled, rejected or reversed). */
@@ -605,16 +607,5 @@ export async function repaidCostFenOfPlans(db: Executor, planIds: readonly numbe
 /** Plan receipt and cost rows after `afterId`, lowest id first. */
 export async function planReceiptRowsAfter(db: Executor, afterId: number, limit: number): Promise<PlanReceipt[]> {
   const rows = await db('distribution_plan_receipts').where('id', '>', afterId).orderBy('id').limit(limit);
-  return rows.map((r: any) => ({
-    id: r.id,
-    planId: r.plan_id,
-    ownerPartyId: r.owner_party_id,
-    entryId: r.entry_id,
-    role: r.role,
-    kind: r.kind,
-    effectiveOn: r.effective_on,
-    amountFen: toInt(r.amount_fen),
-    paidFrom: r.paid_from,
-    releasedOn: r.released_on,
-  }));
+  return rows.map(toPlanReceipt);
 }

@@ -280,7 +280,17 @@ const LINE_ZH: Record<string, string> = { PUBLIC_WELFARE_JOB: '公益性岗位�
  * Disposals executed by the date with the disposal module's own flags (flagsOf: below appraisal, related buyer,
  * proceeds late are facts fixed at execution), for the disposal checks below.
  */
-async function executedDisposals(c: CheckContext): Promise<{ d: Disposal; flags: DisposalFlag[]; recipient: string | null }[]> {
+type ExecutedDisposal = { d: Disposal; flags: DisposalFlag[]; recipient: string | null };
+
+/** Read once per run: four checks (related buyer, below appraisal, no notice, late proceeds) look at the same rows. */
+const executedByRun = new WeakMap<CheckContext, Promise<ExecutedDisposal[]>>();
+function executedDisposals(c: CheckContext): Promise<ExecutedDisposal[]> {
+  let rows = executedByRun.get(c);
+  if (!rows) executedByRun.set(c, (rows = readExecutedDisposals(c)));
+  return rows;
+}
+
+async function readExecutedDisposals(c: CheckContext): Promise<ExecutedDisposal[]> {
   const rows: unknown[] = await disposalRepo.listQuery(c.svc.db, { regionPrefix: c.prefix, status: 'EXECUTED' }).where('executed_on', '<=', c.asOf).orderBy('id');
   const disposals = rows.map(disposalRepo.toDisposal);
   const parties = new Map((await partiesRepo.findByIds(c.svc.db, disposals.map((d) => d.recipientPartyId).filter((x): x is number => x !== null))).map((p) => [p.id, p]));
