@@ -421,6 +421,22 @@ async function rawImportBaseline(dir: string, rows: number): Promise<number> {
 
 // ---- G5: distribution ------------------------------------------------------------------------------------
 
+/**
+ * 40% of the income as household dividends. A plan line takes at most 20,000 recipients (the input bound), so
+ * a larger village (the growth table's 100,000 households) gets the 40% split over several equal lines.
+ */
+function dividendLines(householdIds: number[]) {
+  const lines = Math.ceil(householdIds.length / 20_000);
+  const per = Math.ceil(householdIds.length / lines);
+  return Array.from({ length: lines }, (_, k) => ({
+    type: 'HOUSEHOLD_DIVIDEND',
+    basis: 'PERCENT',
+    percentBp: 4000 / lines,
+    description: lines > 1 ? `分红 ${k + 1}/${lines}` : '分红',
+    recipients: householdIds.slice(k * per, (k + 1) * per).map((householdId) => ({ householdId })),
+  }));
+}
+
 /** A village of n households and, per round, fresh income and a plan drafted then executed through the service. */
 async function distributionBench(where: { sqliteFile?: string; databaseUrl?: string }, n: number, rounds: number, rawBaseline: () => Promise<number>): Promise<{ draft: ReturnType<typeof summarise>; execute: ReturnType<typeof summarise> }> {
   const db = createDb(where.databaseUrl ? { databaseUrl: where.databaseUrl } : { sqliteFile: where.sqliteFile!, databaseUrl: '' });
@@ -471,10 +487,7 @@ async function distributionBench(where: { sqliteFile?: string; databaseUrl?: str
           periodFrom: `${y}-01-01`,
           periodTo: `${y}-12-31`,
           planOn: `${y + 1}-01-15`,
-          lines: [
-            { type: 'HOUSEHOLD_DIVIDEND', basis: 'PERCENT', percentBp: 4000, description: '分红', recipients: householdIds.map((householdId) => ({ householdId })) },
-            { type: 'COLLECTIVE_RETENTION', basis: 'REMAINDER', description: '集体积累', recipients: [] },
-          ],
+          lines: [...dividendLines(householdIds), { type: 'COLLECTIVE_RETENTION', basis: 'REMAINDER', description: '集体积累', recipients: [] }],
         }),
       );
       draft.push(ms(t0));
