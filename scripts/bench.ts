@@ -828,7 +828,9 @@ async function growthTable(dir: string): Promise<void> {
     await c.db.destroy();
   }
   for (const n of [1_000, 10_000, 100_000]) {
-    const r = await distributionBench({ sqliteFile: path.join(dir, `growth-d${n}.sqlite`) }, n, 1, rawDistributionSqlite(dir, n));
+    const file = path.join(dir, `growth-d${n}.sqlite`);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true }); // a fresh village each run, even with --keep
+    const r = await distributionBench({ sqliteFile: file }, n, 1, rawDistributionSqlite(dir, n));
     growth.push({ measure: 'G5 draft ms', size: `${n.toLocaleString('en-US')} households`, value: round(r.draft.value), unit: 'ms', perUnit: `${round((r.draft.value * 1000) / n)} µs/household` });
     growth.push({ measure: 'G5 execute ms', size: `${n.toLocaleString('en-US')} households`, value: round(r.execute.value), unit: 'ms', perUnit: `${round((r.execute.value * 1000) / n)} µs/household` });
   }
