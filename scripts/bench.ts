@@ -51,7 +51,7 @@ import { writeSheet } from './bench-import';
 const ROOT = path.join(__dirname, '..');
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
-const GROWTH = argv.includes('--growth');
+const GROWTH = argv.includes('--growth') || argv.includes('--growth-only');
 const ONLY = argOf(argv, '--only')?.split(',').map((s) => s.trim().toUpperCase());
 const ROUNDS = Number(argOf(argv, '--rounds') ?? (QUICK ? 2 : 3));
 const PG_URL = process.env.DATABASE_URL || '';
@@ -816,9 +816,13 @@ interface GrowthRow {
 }
 const growth: GrowthRow[] = [];
 
+/** --growth-only G5,G7: only some of the growth table's measures. */
+const GROWTH_ONLY = argOf(argv, '--growth-only')?.split(',').map((s) => s.trim().toUpperCase());
+const growthWant = (id: string) => !GROWTH_ONLY || GROWTH_ONLY.includes(id);
+
 async function growthTable(dir: string): Promise<void> {
   log('growth: G2 at 10k and 100k assets, G5 at 1k, 10k, 100k households, G7 at 100k and 1M entries');
-  for (const assets of [10_000, 100_000]) {
+  for (const assets of growthWant('G2') ? [10_000, 100_000] : []) {
     const c = await buildCounty(`growth ${assets} assets`, { sqliteFile: path.join(dir, `growth-a${assets}.sqlite`) }, { assets, households: 1_000, incomeRows: 0 }, true);
     const before = results.length;
     growthWants = 'G2';
@@ -827,14 +831,14 @@ async function growthTable(dir: string): Promise<void> {
     if (r) growth.push({ measure: 'G2 page req/s (app)', size: `${assets.toLocaleString('en-US')} assets`, value: r.value, unit: 'req/s', perUnit: `ratio ${r.ratio}` });
     await c.db.destroy();
   }
-  for (const n of [1_000, 10_000, 100_000]) {
+  for (const n of growthWant('G5') ? [1_000, 10_000, 100_000] : []) {
     const file = path.join(dir, `growth-d${n}.sqlite`);
     for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true }); // a fresh village each run, even with --keep
     const r = await distributionBench({ sqliteFile: file }, n, 1, rawDistributionSqlite(dir, n));
     growth.push({ measure: 'G5 draft ms', size: `${n.toLocaleString('en-US')} households`, value: round(r.draft.value), unit: 'ms', perUnit: `${round((r.draft.value * 1000) / n)} µs/household` });
     growth.push({ measure: 'G5 execute ms', size: `${n.toLocaleString('en-US')} households`, value: round(r.execute.value), unit: 'ms', perUnit: `${round((r.execute.value * 1000) / n)} µs/household` });
   }
-  for (const entries of [100_000, 1_000_000]) {
+  for (const entries of growthWant('G7') ? [100_000, 1_000_000] : []) {
     const c = await buildCounty(`growth ${entries} entries`, { sqliteFile: path.join(dir, `growth-j${entries}.sqlite`) }, { assets: 2_000, households: 100, incomeRows: entries }, true);
     const r = await verifyRun(c);
     growth.push({ measure: 'G7 verify entries/s', size: `${entries.toLocaleString('en-US')} entries`, value: Math.round(r.rate), unit: 'entries/s', perUnit: `${round(1e6 / r.rate)} µs/entry, peak RSS ${round(r.peakMb ?? NaN)} MB` });

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Executor } from '../../db/connection';
+import { inChunks } from '../../db/inChunks';
 import type { Household, HouseholdStatus, HouseholdStatusChange } from './households.types';
 
 interface HouseholdRow {
@@ -30,7 +31,7 @@ export async function findById(db: Executor, id: number): Promise<Household | un
 }
 
 export async function findByIds(db: Executor, ids: readonly number[]): Promise<Household[]> {
-  const rows: HouseholdRow[] = await db('households').whereIn('id', ids as number[]);
+  const rows: HouseholdRow[] = await inChunks(ids, (slice) => db('households').whereIn('id', slice));
   return rows.map(toHousehold);
 }
 

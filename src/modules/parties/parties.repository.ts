@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Executor } from '../../db/connection';
+import { inChunks } from '../../db/inChunks';
 import type { Party, PartyKind } from './parties.types';
 import { insertRows } from '../../db/insertRows';
 
@@ -19,7 +20,7 @@ export async function findById(db: Executor, id: number): Promise<Party | undefi
 }
 
 export async function findByIds(db: Executor, ids: readonly number[]): Promise<Party[]> {
-  return (await db('parties').whereIn('id', ids as number[])).map(toParty);
+  return (await inChunks(ids, (slice) => db('parties').whereIn('id', slice))).map(toParty);
 }
 
 export async function findCollective(db: Executor, villageCode: string): Promise<Party | undefined> {
