@@ -139,3 +139,14 @@ describe('verify recomputes the running balances', () => {
     );
   });
 });
+
+it('the migration rolls back, and builds the rows again from the postings already written', async () => {
+  const before = await ledger();
+  const migration = await import('../migrations/20261205100000_account_balances');
+  await migration.down(env.db);
+  expect(await env.db.schema.hasTable('account_balances')).toBe(false);
+  await migration.up(env.db);
+  expect(await ledger()).toEqual(before);
+  await expectBalancesAgree();
+  expect(await verifyChain(env.db)).toMatchObject({ intact: true });
+});
