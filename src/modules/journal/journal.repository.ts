@@ -306,9 +306,10 @@ export async function insertEntriesReturning(
   db: Executor,
   entries: { entry: NewEntry; postings: { accountId: number; amountFen: number }[] }[],
   rowsPerStatement = 500,
-): Promise<{ entryIds: Map<number, number>; postingIds: Map<string, number> }> {
+): Promise<{ entryIds: Map<number, number>; postingIds: Map<number, Map<number, number>> }> {
   const entryIds = new Map<number, number>();
-  const postingIds = new Map<string, number>();
+  // Posting ids by entry id, then account id (numeric keys: no key string built per posting).
+  const postingIds = new Map<number, Map<number, number>>();
   for (let i = 0; i < entries.length; i += rowsPerStatement) {
     const chunk = entries.slice(i, i + rowsPerStatement);
     const rows = chunk.map(({ entry }) => entryRow(entry));
@@ -317,7 +318,9 @@ export async function insertEntriesReturning(
     // Rows in entry order, postings in the order given: the ids posting one entry at a time would give.
     const postingRows = chunk.flatMap((c) => c.postings.map((p) => ({ entry_id: entryIds.get(c.entry.sequence)!, account_id: p.accountId, amount_fen: p.amountFen })));
     for (const r of await insertRows(db, 'journal_postings', postingRows, { returning: 'id, entry_id, account_id' })) {
-      postingIds.set(`${r.entry_id}/${r.account_id}`, r.id);
+      const byAccount = postingIds.get(r.entry_id);
+      if (byAccount) byAccount.set(r.account_id, r.id);
+      else postingIds.set(r.entry_id, new Map([[r.account_id, r.id]]));
     }
   }
   await applyToBalances(
