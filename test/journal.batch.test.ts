@@ -139,6 +139,8 @@ async function tables(env: TestEnv) {
     accounts: await env.db('journal_accounts').orderBy('id'),
     entries: await env.db('journal_entries').orderBy('id'),
     postings: await env.db('journal_postings').orderBy('id'),
+    // The running balances (issue 16) move alike on both paths.
+    balances: await env.db('account_balances').orderBy('account_id'),
     head: await env.db('journal_head').first(),
   };
 }

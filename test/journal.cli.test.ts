@@ -106,6 +106,21 @@ it('exits 1 and names the first altered entry', async () => {
   expect(runVerify().status).toBe(0);
 });
 
+it('exits 1 and names a running balance that disagrees with its postings (issue 16)', async () => {
+  const row = await db('account_balances').orderBy('account_id').first();
+  await db('account_balances').where({ account_id: row.account_id }).update({ balance_fen: Number(row.balance_fen) + 100 });
+  try {
+    const r = runVerify();
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('journal BROKEN (台账被篡改): DOMAIN_MISMATCH');
+    expect(r.stdout).toContain(`Account #${row.account_id}`);
+    expect(JSON.parse(runVerify('--json').stdout)).toMatchObject({ intact: false, failure: { problem: 'DOMAIN_MISMATCH', expected: `account_balances #${row.account_id}` } });
+  } finally {
+    await db('account_balances').where({ account_id: row.account_id }).update({ balance_fen: row.balance_fen });
+  }
+  expect(runVerify().status).toBe(0);
+});
+
 it('exits 2 when it cannot run', () => {
   const r = runVerify('--batch', 'x');
   expect(r.status).toBe(2);

@@ -63,6 +63,7 @@ export const MUTABLE_TABLES = {
   county_policies: 'a county setting',
   upkeep_assignments: 'the current keeper is closed when replaced',
   journal_head: 'the chain head, moved by each entry under a lock',
+  account_balances: "a derived cache: each journal account's running balance and posting count, moved with every posting in the same transaction; verify recomputes it from the postings",
   distribution_plans: 'current status; its history is distribution_events',
   distribution_lines: 'edited while the plan is a draft, frozen after',
   distribution_recipients: 'edited while the plan is a draft, frozen after',

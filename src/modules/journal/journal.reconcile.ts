@@ -44,7 +44,13 @@ export interface Reconciler {
    * (an asset contribution, a disposal with no proceeds) makes no claim. Reads only the owning module's
    * tables (through its repository).
    */
-  claims(db: Executor, afterId: number, limit: number): Promise<ReconcileBatch | null>;
+  claims?(db: Executor, afterId: number, limit: number): Promise<ReconcileBatch | null>;
+  /**
+   * Instead of claims, for a table the journal judges itself (its own running balances, account_balances):
+   * the rows with id > afterId, lowest first, at most `limit`, and the first that is wrong (null: none);
+   * null when no row is left.
+   */
+  check?(db: Executor, afterId: number, limit: number): Promise<{ lastId: number; wrong: { rowId: number; message: string } | null } | null>;
 }
 
 export interface ReconcileBatch {
@@ -112,7 +118,14 @@ export async function firstDisagreement(db: Executor): Promise<Disagreement | nu
   for (const r of reconcilers.values()) {
     let afterId = 0;
     for (;;) {
-      const batch = await r.claims(db, afterId, BATCH);
+      if (r.check) {
+        const checked = await r.check(db, afterId, BATCH);
+        if (!checked) break;
+        if (checked.wrong) return { table: r.table, module: r.module, rowId: checked.wrong.rowId, entryId: null, message: checked.wrong.message };
+        afterId = checked.lastId;
+        continue;
+      }
+      const batch = await r.claims!(db, afterId, BATCH);
       if (!batch) break;
       const { claims } = batch;
       const ids = [...new Set(claims.map((c) => c.entryId).filter((id): id is number => id !== null))];
@@ -132,3 +145,38 @@ export async function firstDisagreement(db: Executor): Promise<Disagreement | nu
   }
   return null;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The journal's own derived rows: account_balances (issue 16)
+
+/**
+ * 余额核对 Every account's running balance (account_balances: balance, posting count, last entry) against its
+ * postings, account by account (the row id reported is the account id). An account with postings and no
+ * row, or a row that says anything but what the postings say, is reported; an account never posted to may
+ * have no row. A DBA's edit of a balance therefore fails verify like a domain row's edit does.
+ */
+export async function checkStoredBalances(
+  db: Executor,
+  afterId: number,
+  limit: number,
+): Promise<{ lastId: number; wrong: { rowId: number; message: string } | null } | null> {
+  const rows = await repo.storedBalancesAgainstPostings(db, afterId, limit);
+  if (!rows.length) return null;
+  for (const r of rows) {
+    const { stored, posted } = r;
+    const said = (x: { balanceFen: bigint; postingsCount: number; lastEntryId: number | null }) =>
+      `${x.balanceFen} fen over ${x.postingsCount} postings${x.lastEntryId === null ? '' : ` (last entry id ${x.lastEntryId})`}`;
+    const label = `Account #${r.accountId} (party ${r.holderPartyId}'s ${r.kind})`;
+    if (!stored) {
+      if (posted.postingsCount > 0) return { lastId: r.accountId, wrong: { rowId: r.accountId, message: `${label} has no running balance; its postings hold ${said(posted)}` } };
+      continue;
+    }
+    if (stored.balanceFen !== posted.balanceFen || stored.postingsCount !== posted.postingsCount || stored.lastEntryId !== posted.lastEntryId) {
+      return { lastId: r.accountId, wrong: { rowId: r.accountId, message: `${label}: its running balance says ${said(stored)}; its postings hold ${said(posted)}` } };
+    }
+  }
+  return { lastId: rows[rows.length - 1].accountId, wrong: null };
+}
+
+// Registered here, with the journal: whatever loads verify (the server, npm run verify) loads this file.
+registerReconciler({ table: 'account_balances', module: 'journal', check: checkStoredBalances });

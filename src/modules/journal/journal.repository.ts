@@ -163,16 +163,94 @@ export async function balanceOf(db: Executor, accountId: number, asOf?: string |
   return { debitsFen, creditsFen, balanceFen: toInt(String(debitsFen - creditsFen)) };
 }
 
-/** Current balances (everything posted) of several accounts, for the overdraft check under the lock. */
+/**
+ * Current balances (everything posted) of several accounts, for the balance rules under the journal lock:
+ * read by key from account_balances (the running balance every posting insert moves, see applyToBalances),
+ * so a post costs the same however long the accounts' history. An account with no row has balance zero.
+ */
 export async function currentBalances(db: Executor, accountIds: readonly number[]): Promise<Map<number, number>> {
-  const rows = await db('journal_postings')
-    .whereIn('account_id', accountIds as number[])
-    .groupBy('account_id')
-    .select('account_id')
-    .sum({ total: 'amount_fen' });
   const m = new Map<number, number>(accountIds.map((id) => [id, 0]));
-  for (const r of rows as any[]) m.set(r.account_id, toInt(r.total));
+  for (let i = 0; i < accountIds.length; i += 1000) {
+    const rows = await db('account_balances').whereIn('account_id', accountIds.slice(i, i + 1000) as number[]).select('account_id', 'balance_fen');
+    for (const r of rows as any[]) m.set(r.account_id, toInt(r.balance_fen));
+  }
   return m;
+}
+
+/**
+ * Moves the running balances (account_balances) by postings just inserted, in the caller's transaction:
+ * every function here that inserts postings calls it, so the cache moves with the record or not at all
+ * (a rollback takes both). One multi-row upsert per 5,000 accounts: each account's postings are summed
+ * first (exactly, as bigint), so a statement touches an account once. Entries are appended in id order
+ * under the journal lock, so the last entry id only grows.
+ */
+async function applyToBalances(db: Executor, postings: readonly { entryId: number; accountId: number; amountFen: number }[]): Promise<void> {
+  const by = new Map<number, { fen: bigint; count: number; last: number }>();
+  for (const p of postings) {
+    const b = by.get(p.accountId);
+    if (b) {
+      b.fen += BigInt(p.amountFen);
+      b.count++;
+      if (p.entryId > b.last) b.last = p.entryId;
+    } else by.set(p.accountId, { fen: BigInt(p.amountFen), count: 1, last: p.entryId });
+  }
+  const rows = [...by];
+  for (let i = 0; i < rows.length; i += 5000) {
+    const chunk = rows.slice(i, i + 5000);
+    const bindings: unknown[] = [];
+    for (const [accountId, b] of chunk) {
+      // A batch's net movement of one account can pass 2^53 (from +2^53 to −2^53): bound as text then.
+      const fen = b.fen >= BigInt(Number.MIN_SAFE_INTEGER) && b.fen <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b.fen) : String(b.fen);
+      bindings.push(accountId, fen, b.count, b.last);
+    }
+    await db.raw(
+      `insert into account_balances (account_id, balance_fen, postings_count, last_entry_id) values ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}
+       on conflict (account_id) do update set balance_fen = account_balances.balance_fen + excluded.balance_fen,
+         postings_count = account_balances.postings_count + excluded.postings_count, last_entry_id = excluded.last_entry_id`,
+      bindings as any[],
+    );
+  }
+}
+
+export interface StoredBalanceCheck {
+  accountId: number;
+  holderPartyId: number;
+  kind: AccountKind;
+  /** What account_balances says (null: no row). */
+  stored: { balanceFen: bigint; postingsCount: number; lastEntryId: number } | null;
+  /** What the postings say. */
+  posted: { balanceFen: bigint; postingsCount: number; lastEntryId: number | null };
+}
+
+/**
+ * Verification of the running balances: for up to `limit` accounts with id > afterId (lowest first), the
+ * stored row beside the sum, count and last entry of the account's postings (summed exactly).
+ */
+export async function storedBalancesAgainstPostings(db: Executor, afterId: number, limit: number): Promise<StoredBalanceCheck[]> {
+  const accounts = await db('journal_accounts as a')
+    .leftJoin('account_balances as b', 'b.account_id', 'a.id')
+    .where('a.id', '>', afterId)
+    .orderBy('a.id')
+    .limit(limit)
+    .select('a.id', 'a.holder_party_id', 'a.kind', db.raw(isPostgres(db) ? 'b.balance_fen::text as balance_fen' : 'cast(b.balance_fen as text) as balance_fen'), 'b.postings_count', 'b.last_entry_id');
+  if (!accounts.length) return [];
+  const sums = new Map<number, any>();
+  const rows = await db('journal_postings')
+    .where('account_id', '>=', accounts[0].id)
+    .where('account_id', '<=', accounts[accounts.length - 1].id)
+    .groupBy('account_id')
+    .select('account_id', exactSum(db, 'amount_fen', 'total'), db.raw('count(*) as n'), db.raw('max(entry_id) as last'));
+  for (const r of rows as any[]) sums.set(r.account_id, r);
+  return accounts.map((a: any) => {
+    const s = sums.get(a.id);
+    return {
+      accountId: a.id,
+      holderPartyId: a.holder_party_id,
+      kind: a.kind,
+      stored: a.postings_count === null || a.postings_count === undefined ? null : { balanceFen: toBigInt(a.balance_fen), postingsCount: toInt(a.postings_count), lastEntryId: toInt(a.last_entry_id) },
+      posted: { balanceFen: toBigInt(s?.total), postingsCount: toInt(s?.n), lastEntryId: s ? toInt(s.last) : null },
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -205,14 +283,15 @@ export async function insertEntry(
   const [r] = await db('journal_entries').insert(entryRow(e)).returning('id');
   // One statement for up to 10,000 postings (a distribution posts to each of its households).
   await insertRows(db, 'journal_postings', postings.map((p) => ({ entry_id: r.id, account_id: p.accountId, amount_fen: p.amountFen })));
+  await applyToBalances(db, postings.map((p) => ({ entryId: r.id, accountId: p.accountId, amountFen: p.amountFen })));
   return r.id;
 }
 
 
 /**
  * Bulk append (postEntries, data generation): many entries in few statements, 500 entries and their
- * postings per pair of statements. The caller holds the journal lock (or owns the database), computes
- * hashes and sequences, and advances the head. Returns each entry's id by sequence and each posting's id
+ * postings per pair of statements, and the running balances moved once for the lot. The caller holds the
+ * journal lock (or owns the database), computes hashes and sequences, and advances the head. Returns each entry's id by sequence and each posting's id
  * by entry id and account (an entry posts to an account at most once).
  */
 export async function insertEntriesBulk(
@@ -227,9 +306,10 @@ export async function insertEntriesReturning(
   db: Executor,
   entries: { entry: NewEntry; postings: { accountId: number; amountFen: number }[] }[],
   rowsPerStatement = 500,
-): Promise<{ entryIds: Map<number, number>; postingIds: Map<string, number> }> {
+): Promise<{ entryIds: Map<number, number>; postingIds: Map<number, Map<number, number>> }> {
   const entryIds = new Map<number, number>();
-  const postingIds = new Map<string, number>();
+  // Posting ids by entry id, then account id (numeric keys: no key string built per posting).
+  const postingIds = new Map<number, Map<number, number>>();
   for (let i = 0; i < entries.length; i += rowsPerStatement) {
     const chunk = entries.slice(i, i + rowsPerStatement);
     const rows = chunk.map(({ entry }) => entryRow(entry));
@@ -238,9 +318,15 @@ export async function insertEntriesReturning(
     // Rows in entry order, postings in the order given: the ids posting one entry at a time would give.
     const postingRows = chunk.flatMap((c) => c.postings.map((p) => ({ entry_id: entryIds.get(c.entry.sequence)!, account_id: p.accountId, amount_fen: p.amountFen })));
     for (const r of await insertRows(db, 'journal_postings', postingRows, { returning: 'id, entry_id, account_id' })) {
-      postingIds.set(`${r.entry_id}/${r.account_id}`, r.id);
+      const byAccount = postingIds.get(r.entry_id);
+      if (byAccount) byAccount.set(r.account_id, r.id);
+      else postingIds.set(r.entry_id, new Map([[r.account_id, r.id]]));
     }
   }
+  await applyToBalances(
+    db,
+    entries.flatMap((c) => c.postings.map((p) => ({ entryId: entryIds.get(c.entry.sequence)!, accountId: p.accountId, amountFen: p.amountFen }))),
+  );
   return { entryIds, postingIds };
 }
 
