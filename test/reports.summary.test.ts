@@ -13,6 +13,8 @@ import { registerSummary } from '../src/modules/reports/reports.service';
 import type { AssetClass, AssetStatus, AssetSubType } from '../src/modules/assets/assets.types';
 import { SUB_TYPES_BY_CLASS } from '../src/modules/assets/assets.types';
 import { V } from '../seeds/demo-data';
+import { fixedClock } from '../src/shared/clock';
+import type { SummaryDimension } from '../src/modules/reports/reports.types';
 
 let env: TestEnv;
 let projectId: number;
@@ -108,6 +110,16 @@ describe('registerSummary', () => {
       }),
       { numRuns: 12 },
     );
+  });
+
+  it("today's answer through the status column equals the answer through the events (the fast path)", async () => {
+    const today = env.clock.today();
+    const later = { ...env.svc('finance'), clock: fixedClock('2026-11-23T02:00:00.000Z') };
+    for (const groupBy of [['CLASS', 'FUND_SOURCE'], ['CHILD_REGION', 'STATUS'], ['SUB_TYPE'], []] as SummaryDimension[][]) {
+      const fast = await registerSummary(env.svc('finance'), { regionCode: '511922000000', groupBy });
+      expect(fast!.asOf).toBe(today);
+      expect(fast).toEqual(await registerSummary(later, { regionCode: '511922000000', asOf: today, groupBy }));
+    }
   });
 
   it('groups by fund source and rights level: source rows sum funding lines', async () => {

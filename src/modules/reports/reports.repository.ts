@@ -39,6 +39,15 @@ export function dimensionSql(dim: SummaryDimension, childPrefixLength: number): 
 const LIVE = "r.status_on <> 'DISPOSED'";
 const DISPOSED = "r.status_on = 'DISPOSED'";
 
+/**
+ * `SELECT … FROM rows AS r`. With `materialize` (rows whose status is read from the events by a correlated
+ * sub-query) the rows are a MATERIALIZED common table expression: otherwise the databases inline the derived
+ * table and evaluate the sub-query once per reference to status_on (five per row).
+ */
+function fromRows(db: Executor, select: string, rows: Knex.QueryBuilder, materialize: boolean): Knex.QueryBuilder {
+  return materialize ? db.withMaterialized('r', rows).select(db.raw(select)).from('r') : db.select(db.raw(select)).from(rows.as('r'));
+}
+
 function grouped(q: Knex.QueryBuilder, dims: SummaryDimension[], childPrefixLength: number): Knex.QueryBuilder {
   if (dims.length) {
     const list = dims.map((d) => dimensionSql(d, childPrefixLength)).join(', ');
@@ -68,6 +77,7 @@ export async function aggregate(
   dims: SummaryDimension[],
   childPrefixLength: number,
   depreciationSql: string,
+  materialize = false,
 ): Promise<AggregateRow[]> {
   const select = [
     ...dims.map((d, i) => `${dimensionSql(d, childPrefixLength)} AS d${i}`),
@@ -77,7 +87,7 @@ export async function aggregate(
     `count(CASE WHEN ${DISPOSED} THEN 1 END) AS disposed_count`,
     `coalesce(sum(CASE WHEN ${DISPOSED} THEN r.amount_fen ELSE 0 END), 0) AS disposed_fen`,
   ];
-  const out = await grouped(db.select(db.raw(select.join(', '))).from(rows.as('r')), dims, childPrefixLength);
+  const out = await grouped(fromRows(db, select.join(', '), rows, materialize), dims, childPrefixLength);
   return out.map(toAggregate(dims));
 }
 
@@ -98,11 +108,12 @@ export async function lineAggregate(
   dims: SummaryDimension[],
   childPrefixLength: number,
   depreciationSql: string | null,
+  materialize = false,
 ): Promise<LineAggregateRow[]> {
   const cols = dims.map((d, i) => `${dimensionSql(d, childPrefixLength)} AS d${i}`);
   const q = depreciationSql
-    ? db.select(
-        db.raw(
+    ? fromRows(
+        db,
           [
             ...cols,
             `count(DISTINCT CASE WHEN ${LIVE} THEN r.asset_id END) AS live_count`,
@@ -112,9 +123,10 @@ export async function lineAggregate(
             `coalesce(sum(CASE WHEN ${DISPOSED} THEN r.amount_fen ELSE 0 END), 0) AS disposed_fen`,
             `count(CASE WHEN ${LIVE} THEN 1 END) AS live_lines`,
           ].join(', '),
-        ),
+        lineRows,
+        materialize,
       )
-    : db.select(db.raw([...cols, 'sum(r.amount_fen) AS live_fen', 'count(*) AS live_lines'].join(', '))).whereRaw(LIVE);
-  const out = await grouped(q.from(lineRows.as('r')), dims, childPrefixLength);
+    : fromRows(db, [...cols, 'sum(r.amount_fen) AS live_fen', 'count(*) AS live_lines'].join(', '), lineRows, materialize).whereRaw(LIVE);
+  const out = await grouped(q, dims, childPrefixLength);
   return out.map((r: any) => ({ ...toAggregate(dims)(r), liveLines: toInt(r.live_lines) }));
 }

@@ -88,9 +88,11 @@ export async function registerSummary(
   // sum (each asset is in one group) and the line query the funding of each group.
   const byLine = groupBy.includes('FUND_SOURCE');
   const nonSource = groupBy.filter((d) => d !== 'FUND_SOURCE');
+  // Read from the events (a date before today, or the rights level), a row's status or level is computed once.
+  const materialize = asOf !== today || groupBy.includes('RIGHTS_LEVEL');
   const [assetRows, lineRows] = await Promise.all([
-    repo.aggregate(svc.db, rowsQuery(false), byLine ? [] : groupBy, childLen, depSql),
-    repo.lineAggregate(svc.db, rowsQuery(true), byLine ? groupBy : [...nonSource, 'FUND_SOURCE'], childLen, byLine ? depSql : null),
+    repo.aggregate(svc.db, rowsQuery(false), byLine ? [] : groupBy, childLen, depSql, materialize),
+    repo.lineAggregate(svc.db, rowsQuery(true), byLine ? groupBy : [...nonSource, 'FUND_SOURCE'], childLen, byLine ? depSql : null, materialize),
   ]);
   const liveLines = lineRows.filter((l) => l.liveLines > 0);
   const fundingOf = new Map<string, { source: FundSource; amountFen: number }[]>();
