@@ -122,6 +122,25 @@ describe('registerSummary', () => {
     }
   });
 
+  it('the status on a date leaves every observation out: a flag dated after a back-dated step does not win', async () => {
+    // A revitalisation flag (an observation, stamped with the status of the day it was entered) dated 11-20,
+    // then a hand-over entered later but back-dated to 11-10: the asset is HANDED_OVER, as its column says.
+    const id = await assetsRepo.insert(env.db, {
+      countyCode: '511922000000', code: `R-OBS-${++seq}`, name: '观察顺序', class: 'OPERATING', subType: 'MACHINERY', quantity: 1, unit: '台', villageCode: V.chaping,
+      location: null, projectId, year: 2021, originalValueFen: 100, completedOn: null, acceptedOn: '2021-05-01',
+      handedOverOn: '2026-11-10', bookedOn: null, status: 'HANDED_OVER', createdAt: env.clock.now(), updatedAt: env.clock.now(),
+    });
+    await assetsRepo.insertFundingLines(env.db, id, [{ source: 'CENTRAL_TRANSITION', level: null, amountFen: 100 }] as any);
+    const ev = (action: string, from: AssetStatus, to: AssetStatus, on: string) =>
+      assetsRepo.insertEvent(env.db, { assetId: id, action: action as any, fromStatus: from, toStatus: to, effectiveOn: on, reason: null, payload: {}, actorUserId: env.userIds.admin, recordedAt: env.clock.now() });
+    await ev('CONFIRM_RIGHTS', 'REGISTERED', 'CONFIRMED', '2021-06-01');
+    await ev('IDLE_FLAG', 'CONFIRMED', 'CONFIRMED', '2026-11-20');
+    await ev('HAND_OVER', 'CONFIRMED', 'HANDED_OVER', '2026-11-10');
+    expect((await assetsRepo.statusesOn(env.db, [id], env.clock.today())).get(id)).toBe('HANDED_OVER');
+    expect((await assetsRepo.statusesOn(env.db, [id], '2026-11-09')).get(id)).toBe('CONFIRMED');
+    all.push({ id, village: V.chaping, subType: 'MACHINERY', valueFen: 100, bookedOn: null, acceptedOn: '2021-05-01', disposedOn: null });
+  });
+
   it('groups by fund source and rights level: source rows sum funding lines', async () => {
     const s = (await registerSummary(env.svc('finance'), { regionCode: '511922000000', asOf: env.clock.today(), groupBy: ['FUND_SOURCE', 'RIGHTS_LEVEL'] }))!;
     expect(sum(s.rows.map((r) => r.originalValueFen))).toBe(s.total.originalValueFen);
