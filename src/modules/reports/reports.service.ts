@@ -77,9 +77,9 @@ export async function registerSummary(
   const childLen = CHILD_PREFIX[levelOf(args.regionCode)];
   const depSql = await depreciationSqlUnder(svc, prefix, asOf);
   const today = svc.clock.today();
-  const rowsQuery = (byLine: boolean) => {
+  const rowsQuery = (byLine: boolean, rightsLevel: boolean) => {
     const q = assetsRepo.registerRowsQuery(svc.db, { regionPrefix: prefix }, asOf, byLine, today);
-    if (groupBy.includes('RIGHTS_LEVEL')) q.select(svc.db.raw(`${rightsLevelOnSql(svc.db, asOf)} as rights_level`));
+    if (rightsLevel) q.select(svc.db.raw(`${rightsLevelOnSql(svc.db, asOf)} as rights_level`));
     return q;
   };
   // Two queries, each reading the register once: one row per asset (counts, values, depreciation, disposal)
@@ -91,20 +91,22 @@ export async function registerSummary(
   // Read from the events (a date before today, or the rights level), a row's status or level is computed once.
   const materialize = asOf !== today || groupBy.includes('RIGHTS_LEVEL');
   const [assetRows, lineRows] = await Promise.all([
-    repo.aggregate(svc.db, rowsQuery(false), byLine ? [] : groupBy, childLen, depSql, materialize),
-    repo.lineAggregate(svc.db, rowsQuery(true), byLine ? groupBy : [...nonSource, 'FUND_SOURCE'], childLen, byLine ? depSql : null, materialize),
+    repo.aggregate(svc.db, rowsQuery(false, !byLine && groupBy.includes('RIGHTS_LEVEL')), byLine ? [] : groupBy, childLen, depSql, materialize),
+    repo.lineAggregate(svc.db, rowsQuery(true, groupBy.includes('RIGHTS_LEVEL')), byLine ? groupBy : [...nonSource, 'FUND_SOURCE'], childLen, byLine ? depSql : null, materialize),
   ]);
   const liveLines = lineRows.filter((l) => l.liveLines > 0);
   const fundingOf = new Map<string, { source: FundSource; amountFen: number }[]>();
   const totalBySource = new Map<FundSource, number>();
   for (const l of liveLines) {
     const source = l.dims.FUND_SOURCE as FundSource;
-    totalBySource.set(source, (totalBySource.get(source) ?? 0) + l.liveFen);
+    totalBySource.set(source, sumFen([totalBySource.get(source) ?? 0, l.liveFen]));
     if (byLine) continue;
     const k = keyString(l.dims, nonSource);
     if (!fundingOf.has(k)) fundingOf.set(k, []);
     fundingOf.get(k)!.push({ source, amountFen: l.liveFen });
   }
+  // In code-point order, as ORDER BY source gave it (the sources are upper-case ASCII names that no collation
+  // orders differently).
   const totalFunding = [...totalBySource]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([source, amountFen]) => ({ source, amountFen }));
