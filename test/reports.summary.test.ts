@@ -13,6 +13,8 @@ import { registerSummary } from '../src/modules/reports/reports.service';
 import type { AssetClass, AssetStatus, AssetSubType } from '../src/modules/assets/assets.types';
 import { SUB_TYPES_BY_CLASS } from '../src/modules/assets/assets.types';
 import { V } from '../seeds/demo-data';
+import { fixedClock } from '../src/shared/clock';
+import type { SummaryDimension } from '../src/modules/reports/reports.types';
 
 let env: TestEnv;
 let projectId: number;
@@ -108,6 +110,35 @@ describe('registerSummary', () => {
       }),
       { numRuns: 12 },
     );
+  });
+
+  it("today's answer through the status column equals the answer through the events (the fast path)", async () => {
+    const today = env.clock.today();
+    const later = { ...env.svc('finance'), clock: fixedClock('2026-11-23T02:00:00.000Z') };
+    for (const groupBy of [['CLASS', 'FUND_SOURCE'], ['CHILD_REGION', 'STATUS'], ['SUB_TYPE'], []] as SummaryDimension[][]) {
+      const fast = await registerSummary(env.svc('finance'), { regionCode: '511922000000', groupBy });
+      expect(fast!.asOf).toBe(today);
+      expect(fast).toEqual(await registerSummary(later, { regionCode: '511922000000', asOf: today, groupBy }));
+    }
+  });
+
+  it('the status on a date leaves every observation out: a flag dated after a back-dated step does not win', async () => {
+    // A revitalisation flag (an observation, stamped with the status of the day it was entered) dated 11-20,
+    // then a hand-over entered later but back-dated to 11-10: the asset is HANDED_OVER, as its column says.
+    const id = await assetsRepo.insert(env.db, {
+      countyCode: '511922000000', code: `R-OBS-${++seq}`, name: '观察顺序', class: 'OPERATING', subType: 'MACHINERY', quantity: 1, unit: '台', villageCode: V.chaping,
+      location: null, projectId, year: 2021, originalValueFen: 100, completedOn: null, acceptedOn: '2021-05-01',
+      handedOverOn: '2026-11-10', bookedOn: null, status: 'HANDED_OVER', createdAt: env.clock.now(), updatedAt: env.clock.now(),
+    });
+    await assetsRepo.insertFundingLines(env.db, id, [{ source: 'CENTRAL_TRANSITION', level: null, amountFen: 100 }] as any);
+    const ev = (action: string, from: AssetStatus, to: AssetStatus, on: string) =>
+      assetsRepo.insertEvent(env.db, { assetId: id, action: action as any, fromStatus: from, toStatus: to, effectiveOn: on, reason: null, payload: {}, actorUserId: env.userIds.admin, recordedAt: env.clock.now() });
+    await ev('CONFIRM_RIGHTS', 'REGISTERED', 'CONFIRMED', '2021-06-01');
+    await ev('IDLE_FLAG', 'CONFIRMED', 'CONFIRMED', '2026-11-20');
+    await ev('HAND_OVER', 'CONFIRMED', 'HANDED_OVER', '2026-11-10');
+    expect((await assetsRepo.statusesOn(env.db, [id], env.clock.today())).get(id)).toBe('HANDED_OVER');
+    expect((await assetsRepo.statusesOn(env.db, [id], '2026-11-09')).get(id)).toBe('CONFIRMED');
+    all.push({ id, village: V.chaping, subType: 'MACHINERY', valueFen: 100, bookedOn: null, acceptedOn: '2021-05-01', disposedOn: null });
   });
 
   it('groups by fund source and rights level: source rows sum funding lines', async () => {

@@ -3,6 +3,7 @@ import type { Executor } from '../../db/connection';
 import { toInt } from '../../db/connection';
 import type { FundSource } from '../projects/projects.types';
 import type { Asset, AssetClass, AssetEvent, AssetFundingLine, AssetHold, AssetStatus, AssetSubType, HoldKind } from './assets.types';
+import { OBSERVATION_ACTIONS } from './assets.types';
 
 export const toAsset = (r: any): Asset => ({
   id: r.id,
@@ -181,7 +182,31 @@ export interface AssetFilter {
 }
 
 export function listQuery(db: Executor, f: AssetFilter): Knex.QueryBuilder {
-  const q = db('assets').where('village_code', 'like', `${f.regionPrefix}%`);
+  return withFilters(db('assets').where('village_code', 'like', `${f.regionPrefix}%`), db, f);
+}
+
+/**
+ * The codes that start with a digit prefix as a range, `lo <= code < hi` (hi null: no upper bound), which an
+ * index on the code can serve: LIKE 'prefix%' cannot on SQLite (case-insensitive LIKE) nor on PostgreSQL
+ * outside the C collation. Null for the empty prefix (every code). Digits sort alike under every collation.
+ */
+export function prefixRange(prefix: string): { lo: string; hi: string | null } | null {
+  if (!prefix) return null;
+  if (!/^\d+$/.test(prefix)) throw new Error(`region prefix must be digits, got ${JSON.stringify(prefix)}`);
+  const next = String(BigInt(prefix) + 1n).padStart(prefix.length, '0');
+  return { lo: prefix, hi: next.length > prefix.length ? null : next };
+}
+
+/** Narrows a query to the codes in `column` that start with the digit prefix, as a range (prefixRange). */
+export function whereCodeUnder(q: Knex.QueryBuilder, column: string, prefix: string): Knex.QueryBuilder {
+  const r = prefixRange(prefix);
+  if (!r) return q;
+  q.where(column, '>=', r.lo);
+  if (r.hi) q.where(column, '<', r.hi);
+  return q;
+}
+
+function withFilters(q: Knex.QueryBuilder, db: Executor, f: Omit<AssetFilter, 'regionPrefix'>): Knex.QueryBuilder {
   if (f.class) q.where('class', f.class);
   if (f.subType) q.where('sub_type', f.subType);
   if (f.status) q.where('status', f.status);
@@ -286,8 +311,13 @@ export function whereNotHeldOn(q: Knex.QueryBuilder, db: Executor, kind: HoldKin
 
 // ---- The register as of a date (issue 14: reports) ------------------------------------------------------
 
-/** Steps that do not move the status (observations): left out when the status on a date is read back. */
-const NON_STEP_ACTIONS = ['REGISTER', 'UPDATE', 'DOCUMENT_ATTACH', 'UPKEEP_RECORD', 'INCOME_RECORD'];
+/**
+ * Observations (OBSERVATION_ACTIONS: stamped with the day they happened or were entered, out of order with the
+ * steps, carrying the status of the day they were entered): left out when the status on a date is read back.
+ * Every other event obeys the order of effective dates, so the last of them on or before today carries the
+ * asset's current status.
+ */
+const NON_STEP_ACTIONS: readonly string[] = OBSERVATION_ACTIONS;
 
 /**
  * The date an asset enters the register as it stood in reality: accepted (验收), else completed, else the day it
@@ -321,19 +351,38 @@ export function registerOnQuery(db: Executor, f: RegisterFilter, asOf: string): 
 }
 
 /**
- * One row per asset (or, with `byFundingLine`, per funding line) on the register on `asOf`, with the columns a
- * roll-up groups on and sums: class, sub_type, year, village_code, booked_on, amount_fen (original value, or
- * the line's amount), source (funding lines only) and status_on. Callers add columns and aggregate over it.
+ * The status on `asOf` as SQL for `assets`. Today it is the asset's current status column: every status change
+ * goes through applyTransition, which writes the column and the step's event together, steps are never dated
+ * in the future nor before an earlier step, and observations are left out (NON_STEP_ACTIONS) — so the last
+ * step on or before today is the one that set the column (test/reports.summary.test.ts compares the two paths
+ * over random registers and the demo county). Any other date reads the events (statusOnSql).
  */
-export function registerRowsQuery(db: Executor, f: RegisterFilter, asOf: string, byFundingLine: boolean): Knex.QueryBuilder {
-  const q = registerOnQuery(db, f, asOf).select(
+export function statusOnOrTodaySql(db: Executor, asOf: string, today: string): Knex.Raw {
+  return asOf === today ? db.raw('assets.status') : statusOnSql(db, asOf);
+}
+
+/**
+ * One row per asset (or, with `byFundingLine`, per funding line) on the register on `asOf` in the region, with
+ * the columns a roll-up groups on and sums: class, sub_type, year, village_code, booked_on, amount_fen (original
+ * value, or the line's amount), source (funding lines only) and status_on. Callers add columns and aggregate
+ * over it. The region is a code range (whereCodeUnder); with `today` equal to `asOf` the status is the current
+ * column (statusOnOrTodaySql), otherwise it is read from the events.
+ */
+export function registerRowsQuery(db: Executor, f: RegisterFilter, asOf: string, byFundingLine: boolean, today?: string): Knex.QueryBuilder {
+  const status = today === undefined ? statusOnSql(db, asOf) : statusOnOrTodaySql(db, asOf, today);
+  const q = withFilters(whereCodeUnder(db('assets'), 'assets.village_code', f.regionPrefix), db, { ...f, status: null }).whereRaw(
+    `${FORMED_ON_SQL} <= ?`,
+    [asOf],
+  );
+  if (f.status) q.whereRaw(`${status.toQuery()} = ?`, [f.status]);
+  q.select(
     'assets.id as asset_id',
     'assets.class as class',
     'assets.sub_type as sub_type',
     'assets.year as year',
     'assets.village_code as village_code',
     'assets.booked_on as booked_on',
-    db.raw(`${statusOnSql(db, asOf).toQuery()} as status_on`),
+    db.raw(`${status.toQuery()} as status_on`),
   );
   if (byFundingLine) {
     q.join('asset_funding_lines as fl', 'fl.asset_id', 'assets.id').select('fl.amount_fen as amount_fen', 'fl.source as source');

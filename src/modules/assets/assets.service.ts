@@ -1,4 +1,5 @@
 import { requireNotFuture, requireOrdered } from '../../shared/dates';
+import { OBSERVATION_ACTIONS } from './assets.types';
 import { z } from 'zod';
 import type { ServiceContext } from '../../shared/context';
 import { badUserInput, DomainError } from '../../shared/errors';
@@ -254,26 +255,8 @@ export interface TransitionOptions {
   before?: AssetStatus | null;
 }
 
-/**
- * Actions that record an observation rather than a lifecycle step: they are stamped with the day they
- * happened (or were entered) and may be entered out of order — a 2021 deed scanned today, an inspection
- * entered late, last year's rent booked after this year's contract amendment — so they neither obey nor
- * constrain the order of steps.
- */
-export const OBSERVATION_ACTIONS: readonly AssetEventAction[] = [
-  'REGISTER',
-  'UPDATE',
-  'DOCUMENT_ATTACH',
-  'UPKEEP_RECORD',
-  'INCOME_RECORD',
-  // Revitalisation (issue 12): a flag or a case is the planner's observation about the asset; it must not
-  // stop a clerk from entering a contract or step that happened earlier.
-  'IDLE_FLAG',
-  'LOW_EFFICIENCY_FLAG',
-  'REVITALISATION_OPEN',
-  'REVITALISATION_CLOSE',
-  'REVITALISATION_ABANDON',
-];
+/** 观察类事件 (defined with the event actions in assets.types.ts; the step order below ignores them). */
+export { OBSERVATION_ACTIONS };
 
 /**
  * Moves an asset one lifecycle step and writes its event, in the caller's transaction. Other modules

@@ -136,6 +136,27 @@ export const ASSET_EVENT_ACTIONS = [
 ] as const;
 export type AssetEventAction = (typeof ASSET_EVENT_ACTIONS)[number];
 
+/**
+ * Actions that record an observation rather than a lifecycle step: they are stamped with the day they
+ * happened (or were entered) and may be entered out of order — a 2021 deed scanned today, an inspection
+ * entered late, last year's rent booked after this year's contract amendment — so they neither obey nor
+ * constrain the order of steps.
+ */
+export const OBSERVATION_ACTIONS: readonly AssetEventAction[] = [
+  'REGISTER',
+  'UPDATE',
+  'DOCUMENT_ATTACH',
+  'UPKEEP_RECORD',
+  'INCOME_RECORD',
+  // Revitalisation (issue 12): a flag or a case is the planner's observation about the asset; it must not
+  // stop a clerk from entering a contract or step that happened earlier.
+  'IDLE_FLAG',
+  'LOW_EFFICIENCY_FLAG',
+  'REVITALISATION_OPEN',
+  'REVITALISATION_CLOSE',
+  'REVITALISATION_ABANDON',
+];
+
 /** 占用类型 What may hold an asset (DESIGN §2, brief §11 rule 20). */
 export const HOLD_KINDS = ['CONTRACT', 'BUNDLE', 'PLEDGE', 'DISPOSAL'] as const;
 export type HoldKind = (typeof HOLD_KINDS)[number];

@@ -7,6 +7,7 @@
 import type { ServiceContext } from '../../shared/context';
 import { badUserInput } from '../../shared/errors';
 import { isValidDate } from '../../shared/dates';
+import { sumFen } from '../../shared/money';
 import { canRead } from '../auth/auth.service';
 import { isRegionCode, levelOf, prefixOf } from '../regions/regions.codes';
 import * as assetsRepo from '../assets/assets.repository';
@@ -75,25 +76,40 @@ export async function registerSummary(
   const prefix = prefixOf(args.regionCode);
   const childLen = CHILD_PREFIX[levelOf(args.regionCode)];
   const depSql = await depreciationSqlUnder(svc, prefix, asOf);
-  const rowsQuery = (byLine: boolean) => {
-    const q = assetsRepo.registerRowsQuery(svc.db, { regionPrefix: prefix }, asOf, byLine);
-    if (groupBy.includes('RIGHTS_LEVEL')) q.select(svc.db.raw(`${rightsLevelOnSql(svc.db, asOf)} as rights_level`));
+  const today = svc.clock.today();
+  const rowsQuery = (byLine: boolean, rightsLevel: boolean) => {
+    const q = assetsRepo.registerRowsQuery(svc.db, { regionPrefix: prefix }, asOf, byLine, today);
+    if (rightsLevel) q.select(svc.db.raw(`${rightsLevelOnSql(svc.db, asOf)} as rights_level`));
     return q;
   };
+  // Two queries, each reading the register once: one row per asset (counts, values, depreciation, disposal)
+  // and one row per funding line (funding by source). Grouped by fund source, the line query gives the rows
+  // themselves and the asset query the total; otherwise the asset query gives the rows, the total is their
+  // sum (each asset is in one group) and the line query the funding of each group.
   const byLine = groupBy.includes('FUND_SOURCE');
-  const [totals, grouped, totalFunding, groupFunding] = await Promise.all([
-    repo.aggregate(svc.db, rowsQuery(false), [], childLen, depSql),
-    groupBy.length ? repo.aggregate(svc.db, rowsQuery(byLine), groupBy, childLen, depSql) : Promise.resolve([]),
-    repo.fundingBySource(svc.db, rowsQuery(true), [], childLen),
-    groupBy.length ? repo.fundingBySource(svc.db, rowsQuery(true), groupBy, childLen) : Promise.resolve([]),
-  ]);
   const nonSource = groupBy.filter((d) => d !== 'FUND_SOURCE');
+  // Read from the events (a date before today, or the rights level), a row's status or level is computed once.
+  const materialize = asOf !== today || groupBy.includes('RIGHTS_LEVEL');
+  const [assetRows, lineRows] = await Promise.all([
+    repo.aggregate(svc.db, rowsQuery(false, !byLine && groupBy.includes('RIGHTS_LEVEL')), byLine ? [] : groupBy, childLen, depSql, materialize),
+    repo.lineAggregate(svc.db, rowsQuery(true, groupBy.includes('RIGHTS_LEVEL')), byLine ? groupBy : [...nonSource, 'FUND_SOURCE'], childLen, byLine ? depSql : null, materialize),
+  ]);
+  const liveLines = lineRows.filter((l) => l.liveLines > 0);
   const fundingOf = new Map<string, { source: FundSource; amountFen: number }[]>();
-  for (const f of groupFunding) {
-    const k = keyString(f.dims, nonSource);
+  const totalBySource = new Map<FundSource, number>();
+  for (const l of liveLines) {
+    const source = l.dims.FUND_SOURCE as FundSource;
+    totalBySource.set(source, sumFen([totalBySource.get(source) ?? 0, l.liveFen]));
+    if (byLine) continue;
+    const k = keyString(l.dims, nonSource);
     if (!fundingOf.has(k)) fundingOf.set(k, []);
-    fundingOf.get(k)!.push({ source: f.source as FundSource, amountFen: f.amountFen });
+    fundingOf.get(k)!.push({ source, amountFen: l.liveFen });
   }
+  // In code-point order, as ORDER BY source gave it (the sources are upper-case ASCII names that no collation
+  // orders differently).
+  const totalFunding = [...totalBySource]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([source, amountFen]) => ({ source, amountFen }));
   const toRow = (a: repo.AggregateRow, funding: { source: FundSource; amountFen: number }[]): SummaryRow => ({
     key: keyOf(a.dims),
     assetCount: a.liveCount,
@@ -104,16 +120,26 @@ export async function registerSummary(
     disposedCount: a.disposedCount,
     disposedOriginalValueFen: a.disposedFen,
   });
+  const sumOf = (k: 'liveCount' | 'liveFen' | 'depreciationFen' | 'disposedCount' | 'disposedFen') =>
+    sumFen(assetRows.map((a) => a[k]));
+  const total: repo.AggregateRow = {
+    dims: {},
+    liveCount: sumOf('liveCount'),
+    liveFen: sumOf('liveFen'),
+    depreciationFen: sumOf('depreciationFen'),
+    disposedCount: sumOf('disposedCount'),
+    disposedFen: sumOf('disposedFen'),
+  };
   return {
     regionCode: args.regionCode,
     asOf,
     groupBy,
-    total: toRow(totals[0], totalFunding.map((f) => ({ source: f.source as FundSource, amountFen: f.amountFen }))),
-    rows: grouped.map((g) => {
-      const funding = fundingOf.get(keyString(g.dims, nonSource)) ?? [];
-      const src = g.dims.FUND_SOURCE;
-      return toRow(g, byLine ? funding.filter((f) => f.source === src) : funding);
-    }),
+    total: toRow(total, totalFunding),
+    rows: byLine
+      ? lineRows.map((l) => toRow(l, l.liveLines > 0 ? [{ source: l.dims.FUND_SOURCE as FundSource, amountFen: l.liveFen }] : []))
+      : groupBy.length
+        ? assetRows.map((a) => toRow(a, fundingOf.get(keyString(a.dims, nonSource)) ?? []))
+        : [],
   };
 }
 
