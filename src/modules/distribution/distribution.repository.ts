@@ -13,6 +13,7 @@ import type {
 } from './distribution.types';
 import type { ComputedLine } from './distribution.allocation';
 import { insertRows } from '../../db/insertRows';
+import { insertJsonRows } from '../../db/jsonRows';
 
 const toPlan = (r: any): Plan => ({
   id: r.id,
@@ -102,9 +103,11 @@ export async function insertPlan(db: Executor, p: Omit<Plan, 'id'>, lines: Compu
       hardship_category: x.hardshipCategory ?? null,
       amount_fen: x.amountFen,
     }));
-    // One multi-row statement for thousands of recipients; the ids come back for the attendance rows.
-    const made = await insertRows(db, 'distribution_recipients', rows, { returning: 'id, household_id' });
-    await insertAttendance(db, planId, new Map(made.map((r: any) => [r.household_id, r.id])), l.recipients);
+    // One statement with one bound value (the rows as JSON) for thousands of recipients; the ids come back
+    // for the attendance rows, which only job lines have.
+    const hasAttendance = l.recipients.some((r) => r.attendance?.length);
+    const made = await insertJsonRows(db, 'distribution_recipients', rows, hasAttendance ? { returning: 'id, household_id' } : {});
+    if (hasAttendance) await insertAttendance(db, planId, new Map(made.map((r: any) => [r.household_id, r.id])), l.recipients);
   }
   return planId;
 }

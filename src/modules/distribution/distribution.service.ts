@@ -112,14 +112,10 @@ async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> 
   const totalFen = await planTotal(svc, owner.id, funding, input.totalFen);
   const available = funding.distributableFen;
 
-  const ids = [...new Set(input.lines.flatMap((l) => l.recipients.map((r) => r.householdId)))];
-  const households = new Map((await householdsRepo.findByIds(svc.db, ids)).map((h) => [h.id, h]));
-  const historyOf = await statusHistories(svc, ids);
-  const statusOf = new Map<number, HouseholdStatus>();
-  for (const id of ids) {
-    const s = statusOn(historyOf.get(id) ?? [], input.planOn);
-    if (s) statusOf.set(id, s);
-  }
+  const idSet = new Set<number>();
+  for (const l of input.lines) for (const r of l.recipients) idSet.add(r.householdId);
+  const ids = [...idSet];
+  const { households, statusOf } = await householdsAndStatuses(svc, input.villageCode, ids, input.planOn);
 
   const specs = input.lines.map((l, i) => {
     const field = ['input', 'lines', String(i)];
@@ -130,8 +126,10 @@ async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> 
       throw new DomainError('LINE_RECIPIENTS_INVALID', `${l.type} goes to the collective's fund, not to households`, [...field, 'recipients']);
     }
     const seen = new Set<number>();
+    const isJob = l.type === 'PUBLIC_WELFARE_JOB';
     const recipients = l.recipients.map((r, k) => {
-      const rf = [...field, 'recipients', String(k)];
+      // The error path of recipient k, built only when there is an error to report (10,000 recipients).
+      const rf = recipientField(i, k);
       const h = households.get(r.householdId);
       if (!h || h.villageCode !== input.villageCode) {
         throw new DomainError('NOT_FOUND', 'No such household in this village', [...rf, 'householdId']);
@@ -140,9 +138,9 @@ async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> 
       seen.add(h.id);
       const status = statusOf.get(h.id);
       const hardshipCategory = requireEligible(l.type, r, h, status, policy, input.planOn, rf);
-      const attendance = l.type === 'PUBLIC_WELFARE_JOB' ? requireAttendance(r, { from: input.periodFrom, to: input.periodTo }, rf) : [];
-      const workDays = l.type === 'PUBLIC_WELFARE_JOB' ? attendance.reduce((s, a) => s + a.days, 0) : r.workDays ?? null;
-      return { householdId: h.id, weight: weightOf(l.type, { ...r, workDays }, h, status, policy, rf), workDays, hardshipCategory, attendance };
+      const attendance = isJob ? requireAttendance(r, { from: input.periodFrom, to: input.periodTo }, rf) : [];
+      const workDays = isJob ? attendance.reduce((s, a) => s + a.days, 0) : r.workDays ?? null;
+      return { householdId: h.id, weight: weightOf(l.type, r.weight, workDays, h, status, policy, rf), workDays, hardshipCategory, attendance };
     });
     return { type: l.type, basis: l.basis, fixedFen: l.amountFen, percentBp: l.percentBp, description: l.description, recipients };
   });
@@ -208,16 +206,44 @@ async function planTotal(svc: ServiceContext, ownerPartyId: number, funding: Fun
   return distributable;
 }
 
-/** Status histories of many households, grouped once (a plan can name thousands). */
-async function statusHistories(svc: ServiceContext, ids: number[]): Promise<Map<number, HouseholdStatusChange[]>> {
-  const byHousehold = new Map<number, HouseholdStatusChange[]>();
-  for (let i = 0; i < ids.length; i += 5000) {
-    for (const c of await householdsRepo.statusHistory(svc.db, ids.slice(i, i + 5000))) {
-      if (!byHousehold.has(c.householdId)) byHousehold.set(c.householdId, []);
-      byHousehold.get(c.householdId)!.push(c);
-    }
+/** A plan naming at least this many households reads its whole village once instead of each by id. */
+const VILLAGE_READ_FROM = 200;
+
+/**
+ * The named households and each one's status on the plan date. A large plan reads the village's households
+ * and their statuses on the date once (two statements with one bound value each, issue 16 G5); a named
+ * household of another village is then simply absent, i.e. NOT_FOUND as before. A small plan reads its
+ * households by id.
+ */
+async function householdsAndStatuses(
+  svc: ServiceContext,
+  villageCode: string,
+  ids: number[],
+  on: string,
+): Promise<{ households: Map<number, Household>; statusOf: Map<number, HouseholdStatus> }> {
+  const households = new Map((await (ids.length >= VILLAGE_READ_FROM ? householdsRepo.findByVillage(svc.db, villageCode) : householdsRepo.findByIds(svc.db, ids))).map((h) => [h.id, h]));
+  return { households, statusOf: await statusesOn(svc, villageCode, ids, on) };
+}
+
+/** The status on a date of households of a village (those with none by then are absent). */
+async function statusesOn(svc: ServiceContext, villageCode: string, ids: number[], on: string): Promise<Map<number, HouseholdStatus>> {
+  if (ids.length >= VILLAGE_READ_FROM) return householdsRepo.statusesOnInVillage(svc.db, villageCode, on);
+  const historyOf = new Map<number, HouseholdStatusChange[]>();
+  for (const c of await householdsRepo.statusHistory(svc.db, ids)) {
+    if (!historyOf.has(c.householdId)) historyOf.set(c.householdId, []);
+    historyOf.get(c.householdId)!.push(c);
   }
-  return byHousehold;
+  const statusOf = new Map<number, HouseholdStatus>();
+  for (const id of ids) {
+    const s = statusOn(historyOf.get(id) ?? [], on);
+    if (s) statusOf.set(id, s);
+  }
+  return statusOf;
+}
+
+/** The input path of a line's recipient, as errors report it. */
+function recipientField(line: number, k: number): string[] {
+  return ['input', 'lines', String(line), 'recipients', String(k)];
 }
 
 /**
@@ -287,19 +313,20 @@ function requireAttendance(r: { workDays?: number | null; attendance?: Attendanc
  */
 function weightOf(
   type: string,
-  r: { weight?: number | null; workDays?: number | null },
+  weight: number | null | undefined,
+  workDays: number | null | undefined,
   h: Household,
   status: HouseholdStatus | undefined,
   policy: CountyPolicy,
   field: string[],
 ): number {
   if (type === 'PUBLIC_WELFARE_JOB') {
-    if (!r.workDays) {
+    if (!workDays) {
       throw new DomainError('WORK_NOT_RECORDED', 'Public-welfare job wages need recorded work days (no pay before work)', [...field, 'workDays']);
     }
-    return r.workDays;
+    return workDays;
   }
-  if (r.weight) return r.weight;
+  if (weight) return weight;
   if (type === 'HOUSEHOLD_DIVIDEND') {
     return h.memberCount * (status === 'MONITORED' ? policy.monitoredWeightBp : policy.formerlyPoorWeightBp);
   }
@@ -637,9 +664,9 @@ async function recheckEligibility(svc: ServiceContext, plan: Plan, policy: Count
   const recipients = await repo.recipientsOf(svc.db, [plan.id]);
   const typeOf = new Map(lines.map((l) => [l.id, l.type]));
   const checked = recipients.filter((r) => ELIGIBILITY_CHECKED.includes(typeOf.get(r.lineId)!));
-  const historyOf = await statusHistories(svc, [...new Set(checked.map((r) => r.householdId))]);
+  const statusOf = await statusesOn(svc, plan.villageCode, [...new Set(checked.map((r) => r.householdId))], plan.planOn);
   for (const r of checked) {
-    const s = statusOn(historyOf.get(r.householdId) ?? [], plan.planOn);
+    const s = statusOf.get(r.householdId);
     if (s && DIVIDEND_ELIGIBLE.includes(s)) continue;
     if (typeOf.get(r.lineId) === 'REWARD_GRANT' && r.hardshipCategory && policy.hardshipCategories.includes(r.hardshipCategory)) continue;
     throw new DomainError(

@@ -34,6 +34,29 @@ export async function findByIds(db: Executor, ids: readonly number[]): Promise<H
   return rows.map(toHousehold);
 }
 
+/** The households of one village, in one read (a distribution names up to every one of them). */
+export async function findByVillage(db: Executor, villageCode: string): Promise<Household[]> {
+  const rows: HouseholdRow[] = await db('households').where({ village_code: villageCode });
+  return rows.map(toHousehold);
+}
+
+/**
+ * Each household's status on a date for a whole village, in one read of three columns: the last change on
+ * or before the date (by effective date, then id), as statusOn() takes it from a household's history.
+ * Households with no change by then are absent.
+ */
+export async function statusesOnInVillage(db: Executor, villageCode: string, date: string): Promise<Map<number, HouseholdStatus>> {
+  const rows: { household_id: number; status: HouseholdStatus }[] = await db('household_status_changes as c')
+    .join('households as h', 'h.id', 'c.household_id')
+    .where('h.village_code', villageCode)
+    .where('c.effective_on', '<=', date)
+    .orderBy([{ column: 'c.effective_on' }, { column: 'c.id' }])
+    .select('c.household_id', 'c.status');
+  const out = new Map<number, HouseholdStatus>();
+  for (const r of rows) out.set(r.household_id, r.status);
+  return out;
+}
+
 export async function findByIdNumber(db: Executor, idNumber: string): Promise<Household | undefined> {
   const row: HouseholdRow | undefined = await db('households').where({ id_number: idNumber }).first();
   return row && toHousehold(row);
