@@ -15,7 +15,7 @@ import { maskResidentId } from '../households/residentId';
 import * as regionsRepo from '../regions/regions.repository';
 import { statusOn } from '../households/households.service';
 import type { Household, HouseholdStatus, HouseholdStatusChange } from '../households/households.types';
-import { collectiveOf, householdPartiesOf, householdPartyOf } from '../parties/parties.service';
+import { collectiveOf, householdPartyIdsOf, householdPartyOf } from '../parties/parties.service';
 import { policyFor } from '../policy/policy.service';
 import type { CountyPolicy } from '../policy/policy.types';
 import { requireRegion, scopedPrefix } from '../regions/regions.service';
@@ -210,24 +210,39 @@ async function planTotal(svc: ServiceContext, ownerPartyId: number, funding: Fun
 const VILLAGE_READ_FROM = 200;
 
 /**
- * The named households and each one's status on the plan date. A large plan reads the village's households
- * and their statuses on the date once (two statements with one bound value each, issue 16 G5); a named
- * household of another village is then simply absent, i.e. NOT_FOUND as before. A small plan reads its
- * households by id.
+ * The named households and each one's status on the plan date. A large plan reads its village's households
+ * with their statuses on the date in one statement with two bound values (issue 16, G5); a named household
+ * of another village is then simply absent, i.e. NOT_FOUND as before. A small plan reads its households by id.
  */
 async function householdsAndStatuses(
   svc: ServiceContext,
   villageCode: string,
   ids: number[],
   on: string,
-): Promise<{ households: Map<number, Household>; statusOf: Map<number, HouseholdStatus> }> {
-  const households = new Map((await (ids.length >= VILLAGE_READ_FROM ? householdsRepo.findByVillage(svc.db, villageCode) : householdsRepo.findByIds(svc.db, ids))).map((h) => [h.id, h]));
+): Promise<{ households: Map<number, DraftHousehold>; statusOf: Map<number, HouseholdStatus> }> {
+  if (ids.length >= VILLAGE_READ_FROM) {
+    const households = new Map<number, DraftHousehold>();
+    const statusOf = new Map<number, HouseholdStatus>();
+    for (const h of await householdsRepo.villageOnDate(svc.db, villageCode, on)) {
+      households.set(h.id, h);
+      if (h.status) statusOf.set(h.id, h.status);
+    }
+    return { households, statusOf };
+  }
+  const households = new Map<number, DraftHousehold>((await householdsRepo.findByIds(svc.db, ids)).map((h) => [h.id, h]));
   return { households, statusOf: await statusesOn(svc, villageCode, ids, on) };
 }
 
+/** What drafting reads of a household. */
+type DraftHousehold = Pick<Household, 'id' | 'villageCode' | 'headName' | 'memberCount'>;
+
 /** The status on a date of households of a village (those with none by then are absent). */
 async function statusesOn(svc: ServiceContext, villageCode: string, ids: number[], on: string): Promise<Map<number, HouseholdStatus>> {
-  if (ids.length >= VILLAGE_READ_FROM) return householdsRepo.statusesOnInVillage(svc.db, villageCode, on);
+  if (ids.length >= VILLAGE_READ_FROM) {
+    const statusOf = new Map<number, HouseholdStatus>();
+    for (const h of await householdsRepo.villageOnDate(svc.db, villageCode, on)) if (h.status) statusOf.set(h.id, h.status);
+    return statusOf;
+  }
   const historyOf = new Map<number, HouseholdStatusChange[]>();
   for (const c of await householdsRepo.statusHistory(svc.db, ids)) {
     if (!historyOf.has(c.householdId)) historyOf.set(c.householdId, []);
@@ -254,7 +269,7 @@ function recipientField(line: number, k: number): string[] {
 function requireEligible(
   type: LineType,
   r: { hardshipCategory?: string | null },
-  h: Household,
+  h: DraftHousehold,
   status: HouseholdStatus | undefined,
   policy: CountyPolicy,
   planOn: string,
@@ -315,7 +330,7 @@ function weightOf(
   type: string,
   weight: number | null | undefined,
   workDays: number | null | undefined,
-  h: Household,
+  h: DraftHousehold,
   status: HouseholdStatus | undefined,
   policy: CountyPolicy,
   field: string[],
@@ -746,11 +761,12 @@ export async function executePlan(svc: ServiceContext, raw: unknown): Promise<Mo
 
   const funding = await requireFundingStands(svc, plan.id);
   const lines = await repo.linesOf(svc.db, [plan.id]);
-  const recipients = await repo.recipientsOf(svc.db, [plan.id]);
+  const recipients = await repo.recipientAmountsOf(svc.db, plan.id);
   const fundTotals = new Map<string, number>();
   const addTo = (kind: string, fen: number) => fundTotals.set(kind, (fundTotals.get(kind) ?? 0) + fen);
+  const linesWithRecipients = new Set(recipients.map((r) => r.lineId));
   for (const l of lines) {
-    if (recipients.some((r) => r.lineId === l.id) || l.amountFen === 0) continue;
+    if (linesWithRecipients.has(l.id) || l.amountFen === 0) continue;
     addTo(FUND_OF_LINE[l.type], l.amountFen);
   }
   // Costs before profit: a cost the village fronted from another pot is repaid from the receipts it nets.
@@ -763,9 +779,9 @@ export async function executePlan(svc: ServiceContext, raw: unknown): Promise<Mo
   for (const r of recipients) perHousehold.set(r.householdId, (perHousehold.get(r.householdId) ?? 0) + r.amountFen);
   const postings = [{ holderPartyId: plan.ownerPartyId, kind: 'INCOME_PENDING_DISTRIBUTION' as const, amountFen: -(plan.totalFen + repaidFen) }];
   for (const [kind, amountFen] of fundTotals) postings.push({ holderPartyId: plan.ownerPartyId, kind: kind as any, amountFen });
-  const parties = await householdPartiesOf(svc.db, svc.clock, [...perHousehold.keys()]);
+  const partyOf = await householdPartyIdsOf(svc.db, svc.clock, plan.villageCode, [...perHousehold.keys()]);
   for (const [householdId, amountFen] of perHousehold) {
-    postings.push({ holderPartyId: parties.get(householdId)!.id, kind: 'PAYABLE_TO_HOUSEHOLDS' as any, amountFen });
+    postings.push({ holderPartyId: partyOf.get(householdId)!, kind: 'PAYABLE_TO_HOUSEHOLDS' as any, amountFen });
   }
   const posted = await post(svc, 'distributionPlanExecute', fingerprintInput, {
     kind: 'DISTRIBUTION',

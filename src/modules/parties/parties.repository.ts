@@ -36,6 +36,12 @@ export async function findByHouseholds(db: Executor, householdIds: readonly numb
   return (await db('parties').whereIn('household_id', householdIds as number[])).map(toParty);
 }
 
+/** household id → party id of the households' parties registered in a village (one read of two columns). */
+export async function householdPartyIdsInVillage(db: Executor, villageCode: string): Promise<Map<number, number>> {
+  const rows: { id: number; household_id: number }[] = await db('parties').where({ kind: 'HOUSEHOLD', region_code: villageCode }).select('id', 'household_id');
+  return new Map(rows.map((r) => [r.household_id, r.id]));
+}
+
 export async function insertMany(
   db: Executor,
   rows: { kind: PartyKind; name: string; regionCode: string; householdId?: number | null; createdAt: string }[],
