@@ -116,6 +116,39 @@ async function main() {
     const [, eCpu, eWall] = await time('execute', prof, () => step(dist.executePlan, { executedOn: `${y + 1}-02-01`, idempotencyKey: `bench-exec-${y}` }));
     console.log(`round ${round}: draft cpu ${dCpu.toFixed(0)} ms (wall ${dWall.toFixed(0)}), execute cpu ${eCpu.toFixed(0)} ms (wall ${eWall.toFixed(0)}); notice ${nCpu.toFixed(0)}, approve ${aCpu.toFixed(0)}`);
   }
+  // The floor: the same 10,000 recipient rows and postings written with raw prepared statements into the
+  // product's own tables (their indexes, foreign keys and triggers), then rolled back. Compare with the
+  // bench's baseline, which writes into bare tables.
+  if (!process.env.DATABASE_URL) {
+    const conn: any = await (db as any).client.acquireConnection();
+    try {
+      const plan = conn.prepare('select id from distribution_plans order by id desc limit 1').get();
+      const line = conn.prepare('select id from distribution_lines where plan_id = ? order by id desc limit 1').get(plan.id);
+      const entry = conn.prepare('select id from journal_entries order by id desc limit 1').get();
+      const accounts = conn.prepare("select id from journal_accounts where kind = 'PAYABLE_TO_HOUSEHOLDS' limit ?").all(N).map((r: any) => r.id);
+      const insR = conn.prepare('insert into distribution_recipients (plan_id, line_id, household_id, household_status, weight, work_days, hardship_category, amount_fen) values (?, ?, ?, ?, ?, ?, ?, ?)');
+      const insP = conn.prepare('insert into journal_postings (entry_id, account_id, amount_fen) values (?, ?, ?)');
+      for (let k = 0; k < 3; k++) {
+        conn.exec('savepoint floor');
+        const c = process.cpuUsage();
+        conn.exec("delete from distribution_recipients where line_id = " + Number(line.id));
+        const c2 = process.cpuUsage();
+        for (const id of householdIds) insR.run(plan.id, line.id, id, 'FORMERLY_POOR', 10000, null, null, 40000);
+        const r = process.cpuUsage(c2);
+        const c3 = process.cpuUsage();
+        for (const a of accounts) insP.run(entry.id, a, 40000);
+        const q = process.cpuUsage(c3);
+        conn.exec('rollback to floor');
+        conn.exec('release floor');
+        void c;
+        console.log(`floor: ${householdIds.length} recipients into distribution_recipients ${((r.user + r.system) / 1e3).toFixed(0)} ms CPU, ${accounts.length} postings into journal_postings ${((q.user + q.system) / 1e3).toFixed(0)} ms CPU`);
+      }
+    } catch (err) {
+      console.log('floor not measured:', (err as Error).message);
+    } finally {
+      await (db as any).client.releaseConnection(conn);
+    }
+  }
   await db.destroy();
   fs.rmSync(dir, { recursive: true, force: true });
 }

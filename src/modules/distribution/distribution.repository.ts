@@ -13,7 +13,7 @@ import type {
 } from './distribution.types';
 import type { ComputedLine } from './distribution.allocation';
 import { insertRows } from '../../db/insertRows';
-import { insertJsonRows } from '../../db/jsonRows';
+import { insertManyRows } from '../../db/manyRows';
 
 const toPlan = (r: any): Plan => ({
   id: r.id,
@@ -103,10 +103,10 @@ export async function insertPlan(db: Executor, p: Omit<Plan, 'id'>, lines: Compu
       hardship_category: x.hardshipCategory ?? null,
       amount_fen: x.amountFen,
     }));
-    // One statement with one bound value (the rows as JSON) for thousands of recipients; the ids come back
+    // Thousands of recipients written at the database's own cost (insertManyRows); the ids come back
     // for the attendance rows, which only job lines have.
     const hasAttendance = l.recipients.some((r) => r.attendance?.length);
-    const made = await insertJsonRows(db, 'distribution_recipients', rows, hasAttendance ? { returning: 'id, household_id' } : {});
+    const made = await insertManyRows(db, 'distribution_recipients', rows, hasAttendance ? { returning: 'id, household_id' } : {});
     if (hasAttendance) await insertAttendance(db, planId, new Map(made.map((r: any) => [r.household_id, r.id])), l.recipients);
   }
   return planId;

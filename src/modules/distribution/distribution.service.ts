@@ -129,12 +129,12 @@ async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> 
     const isJob = l.type === 'PUBLIC_WELFARE_JOB';
     const recipients = l.recipients.map((r, k) => {
       // The error path of recipient k, built only when there is an error to report (10,000 recipients).
-      const rf = recipientField(i, k);
+      const rf = () => recipientField(i, k);
       const h = households.get(r.householdId);
       if (!h || h.villageCode !== input.villageCode) {
-        throw new DomainError('NOT_FOUND', 'No such household in this village', [...rf, 'householdId']);
+        throw new DomainError('NOT_FOUND', 'No such household in this village', [...rf(), 'householdId']);
       }
-      if (seen.has(h.id)) throw new DomainError('DUPLICATE', `${h.headName}户 appears twice in this line`, [...rf, 'householdId']);
+      if (seen.has(h.id)) throw new DomainError('DUPLICATE', `${h.headName}户 appears twice in this line`, [...rf(), 'householdId']);
       seen.add(h.id);
       const status = statusOf.get(h.id);
       const hardshipCategory = requireEligible(l.type, r, h, status, policy, input.planOn, rf);
@@ -273,33 +273,33 @@ function requireEligible(
   status: HouseholdStatus | undefined,
   policy: CountyPolicy,
   planOn: string,
-  field: string[],
+  field: () => string[],
 ): string | null {
   if (!ELIGIBILITY_CHECKED.includes(type)) return null;
   const eligible = !!status && DIVIDEND_ELIGIBLE.includes(status);
   if (type === 'REWARD_GRANT' && r.hardshipCategory) {
     if (policy.hardshipCategories.includes(r.hardshipCategory)) return r.hardshipCategory;
     throw new DomainError('INELIGIBLE_BENEFICIARY', `${r.hardshipCategory} is not a hardship category of this county (${policy.hardshipCategories.join('、') || 'none set'})`, [
-      ...field,
+      ...field(),
       'hardshipCategory',
     ]);
   }
   if (eligible) return null;
   const who = type === 'HOUSEHOLD_DIVIDEND' ? 'dividends go to 脱贫户 and 监测对象 only' : 'rewards and grants go to 脱贫户, 监测对象 or a listed hardship category';
-  throw new DomainError('INELIGIBLE_BENEFICIARY', `${h.headName}户 is ${status ?? 'not registered'} on ${planOn}; ${who}`, [...field, 'householdId']);
+  throw new DomainError('INELIGIBLE_BENEFICIARY', `${h.headName}户 is ${status ?? 'not registered'} on ${planOn}; ${who}`, [...field(), 'householdId']);
 }
 
 /**
  * 先劳后得: job wages need attendance rows — date ranges inside the period, not overlapping, each with no
  * more days worked than it has days — and are split by their sum. A typed number alone is not a record.
  */
-function requireAttendance(r: { workDays?: number | null; attendance?: AttendanceRow[] | null }, period: { from: string; to: string }, field: string[]): AttendanceRow[] {
+function requireAttendance(r: { workDays?: number | null; attendance?: AttendanceRow[] | null }, period: { from: string; to: string }, field: () => string[]): AttendanceRow[] {
   const rows = [...(r.attendance ?? [])];
   if (!rows.length) {
-    throw new DomainError('WORK_NOT_RECORDED', 'Public-welfare job wages need attendance rows (dates and days worked): no pay before work', [...field, 'attendance']);
+    throw new DomainError('WORK_NOT_RECORDED', 'Public-welfare job wages need attendance rows (dates and days worked): no pay before work', [...field(), 'attendance']);
   }
   rows.forEach((a, k) => {
-    const af = [...field, 'attendance', String(k)];
+    const af = [...field(), 'attendance', String(k)];
     if (a.fromOn > a.toOn) throw new DomainError('DATE_ORDER', 'toOn must not be before fromOn', [...af, 'toOn']);
     if (a.fromOn < period.from || a.toOn > period.to) {
       throw new DomainError('DATE_ORDER', `Work must fall in the plan's period ${period.from} – ${period.to}`, [...af, 'fromOn']);
@@ -311,12 +311,12 @@ function requireAttendance(r: { workDays?: number | null; attendance?: Attendanc
   const sorted = rows.map((a, k) => ({ a, k })).sort((x, y) => (x.a.fromOn < y.a.fromOn ? -1 : 1));
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].a.fromOn <= sorted[i - 1].a.toOn) {
-      throw new DomainError('DATE_ORDER', `Attendance rows overlap (${sorted[i - 1].a.fromOn} – ${sorted[i - 1].a.toOn})`, [...field, 'attendance', String(sorted[i].k), 'fromOn']);
+      throw new DomainError('DATE_ORDER', `Attendance rows overlap (${sorted[i - 1].a.fromOn} – ${sorted[i - 1].a.toOn})`, [...field(), 'attendance', String(sorted[i].k), 'fromOn']);
     }
   }
   const days = rows.reduce((s, a) => s + a.days, 0);
   if (r.workDays != null && r.workDays !== days) {
-    throw new DomainError('INVALID_INPUT', `workDays (${r.workDays}) differs from the attendance rows (${days} days)`, [...field, 'workDays']);
+    throw new DomainError('INVALID_INPUT', `workDays (${r.workDays}) differs from the attendance rows (${days} days)`, [...field(), 'workDays']);
   }
   return rows;
 }
@@ -333,11 +333,11 @@ function weightOf(
   h: DraftHousehold,
   status: HouseholdStatus | undefined,
   policy: CountyPolicy,
-  field: string[],
+  field: () => string[],
 ): number {
   if (type === 'PUBLIC_WELFARE_JOB') {
     if (!workDays) {
-      throw new DomainError('WORK_NOT_RECORDED', 'Public-welfare job wages need recorded work days (no pay before work)', [...field, 'workDays']);
+      throw new DomainError('WORK_NOT_RECORDED', 'Public-welfare job wages need recorded work days (no pay before work)', [...field(), 'workDays']);
     }
     return workDays;
   }

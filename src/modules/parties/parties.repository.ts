@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Executor } from '../../db/connection';
 import type { Party, PartyKind } from './parties.types';
-import { insertRows } from '../../db/insertRows';
+import { insertManyRows } from '../../db/manyRows';
 
 export const toParty = (r: any): Party => ({
   id: r.id,
@@ -47,8 +47,9 @@ export async function insertMany(
   rows: { kind: PartyKind; name: string; regionCode: string; householdId?: number | null; createdAt: string }[],
 ): Promise<Party[]> {
   const mapped = rows.map((p) => ({ kind: p.kind, name: p.name, region_code: p.regionCode, household_id: p.householdId ?? null, created_at: p.createdAt }));
-  // One multi-row statement, the rows read back as written (ids in row order).
-  return (await insertRows(db, 'parties', mapped, { returning: '*' })).map(toParty);
+  // Written at the database's own cost (insertManyRows; issue 16, G5: a distribution's first execution creates a
+  // party per household), read back as written (ids in row order).
+  return (await insertManyRows(db, 'parties', mapped, { returning: '*' })).map(toParty);
 }
 
 export async function findByCreditCode(db: Executor, creditCode: string): Promise<Party | undefined> {
