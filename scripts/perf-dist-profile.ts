@@ -141,6 +141,18 @@ async function main() {
         conn.exec('rollback to floor');
         conn.exec('release floor');
         void c;
+        conn.exec('savepoint bare');
+        conn.exec('CREATE TABLE bench_r (id INTEGER PRIMARY KEY, plan_id INTEGER, household_id INTEGER, weight INTEGER, amount_fen INTEGER)');
+        conn.exec('CREATE TABLE bench_p (id INTEGER PRIMARY KEY, entry_id INTEGER, account_id INTEGER, amount_fen INTEGER)');
+        const bR = conn.prepare('INSERT INTO bench_r (plan_id, household_id, weight, amount_fen) VALUES (?, ?, ?, ?)');
+        const bP = conn.prepare('INSERT INTO bench_p (entry_id, account_id, amount_fen) VALUES (?, ?, ?)');
+        const c4 = process.cpuUsage();
+        for (let id = 1; id <= N; id++) bR.run(1, id, 10000, 40000);
+        for (let id = 1; id <= N; id++) bP.run(1, id, 40000);
+        const b = process.cpuUsage(c4);
+        conn.exec('rollback to bare');
+        conn.exec('release bare');
+        console.log(`bench baseline (bare tables, recipients + postings, no commit): ${((b.user + b.system) / 1e3).toFixed(0)} ms CPU`);
         console.log(`floor: ${householdIds.length} recipients into distribution_recipients ${((r.user + r.system) / 1e3).toFixed(0)} ms CPU, ${accounts.length} postings into journal_postings ${((q.user + q.system) / 1e3).toFixed(0)} ms CPU`);
       }
     } catch (err) {
