@@ -120,7 +120,7 @@ export function computeLines(totalFen: number, lines: LineSpec[]): ComputedLine[
  * The journal's allocate (largest remainder, ties to the earlier item) in plain numbers when every
  * product amount × weight stays below 2^53 — as for any plan of real size — so 10,000 recipients cost no
  * BigInt per recipient (issue 16, G5); otherwise, or for anything out of its domain, allocate itself.
- * test/distribution.allocation.test.ts holds the two equal.
+ * A fast-check property in test/distribution.flags.test.ts holds the two equal.
  */
 export function splitByWeight(totalFen: number, weights: readonly number[]): number[] {
   const n = weights.length;
