@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { setup, TestEnv, snapshot, countQueries } from './helpers';
 import { CREATE, PAY, fundVillage, households, ok, planAt, planInput } from './distribution.helpers';
-import { computeLines } from '../src/modules/distribution/distribution.allocation';
+import { computeLines, splitByWeight } from '../src/modules/distribution/distribution.allocation';
+import { allocate } from '../src/modules/journal/allocation';
 import { oldestWaitingIncome } from '../src/modules/distribution/distribution.flags';
 import { toCsv } from '../src/modules/distribution/distribution.export';
 import { V } from '../seeds/demo-data';
@@ -57,6 +58,23 @@ describe('allocation properties (fast-check)', () => {
       { numRuns: 300 },
     );
     expect(computed).toBeGreaterThan(150); // the property was exercised, not mostly refused
+  });
+
+  it("splits in plain numbers exactly as the journal's allocate does (ties to the earlier, near and past 2^53)", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: 1, max: 2 ** 40 }), fc.integer({ min: 2 ** 50, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: 1, max: 50 })),
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.constantFrom(1, 3, 7), fc.integer({ min: 2 ** 30, max: 2 ** 45 })), { minLength: 1, maxLength: 40 }),
+        (total, weights) => {
+          if (!weights.some((w) => w > 0)) return;
+          expect(splitByWeight(total, weights)).toEqual(allocate(total, weights));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+    // Equal weights: the fen left over go to the earliest recipients.
+    expect(splitByWeight(10, [1, 1, 1])).toEqual([4, 3, 3]);
+    expect(splitByWeight(2, [1, 1, 1])).toEqual([1, 1, 0]);
   });
 
   it('is monotone in weights: a heavier recipient never gets less', () => {

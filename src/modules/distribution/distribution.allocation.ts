@@ -92,7 +92,7 @@ export function computeLines(totalFen: number, lines: LineSpec[]): ComputedLine[
     let recipients: ComputedLine['recipients'] = [];
     if (l.recipients.length) {
       if (amountFen === 0) throw new DomainError('INVALID_AMOUNT', 'A line with recipients cannot be zero', field(i));
-      const split = allocate(amountFen, l.recipients.map((r) => r.weight));
+      const split = splitByWeight(amountFen, l.recipients.map((r) => r.weight));
       // A named recipient gets at least one fen: a zero share could never be executed or paid (a journal
       // posting is never zero), leaving the plan stuck after approval (found by the simulator, issue 17).
       const empty = split.findIndex((fen) => fen === 0);
@@ -103,8 +103,62 @@ export function computeLines(totalFen: number, lines: LineSpec[]): ComputedLine[
           field(i, 'recipients', String(empty)),
         );
       }
-      recipients = l.recipients.map((r, k) => ({ ...r, amountFen: split[k] }));
+      recipients = l.recipients.map((r, k) => ({
+        householdId: r.householdId,
+        weight: r.weight,
+        workDays: r.workDays,
+        hardshipCategory: r.hardshipCategory,
+        attendance: r.attendance,
+        amountFen: split[k],
+      }));
     }
-    return { ...l, lineNo: i + 1, amountFen, recipients };
+    return { type: l.type, basis: l.basis, fixedFen: l.fixedFen, percentBp: l.percentBp, description: l.description, lineNo: i + 1, amountFen, recipients };
   });
+}
+
+/**
+ * The journal's allocate (largest remainder, ties to the earlier item) in plain numbers when every
+ * product amount × weight stays below 2^53 — as for any plan of real size — so 10,000 recipients cost no
+ * BigInt per recipient (issue 16, G5); otherwise, or for anything out of its domain, allocate itself.
+ * A fast-check property in test/distribution.flags.test.ts holds the two equal.
+ */
+export function splitByWeight(totalFen: number, weights: readonly number[]): number[] {
+  const n = weights.length;
+  let sum = 0;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights[i];
+    if (!Number.isSafeInteger(w) || w < 0) return allocate(totalFen, weights);
+    sum += w;
+    if (w > max) max = w;
+  }
+  if (!Number.isSafeInteger(totalFen) || totalFen <= 0 || sum === 0 || !Number.isSafeInteger(sum) || totalFen * max > Number.MAX_SAFE_INTEGER) {
+    return allocate(totalFen, weights);
+  }
+  const parts = new Array<number>(n);
+  const rems = new Float64Array(n);
+  let given = 0;
+  for (let i = 0; i < n; i++) {
+    const x = totalFen * weights[i];
+    let q = Math.floor(x / sum);
+    let r = x - q * sum;
+    // Float division may land one off: correct it so that 0 ≤ r < sum exactly.
+    if (r < 0) {
+      q -= 1;
+      r += sum;
+    } else if (r >= sum) {
+      q += 1;
+      r -= sum;
+    }
+    parts[i] = q;
+    rems[i] = r;
+    given += q;
+  }
+  let left = totalFen - given;
+  if (left > 0) {
+    const order = Array.from({ length: n }, (_, i) => i);
+    order.sort((a, b) => (rems[a] === rems[b] ? a - b : rems[b] - rems[a]));
+    for (let k = 0; k < n && left > 0; k++, left--) parts[order[k]] += 1;
+  }
+  return parts;
 }

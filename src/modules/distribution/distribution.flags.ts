@@ -26,8 +26,13 @@ export function computePlanFlags({ plan, lines, payments, policy, today }: FlagI
   // moves), with no work behind it.
   for (const l of lines) {
     if (l.type === 'PUBLIC_WELFARE_JOB' || l.recipients.length < 3) continue;
-    const amounts = l.recipients.map((r) => r.amountFen);
-    if (Math.max(...amounts) - Math.min(...amounts) <= 1) {
+    let max = -Infinity;
+    let min = Infinity;
+    for (const r of l.recipients) {
+      if (r.amountFen > max) max = r.amountFen;
+      if (r.amountFen < min) min = r.amountFen;
+    }
+    if (max - min <= 1) {
       flag('FLAT_EQUAL_SPLIT', `${l.type}: ${l.recipients.length} households receive the same amount with no work or condition (严禁简单平均分配)`);
     }
   }
@@ -53,15 +58,25 @@ export function computePlanFlags({ plan, lines, payments, policy, today }: FlagI
     }
   }
 
-  const seenIn = new Map<string, number>();
+  // By type, then household (number keys: no string built per recipient); the flags come out in the order
+  // the pairs were first seen, as before.
+  const seenIn: { type: LineType; householdId: number; n: number }[] = [];
+  const byType = new Map<LineType, Map<number, { type: LineType; householdId: number; n: number }>>();
   for (const l of lines) {
+    let seen = byType.get(l.type);
+    if (!seen) byType.set(l.type, (seen = new Map()));
     for (const r of l.recipients) {
-      const key = `${l.type}/${r.householdId}`;
-      seenIn.set(key, (seenIn.get(key) ?? 0) + 1);
+      const s = seen.get(r.householdId);
+      if (s) s.n++;
+      else {
+        const fresh = { type: l.type, householdId: r.householdId, n: 1 };
+        seen.set(r.householdId, fresh);
+        seenIn.push(fresh);
+      }
     }
   }
-  for (const [key, n] of seenIn) {
-    if (n > 1) flag('DUPLICATE_RECIPIENT', `Household ${key.split('/')[1]} receives ${key.split('/')[0]} in ${n} lines`);
+  for (const s of seenIn) {
+    if (s.n > 1) flag('DUPLICATE_RECIPIENT', `Household ${s.householdId} receives ${s.type} in ${s.n} lines`);
   }
 
   if (plan.noticeEndOn) {
@@ -70,9 +85,10 @@ export function computePlanFlags({ plan, lines, payments, policy, today }: FlagI
     }
   }
 
-  const recipients = lines.flatMap((l) => l.recipients);
+  // Only an executed plan can miss its results notice: a draft is not checked recipient by recipient.
+  const recipients = plan.status === 'EXECUTED' ? lines.flatMap((l) => l.recipients) : [];
   const paymentOf = paymentFinder(payments.map((p) => ({ ...p, planId: plan.id })));
-  const allPaid = recipients.every((r) => paymentOf({ ...r, planId: plan.id }));
+  const allPaid = recipients.every((r) => paymentOf({ id: r.id, householdId: r.householdId, planId: plan.id }));
   if (plan.status === 'EXECUTED' && recipients.length > 0 && allPaid) {
     const lastPaid = payments.reduce((d, p) => (p.paidOn > d ? p.paidOn : d), '');
     const due = addDays(lastPaid, policy.resultsNoticeDays);

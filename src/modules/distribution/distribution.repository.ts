@@ -13,6 +13,7 @@ import type {
 } from './distribution.types';
 import type { ComputedLine } from './distribution.allocation';
 import { insertRows } from '../../db/insertRows';
+import { insertManyRows } from '../../db/manyRows';
 
 const toPlan = (r: any): Plan => ({
   id: r.id,
@@ -102,9 +103,11 @@ export async function insertPlan(db: Executor, p: Omit<Plan, 'id'>, lines: Compu
       hardship_category: x.hardshipCategory ?? null,
       amount_fen: x.amountFen,
     }));
-    // One multi-row statement for thousands of recipients; the ids come back for the attendance rows.
-    const made = await insertRows(db, 'distribution_recipients', rows, { returning: 'id, household_id' });
-    await insertAttendance(db, planId, new Map(made.map((r: any) => [r.household_id, r.id])), l.recipients);
+    // Thousands of recipients written at the database's own cost (insertManyRows); the ids come back
+    // for the attendance rows, which only job lines have.
+    const hasAttendance = l.recipients.some((r) => r.attendance?.length);
+    const made = await insertManyRows(db, 'distribution_recipients', rows, hasAttendance ? { returning: 'id, household_id' } : {});
+    if (hasAttendance) await insertAttendance(db, planId, new Map(made.map((r: any) => [r.household_id, r.id])), l.recipients);
   }
   return planId;
 }
@@ -170,6 +173,12 @@ export async function recipientsOf(db: Executor, planIds: readonly number[]): Pr
     hardshipCategory: r.hardship_category ?? null,
     amountFen: r.amount_fen,
   }));
+}
+
+/** What executing a plan reads of its recipients: line, household and amount, in id order (narrow: 10,000 rows). */
+export async function recipientAmountsOf(db: Executor, planId: number): Promise<Pick<PlanRecipient, 'lineId' | 'householdId' | 'amountFen'>[]> {
+  const rows: any[] = await db('distribution_recipients').where({ plan_id: planId }).orderBy('id').select('line_id', 'household_id', 'amount_fen');
+  return rows.map((r) => ({ lineId: r.line_id, householdId: r.household_id, amountFen: toInt(r.amount_fen) }));
 }
 
 export async function insertMeeting(db: Executor, m: Omit<Meeting, 'id'>): Promise<void> {

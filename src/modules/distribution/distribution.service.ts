@@ -15,7 +15,7 @@ import { maskResidentId } from '../households/residentId';
 import * as regionsRepo from '../regions/regions.repository';
 import { statusOn } from '../households/households.service';
 import type { Household, HouseholdStatus, HouseholdStatusChange } from '../households/households.types';
-import { collectiveOf, householdPartiesOf, householdPartyOf } from '../parties/parties.service';
+import { collectiveOf, householdPartyIdsOf, householdPartyOf } from '../parties/parties.service';
 import { policyFor } from '../policy/policy.service';
 import type { CountyPolicy } from '../policy/policy.types';
 import { requireRegion, scopedPrefix } from '../regions/regions.service';
@@ -112,14 +112,10 @@ async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> 
   const totalFen = await planTotal(svc, owner.id, funding, input.totalFen);
   const available = funding.distributableFen;
 
-  const ids = [...new Set(input.lines.flatMap((l) => l.recipients.map((r) => r.householdId)))];
-  const households = new Map((await householdsRepo.findByIds(svc.db, ids)).map((h) => [h.id, h]));
-  const historyOf = await statusHistories(svc, ids);
-  const statusOf = new Map<number, HouseholdStatus>();
-  for (const id of ids) {
-    const s = statusOn(historyOf.get(id) ?? [], input.planOn);
-    if (s) statusOf.set(id, s);
-  }
+  const idSet = new Set<number>();
+  for (const l of input.lines) for (const r of l.recipients) idSet.add(r.householdId);
+  const ids = [...idSet];
+  const { households, statusOf } = await householdsAndStatuses(svc, input.villageCode, ids, input.planOn);
 
   const specs = input.lines.map((l, i) => {
     const field = ['input', 'lines', String(i)];
@@ -130,19 +126,21 @@ async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> 
       throw new DomainError('LINE_RECIPIENTS_INVALID', `${l.type} goes to the collective's fund, not to households`, [...field, 'recipients']);
     }
     const seen = new Set<number>();
+    const isJob = l.type === 'PUBLIC_WELFARE_JOB';
     const recipients = l.recipients.map((r, k) => {
-      const rf = [...field, 'recipients', String(k)];
+      // The error path of recipient k, built only when there is an error to report (10,000 recipients).
+      const rf = () => recipientField(i, k);
       const h = households.get(r.householdId);
       if (!h || h.villageCode !== input.villageCode) {
-        throw new DomainError('NOT_FOUND', 'No such household in this village', [...rf, 'householdId']);
+        throw new DomainError('NOT_FOUND', 'No such household in this village', [...rf(), 'householdId']);
       }
-      if (seen.has(h.id)) throw new DomainError('DUPLICATE', `${h.headName}户 appears twice in this line`, [...rf, 'householdId']);
+      if (seen.has(h.id)) throw new DomainError('DUPLICATE', `${h.headName}户 appears twice in this line`, [...rf(), 'householdId']);
       seen.add(h.id);
       const status = statusOf.get(h.id);
       const hardshipCategory = requireEligible(l.type, r, h, status, policy, input.planOn, rf);
-      const attendance = l.type === 'PUBLIC_WELFARE_JOB' ? requireAttendance(r, { from: input.periodFrom, to: input.periodTo }, rf) : [];
-      const workDays = l.type === 'PUBLIC_WELFARE_JOB' ? attendance.reduce((s, a) => s + a.days, 0) : r.workDays ?? null;
-      return { householdId: h.id, weight: weightOf(l.type, { ...r, workDays }, h, status, policy, rf), workDays, hardshipCategory, attendance };
+      const attendance = isJob ? requireAttendance(r, { from: input.periodFrom, to: input.periodTo }, rf) : [];
+      const workDays = isJob ? attendance.reduce((s, a) => s + a.days, 0) : r.workDays ?? null;
+      return { householdId: h.id, weight: weightOf(l.type, r.weight, workDays, h, status, policy, rf), workDays, hardshipCategory, attendance };
     });
     return { type: l.type, basis: l.basis, fixedFen: l.amountFen, percentBp: l.percentBp, description: l.description, recipients };
   });
@@ -208,16 +206,59 @@ async function planTotal(svc: ServiceContext, ownerPartyId: number, funding: Fun
   return distributable;
 }
 
-/** Status histories of many households, grouped once (a plan can name thousands). */
-async function statusHistories(svc: ServiceContext, ids: number[]): Promise<Map<number, HouseholdStatusChange[]>> {
-  const byHousehold = new Map<number, HouseholdStatusChange[]>();
-  for (let i = 0; i < ids.length; i += 5000) {
-    for (const c of await householdsRepo.statusHistory(svc.db, ids.slice(i, i + 5000))) {
-      if (!byHousehold.has(c.householdId)) byHousehold.set(c.householdId, []);
-      byHousehold.get(c.householdId)!.push(c);
+/** A plan naming at least this many households reads its whole village once instead of each by id. */
+const VILLAGE_READ_FROM = 200;
+
+/**
+ * The named households and each one's status on the plan date. A large plan reads its village's households
+ * with their statuses on the date in one statement with two bound values (issue 16, G5); a named household
+ * of another village is then simply absent, i.e. NOT_FOUND as before. A small plan reads its households by id.
+ */
+async function householdsAndStatuses(
+  svc: ServiceContext,
+  villageCode: string,
+  ids: number[],
+  on: string,
+): Promise<{ households: Map<number, DraftHousehold>; statusOf: Map<number, HouseholdStatus> }> {
+  if (ids.length >= VILLAGE_READ_FROM) {
+    const households = new Map<number, DraftHousehold>();
+    const statusOf = new Map<number, HouseholdStatus>();
+    for (const h of await householdsRepo.villageOnDate(svc.db, villageCode, on)) {
+      households.set(h.id, h);
+      if (h.status) statusOf.set(h.id, h.status);
     }
+    return { households, statusOf };
   }
-  return byHousehold;
+  const households = new Map<number, DraftHousehold>((await householdsRepo.findByIds(svc.db, ids)).map((h) => [h.id, h]));
+  return { households, statusOf: await statusesOn(svc, villageCode, ids, on) };
+}
+
+/** What drafting reads of a household. */
+type DraftHousehold = Pick<Household, 'id' | 'villageCode' | 'headName' | 'memberCount'>;
+
+/** The status on a date of households of a village (those with none by then are absent). */
+async function statusesOn(svc: ServiceContext, villageCode: string, ids: number[], on: string): Promise<Map<number, HouseholdStatus>> {
+  if (ids.length >= VILLAGE_READ_FROM) {
+    const statusOf = new Map<number, HouseholdStatus>();
+    for (const h of await householdsRepo.villageOnDate(svc.db, villageCode, on)) if (h.status) statusOf.set(h.id, h.status);
+    return statusOf;
+  }
+  const historyOf = new Map<number, HouseholdStatusChange[]>();
+  for (const c of await householdsRepo.statusHistory(svc.db, ids)) {
+    if (!historyOf.has(c.householdId)) historyOf.set(c.householdId, []);
+    historyOf.get(c.householdId)!.push(c);
+  }
+  const statusOf = new Map<number, HouseholdStatus>();
+  for (const id of ids) {
+    const s = statusOn(historyOf.get(id) ?? [], on);
+    if (s) statusOf.set(id, s);
+  }
+  return statusOf;
+}
+
+/** The input path of a line's recipient, as errors report it. */
+function recipientField(line: number, k: number): string[] {
+  return ['input', 'lines', String(line), 'recipients', String(k)];
 }
 
 /**
@@ -228,37 +269,37 @@ async function statusHistories(svc: ServiceContext, ids: number[]): Promise<Map<
 function requireEligible(
   type: LineType,
   r: { hardshipCategory?: string | null },
-  h: Household,
+  h: DraftHousehold,
   status: HouseholdStatus | undefined,
   policy: CountyPolicy,
   planOn: string,
-  field: string[],
+  field: () => string[],
 ): string | null {
   if (!ELIGIBILITY_CHECKED.includes(type)) return null;
   const eligible = !!status && DIVIDEND_ELIGIBLE.includes(status);
   if (type === 'REWARD_GRANT' && r.hardshipCategory) {
     if (policy.hardshipCategories.includes(r.hardshipCategory)) return r.hardshipCategory;
     throw new DomainError('INELIGIBLE_BENEFICIARY', `${r.hardshipCategory} is not a hardship category of this county (${policy.hardshipCategories.join('、') || 'none set'})`, [
-      ...field,
+      ...field(),
       'hardshipCategory',
     ]);
   }
   if (eligible) return null;
   const who = type === 'HOUSEHOLD_DIVIDEND' ? 'dividends go to 脱贫户 and 监测对象 only' : 'rewards and grants go to 脱贫户, 监测对象 or a listed hardship category';
-  throw new DomainError('INELIGIBLE_BENEFICIARY', `${h.headName}户 is ${status ?? 'not registered'} on ${planOn}; ${who}`, [...field, 'householdId']);
+  throw new DomainError('INELIGIBLE_BENEFICIARY', `${h.headName}户 is ${status ?? 'not registered'} on ${planOn}; ${who}`, [...field(), 'householdId']);
 }
 
 /**
  * 先劳后得: job wages need attendance rows — date ranges inside the period, not overlapping, each with no
  * more days worked than it has days — and are split by their sum. A typed number alone is not a record.
  */
-function requireAttendance(r: { workDays?: number | null; attendance?: AttendanceRow[] | null }, period: { from: string; to: string }, field: string[]): AttendanceRow[] {
+function requireAttendance(r: { workDays?: number | null; attendance?: AttendanceRow[] | null }, period: { from: string; to: string }, field: () => string[]): AttendanceRow[] {
   const rows = [...(r.attendance ?? [])];
   if (!rows.length) {
-    throw new DomainError('WORK_NOT_RECORDED', 'Public-welfare job wages need attendance rows (dates and days worked): no pay before work', [...field, 'attendance']);
+    throw new DomainError('WORK_NOT_RECORDED', 'Public-welfare job wages need attendance rows (dates and days worked): no pay before work', [...field(), 'attendance']);
   }
   rows.forEach((a, k) => {
-    const af = [...field, 'attendance', String(k)];
+    const af = [...field(), 'attendance', String(k)];
     if (a.fromOn > a.toOn) throw new DomainError('DATE_ORDER', 'toOn must not be before fromOn', [...af, 'toOn']);
     if (a.fromOn < period.from || a.toOn > period.to) {
       throw new DomainError('DATE_ORDER', `Work must fall in the plan's period ${period.from} – ${period.to}`, [...af, 'fromOn']);
@@ -270,12 +311,12 @@ function requireAttendance(r: { workDays?: number | null; attendance?: Attendanc
   const sorted = rows.map((a, k) => ({ a, k })).sort((x, y) => (x.a.fromOn < y.a.fromOn ? -1 : 1));
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].a.fromOn <= sorted[i - 1].a.toOn) {
-      throw new DomainError('DATE_ORDER', `Attendance rows overlap (${sorted[i - 1].a.fromOn} – ${sorted[i - 1].a.toOn})`, [...field, 'attendance', String(sorted[i].k), 'fromOn']);
+      throw new DomainError('DATE_ORDER', `Attendance rows overlap (${sorted[i - 1].a.fromOn} – ${sorted[i - 1].a.toOn})`, [...field(), 'attendance', String(sorted[i].k), 'fromOn']);
     }
   }
   const days = rows.reduce((s, a) => s + a.days, 0);
   if (r.workDays != null && r.workDays !== days) {
-    throw new DomainError('INVALID_INPUT', `workDays (${r.workDays}) differs from the attendance rows (${days} days)`, [...field, 'workDays']);
+    throw new DomainError('INVALID_INPUT', `workDays (${r.workDays}) differs from the attendance rows (${days} days)`, [...field(), 'workDays']);
   }
   return rows;
 }
@@ -287,19 +328,20 @@ function requireAttendance(r: { workDays?: number | null; attendance?: Attendanc
  */
 function weightOf(
   type: string,
-  r: { weight?: number | null; workDays?: number | null },
-  h: Household,
+  weight: number | null | undefined,
+  workDays: number | null | undefined,
+  h: DraftHousehold,
   status: HouseholdStatus | undefined,
   policy: CountyPolicy,
-  field: string[],
+  field: () => string[],
 ): number {
   if (type === 'PUBLIC_WELFARE_JOB') {
-    if (!r.workDays) {
-      throw new DomainError('WORK_NOT_RECORDED', 'Public-welfare job wages need recorded work days (no pay before work)', [...field, 'workDays']);
+    if (!workDays) {
+      throw new DomainError('WORK_NOT_RECORDED', 'Public-welfare job wages need recorded work days (no pay before work)', [...field(), 'workDays']);
     }
-    return r.workDays;
+    return workDays;
   }
-  if (r.weight) return r.weight;
+  if (weight) return weight;
   if (type === 'HOUSEHOLD_DIVIDEND') {
     return h.memberCount * (status === 'MONITORED' ? policy.monitoredWeightBp : policy.formerlyPoorWeightBp);
   }
@@ -637,9 +679,9 @@ async function recheckEligibility(svc: ServiceContext, plan: Plan, policy: Count
   const recipients = await repo.recipientsOf(svc.db, [plan.id]);
   const typeOf = new Map(lines.map((l) => [l.id, l.type]));
   const checked = recipients.filter((r) => ELIGIBILITY_CHECKED.includes(typeOf.get(r.lineId)!));
-  const historyOf = await statusHistories(svc, [...new Set(checked.map((r) => r.householdId))]);
+  const statusOf = await statusesOn(svc, plan.villageCode, [...new Set(checked.map((r) => r.householdId))], plan.planOn);
   for (const r of checked) {
-    const s = statusOn(historyOf.get(r.householdId) ?? [], plan.planOn);
+    const s = statusOf.get(r.householdId);
     if (s && DIVIDEND_ELIGIBLE.includes(s)) continue;
     if (typeOf.get(r.lineId) === 'REWARD_GRANT' && r.hardshipCategory && policy.hardshipCategories.includes(r.hardshipCategory)) continue;
     throw new DomainError(
@@ -719,11 +761,12 @@ export async function executePlan(svc: ServiceContext, raw: unknown): Promise<Mo
 
   const funding = await requireFundingStands(svc, plan.id);
   const lines = await repo.linesOf(svc.db, [plan.id]);
-  const recipients = await repo.recipientsOf(svc.db, [plan.id]);
+  const recipients = await repo.recipientAmountsOf(svc.db, plan.id);
   const fundTotals = new Map<string, number>();
   const addTo = (kind: string, fen: number) => fundTotals.set(kind, (fundTotals.get(kind) ?? 0) + fen);
+  const linesWithRecipients = new Set(recipients.map((r) => r.lineId));
   for (const l of lines) {
-    if (recipients.some((r) => r.lineId === l.id) || l.amountFen === 0) continue;
+    if (linesWithRecipients.has(l.id) || l.amountFen === 0) continue;
     addTo(FUND_OF_LINE[l.type], l.amountFen);
   }
   // Costs before profit: a cost the village fronted from another pot is repaid from the receipts it nets.
@@ -736,9 +779,9 @@ export async function executePlan(svc: ServiceContext, raw: unknown): Promise<Mo
   for (const r of recipients) perHousehold.set(r.householdId, (perHousehold.get(r.householdId) ?? 0) + r.amountFen);
   const postings = [{ holderPartyId: plan.ownerPartyId, kind: 'INCOME_PENDING_DISTRIBUTION' as const, amountFen: -(plan.totalFen + repaidFen) }];
   for (const [kind, amountFen] of fundTotals) postings.push({ holderPartyId: plan.ownerPartyId, kind: kind as any, amountFen });
-  const parties = await householdPartiesOf(svc.db, svc.clock, [...perHousehold.keys()]);
+  const partyOf = await householdPartyIdsOf(svc.db, svc.clock, plan.villageCode, [...perHousehold.keys()]);
   for (const [householdId, amountFen] of perHousehold) {
-    postings.push({ holderPartyId: parties.get(householdId)!.id, kind: 'PAYABLE_TO_HOUSEHOLDS' as any, amountFen });
+    postings.push({ holderPartyId: partyOf.get(householdId)!, kind: 'PAYABLE_TO_HOUSEHOLDS' as any, amountFen });
   }
   const posted = await post(svc, 'distributionPlanExecute', fingerprintInput, {
     kind: 'DISTRIBUTION',

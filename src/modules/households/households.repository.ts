@@ -35,6 +35,34 @@ export async function findByIds(db: Executor, ids: readonly number[]): Promise<H
   return rows.map(toHousehold);
 }
 
+/** A household as a distribution drafts it: who, how many, and the status on the plan date (null: none yet). */
+export interface HouseholdOnDate {
+  id: number;
+  villageCode: string;
+  headName: string;
+  memberCount: number;
+  status: HouseholdStatus | null;
+}
+
+/**
+ * Every household of a village with its status on a date — the last change on or before it, by effective
+ * date then id, as statusOn() takes it from the history — in one read of five columns (issue 16, G5: a
+ * distribution names up to every household of its village).
+ */
+export async function villageOnDate(db: Executor, villageCode: string, date: string): Promise<HouseholdOnDate[]> {
+  const rows: any[] = await db('households as h')
+    .where('h.village_code', villageCode)
+    .select('h.id', 'h.village_code', 'h.head_name', 'h.member_count', {
+      status: db('household_status_changes as c')
+        .whereRaw('c.household_id = h.id')
+        .where('c.effective_on', '<=', date)
+        .orderBy([{ column: 'c.effective_on', order: 'desc' }, { column: 'c.id', order: 'desc' }])
+        .limit(1)
+        .select('c.status'),
+    });
+  return rows.map((r) => ({ id: r.id, villageCode: r.village_code, headName: r.head_name, memberCount: r.member_count, status: r.status ?? null }));
+}
+
 export async function findByIdNumber(db: Executor, idNumber: string): Promise<Household | undefined> {
   const row: HouseholdRow | undefined = await db('households').where({ id_number: idNumber }).first();
   return row && toHousehold(row);

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Executor } from '../../db/connection';
 import { inChunks } from '../../db/inChunks';
 import type { Party, PartyKind } from './parties.types';
-import { insertRows } from '../../db/insertRows';
+import { insertManyRows } from '../../db/manyRows';
 
 export const toParty = (r: any): Party => ({
   id: r.id,
@@ -37,13 +37,20 @@ export async function findByHouseholds(db: Executor, householdIds: readonly numb
   return (await db('parties').whereIn('household_id', householdIds as number[])).map(toParty);
 }
 
+/** household id → party id of the households' parties registered in a village (one read of two columns). */
+export async function householdPartyIdsInVillage(db: Executor, villageCode: string): Promise<Map<number, number>> {
+  const rows: { id: number; household_id: number }[] = await db('parties').where({ kind: 'HOUSEHOLD', region_code: villageCode }).select('id', 'household_id');
+  return new Map(rows.map((r) => [r.household_id, r.id]));
+}
+
 export async function insertMany(
   db: Executor,
   rows: { kind: PartyKind; name: string; regionCode: string; householdId?: number | null; createdAt: string }[],
 ): Promise<Party[]> {
   const mapped = rows.map((p) => ({ kind: p.kind, name: p.name, region_code: p.regionCode, household_id: p.householdId ?? null, created_at: p.createdAt }));
-  // One multi-row statement, the rows read back as written (ids in row order).
-  return (await insertRows(db, 'parties', mapped, { returning: '*' })).map(toParty);
+  // Written at the database's own cost (insertManyRows; issue 16, G5: a distribution's first execution creates a
+  // party per household), read back as written (ids in row order).
+  return (await insertManyRows(db, 'parties', mapped, { returning: '*' })).map(toParty);
 }
 
 export async function findByCreditCode(db: Executor, creditCode: string): Promise<Party | undefined> {

@@ -79,6 +79,24 @@ export async function householdPartiesOf(db: Executor, clock: Clock, householdId
   return found;
 }
 
+/**
+ * household id → party id for many households of one village (a distribution's execution: up to every
+ * household of the village), created where missing. One read of the village's household parties; the rest
+ * (none, usually; a party registered elsewhere, or none yet) go through householdPartiesOf.
+ */
+export async function householdPartyIdsOf(db: Executor, clock: Clock, villageCode: string, householdIds: readonly number[]): Promise<Map<number, number>> {
+  const inVillage = householdIds.length >= 200 ? await repo.householdPartyIdsInVillage(db, villageCode) : new Map<number, number>();
+  const out = new Map<number, number>();
+  const rest: number[] = [];
+  for (const id of householdIds) {
+    const party = inVillage.get(id);
+    if (party === undefined) rest.push(id);
+    else out.set(id, party);
+  }
+  if (rest.length) for (const [id, p] of await householdPartiesOf(db, clock, rest)) out.set(id, p.id);
+  return out;
+}
+
 export async function getParty(db: Executor, id: number): Promise<Party | undefined> {
   return repo.findById(db, id);
 }
