@@ -9,6 +9,7 @@ import { computePlanFlags, fundsIdleFlag } from '../src/modules/distribution/dis
 import { DEFAULT_POLICY, CountyPolicy } from '../src/modules/policy/policy.types';
 import type { Plan } from '../src/modules/distribution/distribution.types';
 import { V } from '../seeds/demo-data';
+import { createPlan, MAX_PLAN_HOUSEHOLDS } from '../src/modules/distribution/distribution.service';
 
 const policy: CountyPolicy = { countyCode: '511922000000', ...DEFAULT_POLICY, isDefault: true, updatedAt: null };
 const plan = { id: 1, villageCode: V.chaping, totalFen: 1_000_000, status: 'DRAFT', noticeEndOn: null } as unknown as Plan;
@@ -123,5 +124,33 @@ describe('asset funding lines (资金明细)', () => {
     } finally {
       await env.close();
     }
+  });
+});
+
+describe('a plan must fit in its execution entry', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await setup();
+  });
+  afterAll(() => env.close());
+
+  it(`refuses at drafting a plan naming more than ${MAX_PLAN_HOUSEHOLDS} households (execution posts them in one entry), writing nothing`, async () => {
+    await fundVillage(env, V.chaping, 10_000_000);
+    const ids = Array.from({ length: MAX_PLAN_HOUSEHOLDS + 1 }, (_, i) => i + 1);
+    const lines: object[] = [];
+    for (let i = 0; i < ids.length; i += 20_000) {
+      lines.push({ type: 'HOUSEHOLD_DIVIDEND', basis: 'FIXED', amountFen: 1_000_000, description: '分红', recipients: ids.slice(i, i + 20_000).map((householdId) => ({ householdId })) });
+    }
+    const before = await snapshot(env.db, ['distribution_plans', 'distribution_lines', 'distribution_events']);
+    const problem = await env.db
+      .transaction((trx) =>
+        createPlan(env.svc('clerk', trx), { villageCode: V.chaping, title: '超大方案', periodFrom: '2025-01-01', periodTo: '2025-12-31', planOn: '2026-01-15', lines }),
+      )
+      .then(
+        () => null,
+        (e: { code?: string; errors?: { code: string }[] }) => e.code ?? e.errors?.[0]?.code,
+      );
+    expect(problem).toBe('OUT_OF_RANGE');
+    expect(await snapshot(env.db, ['distribution_plans', 'distribution_lines', 'distribution_events'])).toEqual(before);
   });
 });

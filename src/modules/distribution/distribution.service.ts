@@ -20,7 +20,7 @@ import { policyFor } from '../policy/policy.service';
 import type { CountyPolicy } from '../policy/policy.types';
 import { requireRegion, scopedPrefix } from '../regions/regions.service';
 import { canonicalJson } from '../journal/journal.hash';
-import { isReversed, postingsOfEntry } from '../journal/journal.service';
+import { isReversed, MAX_ENTRY_POSTINGS, postingsOfEntry } from '../journal/journal.service';
 import { AttendanceRow, computeLines, ComputedLine } from './distribution.allocation';
 import { claimFunding, Funding, fundingFor, receiptEntryIds, requireFundingStands } from './distribution.receipts';
 import { computePlanFlags } from './distribution.flags';
@@ -94,10 +94,20 @@ export interface PlanDraft {
   flags: Flag[];
 }
 
+/** The households one plan may pay: its execution entry holds a posting per household besides the fund postings. */
+export const MAX_PLAN_HOUSEHOLDS = MAX_ENTRY_POSTINGS - 100;
+
 async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> {
   const input = parseInput(planSchema, raw);
   await requireRegion(svc.db, input.villageCode, ['input', 'villageCode'], ['VILLAGE']);
   authorize(svc.actor, 'distribution.write', input.villageCode);
+  const idSet = new Set<number>();
+  for (const l of input.lines) for (const r of l.recipients) idSet.add(r.householdId);
+  const ids = [...idSet];
+  if (ids.length > MAX_PLAN_HOUSEHOLDS) {
+    // Execution pays every household in one journal entry: a plan that could not be posted is refused now, not after its vote.
+    throw new DomainError('OUT_OF_RANGE', `${ids.length} households named: a plan pays at most ${MAX_PLAN_HOUSEHOLDS}`, ['input', 'lines']);
+  }
   if (input.periodFrom > input.periodTo) {
     throw new DomainError('DATE_ORDER', 'periodTo must not be before periodFrom', ['input', 'periodTo']);
   }
@@ -112,9 +122,6 @@ async function draftPlan(svc: ServiceContext, raw: unknown): Promise<PlanDraft> 
   const totalFen = await planTotal(svc, owner.id, funding, input.totalFen);
   const available = funding.distributableFen;
 
-  const idSet = new Set<number>();
-  for (const l of input.lines) for (const r of l.recipients) idSet.add(r.householdId);
-  const ids = [...idSet];
   const { households, statusOf } = await householdsAndStatuses(svc, input.villageCode, ids, input.planOn);
 
   const specs = input.lines.map((l, i) => {

@@ -92,6 +92,9 @@ function isValidDateRemembered(value: string): boolean {
 }
 const entryDate = z.string().refine(isValidDateRemembered, { message: 'must be a real date YYYY-MM-DD', params: { code: 'INVALID_DATE' } });
 
+/** The most postings one entry may carry: a distribution to 100,000 households, with room for its fund postings. */
+export const MAX_ENTRY_POSTINGS = 100_100;
+
 const entrySchema = z.object({
   kind: z.enum(ENTRY_KINDS),
   effectiveOn: entryDate,
@@ -105,8 +108,8 @@ const entrySchema = z.object({
   requestFingerprint: z.string().regex(/^[0-9a-f]{64}$/),
   postings: z
     .array(z.object({ holderPartyId: z.number().int().positive(), kind: z.enum(ACCOUNT_KINDS as [AccountKind, ...AccountKind[]]), amountFen: fen }))
-    // A distribution posts to each recipient household: a large plan reaches thousands of postings.
-    .max(20000),
+    // A distribution posts to each recipient household in one entry (see distribution's MAX_PLAN_HOUSEHOLDS).
+    .max(MAX_ENTRY_POSTINGS),
 });
 
 /** Double-entry rules that need no database: the postings sum to zero and no account appears twice. */
