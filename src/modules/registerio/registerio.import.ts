@@ -40,6 +40,11 @@ export interface ImportOptions {
   regionCode?: string | null;
   /** Largest file accepted, checked before parsing. */
   maxBytes: number;
+  /**
+   * false: every row through the services one at a time, in a savepoint (the path the batch is tested
+   * against, test/registerio.batch.test.ts). Default true: rows the batch takes are written in batches.
+   */
+  batch?: boolean;
   onProgress?(p: ImportProgress): void;
 }
 
@@ -284,7 +289,7 @@ async function writePass(ctx: ImportContext, source: ImportSource, result: Impor
         if (done % 500 === 0) opts.onProgress?.({ phase: 'write', rows: done, total, errors: result.errors.length });
         if (plan.badRows.has(item.row.rowNumber)) continue;
         const row = readRow(item.layout, item.row, []);
-        if (RowBatch.takes(row)) {
+        if (opts.batch !== false && RowBatch.takes(row)) {
           await batch.add(row);
           continue;
         }
