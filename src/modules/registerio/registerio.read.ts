@@ -148,15 +148,18 @@ async function* xlsxSheets(stream: Readable): AsyncGenerator<{ name: string; row
  * zip ends, and deletes the file only when asked for the next worksheet. A reader left early — the
  * register found, a missing column — left its files in the temp directory for good: the register sheet's
  * XML, ~94 MB for 100,000 rows, twice per import (check and write). Moving the reader on to its end,
- * without parsing the sheets it yields, deletes them; the files of the sheets it yields are closed.
+ * without parsing the sheets it yields (their bytes are read through), deletes them.
  */
 async function releaseTempFiles(worksheets: AsyncIterator<unknown>): Promise<void> {
   try {
     for (;;) {
       const next = await worksheets.next();
       if (next.done) return;
-      const iterator = (next.value as { iterator?: unknown }).iterator;
-      if (iterator instanceof Readable) iterator.destroy();
+      // Each further sheet's bytes are read to their end (not parsed) before the reader moves on and deletes
+      // its file: a stream destroyed while its file was still being opened failed with ENOENT once the file
+      // was unlinked, as an unhandled error.
+      const iterator = (next.value as { iterator?: AsyncIterable<unknown> }).iterator;
+      if (iterator && Symbol.asyncIterator in Object(iterator)) for await (const _ of iterator) void _;
     }
   } catch {
     // The file was broken or the stream destroyed: nothing more to release.
