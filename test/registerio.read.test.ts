@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 /** The register reader and cell readers, without a database. */
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
@@ -42,6 +44,38 @@ describe('reading a long sheet', () => {
     }
     expect(n).toBe(rows);
     expect(broken).toEqual([]);
+  });
+});
+
+describe('temporary files', () => {
+  // ExcelJS copies a worksheet stored before sharedStrings.xml (its own writer's order) to a temp file named
+  // tmp-<pid>-…; a reader left early used to leave it behind (the sheet's whole XML, every import).
+  const ours = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith(`tmp-${process.pid}-`));
+  // The tmp package closes and unlinks a file asynchronously: give its callbacks time (up to 5 s on a busy
+  // machine) before looking; the assertion is on the files, not on the time.
+  const settled = async (before: string[]) => {
+    for (let i = 0; i < 50 && ours().length > before.length; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+  };
+
+  it.each([['inline strings', false], ['shared strings', true]])('are removed when the register has been read (%s)', async (_n, shared) => {
+    const file = await bigSheet(shared as boolean, 300);
+    const before = ours();
+    let n = 0;
+    for await (const item of registerRows(sourceOf(file), 'xlsx')) if (item.row) n++;
+    expect(n).toBe(300);
+    await settled(before);
+    expect(ours()).toEqual(before);
+  });
+
+  it('are removed when the reader is left after the header (a missing column)', async () => {
+    const file = await bigSheet(true, 300);
+    const before = ours();
+    for await (const item of registerRows(sourceOf(file), 'xlsx')) {
+      expect(item.row).toBeNull();
+      break;
+    }
+    await settled(before);
+    expect(ours()).toEqual(before);
   });
 });
 

@@ -10,8 +10,19 @@ const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?(Z|[+-]\d{2
 
 /** Strict calendar date: YYYY-MM-DD that exists (2023-02-30 is rejected). */
 export function isValidDate(text: string): boolean {
-  return DATE_RE.test(text) && dayjs(text, 'YYYY-MM-DD', true).isValid();
+  if (!DATE_RE.test(text)) return false;
+  // A strict dayjs parse costs ~10 µs and a register import checks every date several times (issue 16,
+  // G4); the answers are remembered (a sheet has few distinct dates; the memory is bounded).
+  let ok = validDates.get(text);
+  if (ok === undefined) {
+    if (validDates.size >= 10_000) validDates.clear();
+    ok = dayjs(text, 'YYYY-MM-DD', true).isValid();
+    validDates.set(text, ok);
+  }
+  return ok;
 }
+
+const validDates = new Map<string, boolean>();
 
 /** ISO 8601 timestamp with an explicit offset; normalised to UTC by toUtcIso. */
 export function isValidDateTime(text: string): boolean {

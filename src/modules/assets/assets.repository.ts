@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Executor } from '../../db/connection';
 import { toInt } from '../../db/connection';
+import { insertRows } from '../../db/insertRows';
 import type { FundSource } from '../projects/projects.types';
 import type { Asset, AssetClass, AssetEvent, AssetFundingLine, AssetHold, AssetStatus, AssetSubType, HoldKind } from './assets.types';
 import { OBSERVATION_ACTIONS } from './assets.types';
@@ -76,6 +77,49 @@ export async function findByIds(db: Executor, ids: readonly number[]): Promise<A
 export async function insert(db: Executor, a: Omit<Asset, 'id'>): Promise<number> {
   const [r] = await db('assets').insert(toRow(a)).returning('id');
   return r.id;
+}
+
+/** Many assets in multi-row inserts (the register import); ids in the order of `assets`. */
+export async function insertMany(db: Executor, assets: Omit<Asset, 'id'>[]): Promise<number[]> {
+  const rows = assets.map((a) => {
+    const row: Record<string, unknown> = {};
+    for (const [k, column] of Object.entries(COLUMNS)) row[column] = a[k as keyof typeof COLUMNS] ?? null;
+    return row;
+  });
+  return (await insertRows(db, 'assets', rows, { returning: 'id' })).map((r) => r.id);
+}
+
+export async function insertFundingLinesMany(db: Executor, lines: AssetFundingLine[]): Promise<void> {
+  await insertRows(db, 'asset_funding_lines', lines.map((l) => ({ asset_id: l.assetId, source: l.source, level: l.level, amount_fen: l.amountFen })));
+}
+
+/** Many events in multi-row inserts, ids in the order given. */
+export async function insertEventsMany(db: Executor, events: Omit<AssetEvent, 'id'>[]): Promise<void> {
+  await insertRows(
+    db,
+    'asset_events',
+    events.map((e) => ({
+      asset_id: e.assetId,
+      action: e.action,
+      from_status: e.fromStatus,
+      to_status: e.toStatus,
+      effective_on: e.effectiveOn,
+      reason: e.reason,
+      payload: JSON.stringify(e.payload ?? {}),
+      actor_user_id: e.actorUserId,
+      recorded_at: e.recordedAt,
+    })),
+  );
+}
+
+/** Which of `codes` the county has already registered. */
+export async function codesIn(db: Executor, countyCode: string, codes: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < codes.length; i += 500) {
+    const rows = await db('assets').where({ county_code: countyCode }).whereIn('code', codes.slice(i, i + 500) as string[]).select('code');
+    out.push(...rows.map((r: any) => r.code));
+  }
+  return out;
 }
 
 export async function update(db: Executor, id: number, patch: Partial<Omit<Asset, 'id'>>): Promise<void> {

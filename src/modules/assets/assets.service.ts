@@ -11,7 +11,7 @@ import { countyCodeOf, isWithin, prefixOf } from '../regions/regions.codes';
 import { requireRegion, scopedPrefix } from '../regions/regions.service';
 import { fundingLineSchema, normaliseFundingLines, requireProject } from '../projects/projects.service';
 import { projectFundingLines } from '../projects/projects.service';
-import type { FundSource } from '../projects/projects.types';
+import type { FundingLine, FundSource, Project } from '../projects/projects.types';
 import { nextStatus, TERMINAL, TransitionAction } from './assets.lifecycle';
 import * as repo from './assets.repository';
 import { isHeldOn } from './assets.holdDates';
@@ -21,6 +21,7 @@ import {
   ASSET_STATUSES,
   Asset,
   AssetClass,
+  AssetEvent,
   AssetStatus,
   AssetSubType,
   CLASS_CODE,
@@ -82,6 +83,28 @@ export async function registerAsset(svc: ServiceContext, raw: unknown): Promise<
   const input = parseInput(registerSchema, raw);
   const project = await requireProject(svc, input.projectId, ['input', 'projectId']);
   await requireRegion(svc.db, input.villageCode, ['input', 'villageCode'], ['VILLAGE']);
+  const lines = checkRegister(svc, input, project);
+  requireFundingLeft(await projectFundingLeft(svc, project.id), lines);
+
+  const countyCode = countyCodeOf(input.villageCode);
+  const code = input.code ?? (await nextAssetCode(svc, countyCode, project.year, input.class));
+  if (input.code && (await repo.findByCode(svc.db, countyCode, input.code))) {
+    throw duplicateCode(input.code);
+  }
+  const planned = plannedAsset(svc, input, project, code, lines);
+  const id = await repo.insert(svc.db, planned.asset);
+  await repo.insertFundingLines(svc.db, id, lines);
+  await repo.insertEvent(svc.db, { ...planned.events[0], assetId: id });
+  return { id, ...planned.asset };
+}
+
+type RegisterInput = z.infer<typeof registerSchema>;
+
+const duplicateCode = (code: string) =>
+  new DomainError('DUPLICATE', `Asset code ${code} is already used in this county (资产编号重复)`, ['input', 'code']);
+
+/** The checks of a registration that need no lookup beyond the project (the region is checked by the caller). */
+function checkRegister(svc: ServiceContext, input: RegisterInput, project: { regionCode: string }): FundingLine[] {
   authorize(svc.actor, 'asset.write', input.villageCode);
   if (!isWithin(input.villageCode, prefixOf(project.regionCode))) {
     throw new DomainError('INVALID_REGION', `Village ${input.villageCode} lies outside the project's region ${project.regionCode}`, [
@@ -114,16 +137,14 @@ export async function registerAsset(svc: ServiceContext, raw: unknown): Promise<
       ['input', 'fundingLines'],
     );
   }
-  await requireWithinProjectFunding(svc, project.id, lines);
+  return lines;
+}
 
+/** The asset row and its REGISTER event, as registerAsset writes them (the event's assetId is filled in on insert). */
+function plannedAsset(svc: ServiceContext, input: RegisterInput, project: { id: number; year: number }, code: string, lines: FundingLine[]): PlannedAsset {
   const now = svc.clock.now();
-  const countyCode = countyCodeOf(input.villageCode);
-  const code = input.code ?? (await nextAssetCode(svc, countyCode, project.year, input.class));
-  if (input.code && (await repo.findByCode(svc.db, countyCode, input.code))) {
-    throw new DomainError('DUPLICATE', `Asset code ${input.code} is already used in this county (资产编号重复)`, ['input', 'code']);
-  }
   const asset: Omit<Asset, 'id'> = {
-    countyCode,
+    countyCode: countyCodeOf(input.villageCode),
     code,
     name: input.name,
     class: input.class,
@@ -143,10 +164,8 @@ export async function registerAsset(svc: ServiceContext, raw: unknown): Promise<
     createdAt: now,
     updatedAt: now,
   };
-  const id = await repo.insert(svc.db, asset);
-  await repo.insertFundingLines(svc.db, id, lines);
-  await repo.insertEvent(svc.db, {
-    assetId: id,
+  const register: Omit<AssetEvent, 'id'> = {
+    assetId: 0,
     action: 'REGISTER',
     fromStatus: null,
     toStatus: 'REGISTERED',
@@ -156,8 +175,158 @@ export async function registerAsset(svc: ServiceContext, raw: unknown): Promise<
     payload: { code, originalValueFen: input.originalValueFen, fundingLines: lines },
     actorUserId: svc.actor.userId,
     recordedAt: now,
+  };
+  return { asset, lines, events: [register], lastStepOn: null };
+}
+
+/**
+ * An asset checked and not yet written (batch registration, the register import): the row as it will be
+ * after the steps planned on it, its funding lines, and its events in order (assetId filled in on write).
+ * A step's payload may be completed by the module that writes its record (a confirmation's id).
+ */
+export interface PlannedAsset {
+  asset: Omit<Asset, 'id'>;
+  lines: FundingLine[];
+  events: Omit<AssetEvent, 'id'>[];
+  /** Effective date of the latest lifecycle step planned (observations do not count), as lastEvent reads it. */
+  lastStepOn: string | null;
+  /** Set by writeAssetBatch. */
+  id?: number;
+}
+
+/** What the project has left per source: its funding lines less what its assets already draw. */
+async function projectFundingLeft(svc: ServiceContext, projectId: number): Promise<Map<FundSource, number>> {
+  const left = new Map<FundSource, number>();
+  for (const l of await projectFundingLines(svc, projectId)) left.set(l.source, (left.get(l.source) ?? 0) + l.amountFen);
+  for (const [source, used] of await repo.projectAssetFundingBySource(svc.db, projectId)) left.set(source, (left.get(source) ?? 0) - used);
+  return left;
+}
+
+/** An asset's funding from a source may not exceed what its project has left from that source. */
+function requireFundingLeft(left: Map<FundSource, number>, lines: { source: FundSource; amountFen: number }[]): void {
+  const wanted = new Map<FundSource, number>();
+  for (const l of lines) wanted.set(l.source, (wanted.get(l.source) ?? 0) + l.amountFen);
+  for (const [source, amount] of wanted) {
+    const available = left.get(source) ?? 0;
+    if (amount > available) {
+      throw new DomainError(
+        'FUNDING_EXCEEDS_PROJECT',
+        `Funding from ${source} exceeds what the project has left from that source (${available} fen)`,
+        ['input', 'fundingLines'],
+      );
+    }
+  }
+}
+
+/**
+ * 批量登记 Registration of many assets in one transaction (the register import): each item is held to exactly
+ * registerAsset's checks, in the same order, with the lookups (project, village, the project's funding
+ * left) made once per batch instead of once per asset, and nothing written until `write`. Items must carry
+ * their own asset code (a generated code takes a sequence number: use registerAsset). An item checked and
+ * then dropped (a later step of its row failed) must not be `commit`ted: its funding stays available.
+ * Anything written around the batch through the single-asset services (registerAsset…) makes the cached
+ * funding stale: call `forget()` after it.
+ */
+export class AssetBatch {
+  private projects = new Map<number, Promise<Project>>();
+  private villages = new Map<string, Promise<void>>();
+  private fundingLeft = new Map<number, Promise<Map<FundSource, number>>>();
+
+  constructor(private readonly svc: ServiceContext) {}
+
+  /** Checks one registration; `existingCodes` holds the codes of the batch already used in the county. */
+  async check(raw: unknown, existingCodes: ReadonlySet<string>): Promise<PlannedAsset> {
+    const input = parseInput(registerSchema, raw);
+    if (!input.code) throw new Error('AssetBatch.check needs an asset code; generated codes go through registerAsset');
+    const project = await cached(this.projects, input.projectId, () => requireProject(this.svc, input.projectId, ['input', 'projectId']));
+    await cached(this.villages, input.villageCode, () => requireRegion(this.svc.db, input.villageCode, ['input', 'villageCode'], ['VILLAGE']).then(() => undefined));
+    const lines = checkRegister(this.svc, input, project);
+    requireFundingLeft(await this.left(project.id), lines);
+    if (existingCodes.has(input.code)) throw duplicateCode(input.code);
+    return plannedAsset(this.svc, input, project, input.code, lines);
+  }
+
+  /** The item will be written: its funding is drawn from its project's remainder. */
+  async commit(p: PlannedAsset): Promise<void> {
+    const left = await this.left(p.asset.projectId);
+    for (const l of p.lines) left.set(l.source, (left.get(l.source) ?? 0) - l.amountFen);
+  }
+
+  /** Drops the cached funding remainders (something was registered outside the batch). */
+  forget(): void {
+    this.fundingLeft.clear();
+  }
+
+  private left(projectId: number): Promise<Map<FundSource, number>> {
+    return cached(this.fundingLeft, projectId, () => projectFundingLeft(this.svc, projectId));
+  }
+}
+
+function cached<K, V>(map: Map<K, Promise<V>>, key: K, load: () => Promise<V>): Promise<V> {
+  let p = map.get(key);
+  if (!p) {
+    p = load();
+    map.set(key, p);
+    // A refusal is not cached: the next item gets its own error, with its own field path.
+    p.catch(() => map.get(key) === p && map.delete(key));
+  }
+  return p;
+}
+
+/** Codes among `codes` already registered in the county (one query per batch instead of one per asset). */
+export async function existingAssetCodes(svc: ServiceContext, countyCode: string, codes: readonly string[]): Promise<Set<string>> {
+  return new Set(await repo.codesIn(svc.db, countyCode, codes));
+}
+
+/**
+ * A lifecycle step planned on a checked asset, held to applyTransition's rules (the state machine, no step
+ * dated in the future or before the previous step); the event joins the plan. Returns the event, whose
+ * payload the caller may complete before the batch is written.
+ */
+export function planTransition(
+  svc: ServiceContext,
+  p: PlannedAsset,
+  action: TransitionAction,
+  opts: TransitionOptions,
+): Omit<AssetEvent, 'id'> {
+  const to = nextStatus(p.asset, action, opts.before);
+  const field = opts.dateField ?? ['input', 'effectiveOn'];
+  requireNotFuture(svc, opts.effectiveOn, field);
+  if (p.lastStepOn && opts.effectiveOn < p.lastStepOn) {
+    const last = [...p.events].reverse().find((e) => !(OBSERVATION_ACTIONS as readonly string[]).includes(e.action))!;
+    throw new DomainError('DATE_ORDER', `${field[field.length - 1]} ${opts.effectiveOn} is before the previous step (${last.action} on ${last.effectiveOn})`, field);
+  }
+  const now = svc.clock.now();
+  const event: Omit<AssetEvent, 'id'> = {
+    assetId: 0,
+    action,
+    fromStatus: p.asset.status,
+    toStatus: to,
+    effectiveOn: opts.effectiveOn,
+    reason: opts.reason,
+    payload: opts.payload ?? {},
+    actorUserId: svc.actor.userId,
+    recordedAt: now,
+  };
+  Object.assign(p.asset, { ...opts.patch, status: to, updatedAt: now });
+  p.events.push(event);
+  p.lastStepOn = opts.effectiveOn;
+  return event;
+}
+
+/** Writes checked assets (rows in their final state) and their funding lines; sets each plan's id. */
+export async function writeAssetBatch(svc: ServiceContext, plans: PlannedAsset[]): Promise<void> {
+  const ids = await repo.insertMany(svc.db, plans.map((p) => p.asset));
+  plans.forEach((p, i) => {
+    p.id = ids[i];
+    for (const e of p.events) e.assetId = ids[i];
   });
-  return { id, ...asset };
+  await repo.insertFundingLinesMany(svc.db, plans.flatMap((p) => p.lines.map((l) => ({ ...l, assetId: p.id! }))));
+}
+
+/** Writes the events of written plans, asset after asset, each asset's in order (as the single path would). */
+export async function writeAssetBatchEvents(svc: ServiceContext, plans: PlannedAsset[]): Promise<void> {
+  await repo.insertEventsMany(svc.db, plans.flatMap((p) => p.events));
 }
 
 /** The next generated code (county-year-class-sequence), skipping any that an imported register already took. */
@@ -166,31 +335,6 @@ async function nextAssetCode(svc: ServiceContext, countyCode: string, year: numb
     const seq = await repo.nextCodeSequence(svc.db, countyCode, year, cls);
     const code = `${countyCode.slice(0, 6)}-${year}-${CLASS_CODE[cls]}-${String(seq).padStart(4, '0')}`;
     if (!(await repo.findByCode(svc.db, countyCode, code))) return code;
-  }
-}
-
-/** An asset's funding from a source may not exceed what its project received from that source. */
-async function requireWithinProjectFunding(
-  svc: ServiceContext,
-  projectId: number,
-  lines: { source: FundSource; amountFen: number }[],
-): Promise<void> {
-  const projectBySource = new Map<FundSource, number>();
-  for (const l of await projectFundingLines(svc, projectId)) {
-    projectBySource.set(l.source, (projectBySource.get(l.source) ?? 0) + l.amountFen);
-  }
-  const used = await repo.projectAssetFundingBySource(svc.db, projectId);
-  const wanted = new Map<FundSource, number>();
-  for (const l of lines) wanted.set(l.source, (wanted.get(l.source) ?? 0) + l.amountFen);
-  for (const [source, amount] of wanted) {
-    const available = (projectBySource.get(source) ?? 0) - (used.get(source) ?? 0);
-    if (amount > available) {
-      throw new DomainError(
-        'FUNDING_EXCEEDS_PROJECT',
-        `Funding from ${source} exceeds what the project has left from that source (${available} fen)`,
-        ['input', 'fundingLines'],
-      );
-    }
   }
 }
 

@@ -13,7 +13,7 @@ import type { Db } from '../../db/connection';
 import type { ServiceContext } from '../../shared/context';
 import type { Clock } from '../../shared/clock';
 import { DomainError, DomainErrors } from '../../shared/errors';
-import { registerAsset } from '../assets/assets.service';
+import { AssetBatch, existingAssetCodes, registerAsset, writeAssetBatch, writeAssetBatchEvents, type PlannedAsset } from '../assets/assets.service';
 import * as assetsRepo from '../assets/assets.repository';
 import { authorize } from '../auth/auth.service';
 import type { Actor } from '../auth/auth.types';
@@ -22,7 +22,9 @@ import * as projectsRepo from '../projects/projects.repository';
 import type { FundSource } from '../projects/projects.types';
 import { countyCodeOf, prefixOf, townshipCodeOf } from '../regions/regions.codes';
 import { requireRegion } from '../regions/regions.service';
-import { confirmRights, handOverAsset } from '../rights/rights.service';
+import { confirmRights, handOverAsset, RightsBatch } from '../rights/rights.service';
+import type { PartyRef } from '../parties/parties.service';
+import type { RightsLevel } from '../rights/rights.types';
 import { assignUpkeep } from '../upkeep/upkeep.service';
 import { signContract } from '../contracts/contracts.service';
 import { COLUMNS, ColumnKey, columnByKey } from './registerio.columns';
@@ -38,6 +40,11 @@ export interface ImportOptions {
   regionCode?: string | null;
   /** Largest file accepted, checked before parsing. */
   maxBytes: number;
+  /**
+   * false: every row through the services one at a time, in a savepoint (the path the batch is tested
+   * against, test/registerio.batch.test.ts). Default true: rows the batch takes are written in batches.
+   */
+  batch?: boolean;
   onProgress?(p: ImportProgress): void;
 }
 
@@ -274,15 +281,24 @@ async function writePass(ctx: ImportContext, source: ImportSource, result: Impor
     await ctx.db.transaction(async (trx) => {
       const svc: ServiceContext = { db: trx, clock: ctx.clock, actor };
       const projectIds = await settleProjects(svc, plan, result);
+      const batch = new RowBatch(svc, plan, projectIds, result);
       let done = 0;
       for await (const item of registerRows(source, result.kind!)) {
         if (!item.row) continue;
         done++;
+        if (done % 500 === 0) opts.onProgress?.({ phase: 'write', rows: done, total, errors: result.errors.length });
         if (plan.badRows.has(item.row.rowNumber)) continue;
         const row = readRow(item.layout, item.row, []);
-        if (row.code && (await assetsRepo.findByCode(trx, countyCodeOf(plan.villages.resolve(row.village!) as string), row.code))) {
+        if (opts.batch !== false && RowBatch.takes(row)) {
+          await batch.add(row);
+          continue;
+        }
+        // A row the batch does not take (a generated code, upkeep, a contract) goes through the services
+        // one at a time, in its place: the rows before it are written first.
+        await batch.flush();
+        if (row.code && (await assetsRepo.findByCode(trx, countyCode(plan, row), row.code))) {
           // Recognised before anything else: a row imported before is reported as such, not by its funding.
-          result.errors.push(err(plan.layout, row, 'code', 'DUPLICATE', `Asset code ${row.code} is already registered in the county (imported before?)`));
+          result.errors.push(duplicateRow(plan, row));
           continue;
         }
         const project = projectIds.get(projectKey(row.projectName!, row.year!));
@@ -293,8 +309,9 @@ async function writePass(ctx: ImportContext, source: ImportSource, result: Impor
         const errors = await inSavepoint(svc, (sp) => writeRow(sp, plan, row, project));
         result.errors.push(...errors.map((e) => toRowError(plan.layout, row, e)));
         if (!errors.length) result.assetsRegistered++;
-        if (done % 500 === 0) opts.onProgress?.({ phase: 'write', rows: done, total, errors: result.errors.length });
+        batch.forget();
       }
+      await batch.flush();
       opts.onProgress?.({ phase: 'write', rows: done, total, errors: result.errors.length });
       if (result.errors.length || result.dryRun) throw new Rollback();
       await repo.insert(trx, {
@@ -323,12 +340,132 @@ async function inSavepoint(svc: ServiceContext, work: (sp: ServiceContext) => Pr
     await (svc.db as Db).transaction((sp) => work({ ...svc, db: sp }));
     return [];
   } catch (e) {
-    if (e instanceof DomainError) return [{ code: e.code, message: e.message, field: e.field }];
-    if (e instanceof DomainErrors) return e.errors.map((x) => ({ code: x.code, message: x.message, field: x.field }));
-    const code = (e as GraphQLError).extensions?.code;
-    if (code === 'FORBIDDEN') return [{ code: 'OUT_OF_SCOPE', message: (e as Error).message, field: ['input', 'villageCode'] }];
-    throw e;
+    return failuresOf(e);
   }
+}
+
+/** A service's refusal as the row's problems; anything else is not the row's fault and is thrown on. */
+function failuresOf(e: unknown): ServiceFailure[] {
+  if (e instanceof DomainError) return [{ code: e.code, message: e.message, field: e.field }];
+  if (e instanceof DomainErrors) return e.errors.map((x) => ({ code: x.code, message: x.message, field: x.field }));
+  const code = (e as GraphQLError).extensions?.code;
+  if (code === 'FORBIDDEN') return [{ code: 'OUT_OF_SCOPE', message: (e as Error).message, field: ['input', 'villageCode'] }];
+  throw e;
+}
+
+const countyCode = (plan: Plan, row: RegisterRow) => countyCodeOf(plan.villages.resolve(row.village!) as string);
+
+const duplicateRow = (plan: Plan, row: RegisterRow): RowError =>
+  err(plan.layout, row, 'code', 'DUPLICATE', `Asset code ${row.code} is already registered in the county (imported before?)`);
+
+/**
+ * Rows written in batches (issue 16, G4): up to BATCH_ROWS rows are checked with exactly the services'
+ * rules — AssetBatch (assetRegister's), RightsBatch (rightsConfirm's and assetHandOver's) — against lookups
+ * made once per batch (the project, the village, the project's funding left, the parties named, the asset
+ * codes already registered), then written with multi-row inserts: assets in their final state, funding
+ * lines, confirmations, owners, deeds, and the events in the order the services would have written them.
+ * A row that fails is reported and left out; no savepoint is needed since nothing of it was written.
+ * The batch takes rows with their own asset code and no upkeep or contract; the others go through the
+ * services one at a time (writeRow), in their place.
+ */
+class RowBatch {
+  static readonly BATCH_ROWS = 500;
+  private rows: RegisterRow[] = [];
+  private readonly assets: AssetBatch;
+  private readonly rights: RightsBatch;
+  private readonly refs = new Map<string, Promise<PartyRef>>();
+  private readonly levels = new Map<string, Promise<RightsLevel>>();
+
+  constructor(
+    private readonly svc: ServiceContext,
+    private readonly plan: Plan,
+    private readonly projectIds: Map<string, number | RowError[]>,
+    private readonly result: ImportResult,
+  ) {
+    this.assets = new AssetBatch(svc);
+    this.rights = new RightsBatch(svc);
+  }
+
+  static takes(row: RegisterRow): boolean {
+    return !!row.code && !row.upkeepBody && !row.contractNo;
+  }
+
+  async add(row: RegisterRow): Promise<void> {
+    this.rows.push(row);
+    if (this.rows.length >= RowBatch.BATCH_ROWS) await this.flush();
+  }
+
+  /** Something was written outside the batch: cached funding remainders are stale. */
+  forget(): void {
+    this.assets.forget();
+  }
+
+  async flush(): Promise<void> {
+    const rows = this.rows;
+    if (!rows.length) return;
+    this.rows = [];
+    const { plan, result } = this;
+    const codesByCounty = new Map<string, string[]>();
+    for (const row of rows) {
+      const county = countyCode(plan, row);
+      codesByCounty.set(county, [...(codesByCounty.get(county) ?? []), row.code!]);
+    }
+    const existing = new Map<string, Set<string>>();
+    for (const [county, codes] of codesByCounty) existing.set(county, await existingAssetCodes(this.svc, county, codes));
+    const kept: PlannedAsset[] = [];
+    const none = new Set<string>();
+    for (const row of rows) {
+      if (existing.get(countyCode(plan, row))!.has(row.code!)) {
+        result.errors.push(duplicateRow(plan, row));
+        continue;
+      }
+      const project = this.projectIds.get(projectKey(row.projectName!, row.year!));
+      if (typeof project !== 'number') {
+        result.errors.push(...(project ?? []).map((e) => ({ ...e, row: row.rowNumber })));
+        continue;
+      }
+      const villageCode = plan.villages.resolve(row.village!) as string;
+      let planned: PlannedAsset | null = null;
+      try {
+        planned = await this.assets.check(registerInputOf(row, project, villageCode), none);
+        if (row.owners.length) await this.rights.confirm(planned, await confirmInputOf(this.svc, plan, row, villageCode, 0, this.refOf, this.levelOf));
+        if (row.handedOverOn) await this.rights.handOver(planned, handOverInputOf(row, 0));
+        await this.assets.commit(planned);
+        kept.push(planned);
+        result.assetsRegistered++;
+      } catch (e) {
+        if (planned) this.rights.drop(planned);
+        result.errors.push(...failuresOf(e).map((f) => toRowError(plan.layout, row, f)));
+      }
+    }
+    if (!kept.length) return;
+    await writeAssetBatch(this.svc, kept);
+    await this.rights.write(kept);
+    await writeAssetBatchEvents(this.svc, kept);
+  }
+
+  /** partyRefOf, once per name and village for the batch (a refusal is not kept: each row gets its own). */
+  private refOf: typeof partyRefOf = (svc, villages, name, villageCode, field) => {
+    const key = `${villageCode}\u0000${name}`;
+    let p = this.refs.get(key);
+    if (!p) {
+      p = partyRefOf(svc, villages, name, villageCode, field);
+      this.refs.set(key, p);
+      p.catch(() => this.refs.get(key) === p && this.refs.delete(key));
+    }
+    return p;
+  };
+
+  private levelOf: typeof impliedLevel = (svc, ref) => {
+    const key = `${ref.partyId ?? ''}|${ref.villageCode ?? ''}|${ref.householdId ?? ''}`;
+    let p = this.levels.get(key);
+    if (!p) {
+      p = impliedLevel(svc, ref);
+      this.levels.set(key, p);
+      p.catch(() => this.levels.get(key) === p && this.levels.delete(key));
+    }
+    return p;
+  };
 }
 
 /**
@@ -391,48 +528,12 @@ function smallestRegion(villages: string[]): string {
  */
 async function writeRow(svc: ServiceContext, plan: Plan, row: RegisterRow, projectId: number): Promise<void> {
   const villageCode = plan.villages.resolve(row.village!) as string;
-  const asset = await registerAsset(svc, {
-    projectId,
-    code: row.code,
-    name: row.name,
-    class: row.class,
-    subType: row.subType,
-    quantity: row.quantity,
-    unit: row.unit,
-    villageCode,
-    location: row.location,
-    originalValueFen: row.originalValueFen,
-    fundingLines: row.funding,
-    completedOn: row.completedOn,
-    acceptedOn: row.acceptedOn,
-    bookedOn: row.bookedOn,
-    // History keeps its dates: the REGISTER event is dated as the sheet says, else the day it was booked.
-    registeredOn: row.registeredOn ?? row.bookedOn ?? row.acceptedOn ?? row.completedOn,
-  });
+  const asset = await registerAsset(svc, registerInputOf(row, projectId, villageCode));
   if (row.owners.length) {
-    const owners = [];
-    for (const [i, o] of row.owners.entries()) {
-      const ref = await partyRefOf(svc, plan.villages, o.name, villageCode, ['input', 'owners', String(i)]);
-      const shareBp = o.shareBp ?? (row.owners.length === 1 ? 10_000 : null);
-      if (shareBp === null) throw new DomainError('REQUIRED', `${o.name}: joint owners each need a share (e.g. 60%)`, ['input', 'owners']);
-      owners.push({ ...ref, shareBp });
-    }
-    await confirmRights(svc, {
-      assetId: asset.id,
-      owners,
-      rightsLevel: row.rightsLevel ?? (await impliedLevel(svc, owners[0])),
-      certificateNo: row.certificateNo,
-      confirmedOn: row.confirmedOn,
-    });
+    await confirmRights(svc, await confirmInputOf(svc, plan, row, villageCode, asset.id));
   }
   if (row.handedOverOn) {
-    await handOverAsset(svc, {
-      assetId: asset.id,
-      deedNo: row.deedNo,
-      handedOverOn: row.handedOverOn,
-      transferor: row.transferor,
-      witness: row.witness,
-    });
+    await handOverAsset(svc, handOverInputOf(row, asset.id));
   }
   if (row.upkeepBody) {
     await assignUpkeep(svc, {
@@ -458,6 +559,65 @@ async function writeRow(svc: ServiceContext, plan: Plan, row: RegisterRow, proje
       guaranteedRateBp: row.guaranteedRateBp,
     });
   }
+}
+
+/** assetRegister's input for a row (both paths). */
+function registerInputOf(row: RegisterRow, projectId: number, villageCode: string) {
+  return {
+    projectId,
+    code: row.code,
+    name: row.name,
+    class: row.class,
+    subType: row.subType,
+    quantity: row.quantity,
+    unit: row.unit,
+    villageCode,
+    location: row.location,
+    originalValueFen: row.originalValueFen,
+    fundingLines: row.funding,
+    completedOn: row.completedOn,
+    acceptedOn: row.acceptedOn,
+    bookedOn: row.bookedOn,
+    // History keeps its dates: the REGISTER event is dated as the sheet says, else the day it was booked.
+    registeredOn: row.registeredOn ?? row.bookedOn ?? row.acceptedOn ?? row.completedOn,
+  };
+}
+
+/** rightsConfirm's input for a row: owners named in the sheet resolved to party references. */
+async function confirmInputOf(
+  svc: ServiceContext,
+  plan: Plan,
+  row: RegisterRow,
+  villageCode: string,
+  assetId: number,
+  refOf: typeof partyRefOf = partyRefOf,
+  levelOf: typeof impliedLevel = impliedLevel,
+) {
+  const owners = [];
+  for (const [i, o] of row.owners.entries()) {
+    const ref = await refOf(svc, plan.villages, o.name, villageCode, ['input', 'owners', String(i)]);
+    const shareBp = o.shareBp ?? (row.owners.length === 1 ? 10_000 : null);
+    if (shareBp === null) throw new DomainError('REQUIRED', `${o.name}: joint owners each need a share (e.g. 60%)`, ['input', 'owners']);
+    owners.push({ ...ref, shareBp });
+  }
+  return {
+    assetId,
+    owners,
+    rightsLevel: row.rightsLevel ?? (await levelOf(svc, owners[0])),
+    certificateNo: row.certificateNo,
+    confirmedOn: row.confirmedOn,
+  };
+}
+
+/** assetHandOver's input for a row. */
+function handOverInputOf(row: RegisterRow, assetId: number) {
+  return {
+    assetId,
+    deedNo: row.deedNo,
+    handedOverOn: row.handedOverOn,
+    transferor: row.transferor,
+    witness: row.witness,
+  };
 }
 
 /** Where a service's field path points in the sheet. */

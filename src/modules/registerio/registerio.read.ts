@@ -117,18 +117,52 @@ async function* xlsxSheets(stream: Readable): AsyncGenerator<{ name: string; row
   // such a sheet is then found by its header row alone, with no name.
   (reader as unknown as { model?: { sheets: unknown[] } }).model ??= { sheets: [] };
   decodeSharedStringsWhole(reader);
-  for await (const ws of reader) {
-    decodeWorksheetWhole(ws);
-    const name = (ws as unknown as { name?: string }).name ?? '';
-    yield {
-      name,
-      rows: (async function* () {
-        for await (const row of ws) {
-          // ExcelJS row.values is 1-based (index 0 empty).
-          yield { rowNumber: row.number, values: (row.values as unknown[]).slice(1) };
-        }
-      })(),
-    };
+  const worksheets = reader[Symbol.asyncIterator]();
+  let done = false;
+  try {
+    for (;;) {
+      const next = await worksheets.next();
+      if (next.done) break;
+      const ws = next.value;
+      decodeWorksheetWhole(ws);
+      const name = (ws as unknown as { name?: string }).name ?? '';
+      yield {
+        name,
+        rows: (async function* () {
+          for await (const row of ws) {
+            // ExcelJS row.values is 1-based (index 0 empty).
+            yield { rowNumber: row.number, values: (row.values as unknown[]).slice(1) };
+          }
+        })(),
+      };
+    }
+    done = true;
+  } finally {
+    if (!done) await releaseTempFiles(worksheets);
+  }
+}
+
+/**
+ * ExcelJS 4.4's reader copies a worksheet that comes before sharedStrings.xml or the workbook's rels in the
+ * zip (ExcelJS's own writer puts them there, and so may Excel) to a temporary file, parses it after the
+ * zip ends, and deletes the file only when asked for the next worksheet. A reader left early — the
+ * register found, a missing column — left its files in the temp directory for good: the register sheet's
+ * XML, ~94 MB for 100,000 rows, twice per import (check and write). Moving the reader on to its end,
+ * without parsing the sheets it yields (their bytes are read through), deletes them.
+ */
+async function releaseTempFiles(worksheets: AsyncIterator<unknown>): Promise<void> {
+  try {
+    for (;;) {
+      const next = await worksheets.next();
+      if (next.done) return;
+      // Each further sheet's bytes are read to their end (not parsed) before the reader moves on and deletes
+      // its file: a stream destroyed while its file was still being opened failed with ENOENT once the file
+      // was unlinked, as an unhandled error.
+      const iterator = (next.value as { iterator?: AsyncIterable<unknown> }).iterator;
+      if (iterator && Symbol.asyncIterator in Object(iterator)) for await (const _ of iterator) void _;
+    }
+  } catch {
+    // The file was broken or the stream destroyed: nothing more to release.
   }
 }
 

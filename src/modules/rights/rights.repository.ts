@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Executor } from '../../db/connection';
+import { insertRows } from '../../db/insertRows';
 import type { AssetOwner, HandoverDeed, RightsConfirmation } from './rights.types';
 
 const toConfirmation = (r: any): RightsConfirmation => ({
@@ -125,6 +126,54 @@ export async function insertDeed(db: Executor, d: Omit<HandoverDeed, 'id'>): Pro
     })
     .returning('id');
   return r.id;
+}
+
+/** Many confirmations in multi-row inserts (the register import); ids in the order given. */
+export async function insertConfirmationsMany(db: Executor, cs: Omit<RightsConfirmation, 'id'>[]): Promise<number[]> {
+  const rows = cs.map((c) => ({
+    asset_id: c.assetId,
+    kind: c.kind,
+    rights_level: c.rightsLevel,
+    certificate_no: c.certificateNo,
+    effective_on: c.effectiveOn,
+    reason: c.reason,
+    approval_ref: c.approvalRef,
+    approved_by: c.approvedBy,
+    approved_on: c.approvedOn,
+    actor_user_id: c.actorUserId,
+    recorded_at: c.recordedAt,
+  }));
+  return (await insertRows(db, 'rights_confirmations', rows, { returning: 'id' })).map((r) => r.id);
+}
+
+export async function insertOwnersMany(db: Executor, owners: Omit<AssetOwner, 'id'>[]): Promise<void> {
+  const rows = owners.map((o) => ({
+    asset_id: o.assetId,
+    party_id: o.partyId,
+    share_bp: o.shareBp,
+    effective_from: o.effectiveFrom,
+    effective_to: o.effectiveTo,
+    confirmation_id: o.confirmationId,
+    recorded_at: o.recordedAt,
+  }));
+  await insertRows(db, 'asset_owners', rows);
+}
+
+/** Many handover deeds in multi-row inserts; ids in the order given. */
+export async function insertDeedsMany(db: Executor, ds: Omit<HandoverDeed, 'id'>[]): Promise<number[]> {
+  const rows = ds.map((d) => ({
+    asset_id: d.assetId,
+    deed_no: d.deedNo,
+    handed_over_on: d.handedOverOn,
+    transferor: d.transferor,
+    recipient_party_id: d.recipientPartyId,
+    recipient_signatory: d.recipientSignatory ?? null,
+    witness: d.witness,
+    note: d.note ?? null,
+    actor_user_id: d.actorUserId,
+    recorded_at: d.recordedAt,
+  }));
+  return (await insertRows(db, 'handover_deeds', rows, { returning: 'id' })).map((r) => r.id);
 }
 
 export async function findDeed(db: Executor, id: number): Promise<HandoverDeed | undefined> {

@@ -4,13 +4,13 @@ import type { ServiceContext } from '../../shared/context';
 import { DomainError } from '../../shared/errors';
 import { dateString, optionalText, parseInput, text } from '../../shared/validation';
 import { nextStatus } from '../assets/assets.lifecycle';
-import { applyTransition, recordAssetEvent, requireAsset } from '../assets/assets.service';
+import { applyTransition, planTransition, recordAssetEvent, requireAsset, type PlannedAsset } from '../assets/assets.service';
 import { chainsOf, onChainSettled, openChain } from '../approvals/approvals.service';
 import { supervisingStep, villageResolutions } from '../approvals/approvals.steps';
 import type { ApprovalChain } from '../approvals/approvals.types';
 import { requireNotFuture, requireOrdered } from '../../shared/dates';
 import type { Asset } from '../assets/assets.types';
-import { authorize } from '../auth/auth.service';
+import { authorize, canRead } from '../auth/auth.service';
 import { countyCodeOf, townshipCodeOf } from '../regions/regions.codes';
 import { partyRefSchema, resolvePartyRef } from '../parties/parties.service';
 import { OWNER_KINDS, Party } from '../parties/parties.types';
@@ -74,14 +74,15 @@ type OwnerInput = z.infer<typeof ownerSchema>;
  */
 async function resolveOwners(
   svc: ServiceContext,
-  asset: Asset,
+  asset: Pick<Asset, 'class' | 'villageCode'>,
   inputs: OwnerInput[],
   level: RightsLevel,
+  resolve: typeof resolvePartyRef = resolvePartyRef,
 ): Promise<{ party: Party; shareBp: number }[]> {
   const out: { party: Party; shareBp: number }[] = [];
   for (const [i, o] of inputs.entries()) {
     const field = ['input', 'owners', String(i)];
-    const party = await resolvePartyRef(svc, o, field);
+    const party = await resolve(svc, o, field);
     if (out.some((x) => x.party.id === party.id)) {
       throw new DomainError('DUPLICATE', `${party.name} is listed twice`, field);
     }
@@ -414,4 +415,166 @@ export async function currentOwnerParties(db: Executor, assetId: number): Promis
   const rows = await repo.openOwners(db, assetId);
   const parties = new Map((await partiesRepo.findByIds(db, rows.map((r) => r.partyId))).map((p) => [p.id, p]));
   return rows.map((r) => ({ party: parties.get(r.partyId)!, shareBp: r.shareBp }));
+}
+
+// ---- Batch (the register import) --------------------------------------------------------------------------
+
+interface PlannedRights {
+  confirmation?: { row: Omit<RightsConfirmation, 'id'>; owners: Omit<AssetOwner, 'id'>[]; payload: Record<string, unknown> };
+  deed?: { row: Omit<HandoverDeed, 'id'>; payload: Record<string, unknown> };
+}
+
+/**
+ * 批量确权、移交 Rights confirmation and handover of assets planned in an assets batch (AssetBatch), held to
+ * exactly rightsConfirm's and assetHandOver's checks, in the same order; parties named as owners or
+ * recipients are resolved once per batch. Nothing is written until `write`, after writeAssetBatch has given
+ * the assets their ids. A plan whose row is dropped is simply not passed to `write`.
+ */
+export class RightsBatch {
+  private parties = new Map<string, Promise<Party>>();
+  private planned = new Map<PlannedAsset, PlannedRights>();
+
+  constructor(private readonly svc: ServiceContext) {}
+
+  private resolve = (svc: ServiceContext, ref: z.infer<typeof partyRefSchema>, field: string[]): Promise<Party> => {
+    const key = `${ref.partyId ?? ''}|${ref.villageCode ?? ''}|${ref.householdId ?? ''}`;
+    let p = this.parties.get(key);
+    if (!p) {
+      p = resolvePartyRef(svc, ref, field);
+      this.parties.set(key, p);
+      // A refusal is not cached: each row gets its own error, with its own field path.
+      p.catch(() => this.parties.get(key) === p && this.parties.delete(key));
+    }
+    return p;
+  };
+
+  /** rightsConfirm on a planned asset: REGISTERED → CONFIRMED. */
+  async confirm(plan: PlannedAsset, raw: unknown): Promise<void> {
+    const svc = this.svc;
+    const input = parseInput(confirmSchema, raw);
+    const asset = plan.asset;
+    if (!canRead(svc.actor, asset.villageCode)) throw new DomainError('NOT_FOUND', 'No such asset in your scope', ['input', 'assetId']);
+    authorize(svc.actor, 'rights.write', asset.villageCode);
+    nextStatus(asset, 'CONFIRM_RIGHTS');
+    const owners = await resolveOwners(svc, asset, input.owners, input.rightsLevel, this.resolve);
+    const now = svc.clock.now();
+    const row: Omit<RightsConfirmation, 'id'> = {
+      assetId: 0,
+      kind: 'CONFIRMATION',
+      rightsLevel: input.rightsLevel,
+      certificateNo: input.certificateNo,
+      effectiveOn: input.confirmedOn,
+      reason: input.note,
+      approvalRef: null,
+      approvedBy: null,
+      approvedOn: null,
+      actorUserId: svc.actor.userId,
+      recordedAt: now,
+    };
+    const payload = {
+      confirmationId: 0,
+      rightsLevel: input.rightsLevel,
+      certificateNo: input.certificateNo,
+      owners: owners.map((o) => ({ partyId: o.party.id, shareBp: o.shareBp })),
+    };
+    planTransition(svc, plan, 'CONFIRM_RIGHTS', { effectiveOn: input.confirmedOn, reason: input.note, dateField: ['input', 'confirmedOn'], payload });
+    const entry = this.planned.get(plan) ?? {};
+    entry.confirmation = { row, owners: ownerRows(0, 0, owners, input.confirmedOn, now), payload };
+    this.planned.set(plan, entry);
+  }
+
+  /** assetHandOver on a planned asset: CONFIRMED → HANDED_OVER. */
+  async handOver(plan: PlannedAsset, raw: unknown): Promise<void> {
+    const svc = this.svc;
+    const input = parseInput(handOverSchema, raw);
+    const asset = plan.asset;
+    if (!canRead(svc.actor, asset.villageCode)) throw new DomainError('NOT_FOUND', 'No such asset in your scope', ['input', 'assetId']);
+    authorize(svc.actor, 'rights.write', asset.villageCode);
+    nextStatus(asset, 'HAND_OVER');
+    if (!asset.acceptedOn) {
+      throw new DomainError('NOT_ACCEPTED', 'The asset has no acceptance date (竣工验收): it cannot be handed over before acceptance', [
+        'input',
+        'assetId',
+      ]);
+    }
+    if (input.bookedOn && asset.bookedOn && input.bookedOn !== asset.bookedOn) {
+      throw new DomainError('INVALID_INPUT', `The asset was already booked on ${asset.bookedOn}`, ['input', 'bookedOn']);
+    }
+    const bookedOn = asset.bookedOn ?? input.bookedOn ?? null;
+    if (input.bookedOn) requireNotFuture(svc, input.bookedOn, ['input', 'bookedOn']);
+    requireOrdered(
+      [
+        ['acceptedOn', asset.acceptedOn],
+        ['handedOverOn', input.handedOverOn],
+        ['bookedOn', bookedOn],
+      ],
+      ['input'],
+    );
+    // The open owners are this batch's confirmation's (an asset of the batch has no other).
+    const owners = this.planned.get(plan)?.confirmation?.owners ?? [];
+    let recipientPartyId: number;
+    if (input.recipient) {
+      const recipient = await this.resolve(svc, input.recipient, ['input', 'recipient']);
+      if (!owners.some((o) => o.partyId === recipient.id)) {
+        throw new DomainError('NOT_AN_OWNER', `${recipient.name} is not an owner of this asset; the owner receives it`, ['input', 'recipient']);
+      }
+      recipientPartyId = recipient.id;
+    } else {
+      // The owner with the largest share signs for the owners (the first confirmed one on a tie).
+      recipientPartyId = owners.map((o, i) => ({ o, i })).sort((a, b) => b.o.shareBp - a.o.shareBp || a.i - b.i)[0].o.partyId;
+    }
+    const now = svc.clock.now();
+    const row: Omit<HandoverDeed, 'id'> = {
+      assetId: 0,
+      deedNo: input.deedNo,
+      handedOverOn: input.handedOverOn,
+      transferor: input.transferor,
+      recipientPartyId,
+      recipientSignatory: input.recipientSignatory,
+      witness: input.witness,
+      note: input.note,
+      actorUserId: svc.actor.userId,
+      recordedAt: now,
+    };
+    const payload = {
+      deedId: 0,
+      deedNo: input.deedNo,
+      transferor: input.transferor,
+      recipientPartyId,
+      witness: input.witness,
+      ...(input.bookedOn && !asset.bookedOn ? { bookedOn: input.bookedOn } : {}),
+    };
+    planTransition(svc, plan, 'HAND_OVER', {
+      effectiveOn: input.handedOverOn,
+      reason: input.note,
+      dateField: ['input', 'handedOverOn'],
+      patch: { handedOverOn: input.handedOverOn, bookedOn },
+      payload,
+    });
+    const entry = this.planned.get(plan) ?? {};
+    entry.deed = { row, payload };
+    this.planned.set(plan, entry);
+  }
+
+  /** Writes the confirmations, owners and deeds of written plans (ids set) and completes their events' payloads. */
+  async write(plans: PlannedAsset[]): Promise<void> {
+    const kept = plans.map((p) => [p, this.planned.get(p)] as const).filter((x): x is readonly [PlannedAsset, PlannedRights] => !!x[1]);
+    const confirmations = kept.filter(([, r]) => r.confirmation);
+    const cIds = await repo.insertConfirmationsMany(this.svc.db, confirmations.map(([p, r]) => ({ ...r.confirmation!.row, assetId: p.id! })));
+    const owners: Omit<AssetOwner, 'id'>[] = [];
+    confirmations.forEach(([p, r], i) => {
+      r.confirmation!.payload.confirmationId = cIds[i];
+      for (const o of r.confirmation!.owners) owners.push({ ...o, assetId: p.id!, confirmationId: cIds[i] });
+    });
+    await repo.insertOwnersMany(this.svc.db, owners);
+    const deeds = kept.filter(([, r]) => r.deed);
+    const dIds = await repo.insertDeedsMany(this.svc.db, deeds.map(([p, r]) => ({ ...r.deed!.row, assetId: p.id! })));
+    deeds.forEach(([, r], i) => (r.deed!.payload.deedId = dIds[i]));
+    for (const p of plans) this.planned.delete(p);
+  }
+
+  /** Forgets plans of dropped rows. */
+  drop(plan: PlannedAsset): void {
+    this.planned.delete(plan);
+  }
 }
