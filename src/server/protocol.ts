@@ -166,7 +166,7 @@ export const stripErrorDetails: Plugin = {
  */
 export const coerceVariables: Plugin = {
   onExecute({ args, setResultAndStopExecution }) {
-    const op = getOperationAST(args.document as DocumentNode, args.operationName ?? undefined);
+    const op = operationOf(args.document as DocumentNode, args.operationName);
     if (!op?.variableDefinitions?.length) return;
     const coerced = getVariableValues(args.schema, op.variableDefinitions, (args.variableValues ?? {}) as Record<string, unknown>, { maxErrors: 50 });
     if (coerced.errors) setResultAndStopExecution({ errors: coerced.errors });
@@ -188,7 +188,7 @@ export function requireAuthentication(policy: IntrospectionPolicy): Plugin<Reque
     onExecute({ args, setResultAndStopExecution }) {
       const ctx = args.contextValue as RequestContext;
       if (ctx.actor) return;
-      const op = getOperationAST(args.document as DocumentNode, args.operationName ?? undefined);
+      const op = operationOf(args.document as DocumentNode, args.operationName);
       const allowed = policy === 'public' && !!op && onlyIntrospection(op.selectionSet.selections);
       if (!allowed) setResultAndStopExecution({ errors: [unauthenticated()] });
     },
@@ -211,6 +211,30 @@ function stringsOf(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/**
+ * The operation that runs and the strings written in it, kept per parsed document (issue 16): yoga caches
+ * the parsed document per query text, so a repeated query reuses the same DocumentNode and the three
+ * plugins here no longer look the operation up, nor walk the document for its strings, on every request.
+ */
+interface OperationFacts {
+  op: OperationDefinitionNode | null;
+  literals?: string[];
+}
+const factsByDocument = new WeakMap<DocumentNode, Map<string | null, OperationFacts>>();
+
+function factsOf(document: DocumentNode, operationName: string | null | undefined): OperationFacts {
+  let byName = factsByDocument.get(document);
+  if (!byName) factsByDocument.set(document, (byName = new Map()));
+  const name = operationName ?? null;
+  let facts = byName.get(name);
+  if (!facts) byName.set(name, (facts = { op: getOperationAST(document, name) ?? null }));
+  return facts;
+}
+
+function operationOf(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | null {
+  return factsOf(document, operationName).op;
+}
+
 function literalStringsOf(op: OperationDefinitionNode, document: DocumentNode): string[] {
   const out: string[] = [];
   const collect = { StringValue: (node: { value: string }) => void out.push(node.value) };
@@ -228,9 +252,10 @@ const textError = (code: 'INVALID_TEXT' | 'TOO_LONG', message: string) => new Gr
  */
 export const refuseUnsafeText: Plugin = {
   onExecute({ args, setResultAndStopExecution }) {
-    const op = getOperationAST(args.document as DocumentNode, args.operationName ?? undefined);
+    const facts = factsOf(args.document as DocumentNode, args.operationName);
+    const op = facts.op;
     if (!op) return;
-    const strings = [...stringsOf(args.variableValues), ...literalStringsOf(op, args.document as DocumentNode)];
+    const strings = [...stringsOf(args.variableValues), ...(facts.literals ??= literalStringsOf(op, args.document as DocumentNode))];
     const isRead = op.operation === 'query';
     for (const s of strings) {
       if (isRead && s.length > MAX_QUERY_STRING) {
