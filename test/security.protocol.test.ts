@@ -124,4 +124,15 @@ describe('introspection and the authentication check (item 14)', () => {
     expect(res.body.errors[0].path).toBeUndefined();
     expect(res.body.data?.[field] ?? null).toBeNull();
   });
+
+  // The operation and its strings are kept per parsed document (protocol.ts): the same text run first as A
+  // (allowed) must still be checked as B when B is asked for next.
+  it('checks the operation that runs when the same document was just run as another operation', async () => {
+    const app = createApp({ db: env.db, clock: env.clock });
+    const query = 'query A { __typename } query B { me { name } }';
+    expect((await post(app).send({ query, operationName: 'A' })).body.data.__typename).toBe('Query');
+    const res = await post(app).send({ query, operationName: 'B' });
+    expect(res.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(res.body.data?.me ?? null).toBeNull();
+  });
 });

@@ -17,7 +17,7 @@ import { revitalisationOverviewDownload } from '../modules/revitalisation/revita
 import { noticePage } from '../modules/reports/reports.notices';
 import { reportExportRoutes } from '../modules/reports/reports.export';
 import { registerioRoutes } from '../modules/registerio/registerio.http';
-import { coerceVariables, corsFor, DEFAULT_PROTOCOL, jsonBodyLimit, ProtocolConfig, refuseUnsafeText, requireAuthentication, sendJson, shortLogger, stripErrorDetails } from './protocol';
+import { coerceVariables, corsFor, DEFAULT_PROTOCOL, jsonBodyLimit, limitUploadBody, ProtocolConfig, refuseUnsafeText, requireAuthentication, sendJson, shortLogger, stripErrorDetails } from './protocol';
 
 export interface AppOptions {
   db: Db;
@@ -70,6 +70,9 @@ export function createApp(opts: AppOptions): App {
     // workers inlined): no request leaves the machine, so it works on a township's restricted network.
     graphiql: graphiqlOptions(opts.graphiqlTokens ?? (opts.graphiqlToken ? { finance: opts.graphiqlToken } : null)),
     renderGraphiQL: graphiqlPage,
+    // Non-upload bodies are read within JSON_BODY_LIMIT before yoga (graphqlHandler below); yoga's own limit,
+    // which streams every body through again, is kept for uploads only (limitUploadBody, issue 16).
+    maxRequestBodySize: false,
     context: async ({ request }) => {
       const actor = await tokenCache.authenticate(opts.db, request.headers.get('authorization'));
       return buildRequestContext(opts.db, clock, actor, config);
@@ -88,6 +91,7 @@ export function createApp(opts: AppOptions): App {
       refuseUnsafeText,
       coerceVariables,
       stripErrorDetails,
+      limitUploadBody(),
       // Compiled execution (issue 16, G2): each document is compiled once into a function (kept with the
       // parsed document, which yoga caches per query text) instead of walking the AST on every request.
       useGraphQlJit(),

@@ -32,7 +32,44 @@ export const MODULES: ModuleEntry[] = [
 /** Fetchers for `node(id)`, by the type in the global id; each applies its own scope check. */
 export const nodeFetchers: Record<string, NodeFetcher> = Object.assign({}, ...MODULES.map((m) => m.nodeFetchers ?? {}));
 
-/** The request's loaders, assembled from the modules' own (each module declares its part of `Loaders`). */
+/**
+ * The request's loaders, assembled from the modules' own (each module declares its part of `Loaders`).
+ * Built lazily (issue 16, G1/G2): a request used to construct every module's DataLoaders (about 60) and used
+ * a handful; now `ctx.loaders.x` builds x's module's loaders on first use, once per request (a getter on a
+ * class made once from the modules' keys), so each request still has its own caches. A module's loader
+ * factory must therefore only construct loaders, never query (none does).
+ */
 export function createLoaders(db: Db, clock: Clock): Loaders {
-  return Object.assign({}, ...MODULES.map((m) => m.loaders?.(db, clock) ?? {})) as Loaders;
+  return new (lazyLoadersClass ??= makeLazyLoadersClass(db, clock))(db, clock);
+}
+
+type LazyLoaders = new (db: Db, clock: Clock) => Loaders;
+let lazyLoadersClass: LazyLoaders | undefined;
+
+/** One getter per loader key; a key's getter builds its module's loaders (all keys of that module) once. */
+function makeLazyLoadersClass(db: Db, clock: Clock): LazyLoaders {
+  const factories = MODULES.flatMap((m) => (m.loaders ? [m.loaders] : []));
+  class Lazy {
+    readonly __built: (object | undefined)[] = new Array(factories.length);
+    constructor(
+      readonly __db: Db,
+      readonly __clock: Clock,
+    ) {}
+  }
+  const owner = new Map<string, number>();
+  factories.forEach((factory, i) => {
+    // The keys come from one construction (nothing runs until a loader's load); the result is discarded.
+    for (const key of Object.keys(factory(db, clock))) {
+      if (owner.has(key) || key.startsWith('__')) throw new Error(`Two modules declare the loader ${key}, or its name starts with __`);
+      owner.set(key, i);
+      Object.defineProperty(Lazy.prototype, key, {
+        enumerable: true,
+        get(this: Lazy) {
+          const loaders = (this.__built[i] ??= factory(this.__db, this.__clock)) as Record<string, unknown>;
+          return loaders[key];
+        },
+      });
+    }
+  });
+  return Lazy as unknown as LazyLoaders;
 }

@@ -78,6 +78,53 @@ export function jsonBodyLimit(limit: number): NodeStep {
     });
 }
 
+/** Yoga's own request-body limit (25 MB by default), kept for uploads only: see limitUploadBody. */
+export const UPLOAD_BODY_LIMIT = 25_000_000;
+
+const uploadTooLarge = () =>
+  new GraphQLError('Request body too large', { extensions: { http: { status: 413 }, code: 'REQUEST_ENTITY_TOO_LARGE' } });
+
+/**
+ * Yoga's request-body limit, applied to multipart (upload) requests only; app.ts turns yoga's own off
+ * (`maxRequestBodySize: false`). Every other body was already read whole, within JSON_BODY_LIMIT, by
+ * jsonBodyLimit before yoga saw it, and yoga's limit piped that Buffer through a TransformStream and a node
+ * stream pipeline again on every request (an AbortController and a DOMException each: about 5% of the CPU of
+ * `{ me { name } }`, issue 16). Same rules as yoga's: a Content-Length that is not one integer is a 400, one
+ * beyond the limit a 413, and a body without one is counted as it streams.
+ */
+export function limitUploadBody(limit: number = UPLOAD_BODY_LIMIT): Plugin {
+  return {
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      if (!String(request.headers.get('content-type') ?? '').startsWith('multipart/')) return;
+      const length = request.headers.get('content-length');
+      if (length != null) {
+        if (!/^\d+$/.test(length)) {
+          throw new GraphQLError('Content-Length header is invalid.', { extensions: { http: { status: 400 }, code: 'BAD_REQUEST' } });
+        }
+        if (Number(length) > limit) throw uploadTooLarge();
+      }
+      if (!requestParser || !request.body) return;
+      const parse = requestParser;
+      setRequestParser((req) => {
+        if (!req.body) return parse(req);
+        let read = 0;
+        // As yoga does: a native ReadableStream takes the native TransformStream (graphql-yoga issue 4583).
+        const Transform = req.body instanceof ReadableStream ? globalThis.TransformStream : fetchAPI.TransformStream;
+        const limited = req.body.pipeThrough(
+          new Transform({
+            transform(chunk: Uint8Array, controller: TransformStreamDefaultController<Uint8Array>) {
+              read += chunk.byteLength;
+              if (read > limit) return controller.error(uploadTooLarge());
+              controller.enqueue(chunk);
+            },
+          }),
+        );
+        return parse(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, signal: req.signal, body: limited, duplex: 'half' } as RequestInit));
+      });
+    },
+  };
+}
+
 /**
  * CORS answers only configured origins: any other Origin gets no CORS headers at all, so a browser page on
  * another site cannot read responses (credentials or not). Same-origin GraphiQL needs no CORS.
@@ -119,7 +166,7 @@ export const stripErrorDetails: Plugin = {
  */
 export const coerceVariables: Plugin = {
   onExecute({ args, setResultAndStopExecution }) {
-    const op = getOperationAST(args.document as DocumentNode, args.operationName ?? undefined);
+    const op = operationOf(args.document as DocumentNode, args.operationName);
     if (!op?.variableDefinitions?.length) return;
     const coerced = getVariableValues(args.schema, op.variableDefinitions, (args.variableValues ?? {}) as Record<string, unknown>, { maxErrors: 50 });
     if (coerced.errors) setResultAndStopExecution({ errors: coerced.errors });
@@ -141,7 +188,7 @@ export function requireAuthentication(policy: IntrospectionPolicy): Plugin<Reque
     onExecute({ args, setResultAndStopExecution }) {
       const ctx = args.contextValue as RequestContext;
       if (ctx.actor) return;
-      const op = getOperationAST(args.document as DocumentNode, args.operationName ?? undefined);
+      const op = operationOf(args.document as DocumentNode, args.operationName);
       const allowed = policy === 'public' && !!op && onlyIntrospection(op.selectionSet.selections);
       if (!allowed) setResultAndStopExecution({ errors: [unauthenticated()] });
     },
@@ -164,6 +211,30 @@ function stringsOf(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/**
+ * The operation that runs and the strings written in it, kept per parsed document (issue 16): yoga caches
+ * the parsed document per query text, so a repeated query reuses the same DocumentNode and the three
+ * plugins here no longer look the operation up, nor walk the document for its strings, on every request.
+ */
+interface OperationFacts {
+  op: OperationDefinitionNode | null;
+  literals?: string[];
+}
+const factsByDocument = new WeakMap<DocumentNode, Map<string | null, OperationFacts>>();
+
+function factsOf(document: DocumentNode, operationName: string | null | undefined): OperationFacts {
+  let byName = factsByDocument.get(document);
+  if (!byName) factsByDocument.set(document, (byName = new Map()));
+  const name = operationName ?? null;
+  let facts = byName.get(name);
+  if (!facts) byName.set(name, (facts = { op: getOperationAST(document, name) ?? null }));
+  return facts;
+}
+
+function operationOf(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | null {
+  return factsOf(document, operationName).op;
+}
+
 function literalStringsOf(op: OperationDefinitionNode, document: DocumentNode): string[] {
   const out: string[] = [];
   const collect = { StringValue: (node: { value: string }) => void out.push(node.value) };
@@ -181,9 +252,10 @@ const textError = (code: 'INVALID_TEXT' | 'TOO_LONG', message: string) => new Gr
  */
 export const refuseUnsafeText: Plugin = {
   onExecute({ args, setResultAndStopExecution }) {
-    const op = getOperationAST(args.document as DocumentNode, args.operationName ?? undefined);
+    const facts = factsOf(args.document as DocumentNode, args.operationName);
+    const op = facts.op;
     if (!op) return;
-    const strings = [...stringsOf(args.variableValues), ...literalStringsOf(op, args.document as DocumentNode)];
+    const strings = [...stringsOf(args.variableValues), ...(facts.literals ??= literalStringsOf(op, args.document as DocumentNode))];
     const isRead = op.operation === 'query';
     for (const s of strings) {
       if (isRead && s.length > MAX_QUERY_STRING) {
