@@ -15,6 +15,7 @@ import knex, { Knex } from 'knex';
 import { createDb } from '../src/db/connection';
 import { CachingSqliteClient } from '../src/db/sqliteClient';
 import { migrateLatest } from '../src/db/migrations';
+import { grantApplicationRights, roleOf } from '../src/db/roles';
 import { fixedClock } from '../src/shared/clock';
 import type { Actor } from '../src/shared/actor';
 import type { ServiceContext } from '../src/shared/context';
@@ -252,6 +253,8 @@ export interface SequenceDb {
 
 export interface Backend {
   kind: 'sqlite' | 'postgres';
+  /** PostgreSQL: the role the operations run as (the application role when DATABASE_APP_ROLE is set). */
+  role?: string;
   base: BaseIds;
   open(): Promise<SequenceDb>;
   close(): Promise<void>;
@@ -329,11 +332,25 @@ export async function postgresBackend(url: string): Promise<Backend> {
   await admin.raw(`CREATE DATABASE ${name}`);
   const u = new URL(url);
   u.pathname = `/${name}`;
-  const db = createDb({ databaseUrl: u.toString() });
-  await migrateLatest(db);
+  const owner = createDb({ databaseUrl: u.toString() });
+  await migrateLatest(owner);
+  // The application's own connection, as the server runs (src/db/roles.ts): with DATABASE_APP_ROLE
+  // ("name:password") set, a role that may not update or delete append-only tables nor alter any; the
+  // owner only migrates (and drops the database at the end). Without it, the owner's connection.
+  const spec = process.env.DATABASE_APP_ROLE;
+  let db = owner;
+  if (spec) {
+    const [role, password = role] = spec.split(':');
+    await grantApplicationRights(owner, role);
+    const appUrl = new URL(u.toString());
+    appUrl.username = role;
+    appUrl.password = password;
+    db = createDb({ databaseUrl: appUrl.toString() });
+  }
   const base = await seedBase(db);
   return {
     kind: 'postgres',
+    role: spec ? spec.split(':')[0] : roleOf(u.toString()),
     base,
     async open() {
       const trx = await db.transaction();
@@ -345,7 +362,8 @@ export async function postgresBackend(url: string): Promise<Backend> {
       };
     },
     async close() {
-      await db.destroy();
+      if (db !== owner) await db.destroy();
+      await owner.destroy();
       await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.destroy();
     },
