@@ -22,6 +22,9 @@ import '../src/modules/bundles/bundles.reconcile';
 import '../src/modules/disposal/disposal.reconcile';
 import { binds, lastBoundDay, MAY_GO_NEGATIVE, MHold, Model } from './model';
 import { COUNTY, VILLAGES } from './world';
+import { registerSummary } from '../src/modules/reports/reports.service';
+
+const TOWNSHIP = '511922105000';
 
 export class SimFailure extends Error {}
 export const fail = (msg: string): never => {
@@ -124,7 +127,7 @@ export function sameContent(op: string, before: { hash: string; counts: Record<s
 // ------------------------------------------------------------------------------------------------------
 const num = (v: unknown) => Number(v ?? 0);
 
-export async function checkAll(db: Knex, clock: Clock, admin: Actor, m: Model, ledger = true): Promise<void> {
+export async function checkAll(db: Knex, clock: Clock, admin: Actor, m: Model, ledger = true, rollUps = true): Promise<void> {
   // 1. Every entry balances; no account that must not go negative does.
   const unbalanced = await db('journal_postings').select('entry_id').groupBy('entry_id').havingRaw('sum(amount_fen) <> 0');
   if (unbalanced.length) fail(`entry ${unbalanced[0].entry_id} does not balance`);
@@ -148,6 +151,7 @@ export async function checkAll(db: Knex, clock: Clock, admin: Actor, m: Model, l
   }
   if (ledger) await checkLedger(db, clock, admin, balances.map((b) => ({ kind: b.kind, region: b.region_code, bal: num(b.bal) })));
   await checkPlansAndAssets(db, m, dbBalances);
+  if (rollUps) await checkRollUps(db, clock, admin, m);
 }
 
 /** Verify, reconcile, and the trial balances with their roll-up. */
@@ -264,6 +268,34 @@ async function checkPlansAndAssets(db: Knex, m: Model, dbBalances: Map<string, n
     if (got !== want) fail(`contract ${c.id}: ${got}, model ${want}`);
   }
   await checkVenture(db, m);
+}
+
+/**
+ * 9. The register's roll-ups (reports registerSummary): the county's total is the sum of its rows, the
+ *    township's total is the county's row of that township, and the township's rows by village and status
+ *    count what the model holds. Every simulated asset is recorded at the same original value.
+ */
+export const ASSET_VALUE_FEN = 60_000_000;
+async function checkRollUps(db: Knex, clock: Clock, admin: Actor, m: Model): Promise<void> {
+  const svc = { db, clock, actor: admin, loaders: {} } as unknown as ServiceContext;
+  const groupBy = ['CHILD_REGION', 'STATUS'] as const;
+  const county = (await registerSummary(svc, { regionCode: COUNTY, groupBy: [...groupBy] }))!;
+  const township = (await registerSummary(svc, { regionCode: TOWNSHIP, groupBy: [...groupBy] }))!;
+  const fields = ['assetCount', 'originalValueFen', 'accumulatedDepreciationFen', 'bookValueFen', 'disposedCount', 'disposedOriginalValueFen'] as const;
+  const sum = (rows: any[]) => Object.fromEntries(fields.map((f) => [f, rows.reduce((s, r) => s + Number(r[f]), 0)]));
+  const show = (x: any) => fields.map((f) => `${f} ${x[f]}`).join(', ');
+  if (show(sum(county.rows)) !== show(county.total)) fail(`registerSummary of the county: rows sum to ${show(sum(county.rows))}, total ${show(county.total)}`);
+  if (show(sum(township.rows)) !== show(township.total)) fail(`registerSummary of the township: rows sum to ${show(sum(township.rows))}, total ${show(township.total)}`);
+  const countyRow = sum(county.rows.filter((r) => r.key.regionCode === TOWNSHIP));
+  if (show(countyRow) !== show(township.total)) fail(`registerSummary: the county's rows of ${TOWNSHIP} (${show(countyRow)}) ≠ the township's total (${show(township.total)})`);
+  const live = m.assets.filter((a) => a.status !== 'DISPOSED');
+  const want = new Map<string, number>();
+  for (const a of live) want.set(`${a.village}/${a.status}`, (want.get(`${a.village}/${a.status}`) ?? 0) + 1);
+  const got = new Map<string, number>();
+  for (const r of township.rows) if (r.assetCount) got.set(`${r.key.regionCode}/${r.key.status}`, r.assetCount);
+  const show2 = (x: Map<string, number>) => [...x].sort().map(([k, n]) => `${k}:${n}`).join(',');
+  if (show2(got) !== show2(want)) fail(`registerSummary of the township by village and status: ${show2(got)}, model ${show2(want)}`);
+  if (county.total.originalValueFen !== live.length * ASSET_VALUE_FEN) fail(`registerSummary of the county: original value ${county.total.originalValueFen}, model ${live.length * ASSET_VALUE_FEN}`);
 }
 
 /** 8. The venture: contributions, members, every share table (sums to 10000) and every split (sums to its amount). */

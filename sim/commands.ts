@@ -30,6 +30,8 @@ export interface Real {
   changed?: boolean;
   /** The journal head last verified: verify and the trial balances run again when it moved. */
   verifiedHead?: number;
+  /** The assets and their statuses as last checked against the register's roll-ups. */
+  register?: string;
   /** Content hash of the database as it stands, while no step has written since it was taken. */
   hash?: { hash: string; counts: Record<string, number> };
   clock: Clock;
@@ -109,8 +111,12 @@ export async function after(m: Model, r: Real, force = false) {
   r.changed = false;
   const head = Number((await r.db('journal_head').first('last_sequence'))?.last_sequence ?? 0);
   const ledger = force || head !== (r.verifiedHead ?? 0);
+  // The register's roll-ups read only the assets: again when an asset was added or changed status.
+  const register = m.assets.map((a) => `${a.id}:${a.status}`).join(',');
+  const rollUps = force || register !== r.register;
+  r.register = register;
   const t0 = performance.now();
-  await checkAll(r.db, r.clock, r.actors.admin, m, ledger);
+  await checkAll(r.db, r.clock, r.actors.admin, m, ledger, rollUps);
   TIMES[ledger ? 'checkLedger' : 'check'] += performance.now() - t0;
   r.verifiedHead = head;
 }
