@@ -240,7 +240,7 @@ async function checkPlansAndAssets(db: Knex, m: Model, dbBalances: Map<string, n
     if (status !== a.status) fail(`asset ${a.id}: events replay to ${status}, the row says ${a.status}`);
   }
   // Holds: the database's as the model has them, and no two binding the same asset on a common day (a
-  // pledge beside a contract excepted, as the rules allow). A hold binds from its start to its end, or to the
+  // pledge beside a contract excepted, as the rules allow: the lease runs on). A hold binds from its start to its end, or to the
   // day before its release.
   const holds: any[] = await db('asset_holds').select('asset_id', 'kind', 'holder_id', 'start_on', 'end_on', 'released_on').orderBy('id');
   const mh = holds.map((h) => ({ assetId: h.asset_id, kind: h.kind, holderId: h.holder_id, startOn: h.start_on, endOn: h.end_on, releasedOn: h.released_on }));
@@ -251,7 +251,7 @@ async function checkPlansAndAssets(db: Knex, m: Model, dbBalances: Map<string, n
   for (let i = 0; i < mh.length; i++) {
     for (let j = i + 1; j < mh.length; j++) {
       const [a, b] = [mh[i], mh[j]];
-      if (a.assetId !== b.assetId || a.kind === 'PLEDGE' || b.kind === 'PLEDGE') continue;
+      if (a.assetId !== b.assetId || [a.kind, b.kind].sort().join() === 'CONTRACT,PLEDGE') continue;
       const la = lastBoundDay(a);
       if (la !== null && la < a.startOn) continue;
       if (binds(b, a.startOn, la)) fail(`asset ${a.assetId} is under two overlapping holds (${a.kind} ${a.holderId}, ${b.kind} ${b.holderId})`);

@@ -18,6 +18,7 @@ import * as dist from '../src/modules/distribution/distribution.service';
 import * as contracts from '../src/modules/contracts/contracts.service';
 import * as bundles from '../src/modules/bundles/bundles.service';
 import { decide } from '../src/modules/approvals/approvals.service';
+import * as disposal from '../src/modules/disposal/disposal.service';
 import { attempt, checkAll, contentHash, expectOutcome, fail, Outcome, sameContent } from './check';
 import { may, Model, MPlan, plusDays, plusYears, TODAY, VILLAGE_OF } from './model';
 import { ACTOR_NAMES, ActorName, APPROVED_ON, assetInput, BaseIds, confirmInput, handOverInput, MEETING_STEPS, meetingInput, NOTICE_END, NOTICE_START, planInput, projectInput, residentId, resolutionMeeting, VILLAGES } from './world';
@@ -676,6 +677,43 @@ class SplitVentureIncome implements Cmd {
   toString() { return `SplitVentureIncome(${this.who}, ${this.year}, ${this.amountFen} fen, ${this.mode})`; }
 }
 
+// ---------------------------------------------------------------------------------------------- pledges
+
+export const PLEDGE_DATES = ['2023-05-01', '2025-06-01', '2026-07-01', '2026-11-22'];
+
+/** 抵押: an asset pledged for a loan from a date (its chain left pending). */
+class PledgeAsset implements Cmd {
+  constructor(readonly a: number, readonly who: Who, readonly on: number) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const a = pick(m.assets, this.a)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.pledge(who, a, on), (svc) =>
+      disposal.pledgeAsset(svc, { assetId: a.id, kind: 'MORTGAGE', pledgee: { partyId: r.base.payerPartyId }, loanFen: 10_000_000, loanPurpose: '扩大生产', contractNo: `抵〔${on.slice(0, 4)}〕${m.counter++}号`, pledgedOn: on }),
+    );
+    if (got.ok) m.applyPledge((got.value as any).id, a, on);
+    await after(m, r);
+  }
+  toString() { return `PledgeAsset(asset ${this.a}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+}
+
+/** 解除抵押 on a date: the hold ends (a pending request's chain is withdrawn). */
+class ReleasePledge implements Cmd {
+  constructor(readonly p: number, readonly who: Who, readonly on: number) {}
+  check(m: Model) { return m.pledges.length > 0; }
+  async run(m: Model, r: Real) {
+    const p = pick(m.pledges, this.p)!;
+    const a = m.assets.find((x) => x.id === p.assetId)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.releasePledge(who, a, p, on), (svc) => disposal.releasePledge(svc, { pledgeId: p.id, releasedOn: on, reason: '贷款还清' }));
+    if (got.ok) m.applyRelease(a, p, on);
+    await after(m, r);
+  }
+  toString() { return `ReleasePledge(pledge ${this.p}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+}
+
 // ---------------------------------------------------------------------------------------------- arbitraries
 
 const idx = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.nat({ max: 7 }) });
@@ -717,8 +755,10 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   fc
     .tuple(whoArb, fc.constantFrom(2025, 2025, 2025, 2024), fc.oneof(fc.integer({ min: 1, max: 300_000 }), fc.integer({ min: 1, max: 9 })), fc.constantFrom<'new' | 'replay' | 'conflict'>('new', 'new', 'new', 'replay', 'conflict'))
     .map(([w, y, f, k]) => new SplitVentureIncome(w, y, f, k)),
+  fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([a, w, on]) => new PledgeAsset(a, w, on)),
+  fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([p, w, on]) => new ReleasePledge(p, w, on)),
 ];
 
 export { VILLAGES };
-export { SignContract, AmendContract, TerminateContract, Contribute, DecideContribution, SplitVentureIncome };
+export { SignContract, AmendContract, TerminateContract, Contribute, DecideContribution, SplitVentureIncome, PledgeAsset, ReleasePledge };
 export { RegisterHousehold, RegisterAsset, ConfirmRights, HandOver, RecordIncome, CreatePlan, AdvancePlan, Objection, EndPlan, ReplayExecute, Pay, ReversePayment, ReversePlan };

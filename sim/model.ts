@@ -22,6 +22,8 @@ export const MAY: Record<string, string[]> = {
   // docs/bundles.md: the supervising officer runs the venture; a member village's clerk contributes.
   ventureManage: ['COUNTY_PLANNER', 'TOWNSHIP_REVIEWER', 'ADMIN'],
   ventureContribute: ['VILLAGE_CLERK', 'ADMIN'],
+  // docs/disposal.md: pledges are requested and released by the village's clerk (or the admin).
+  pledge: ['VILLAGE_CLERK', 'ADMIN'],
 };
 
 /** Today in the simulated world (the fixed clock). */
@@ -167,6 +169,7 @@ export class Model {
   contracts: MContract[] = [];
   holds: MHold[] = [];
   venture: MVenture;
+  pledges: { id: number; assetId: number; startOn: string; status: 'PENDING' | 'RELEASED' }[] = [];
   /** Keys of venture splits: actor|key → body. */
   splitKeys = new Map<string, string>();
   balances = new Map<string, number>();
@@ -437,6 +440,35 @@ export class Model {
     a.lastStepOn = on;
     // The asset it ran falls idle on that day unless another contract binds it then.
     if (a.status === 'IN_OPERATION' && !this.holds.some((h) => h.assetId === a.id && h.kind === 'CONTRACT' && binds(h, on, on))) a.status = 'IDLE';
+  }
+
+  // ------------------------------------------------------------------ pledges (docs/disposal.md)
+  /**
+   * 抵押 of an asset: held from the request (a PLEDGE hold beside a running contract, nothing else), a step of
+   * the asset's history; its approval chain opens (the sequences leave it pending).
+   */
+  pledge(who: ActorName, a: MAsset, on: string): Expect {
+    if (!may(who, 'pledge', a.village)) return no('DENIED');
+    if (a.status === 'DISPOSED') return no('ILLEGAL_TRANSITION');
+    if (this.heldBy(a.id, on, null, undefined, ['CONTRACT'])) return no('ASSET_HELD');
+    if (this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyPledge(id: number, a: MAsset, on: string) {
+    this.pledges.push({ id, assetId: a.id, startOn: on, status: 'PENDING' });
+    this.holds.push({ assetId: a.id, kind: 'PLEDGE', holderId: id, startOn: on, endOn: null, releasedOn: null });
+    a.lastStepOn = on;
+  }
+  releasePledge(who: ActorName, a: MAsset, p: { startOn: string; status: string }, on: string): Expect {
+    if (!may(who, 'pledge', a.village)) return no('DENIED');
+    if (p.status !== 'PENDING') return no('ILLEGAL_TRANSITION');
+    if (on < p.startOn || this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyRelease(a: MAsset, p: { id: number; status: string }, on: string) {
+    p.status = 'RELEASED';
+    this.holds.find((h) => h.kind === 'PLEDGE' && h.holderId === p.id)!.releasedOn = on;
+    a.lastStepOn = on;
   }
 
   // ------------------------------------------------------------------ income
