@@ -79,7 +79,7 @@ async function step<T>(
   t0 = performance.now();
   const got = await attempt(r.db, r.clock, r.actors[who], work);
   TIMES.service += performance.now() - t0;
-  const name = op.split('(')[0] + (op.includes(' execute') ? ':execute' : op.includes(' approve') ? ':approve' : op.includes(' results') ? ':results' : op.includes(' notice') ? ':notice' : op.includes(' meeting') ? ':meeting' : '');
+  const name = op.split('(')[0] + (!op.startsWith('AdvancePlan') ? '' : op.includes(' execute') ? ':execute' : op.includes(' approve') ? ':approve' : op.includes(' results') ? ':results' : op.includes(' notice') ? ':notice' : op.includes(' meeting') ? ':meeting' : '');
   const tag = `${name} ${got.ok ? (expected === 'REPLAY' ? 'replayed' : 'ok') : got.code}`;
   STATS.set(tag, (STATS.get(tag) ?? 0) + 1);
   if (expected === 'REPLAY') {
