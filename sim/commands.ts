@@ -714,6 +714,40 @@ class ReleasePledge implements Cmd {
   toString() { return `ReleasePledge(pledge ${this.p}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
 }
 
+// ---------------------------------------------------------------------------------------------- disposal requests
+
+/** 申请处置 on a date (the pledge dates): the asset waits for its appraisal and approvals (not driven further). */
+class RequestDisposal implements Cmd {
+  constructor(readonly a: number, readonly who: Who, readonly on: number) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const a = pick(m.assets, this.a)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.requestDisposal(who, a, on), (svc) =>
+      disposal.requestDisposal(svc, { assetId: a.id, reason: 'IDLE_NOT_REVIVABLE', method: 'AUCTION', requestedOn: on, description: '长期闲置，拟公开拍卖' }),
+    );
+    if (got.ok) m.applyRequestDisposal((got.value as any).id, a, on);
+    await after(m, r);
+  }
+  toString() { return `RequestDisposal(asset ${this.a}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+}
+
+class CancelDisposal implements Cmd {
+  constructor(readonly d: number, readonly who: Who, readonly on: number) {}
+  check(m: Model) { return m.disposals.length > 0; }
+  async run(m: Model, r: Real) {
+    const d = pick(m.disposals, this.d)!;
+    const a = m.assets.find((x) => x.id === d.assetId)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.cancelDisposal(who, a, d, on), (svc) => disposal.cancelDisposal(svc, { disposalId: d.id, cancelledOn: on, reason: '找到承租方' }));
+    if (got.ok) m.applyCancelDisposal(a, d, on);
+    await after(m, r);
+  }
+  toString() { return `CancelDisposal(disposal ${this.d}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+}
+
 // ---------------------------------------------------------------------------------------------- arbitraries
 
 const idx = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.nat({ max: 7 }) });
@@ -757,8 +791,10 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
     .map(([w, y, f, k]) => new SplitVentureIncome(w, y, f, k)),
   fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([a, w, on]) => new PledgeAsset(a, w, on)),
   fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([p, w, on]) => new ReleasePledge(p, w, on)),
+  fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([a, w, on]) => new RequestDisposal(a, w, on)),
+  fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([d, w, on]) => new CancelDisposal(d, w, on)),
 ];
 
 export { VILLAGES };
-export { SignContract, AmendContract, TerminateContract, Contribute, DecideContribution, SplitVentureIncome, PledgeAsset, ReleasePledge };
+export { SignContract, AmendContract, TerminateContract, Contribute, DecideContribution, SplitVentureIncome, PledgeAsset, ReleasePledge, RequestDisposal, CancelDisposal };
 export { RegisterHousehold, RegisterAsset, ConfirmRights, HandOver, RecordIncome, CreatePlan, AdvancePlan, Objection, EndPlan, ReplayExecute, Pay, ReversePayment, ReversePlan };

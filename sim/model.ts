@@ -170,6 +170,7 @@ export class Model {
   holds: MHold[] = [];
   venture: MVenture;
   pledges: { id: number; assetId: number; startOn: string; status: 'PENDING' | 'RELEASED' }[] = [];
+  disposals: { id: number; assetId: number; requestedOn: string; status: 'OPEN' | 'CANCELLED'; statusBefore: string }[] = [];
   /** Keys of venture splits: actor|key → body. */
   splitKeys = new Map<string, string>();
   balances = new Map<string, number>();
@@ -471,12 +472,43 @@ export class Model {
     a.lastStepOn = on;
   }
 
+  // ------------------------------------------------------------------ disposal requests (docs/disposal.md)
+  /** 申请处置: the asset free of every hold from that day on; it takes a DISPOSAL hold and waits (DISPOSAL_PENDING). */
+  requestDisposal(who: ActorName, a: MAsset, on: string): Expect {
+    if (!may(who, 'pledge', a.village)) return no('DENIED');
+    if (a.status === 'DISPOSED') return no('ILLEGAL_TRANSITION');
+    if (this.heldBy(a.id, on, null)) return no('ASSET_HELD');
+    if (!['REGISTERED', 'CONFIRMED', 'HANDED_OVER', 'IN_OPERATION', 'IN_USE', 'IDLE'].includes(a.status)) return no('ILLEGAL_TRANSITION');
+    if (this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyRequestDisposal(id: number, a: MAsset, on: string) {
+    this.disposals.push({ id, assetId: a.id, requestedOn: on, status: 'OPEN', statusBefore: a.status });
+    this.holds.push({ assetId: a.id, kind: 'DISPOSAL', holderId: id, startOn: on, endOn: null, releasedOn: null });
+    a.status = 'DISPOSAL_PENDING';
+    a.lastStepOn = on;
+  }
+  /** 撤回: the request withdrawn, the hold released, the asset back to the status before. */
+  cancelDisposal(who: ActorName, a: MAsset, d: { requestedOn: string; status: string }, on: string): Expect {
+    if (!may(who, 'pledge', a.village)) return no('DENIED');
+    if (d.status !== 'OPEN') return no('ILLEGAL_TRANSITION');
+    if (on < d.requestedOn || this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyCancelDisposal(a: MAsset, d: { id: number; status: string; statusBefore: string }, on: string) {
+    d.status = 'CANCELLED';
+    this.holds.find((h) => h.kind === 'DISPOSAL' && h.holderId === d.id)!.releasedOn = on;
+    a.status = d.statusBefore;
+    a.lastStepOn = on;
+  }
+
   // ------------------------------------------------------------------ income
   income(who: ActorName, a: MAsset, amountFen: number, on: string, voucher: string, key: string, body: string): Expect | 'REPLAY' {
     if (!may(who, 'income', a.village)) return no('DENIED');
     const used = this.incomeKeys.find((k) => k.key === key && ACTOR_REGION(k.actor) === ACTOR_REGION(who));
     if (used) return used.body === body && used.actor === who ? 'REPLAY' : no('IDEMPOTENCY_CONFLICT');
-    if (['DISPOSED', 'DISPOSAL_PENDING'].includes(a.status)) return no('ILLEGAL_TRANSITION');
+    // docs/disposal.md: a disposed asset yields no income; one waiting for its disposal still records what it received.
+    if (a.status === 'DISPOSED') return no('ILLEGAL_TRANSITION');
     if (!a.handedOverOn) return no('ILLEGAL_TRANSITION');
     if (on < a.handedOverOn) return no('DATE_ORDER');
     // A pooled asset earns for its venture: no income on it (its BUNDLE hold that day, or while BUNDLED).

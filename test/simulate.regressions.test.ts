@@ -12,8 +12,10 @@ import {
   Contribute,
   DecideContribution,
   PledgeAsset,
+  CancelDisposal,
   RecordIncome,
   ReleasePledge,
+  RequestDisposal,
   SignContract,
   SplitVentureIncome,
   TerminateContract,
@@ -112,6 +114,27 @@ describe(`simulator regressions on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () 
       'DecideContribution ok': 1,
       'DecideContribution ILLEGAL_TRANSITION': 1,
       'Contribute INSUFFICIENT_BALANCE': 1,
+    });
+  });
+
+  it('a disposal request holds the asset (no lease, no pledge), lets late income in, and its withdrawal restores the status', async () => {
+    const got = await outcomes(backend, [
+      new RequestDisposal(0, 'clerkA', 1), // another village's clerk: denied, nothing written
+      new RequestDisposal(0, 'proper', 1), // 2025-06-01: DISPOSAL_PENDING
+      new SignContract(0, 'proper', 5, 2, false), // ILLEGAL_TRANSITION (and held)
+      new PledgeAsset(0, 'proper', 2), // ASSET_HELD by the request
+      new RecordIncome(0, 'proper', 5_000, 2025, 7, 'new'), // rent received while waiting: recorded
+      new CancelDisposal(0, 'proper', 0), // 2023-05-01, before the request: DATE_ORDER
+      new CancelDisposal(0, 'proper', 2), // 2026-07-01: HANDED_OVER again
+      new RequestDisposal(0, 'proper', 3), // a new request on 2026-11-22
+    ]);
+    expect(got).toMatchObject({
+      'RequestDisposal ok': 2,
+      'SignContract ILLEGAL_TRANSITION': 1,
+      'PledgeAsset ASSET_HELD': 1,
+      'RecordIncome ok': 1,
+      'CancelDisposal DATE_ORDER': 1,
+      'CancelDisposal ok': 1,
     });
   });
 });
