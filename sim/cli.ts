@@ -33,7 +33,7 @@ async function main() {
   }
   if (process.argv.includes('--stats')) console.log(Object.fromEntries(Object.entries(TIMES).map(([k, v]) => [k, Math.round(v)])));
   if (process.argv.includes('--stats')) for (const [k, v] of [...STATS].sort()) console.log(`  ${k}: ${v}`);
-  console.log(`ok: ${r.sequences} sequences, ${r.operations} operations, ${(r.ms / 1000).toFixed(1)} s on ${r.database} (seed ${r.seed})`);
+  console.log(`ok: ${r.sequences} sequences, ${r.operations} operations, ${(r.ms / 1000).toFixed(1)} s on ${r.database}${r.role ? ` as ${r.role}` : ''} (seed ${r.seed})`);
   process.exit(0);
 }
 

@@ -15,9 +15,13 @@ import { registerAsset } from '../src/modules/assets/assets.service';
 import { confirmRights, handOverAsset } from '../src/modules/rights/rights.service';
 import { recordIncome } from '../src/modules/income/income.service';
 import * as dist from '../src/modules/distribution/distribution.service';
+import * as contracts from '../src/modules/contracts/contracts.service';
+import * as bundles from '../src/modules/bundles/bundles.service';
+import { decide } from '../src/modules/approvals/approvals.service';
+import * as disposal from '../src/modules/disposal/disposal.service';
 import { attempt, checkAll, contentHash, expectOutcome, fail, Outcome, sameContent } from './check';
-import { may, Model, MPlan, VILLAGE_OF } from './model';
-import { ACTOR_NAMES, ActorName, APPROVED_ON, assetInput, BaseIds, confirmInput, handOverInput, MEETING_STEPS, meetingInput, NOTICE_END, NOTICE_START, planInput, projectInput, residentId, VILLAGES } from './world';
+import { may, Model, MPlan, plusDays, plusYears, TODAY, VILLAGE_OF } from './model';
+import { ACTOR_NAMES, ActorName, APPROVED_ON, assetInput, BaseIds, confirmInput, handOverInput, MEETING_STEPS, meetingInput, NOTICE_END, NOTICE_START, planInput, projectInput, residentId, resolutionMeeting, VILLAGES } from './world';
 import { V } from '../seeds/demo-data';
 
 export interface Real {
@@ -27,6 +31,8 @@ export interface Real {
   changed?: boolean;
   /** The journal head last verified: verify and the trial balances run again when it moved. */
   verifiedHead?: number;
+  /** The assets and their statuses as last checked against the register's roll-ups. */
+  register?: string;
   /** Content hash of the database as it stands, while no step has written since it was taken. */
   hash?: { hash: string; counts: Record<string, number> };
   clock: Clock;
@@ -73,7 +79,7 @@ async function step<T>(
   t0 = performance.now();
   const got = await attempt(r.db, r.clock, r.actors[who], work);
   TIMES.service += performance.now() - t0;
-  const name = op.split('(')[0] + (op.includes(' execute') ? ':execute' : op.includes(' approve') ? ':approve' : op.includes(' results') ? ':results' : op.includes(' notice') ? ':notice' : op.includes(' meeting') ? ':meeting' : '');
+  const name = op.split('(')[0] + (!op.startsWith('AdvancePlan') ? '' : op.includes(' execute') ? ':execute' : op.includes(' approve') ? ':approve' : op.includes(' results') ? ':results' : op.includes(' notice') ? ':notice' : op.includes(' meeting') ? ':meeting' : '');
   const tag = `${name} ${got.ok ? (expected === 'REPLAY' ? 'replayed' : 'ok') : got.code}`;
   STATS.set(tag, (STATS.get(tag) ?? 0) + 1);
   if (expected === 'REPLAY') {
@@ -106,8 +112,12 @@ export async function after(m: Model, r: Real, force = false) {
   r.changed = false;
   const head = Number((await r.db('journal_head').first('last_sequence'))?.last_sequence ?? 0);
   const ledger = force || head !== (r.verifiedHead ?? 0);
+  // The register's roll-ups read only the assets: again when an asset was added or changed status.
+  const register = m.assets.map((a) => `${a.id}:${a.status}`).join(',');
+  const rollUps = force || register !== r.register;
+  r.register = register;
   const t0 = performance.now();
-  await checkAll(r.db, r.clock, r.actors.admin, m, ledger);
+  await checkAll(r.db, r.clock, r.actors.admin, m, ledger, rollUps);
   TIMES[ledger ? 'checkLedger' : 'check'] += performance.now() - t0;
   r.verifiedHead = head;
 }
@@ -143,7 +153,7 @@ class RegisterAsset implements Cmd {
     );
     if (project.ok) {
       const got = await step(m, r, `${this}: asset`, who, m.registerAsset(who, village), (svc) => registerAsset(svc, assetInput((project.value as any).id, village)));
-      if (got.ok) m.assets.push({ id: (got.value as any).id, village, status: 'REGISTERED', handedOverOn: null, ownerVillage: null });
+      if (got.ok) m.assets.push({ id: (got.value as any).id, village, status: 'REGISTERED', handedOverOn: null, ownerVillage: null, lastStepOn: null });
     }
     await after(m, r);
   }
@@ -160,6 +170,7 @@ class ConfirmRights implements Cmd {
     if (got.ok) {
       a.status = 'CONFIRMED';
       a.ownerVillage = a.village;
+      a.lastStepOn = '2021-11-10';
     }
     await after(m, r);
   }
@@ -176,6 +187,7 @@ class HandOver implements Cmd {
     if (got.ok) {
       a.status = 'HANDED_OVER';
       a.handedOverOn = '2021-11-20';
+      a.lastStepOn = '2021-11-20';
     }
     await after(m, r);
   }
@@ -501,6 +513,241 @@ class ReversePlan implements Cmd {
   toString() { return `ReversePlan(plan ${this.p}, ${this.who})`; }
 }
 
+// ---------------------------------------------------------------------------------------------- contracts
+
+/** Start dates a contract may be signed for: the last one lies after today (signed ahead of its start). */
+export const CONTRACT_STARTS = ['2021-10-01', '2022-01-01', '2023-07-01', '2024-03-01', '2025-01-01', '2026-06-01', '2027-01-01'];
+/** Dates an amendment takes effect on or a termination happens on (none after today). */
+export const CONTRACT_DATES = ['2022-06-30', '2023-12-31', '2024-12-31', '2025-09-30', '2026-03-01', '2026-11-22'];
+
+/** 签订运营合同: a lease of an operating asset to the county company, from a start for some years. */
+class SignContract implements Cmd {
+  constructor(readonly a: number, readonly who: Who, readonly start: number, readonly years: number, readonly dupNo: boolean) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const a = pick(m.assets, this.a)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const startOn = CONTRACT_STARTS[this.start % CONTRACT_STARTS.length];
+    const signedOn = startOn > TODAY ? '2026-11-01' : startOn;
+    const endOn = plusDays(plusYears(startOn, this.years), -1);
+    const no = this.dupNo && m.contracts.length ? m.contracts[m.contracts.length - 1].no : `模拟租〔${startOn.slice(0, 4)}〕${m.counter++}号`;
+    const c = { no, signedOn, startOn, endOn };
+    const got = await step(m, r, this.toString(), who, m.signContract(who, a, c), (svc) =>
+      contracts.signContract(svc, {
+        assetId: a.id,
+        contractNo: no,
+        mode: 'LEASE',
+        operator: { partyId: r.base.payerPartyId },
+        signedOn,
+        startOn,
+        endOn,
+        fee: { kind: 'FIXED', amountFen: 2_500_000, period: 'QUARTER' },
+        guaranteedRateBp: 600,
+        depositFen: 2_000_000,
+      }),
+    );
+    if (got.ok) m.applySign((got.value as any).contract.id, a, c);
+    await after(m, r);
+  }
+  toString() { return `SignContract(asset ${this.a}, ${this.who}, from ${CONTRACT_STARTS[this.start % CONTRACT_STARTS.length]} for ${this.years} years${this.dupNo ? ', number used' : ''})`; }
+}
+
+/** 合同变更: a supplementary agreement from a date moving the contract's end by some years (either way). */
+class AmendContract implements Cmd {
+  constructor(readonly c: number, readonly who: Who, readonly on: number, readonly years: number) {}
+  check(m: Model) { return m.contracts.length > 0; }
+  async run(m: Model, r: Real) {
+    const c = pick(m.contracts, this.c)!;
+    const a = m.assets.find((x) => x.id === c.assetId)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const on = CONTRACT_DATES[this.on % CONTRACT_DATES.length];
+    const ch = { signedOn: on, effectiveFrom: on, endOn: plusYears(c.endOn, this.years) };
+    const got = await step(m, r, this.toString(), who, m.amendContract(who, a, c, ch), (svc) =>
+      contracts.amendContract(svc, { contractId: c.id, signedOn: ch.signedOn, effectiveFrom: ch.effectiveFrom, endOn: ch.endOn, reason: '补充协议' }),
+    );
+    if (got.ok) m.applyAmend(a, c, ch);
+    await after(m, r);
+  }
+  toString() { return `AmendContract(contract ${this.c}, ${this.who}, from ${CONTRACT_DATES[this.on % CONTRACT_DATES.length]}, end ${this.years >= 0 ? '+' : ''}${this.years} years)`; }
+}
+
+/** 解除合同 on a date: the asset it ran falls idle. */
+class TerminateContract implements Cmd {
+  constructor(readonly c: number, readonly who: Who, readonly on: number) {}
+  check(m: Model) { return m.contracts.length > 0; }
+  async run(m: Model, r: Real) {
+    const c = pick(m.contracts, this.c)!;
+    const a = m.assets.find((x) => x.id === c.assetId)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const on = CONTRACT_DATES[this.on % CONTRACT_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.terminateContract(who, a, c, on), (svc) =>
+      contracts.terminateContract(svc, { contractId: c.id, terminatedOn: on, reason: '经营不善' }),
+    );
+    if (got.ok) m.applyTerminate(a, c, on);
+    await after(m, r);
+  }
+  toString() { return `TerminateContract(contract ${this.c}, ${this.who}, on ${CONTRACT_DATES[this.on % CONTRACT_DATES.length]})`; }
+}
+
+// ---------------------------------------------------------------------------------------------- ventures
+
+export const CONTRIBUTED_ON = '2026-04-01';
+/** Decisions of a chain's steps: the village's resolution, then the township's filing. */
+export const DECIDED_ON = ['2026-04-10', '2026-04-20'];
+export const SPLIT_ON = '2026-05-01';
+
+/** 入股: a member village contributes one of its assets (appraised) or cash; an approval chain opens. */
+class Contribute implements Cmd {
+  constructor(readonly v: number, readonly a: number, readonly who: Who, readonly cash: boolean, readonly valueFen: number) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const village = VILLAGE_OF(this.v);
+    const who = resolve(this.who, village, 'clerk');
+    const a = this.cash ? null : pick(m.assets, this.a)!;
+    const kind = this.cash ? ('CASH' as const) : ('ASSET' as const);
+    const input = this.cash
+      ? { bundleId: m.venture.id, villageCode: village, kind, amountFen: this.valueFen, contributedOn: CONTRIBUTED_ON }
+      : {
+          bundleId: m.venture.id,
+          villageCode: village,
+          kind,
+          assetId: a!.id,
+          appraisal: { appraiser: '南江资产评估事务所', appraisedOn: '2026-03-15', valueFen: this.valueFen, reportNo: `南评〔2026〕${m.counter++}号` },
+          contributedOn: CONTRIBUTED_ON,
+        };
+    const got = await step(m, r, this.toString(), who, m.contribute(who, village, kind, a, this.valueFen, CONTRIBUTED_ON), (svc) => bundles.contribute(svc, input));
+    if (got.ok) m.applyContribute((got.value as any).contribution.id, (got.value as any).chain.id, village, kind, a, this.valueFen, CONTRIBUTED_ON);
+    await after(m, r);
+  }
+  toString() { return `Contribute(village ${this.v}, ${this.cash ? 'cash' : `asset ${this.a}`}, ${this.who}, ${this.valueFen} fen)`; }
+}
+
+/** approvalDecide on a contribution's chain: its next step, by the step's decider (proper) or anyone. */
+class DecideContribution implements Cmd {
+  constructor(readonly c: number, readonly who: Who, readonly how: 'approve' | 'reject' | 'noMajority') {}
+  check(m: Model) { return m.venture.contributions.some((c) => c.chainId); }
+  async run(m: Model, r: Real) {
+    const c = pick(m.venture.contributions.filter((x) => x.chainId), this.c)!;
+    const k = Math.min(c.decided, c.steps.length - 1);
+    const stepOf = c.steps[k];
+    const who: ActorName = this.who !== 'proper' ? this.who : stepOf.role === 'VILLAGE_CLERK' ? clerkOf(stepOf.region) : 'reviewer';
+    const on = DECIDED_ON[k];
+    const decision = this.how === 'reject' ? ('REJECT' as const) : ('APPROVE' as const);
+    const resolution = stepOf.role === 'VILLAGE_CLERK';
+    const got = await step(m, r, this.toString(), who, m.decide(who, c, decision, on, this.how !== 'noMajority'), (svc) =>
+      decide(svc, {
+        chainId: c.chainId,
+        decision,
+        decidedOn: on,
+        reference: resolution ? '村民代表会议纪要' : '乡镇备案',
+        reason: decision === 'REJECT' ? '评估值过高' : null,
+        meeting: resolution ? resolutionMeeting(on, this.how !== 'noMajority') : null,
+      }),
+    );
+    if (got.ok) m.applyDecide(c, decision, on);
+    await after(m, r);
+  }
+  toString() { return `DecideContribution(contribution ${this.c}, ${this.who}, ${this.how})`; }
+}
+
+/** 收益分成: part of a year's recorded profit split to the members by shares; or a retry of the last key. */
+class SplitVentureIncome implements Cmd {
+  constructor(readonly who: Who, readonly year: number, readonly amountFen: number, readonly mode: 'new' | 'replay' | 'conflict') {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const last = [...m.splitKeys.keys()].pop();
+    let who: ActorName;
+    let input: any;
+    if (this.mode !== 'new' && last) {
+      const [w, key] = last.split('|');
+      who = w as ActorName;
+      input = { ...JSON.parse(m.splitKeys.get(last)!), idempotencyKey: key };
+      if (this.mode === 'conflict') input.amountFen += 1;
+    } else {
+      who = this.who === 'proper' ? 'reviewer' : this.who;
+      input = { bundleId: m.venture.id, year: this.year, amountFen: this.amountFen, splitOn: SPLIT_ON, memo: '按股分成', idempotencyKey: `split-${m.counter++}` };
+    }
+    const { idempotencyKey: key, ...rest } = input;
+    const body = JSON.stringify(rest);
+    const expected = m.splitIncome(who, input.year, input.amountFen, input.splitOn, key, body);
+    const got = await step(m, r, this.toString(), who, expected, (svc) => bundles.splitIncome(svc, input));
+    if (got.ok && expected !== 'REPLAY') m.applySplit(who, input.year, input.amountFen, input.splitOn, key, body);
+    await after(m, r);
+  }
+  toString() { return `SplitVentureIncome(${this.who}, ${this.year}, ${this.amountFen} fen, ${this.mode})`; }
+}
+
+// ---------------------------------------------------------------------------------------------- pledges
+
+export const PLEDGE_DATES = ['2023-05-01', '2025-06-01', '2026-07-01', '2026-11-22'];
+
+/** 抵押: an asset pledged for a loan from a date (its chain left pending). */
+class PledgeAsset implements Cmd {
+  constructor(readonly a: number, readonly who: Who, readonly on: number) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const a = pick(m.assets, this.a)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.pledge(who, a, on), (svc) =>
+      disposal.pledgeAsset(svc, { assetId: a.id, kind: 'MORTGAGE', pledgee: { partyId: r.base.payerPartyId }, loanFen: 10_000_000, loanPurpose: '扩大生产', contractNo: `抵〔${on.slice(0, 4)}〕${m.counter++}号`, pledgedOn: on }),
+    );
+    if (got.ok) m.applyPledge((got.value as any).id, a, on);
+    await after(m, r);
+  }
+  toString() { return `PledgeAsset(asset ${this.a}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+}
+
+/** 解除抵押 on a date: the hold ends (a pending request's chain is withdrawn). */
+class ReleasePledge implements Cmd {
+  constructor(readonly p: number, readonly who: Who, readonly on: number) {}
+  check(m: Model) { return m.pledges.length > 0; }
+  async run(m: Model, r: Real) {
+    const p = pick(m.pledges, this.p)!;
+    const a = m.assets.find((x) => x.id === p.assetId)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.releasePledge(who, a, p, on), (svc) => disposal.releasePledge(svc, { pledgeId: p.id, releasedOn: on, reason: '贷款还清' }));
+    if (got.ok) m.applyRelease(a, p, on);
+    await after(m, r);
+  }
+  toString() { return `ReleasePledge(pledge ${this.p}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+}
+
+// ---------------------------------------------------------------------------------------------- disposal requests
+
+/** 申请处置 on a date (the pledge dates): the asset waits for its appraisal and approvals (not driven further). */
+class RequestDisposal implements Cmd {
+  constructor(readonly a: number, readonly who: Who, readonly on: number) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const a = pick(m.assets, this.a)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.requestDisposal(who, a, on), (svc) =>
+      disposal.requestDisposal(svc, { assetId: a.id, reason: 'IDLE_NOT_REVIVABLE', method: 'AUCTION', requestedOn: on, description: '长期闲置，拟公开拍卖' }),
+    );
+    if (got.ok) m.applyRequestDisposal((got.value as any).id, a, on);
+    await after(m, r);
+  }
+  toString() { return `RequestDisposal(asset ${this.a}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+}
+
+class CancelDisposal implements Cmd {
+  constructor(readonly d: number, readonly who: Who, readonly on: number) {}
+  check(m: Model) { return m.disposals.length > 0; }
+  async run(m: Model, r: Real) {
+    const d = pick(m.disposals, this.d)!;
+    const a = m.assets.find((x) => x.id === d.assetId)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.cancelDisposal(who, a, d, on), (svc) => disposal.cancelDisposal(svc, { disposalId: d.id, cancelledOn: on, reason: '找到承租方' }));
+    if (got.ok) m.applyCancelDisposal(a, d, on);
+    await after(m, r);
+  }
+  toString() { return `CancelDisposal(disposal ${this.d}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+}
+
 // ---------------------------------------------------------------------------------------------- arbitraries
 
 const idx = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.nat({ max: 7 }) });
@@ -528,7 +775,26 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   ...[1, 2].map(() => fc.tuple(idx, idx, whoArb, fc.constantFrom<'new' | 'replay' | 'conflict'>('new', 'new', 'new', 'replay', 'conflict')).map(([p, h, w, k]) => new Pay(p, h, w, k))),
   fc.tuple(idx, idx, whoArb).map(([p, h, w]) => new ReversePayment(p, h, w)),
   fc.tuple(idx, whoArb).map(([p, w]) => new ReversePlan(p, w)),
+  ...[1, 2].map(() =>
+    fc
+      .tuple(idx, whoArb, fc.nat({ max: CONTRACT_STARTS.length - 1 }), fc.integer({ min: 1, max: 6 }), fc.constantFrom(false, false, false, false, true))
+      .map(([a, w, st, y, d]) => new SignContract(a, w, st, y, d)),
+  ),
+  fc.tuple(idx, whoArb, fc.nat({ max: CONTRACT_DATES.length - 1 }), fc.constantFrom(-2, -1, 1, 3)).map(([c, w, on, y]) => new AmendContract(c, w, on, y)),
+  fc.tuple(idx, whoArb, fc.nat({ max: CONTRACT_DATES.length - 1 })).map(([c, w, on]) => new TerminateContract(c, w, on)),
+  fc
+    .tuple(fc.nat({ max: 1 }), idx, whoArb, fc.constantFrom(false, false, false, true), fc.integer({ min: 1, max: 5_000_000 }))
+    .map(([v, a, w, cash, f]) => new Contribute(v, a, w, cash, f)),
+  ...[1, 2].map(() => fc.tuple(idx, whoArb, fc.constantFrom<'approve' | 'reject' | 'noMajority'>('approve', 'approve', 'approve', 'approve', 'reject', 'noMajority')).map(([c, w, h]) => new DecideContribution(c, w, h))),
+  fc
+    .tuple(whoArb, fc.constantFrom(2025, 2025, 2025, 2024), fc.oneof(fc.integer({ min: 1, max: 300_000 }), fc.integer({ min: 1, max: 9 })), fc.constantFrom<'new' | 'replay' | 'conflict'>('new', 'new', 'new', 'replay', 'conflict'))
+    .map(([w, y, f, k]) => new SplitVentureIncome(w, y, f, k)),
+  fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([a, w, on]) => new PledgeAsset(a, w, on)),
+  fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([p, w, on]) => new ReleasePledge(p, w, on)),
+  fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([a, w, on]) => new RequestDisposal(a, w, on)),
+  fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([d, w, on]) => new CancelDisposal(d, w, on)),
 ];
 
 export { VILLAGES };
+export { SignContract, AmendContract, TerminateContract, Contribute, DecideContribution, SplitVentureIncome, PledgeAsset, ReleasePledge, RequestDisposal, CancelDisposal };
 export { RegisterHousehold, RegisterAsset, ConfirmRights, HandOver, RecordIncome, CreatePlan, AdvancePlan, Objection, EndPlan, ReplayExecute, Pay, ReversePayment, ReversePlan };

@@ -17,7 +17,29 @@ export const MAY: Record<string, string[]> = {
   planApprove: ['TOWNSHIP_REVIEWER', 'ADMIN'],
   planExecute: ['VILLAGE_CLERK', 'ADMIN'],
   planReverse: ['VILLAGE_CLERK', 'COUNTY_FINANCE', 'ADMIN'],
+  // docs/rights-and-contracts.md §7: contract.write is the village clerk's (own village) and the admin's.
+  contract: ['VILLAGE_CLERK', 'ADMIN'],
+  // docs/bundles.md: the supervising officer runs the venture; a member village's clerk contributes.
+  ventureManage: ['COUNTY_PLANNER', 'TOWNSHIP_REVIEWER', 'ADMIN'],
+  ventureContribute: ['VILLAGE_CLERK', 'ADMIN'],
+  // docs/disposal.md: pledges are requested and released by the village's clerk (or the admin).
+  pledge: ['VILLAGE_CLERK', 'ADMIN'],
 };
+
+/** Today in the simulated world (the fixed clock). */
+export const TODAY = '2026-11-22';
+/** ISO date plus n days (UTC), the model's own date arithmetic. */
+export function plusDays(date: string, n: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+/** n years later; 29 February of a year without one becomes 1 March. */
+export function plusYears(date: string, n: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCFullYear(d.getUTCFullYear() + n);
+  return d.toISOString().slice(0, 10);
+}
 
 /** Significant prefix of a region code (12 digits, trailing zero groups dropped). */
 export function prefixOf(code: string): string {
@@ -54,7 +76,41 @@ const OK: Expect = { ok: true };
 const no = (code: string): Expect => ({ ok: false, code });
 
 export interface MHousehold { id: number; village: string; status: string; idNumber: string }
-export interface MAsset { id: number; village: string; status: string; handedOverOn: string | null; ownerVillage: string | null }
+export interface MAsset {
+  id: number;
+  village: string;
+  status: string;
+  handedOverOn: string | null;
+  ownerVillage: string | null;
+  /** Date of the last lifecycle step (observations excluded): no step may be dated before it. */
+  lastStepOn: string | null;
+}
+/**
+ * An arrangement holding an asset over days (docs/architecture.md, holds): it binds from its start to its end,
+ * or to the day before its release when that comes first; open-ended while its end is null.
+ */
+export interface MHold { assetId: number; kind: string; holderId: number; startOn: string; endOn: string | null; releasedOn: string | null }
+export function lastBoundDay(h: MHold): string | null {
+  const beforeRelease = h.releasedOn ? plusDays(h.releasedOn, -1) : null;
+  if (h.endOn === null) return beforeRelease;
+  return beforeRelease !== null && beforeRelease < h.endOn ? beforeRelease : h.endOn;
+}
+export function binds(h: MHold, from: string, to: string | null): boolean {
+  const last = lastBoundDay(h);
+  if (last !== null && last < h.startOn) return false; // released before it began: it never bound
+  return (to === null || h.startOn <= to) && (last === null || from <= last);
+}
+export interface MContract {
+  id: number;
+  assetId: number;
+  no: string;
+  startOn: string;
+  endOn: string;
+  /** Signature and start of the current version. */
+  signedOn: string;
+  effectiveFrom: string;
+  terminatedOn: string | null;
+}
 export interface MReceipt { entryId: number; village: string; amountFen: number; on: string; claimedBy: number | null }
 export interface MIncomeKeyed { key: string; actor: ActorName; body: string; entryId: number }
 export interface MLine { type: string; amountFen: number; recipients: { householdId: number; amountFen: number }[] }
@@ -73,12 +129,50 @@ export interface MPlan {
   executeKey: string | null;
 }
 
+/** A venture's approval step: a village's resolution (its clerk), then the township's filing (its reviewer). */
+export interface MStep { role: string; region: string }
+export interface MContribution {
+  id: number;
+  village: string;
+  kind: 'ASSET' | 'CASH';
+  assetId: number | null;
+  valueFen: number;
+  /** The value credited to each owner village (one owner here: the contributing village). */
+  owners: { village: string; valueFen: number }[];
+  contributedOn: string;
+  status: 'PENDING' | 'ACTIVE' | 'REJECTED';
+  chainId: number;
+  steps: MStep[];
+  decided: number;
+  lastDecidedOn: string;
+}
+export interface MShareLine { village: string; valueFen: number; shareBp: number }
+export interface MVenture {
+  id: number;
+  partyId: number;
+  regionCode: string;
+  startOn: string;
+  members: Map<string, { status: 'INVITED' | 'ACTIVE' | 'WITHDRAWN'; joinedOn: string | null }>;
+  contributions: MContribution[];
+  /** The share table after every change, in date order. */
+  shareEvents: { effectiveOn: string; lines: MShareLine[] }[];
+  profits: Map<number, { profitFen: number; declaredOn: string; splitFen: number }>;
+  splits: { amountFen: number; splitOn: string; lines: MShareLine[]; parts: number[] }[];
+}
+
 /** The model's picture of the world. Balances are keyed by holder label (v:<village>, hh:<id>, party:<id>). */
 export class Model {
   households: MHousehold[] = [];
   assets: MAsset[] = [];
   receipts: MReceipt[] = [];
   plans: MPlan[] = [];
+  contracts: MContract[] = [];
+  holds: MHold[] = [];
+  venture: MVenture;
+  pledges: { id: number; assetId: number; startOn: string; status: 'PENDING' | 'RELEASED' }[] = [];
+  disposals: { id: number; assetId: number; requestedOn: string; status: 'OPEN' | 'CANCELLED'; statusBefore: string }[] = [];
+  /** Keys of venture splits: actor|key → body. */
+  splitKeys = new Map<string, string>();
   balances = new Map<string, number>();
   /** Idempotency keys used, by actor region: key → fingerprint of the request body. */
   incomeKeys: MIncomeKeyed[] = [];
@@ -89,7 +183,7 @@ export class Model {
 
   constructor(readonly base: BaseIds) {
     base.villages.forEach((v) => {
-      this.assets.push({ id: v.assetId, village: v.code, status: 'HANDED_OVER', handedOverOn: BASE_HANDED_OVER_ON, ownerVillage: v.code });
+      this.assets.push({ id: v.assetId, village: v.code, status: 'HANDED_OVER', handedOverOn: BASE_HANDED_OVER_ON, ownerVillage: v.code, lastStepOn: BASE_HANDED_OVER_ON });
       v.householdIds.forEach((id, i) => this.households.push({ id, village: v.code, status: v.householdStatuses[i], idNumber: `base-${id}` }));
     });
     base.receipts.forEach((rc, k) => {
@@ -108,6 +202,154 @@ export class Model {
     p.status = 'APPROVED';
     p.meetings = 4;
     p.noticeEndOn = '2026-02-01';
+    // The venture: 金台村's third asset pooled since the township's filing, 2025's profit recorded.
+    const bv = base.venture;
+    const jintai = base.villages[1].code;
+    this.assets.unshift({ id: bv.assetId, village: jintai, status: 'BUNDLED', handedOverOn: BASE_HANDED_OVER_ON, ownerVillage: jintai, lastStepOn: bv.effectiveOn });
+    this.holds.push({ assetId: bv.assetId, kind: 'BUNDLE', holderId: bv.id, startOn: bv.effectiveOn, endOn: null, releasedOn: null });
+    this.venture = {
+      id: bv.id,
+      partyId: bv.partyId,
+      regionCode: bv.regionCode,
+      startOn: bv.startOn,
+      members: new Map(base.villages.map((x) => [x.code, { status: 'INVITED' as const, joinedOn: null }])),
+      contributions: [],
+      shareEvents: [],
+      profits: new Map([[bv.profit.year, { profitFen: bv.profit.profitFen, declaredOn: bv.profit.declaredOn, splitFen: 0 }]]),
+      splits: [],
+    };
+    this.venture.members.set(jintai, { status: 'ACTIVE', joinedOn: bv.effectiveOn });
+    this.venture.contributions.push({
+      id: bv.contributionId, village: jintai, kind: 'ASSET', assetId: bv.assetId, valueFen: bv.valueFen, owners: [{ village: jintai, valueFen: bv.valueFen }],
+      contributedOn: '2022-03-01', status: 'ACTIVE', chainId: 0, steps: [], decided: 2, lastDecidedOn: bv.effectiveOn,
+    });
+    this.venture.shareEvents.push({ effectiveOn: bv.effectiveOn, lines: this.shareTable() });
+  }
+
+  // ------------------------------------------------------------------ ventures (docs/bundles.md)
+  /**
+   * The share table from the contributions in force: each active member's value, basis points by largest
+   * remainder over the members in village-code order, summing to exactly 10000.
+   */
+  shareTable(): MShareLine[] {
+    const v = this.venture;
+    const values = new Map<string, number>();
+    for (const c of v.contributions.filter((x) => x.status === 'ACTIVE')) {
+      for (const o of c.owners) if (v.members.get(o.village)?.status === 'ACTIVE') values.set(o.village, (values.get(o.village) ?? 0) + o.valueFen);
+    }
+    const villages = [...values.keys()].filter((x) => values.get(x)! > 0).sort();
+    const bps = split(10000, villages.map((x) => values.get(x)!));
+    return villages.map((x, i) => ({ village: x, valueFen: values.get(x)!, shareBp: bps[i] }));
+  }
+  sharesOn(date: string): MShareLine[] {
+    const events = this.venture.shareEvents.filter((e) => e.effectiveOn <= date);
+    return events.length ? events[events.length - 1].lines : [];
+  }
+  contribute(who: ActorName, village: string, kind: 'ASSET' | 'CASH', a: MAsset | null, valueFen: number, on: string): Expect {
+    const v = this.venture;
+    if (!MAY.ventureContribute.includes(ACTOR_ROLE(who))) return no('DENIED');
+    if (!sees(who, v.regionCode) && ![...v.members.keys()].some((x) => sees(who, x))) return no('DENIED');
+    if (!sees(who, village)) return no('DENIED');
+    const member = v.members.get(village);
+    if (!member || member.status === 'WITHDRAWN') return no('NOT_A_MEMBER');
+    if (on < v.startOn) return no('DATE_ORDER');
+    if (kind === 'ASSET') {
+      if (!sees(who, a!.village)) return no('DENIED'); // another village's asset is not in the clerk's sight
+      if (!a!.ownerVillage || a!.status === 'REGISTERED') return no('NOT_CONFIRMED');
+      if (!a!.handedOverOn || a!.handedOverOn > on) return no('ILLEGAL_TRANSITION');
+      if (v.members.get(a!.ownerVillage)?.status === 'WITHDRAWN' || !v.members.has(a!.ownerVillage)) return no('NOT_AN_OWNER');
+      if (a!.ownerVillage !== village) return no('NOT_AN_OWNER');
+      if (v.contributions.some((c) => c.assetId === a!.id && (c.status === 'PENDING' || c.status === 'ACTIVE'))) return no('ASSET_HELD');
+      if (this.holds.some((h) => h.assetId === a!.id && h.kind === 'BUNDLE' && h.holderId === v.id)) return no('DUPLICATE');
+      if (this.heldBy(a!.id, on, null)) return no('ASSET_HELD');
+      if (!['HANDED_OVER', 'IN_OPERATION', 'IN_USE', 'IDLE'].includes(a!.status)) return no('ILLEGAL_TRANSITION');
+    } else if ((this.balances.get(`v:${village}/CASH`) ?? 0) < valueFen) {
+      return no('INSUFFICIENT_BALANCE');
+    }
+    return OK;
+  }
+  applyContribute(id: number, chainId: number, village: string, kind: 'ASSET' | 'CASH', a: MAsset | null, valueFen: number, on: string) {
+    this.venture.contributions.push({
+      id, village, kind, assetId: a?.id ?? null, valueFen, owners: [{ village, valueFen }], contributedOn: on, status: 'PENDING', chainId,
+      steps: [{ role: 'VILLAGE_CLERK', region: village }, { role: 'TOWNSHIP_REVIEWER', region: this.venture.regionCode }], decided: 0, lastDecidedOn: on,
+    });
+  }
+  /** The next step of a contribution's chain decided; the last approval makes the contribution take effect. */
+  decide(who: ActorName, c: MContribution, decision: 'APPROVE' | 'REJECT', on: string, majority: boolean): Expect {
+    const chainRegions = [c.village, ...c.steps.map((x) => x.region)];
+    if (!chainRegions.some((x) => sees(who, x))) return no('DENIED');
+    const step = c.steps[c.decided];
+    if (c.status !== 'PENDING' || !step) return no('ILLEGAL_TRANSITION');
+    if (ACTOR_ROLE(who) !== step.role || !sees(who, step.region)) return no('DENIED');
+    if (on < c.lastDecidedOn) return no('DATE_ORDER');
+    if (decision === 'APPROVE' && step.role === 'VILLAGE_CLERK' && !majority) return no('MAJORITY_NOT_REACHED');
+    if (decision === 'REJECT' || c.decided + 1 < c.steps.length) return OK;
+    // The last approval: the contribution takes effect on its date or the approval's, when later.
+    const effectiveOn = c.contributedOn > on ? c.contributedOn : on;
+    const events = this.venture.shareEvents;
+    if (events.length && effectiveOn < events[events.length - 1].effectiveOn) return no('DATE_ORDER');
+    if (c.kind === 'ASSET') {
+      const a = this.assets.find((x) => x.id === c.assetId)!;
+      const fails: string[] = [];
+      if (this.heldBy(a.id, effectiveOn, null)) fails.push('ASSET_HELD');
+      if (!['HANDED_OVER', 'IN_OPERATION', 'IN_USE', 'IDLE'].includes(a.status)) fails.push('ILLEGAL_TRANSITION');
+      if (this.stepTooEarly(a, effectiveOn)) fails.push('DATE_ORDER');
+      // Which of several failing rules answers first is the service's order; any of them is right.
+      if (fails.length) return no(fails.join('|'));
+    } else if ((this.balances.get(`v:${c.village}/CASH`) ?? 0) < c.valueFen) {
+      return no('INSUFFICIENT_BALANCE');
+    }
+    return OK;
+  }
+  applyDecide(c: MContribution, decision: 'APPROVE' | 'REJECT', on: string) {
+    c.decided++;
+    c.lastDecidedOn = on;
+    if (decision === 'REJECT') {
+      c.status = 'REJECTED';
+      return;
+    }
+    if (c.decided < c.steps.length) return;
+    const v = this.venture;
+    const effectiveOn = c.contributedOn > on ? c.contributedOn : on;
+    c.status = 'ACTIVE';
+    if (c.kind === 'ASSET') {
+      const a = this.assets.find((x) => x.id === c.assetId)!;
+      this.holds.push({ assetId: a.id, kind: 'BUNDLE', holderId: v.id, startOn: effectiveOn, endOn: null, releasedOn: null });
+      a.status = 'BUNDLED';
+      a.lastStepOn = effectiveOn;
+    } else {
+      this.move(`v:${c.village}`, 'CASH', -c.valueFen);
+      this.move(`party:${v.partyId}`, 'VENTURE_CONTRIBUTION', c.valueFen);
+    }
+    for (const o of c.owners) {
+      const m = v.members.get(o.village)!;
+      if (m.status === 'INVITED') v.members.set(o.village, { status: 'ACTIVE', joinedOn: effectiveOn });
+    }
+    v.shareEvents.push({ effectiveOn, lines: this.shareTable() });
+  }
+  /** A year's profit split by the share table of the split date, exact to the fen. */
+  splitIncome(who: ActorName, year: number, amountFen: number, on: string, key: string, body: string): Expect | 'REPLAY' {
+    const v = this.venture;
+    if (!MAY.ventureManage.includes(ACTOR_ROLE(who))) return no('DENIED');
+    const used = this.splitKeys.get(`${who}|${key}`);
+    if (used !== undefined) return used === body ? 'REPLAY' : no('IDEMPOTENCY_CONFLICT');
+    if (!sees(who, v.regionCode)) return no('DENIED');
+    const profit = v.profits.get(year);
+    if (!profit) return no('PROFIT_NOT_RECORDED');
+    if (on < profit.declaredOn) return no('DATE_ORDER');
+    if (profit.splitFen + amountFen > profit.profitFen) return no('SPLIT_EXCEEDS_PROFIT');
+    if (!this.sharesOn(on).length) return no('NO_SHARES');
+    return OK;
+  }
+  applySplit(who: ActorName, year: number, amountFen: number, on: string, key: string, body: string) {
+    const v = this.venture;
+    this.splitKeys.set(`${who}|${key}`, body);
+    const lines = this.sharesOn(on);
+    const parts = split(amountFen, lines.map((l) => l.shareBp));
+    v.profits.get(year)!.splitFen += amountFen;
+    v.splits.push({ amountFen, splitOn: on, lines, parts });
+    this.move(`party:${v.partyId}`, 'EXTERNAL_COUNTERPARTY', -amountFen);
+    lines.forEach((l, i) => this.move(`v:${l.village}`, 'INCOME_PENDING_DISTRIBUTION', parts[i]));
   }
 
   move(label: string, kind: string, fen: number) {
@@ -138,14 +380,140 @@ export class Model {
     return OK;
   }
 
+  // ------------------------------------------------------------------ contracts (docs/rights-and-contracts.md §4)
+  /** The first hold other than `self` binding the asset on any day of from..to, if any. */
+  heldBy(assetId: number, from: string, to: string | null, self?: { kind: string; holderId: number }, coexist: string[] = []): MHold | undefined {
+    return this.holds.find(
+      (h) => h.assetId === assetId && !(self && h.kind === self.kind && h.holderId === self.holderId) && !coexist.includes(h.kind) && binds(h, from, to),
+    );
+  }
+  /** A step dated before the asset's last step is refused. */
+  stepTooEarly(a: MAsset, on: string): boolean {
+    return a.lastStepOn !== null && on < a.lastStepOn;
+  }
+  signContract(who: ActorName, a: MAsset, c: { no: string; signedOn: string; startOn: string; endOn: string }): Expect {
+    if (!may(who, 'contract', a.village)) return no('DENIED');
+    if (!['HANDED_OVER', 'IN_OPERATION', 'IDLE'].includes(a.status)) return no('ILLEGAL_TRANSITION');
+    if (!a.handedOverOn || c.signedOn < a.handedOverOn || c.startOn < c.signedOn || c.endOn <= c.startOn) return no('DATE_ORDER');
+    if (this.contracts.some((x) => x.no === c.no)) return no('DUPLICATE');
+    if (this.heldBy(a.id, c.startOn, c.endOn)) return no('ASSET_HELD');
+    if (this.stepTooEarly(a, c.signedOn)) return no('DATE_ORDER');
+    return OK;
+  }
+  applySign(id: number, a: MAsset, c: { no: string; signedOn: string; startOn: string; endOn: string }) {
+    this.contracts.push({ id, assetId: a.id, no: c.no, startOn: c.startOn, endOn: c.endOn, signedOn: c.signedOn, effectiveFrom: c.startOn, terminatedOn: null });
+    this.holds.push({ assetId: a.id, kind: 'CONTRACT', holderId: id, startOn: c.startOn, endOn: c.endOn, releasedOn: null });
+    a.lastStepOn = c.signedOn;
+    // A contract that has started puts a handed-over asset into operation and revitalises an idle one.
+    if (c.startOn <= TODAY && a.status !== 'IN_OPERATION') {
+      a.status = 'IN_OPERATION';
+      a.lastStepOn = c.startOn;
+    }
+  }
+  amendContract(who: ActorName, a: MAsset, c: MContract, ch: { signedOn: string; effectiveFrom: string; endOn: string }): Expect {
+    if (!may(who, 'contract', a.village)) return no('DENIED');
+    if (c.terminatedOn !== null || ch.effectiveFrom > c.endOn) return no('CONTRACT_CLOSED');
+    if (ch.signedOn < c.signedOn || ch.effectiveFrom < ch.signedOn) return no('DATE_ORDER');
+    if (ch.effectiveFrom < c.startOn || ch.effectiveFrom <= c.effectiveFrom) return no('DATE_ORDER');
+    if (ch.endOn < ch.effectiveFrom || ch.endOn <= c.startOn) return no('DATE_ORDER');
+    if (ch.endOn === c.endOn) return no('INVALID_INPUT');
+    if (ch.endOn > c.endOn && this.heldBy(a.id, plusDays(c.endOn, 1), ch.endOn, { kind: 'CONTRACT', holderId: c.id })) return no('ASSET_HELD');
+    if (this.stepTooEarly(a, ch.signedOn)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyAmend(a: MAsset, c: MContract, ch: { signedOn: string; effectiveFrom: string; endOn: string }) {
+    c.endOn = ch.endOn;
+    c.signedOn = ch.signedOn;
+    c.effectiveFrom = ch.effectiveFrom;
+    this.holds.find((h) => h.kind === 'CONTRACT' && h.holderId === c.id)!.endOn = ch.endOn;
+    a.lastStepOn = ch.signedOn;
+  }
+  terminateContract(who: ActorName, a: MAsset, c: MContract, on: string): Expect {
+    if (!may(who, 'contract', a.village)) return no('DENIED');
+    if (c.terminatedOn !== null || on > c.endOn) return no('CONTRACT_CLOSED');
+    if (on < c.signedOn) return no('DATE_ORDER');
+    if (this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyTerminate(a: MAsset, c: MContract, on: string) {
+    c.terminatedOn = on;
+    this.holds.find((h) => h.kind === 'CONTRACT' && h.holderId === c.id)!.releasedOn = on;
+    a.lastStepOn = on;
+    // The asset it ran falls idle on that day unless another contract binds it then.
+    if (a.status === 'IN_OPERATION' && !this.holds.some((h) => h.assetId === a.id && h.kind === 'CONTRACT' && binds(h, on, on))) a.status = 'IDLE';
+  }
+
+  // ------------------------------------------------------------------ pledges (docs/disposal.md)
+  /**
+   * 抵押 of an asset: held from the request (a PLEDGE hold beside a running contract, nothing else), a step of
+   * the asset's history; its approval chain opens (the sequences leave it pending).
+   */
+  pledge(who: ActorName, a: MAsset, on: string): Expect {
+    if (!may(who, 'pledge', a.village)) return no('DENIED');
+    if (a.status === 'DISPOSED') return no('ILLEGAL_TRANSITION');
+    if (this.heldBy(a.id, on, null, undefined, ['CONTRACT'])) return no('ASSET_HELD');
+    if (this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyPledge(id: number, a: MAsset, on: string) {
+    this.pledges.push({ id, assetId: a.id, startOn: on, status: 'PENDING' });
+    this.holds.push({ assetId: a.id, kind: 'PLEDGE', holderId: id, startOn: on, endOn: null, releasedOn: null });
+    a.lastStepOn = on;
+  }
+  releasePledge(who: ActorName, a: MAsset, p: { startOn: string; status: string }, on: string): Expect {
+    if (!may(who, 'pledge', a.village)) return no('DENIED');
+    if (p.status !== 'PENDING') return no('ILLEGAL_TRANSITION');
+    if (on < p.startOn || this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyRelease(a: MAsset, p: { id: number; status: string }, on: string) {
+    p.status = 'RELEASED';
+    this.holds.find((h) => h.kind === 'PLEDGE' && h.holderId === p.id)!.releasedOn = on;
+    a.lastStepOn = on;
+  }
+
+  // ------------------------------------------------------------------ disposal requests (docs/disposal.md)
+  /** 申请处置: the asset free of every hold from that day on; it takes a DISPOSAL hold and waits (DISPOSAL_PENDING). */
+  requestDisposal(who: ActorName, a: MAsset, on: string): Expect {
+    if (!may(who, 'pledge', a.village)) return no('DENIED');
+    if (a.status === 'DISPOSED') return no('ILLEGAL_TRANSITION');
+    if (this.heldBy(a.id, on, null)) return no('ASSET_HELD');
+    if (!['REGISTERED', 'CONFIRMED', 'HANDED_OVER', 'IN_OPERATION', 'IN_USE', 'IDLE'].includes(a.status)) return no('ILLEGAL_TRANSITION');
+    if (this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyRequestDisposal(id: number, a: MAsset, on: string) {
+    this.disposals.push({ id, assetId: a.id, requestedOn: on, status: 'OPEN', statusBefore: a.status });
+    this.holds.push({ assetId: a.id, kind: 'DISPOSAL', holderId: id, startOn: on, endOn: null, releasedOn: null });
+    a.status = 'DISPOSAL_PENDING';
+    a.lastStepOn = on;
+  }
+  /** 撤回: the request withdrawn, the hold released, the asset back to the status before. */
+  cancelDisposal(who: ActorName, a: MAsset, d: { requestedOn: string; status: string }, on: string): Expect {
+    if (!may(who, 'pledge', a.village)) return no('DENIED');
+    if (d.status !== 'OPEN') return no('ILLEGAL_TRANSITION');
+    if (on < d.requestedOn || this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyCancelDisposal(a: MAsset, d: { id: number; status: string; statusBefore: string }, on: string) {
+    d.status = 'CANCELLED';
+    this.holds.find((h) => h.kind === 'DISPOSAL' && h.holderId === d.id)!.releasedOn = on;
+    a.status = d.statusBefore;
+    a.lastStepOn = on;
+  }
+
   // ------------------------------------------------------------------ income
   income(who: ActorName, a: MAsset, amountFen: number, on: string, voucher: string, key: string, body: string): Expect | 'REPLAY' {
     if (!may(who, 'income', a.village)) return no('DENIED');
     const used = this.incomeKeys.find((k) => k.key === key && ACTOR_REGION(k.actor) === ACTOR_REGION(who));
     if (used) return used.body === body && used.actor === who ? 'REPLAY' : no('IDEMPOTENCY_CONFLICT');
-    if (['DISPOSED', 'DISPOSAL_PENDING'].includes(a.status)) return no('ILLEGAL_TRANSITION');
+    // docs/disposal.md: a disposed asset yields no income; one waiting for its disposal still records what it received.
+    if (a.status === 'DISPOSED') return no('ILLEGAL_TRANSITION');
     if (!a.handedOverOn) return no('ILLEGAL_TRANSITION');
     if (on < a.handedOverOn) return no('DATE_ORDER');
+    // A pooled asset earns for its venture: no income on it (its BUNDLE hold that day, or while BUNDLED).
+    const bundleHolds = this.holds.filter((h) => h.assetId === a.id && h.kind === 'BUNDLE');
+    if (bundleHolds.some((h) => binds(h, on, on)) || (a.status === 'BUNDLED' && bundleHolds.some((h) => h.releasedOn === null))) return no('ASSET_BUNDLED');
     if (this.vouchers.has(`${a.village}/${on.slice(0, 4)}/${voucher}`)) return no('DUPLICATE');
     return OK;
   }

@@ -28,6 +28,8 @@ export interface SimResult {
   sequences: number;
   steps: number;
   database: string;
+  /** PostgreSQL: the role the operations ran as. */
+  role?: string;
   ms: number;
   /** Operations run in total (shrinking excluded). */
   operations: number;
@@ -81,7 +83,7 @@ export async function simulate(opts: SimOptions, given?: Backend): Promise<SimRe
   const details = await fc.check(property, { seed: opts.seed, numRuns: opts.sequences, path: opts.path, endOnFailure: false });
   if (!given) await backend.close();
   const ms = Date.now() - started;
-  const base = { seed: opts.seed, sequences: opts.sequences, steps: opts.steps, database: backend.kind, ms, operations };
+  const base = { seed: opts.seed, sequences: opts.sequences, steps: opts.steps, database: backend.kind, role: backend.role, ms, operations };
   if (!details.failed) return { ok: true, ...base };
   const counterexample = details.counterexample ? String(details.counterexample[0]).split(/,(?=[A-Z][A-Za-z]+\()/) : [];
   return {

@@ -15,6 +15,7 @@ import knex, { Knex } from 'knex';
 import { createDb } from '../src/db/connection';
 import { CachingSqliteClient } from '../src/db/sqliteClient';
 import { migrateLatest } from '../src/db/migrations';
+import { grantApplicationRights, roleOf } from '../src/db/roles';
 import { fixedClock } from '../src/shared/clock';
 import type { Actor } from '../src/shared/actor';
 import type { ServiceContext } from '../src/shared/context';
@@ -31,6 +32,9 @@ import { confirmRights, handOverAsset } from '../src/modules/rights/rights.servi
 import { recordIncome } from '../src/modules/income/income.service';
 import { approvePlan, createPlan, publishPlanNotice, recordMeeting } from '../src/modules/distribution/distribution.service';
 import { residentIdCheckChar } from '../src/modules/households/residentId';
+import { creditCodeCheckChar } from '../src/modules/parties/creditCode';
+import { contribute, createBundle, recordProfit } from '../src/modules/bundles/bundles.service';
+import { decide } from '../src/modules/approvals/approvals.service';
 import { REGIONS, V } from '../seeds/demo-data';
 
 export const SIM_NOW = '2026-11-22T02:00:00.000Z';
@@ -62,7 +66,39 @@ export interface BaseIds {
   receipts: { village: string; entryId: number; amountFen: number; on: string; voucherNo: string }[];
   /** 茶坪村's plan, walked to APPROVED (notice ended 2026-02-01), distributing its base receipts. */
   plan: { id: number; village: string; spec: BasePlanSpec };
+  /** The venture of both villages (云顶镇 supervises it): 金台村's third asset contributed and in force. */
+  venture: BaseVenture;
 }
+
+export interface BaseVenture {
+  id: number;
+  partyId: number;
+  regionCode: string;
+  startOn: string;
+  /** 金台村's pooled asset (a third operating asset, BUNDLED since the approval). */
+  assetId: number;
+  contributionId: number;
+  valueFen: number;
+  effectiveOn: string;
+  /** The distributable profit recorded for 2025. */
+  profit: { year: number; profitFen: number; declaredOn: string; reference: string };
+}
+export const VENTURE = {
+  name: '云顶模拟联营公司',
+  startOn: '2022-01-01',
+  township: '511922105000',
+  contributedOn: '2022-03-01',
+  valueFen: 3_000_000,
+  decidedOn: ['2022-03-10', '2022-03-20'],
+  profit: { year: 2025, profitFen: 500_000, declaredOn: '2026-03-01', reference: '2025年度审计报告' },
+};
+/** A valid unified social credit code (GB 32100) of the simulator's venture. */
+export function ventureCreditCode(): string {
+  const first17 = '91511922MA6XJM001';
+  return first17 + creditCodeCheckChar(first17);
+}
+/** The meeting record of a village resolution (四议两公开) on an approval chain. */
+export const resolutionMeeting = (heldOn: string, majority = true) => ({ heldOn, memberCount: 30, attendance: 27, votesFor: majority ? 25 : 10 });
 
 export interface BasePlanSpec {
   dividendBp: number;
@@ -239,7 +275,43 @@ export async function seedBase(db: Knex): Promise<BaseIds> {
   await on(actors.clerkA, (s) => publishPlanNotice(s, { planId: plan.id, startOn: NOTICE_START }));
   await on(actors.reviewer, (s) => approvePlan(s, { planId: plan.id, reviewedOn: APPROVED_ON, opinion: '同意' }));
   void svc;
-  return { userIds, payerPartyId, villages, receipts, plan: { id: plan.id, village: chaping.code, spec: BASE_PLAN } };
+  // The venture (云顶镇's reviewer creates it: both villages lie in the township), a third asset of 金台村
+  // contributed at its appraisal and approved (金台村's resolution, the township's filing), 2025's profit.
+  const jintai = villages[1];
+  const bundle = await on(actors.reviewer, (s) =>
+    createBundle(s, { name: VENTURE.name, legalForm: 'COMPANY', creditCode: ventureCreditCode(), startOn: VENTURE.startOn, villageCodes: [chaping.code, jintai.code] }),
+  );
+  const vProject = await on(actors.clerkB, (s) => createProject(s, projectInput(jintai.code)));
+  const vAsset = await on(actors.clerkB, (s) => registerAsset(s, assetInput(vProject.id, jintai.code)));
+  await on(actors.clerkB, (s) => confirmRights(s, confirmInput(vAsset.id, jintai.code)));
+  await on(actors.clerkB, (s) => handOverAsset(s, handOverInput(vAsset.id)));
+  const contributed = await on(actors.clerkB, (s) =>
+    contribute(s, {
+      bundleId: bundle.bundle.id,
+      villageCode: jintai.code,
+      kind: 'ASSET',
+      assetId: vAsset.id,
+      appraisal: { appraiser: '南江资产评估事务所', appraisedOn: '2022-02-15', valueFen: VENTURE.valueFen, reportNo: '南评〔2022〕1号' },
+      contributedOn: VENTURE.contributedOn,
+    }),
+  );
+  await on(actors.clerkB, (s) =>
+    decide(s, { chainId: contributed.chain.id, decision: 'APPROVE', decidedOn: VENTURE.decidedOn[0], reference: '金台村村民代表会议纪要', meeting: resolutionMeeting(VENTURE.decidedOn[0]) }),
+  );
+  await on(actors.reviewer, (s) => decide(s, { chainId: contributed.chain.id, decision: 'APPROVE', decidedOn: VENTURE.decidedOn[1], reference: '云顶镇备案' }));
+  await on(actors.reviewer, (s) => recordProfit(s, { bundleId: bundle.bundle.id, ...VENTURE.profit }));
+  const venture: BaseVenture = {
+    id: bundle.bundle.id,
+    partyId: bundle.bundle.partyId,
+    regionCode: bundle.bundle.regionCode,
+    startOn: VENTURE.startOn,
+    assetId: vAsset.id,
+    contributionId: contributed.contribution.id,
+    valueFen: VENTURE.valueFen,
+    effectiveOn: VENTURE.decidedOn[1],
+    profit: VENTURE.profit,
+  };
+  return { userIds, payerPartyId, villages, receipts, plan: { id: plan.id, village: chaping.code, spec: BASE_PLAN }, venture };
 }
 
 /** A per-sequence database: `db` to run on, `done` to throw it away. */
@@ -252,6 +324,8 @@ export interface SequenceDb {
 
 export interface Backend {
   kind: 'sqlite' | 'postgres';
+  /** PostgreSQL: the role the operations run as (the application role when DATABASE_APP_ROLE is set). */
+  role?: string;
   base: BaseIds;
   open(): Promise<SequenceDb>;
   close(): Promise<void>;
@@ -329,11 +403,25 @@ export async function postgresBackend(url: string): Promise<Backend> {
   await admin.raw(`CREATE DATABASE ${name}`);
   const u = new URL(url);
   u.pathname = `/${name}`;
-  const db = createDb({ databaseUrl: u.toString() });
-  await migrateLatest(db);
+  const owner = createDb({ databaseUrl: u.toString() });
+  await migrateLatest(owner);
+  // The application's own connection, as the server runs (src/db/roles.ts): with DATABASE_APP_ROLE
+  // ("name:password") set, a role that may not update or delete append-only tables nor alter any; the
+  // owner only migrates (and drops the database at the end). Without it, the owner's connection.
+  const spec = process.env.DATABASE_APP_ROLE;
+  let db = owner;
+  if (spec) {
+    const [role, password = role] = spec.split(':');
+    await grantApplicationRights(owner, role);
+    const appUrl = new URL(u.toString());
+    appUrl.username = role;
+    appUrl.password = password;
+    db = createDb({ databaseUrl: appUrl.toString() });
+  }
   const base = await seedBase(db);
   return {
     kind: 'postgres',
+    role: spec ? spec.split(':')[0] : roleOf(u.toString()),
     base,
     async open() {
       const trx = await db.transaction();
@@ -345,7 +433,8 @@ export async function postgresBackend(url: string): Promise<Backend> {
       };
     },
     async close() {
-      await db.destroy();
+      if (db !== owner) await db.destroy();
+      await owner.destroy();
       await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.destroy();
     },
