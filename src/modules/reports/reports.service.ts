@@ -90,10 +90,14 @@ export async function registerSummary(
   const nonSource = groupBy.filter((d) => d !== 'FUND_SOURCE');
   // Read from the events (a date before today, or the rights level), a row's status or level is computed once.
   const materialize = asOf !== today || groupBy.includes('RIGHTS_LEVEL');
-  const [assetRows, lineRows] = await Promise.all([
-    repo.aggregate(svc.db, rowsQuery(false, !byLine && groupBy.includes('RIGHTS_LEVEL')), byLine ? [] : groupBy, childLen, depSql, materialize),
-    repo.lineAggregate(svc.db, rowsQuery(true, groupBy.includes('RIGHTS_LEVEL')), byLine ? groupBy : [...nonSource, 'FUND_SOURCE'], childLen, byLine ? depSql : null, materialize),
-  ]);
+  const readAssets = () => repo.aggregate(svc.db, rowsQuery(false, !byLine && groupBy.includes('RIGHTS_LEVEL')), byLine ? [] : groupBy, childLen, depSql, materialize);
+  const readLines = () =>
+    repo.lineAggregate(svc.db, rowsQuery(true, groupBy.includes('RIGHTS_LEVEL')), byLine ? groupBy : [...nonSource, 'FUND_SOURCE'], childLen, byLine ? depSql : null, materialize);
+  // Side by side on the pool; one after the other inside a transaction, whose single connection cannot run two
+  // queries at once (pg warns and queues them).
+  const [assetRows, lineRows] = (svc.db as { isTransaction?: boolean }).isTransaction
+    ? [await readAssets(), await readLines()]
+    : await Promise.all([readAssets(), readLines()]);
   const liveLines = lineRows.filter((l) => l.liveLines > 0);
   const fundingOf = new Map<string, { source: FundSource; amountFen: number }[]>();
   const totalBySource = new Map<FundSource, number>();
