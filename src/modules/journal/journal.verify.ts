@@ -99,6 +99,7 @@ export async function verifyChain(db: Executor, opts: VerifyOptions = {}): Promi
   if (source && parallel) {
     // The reconcilers read other tables through `db`: they run meanwhile, here, and are judged only once the
     // chain is intact (as before). Settled before returning either way, so that `db` may be closed after.
+    const finished = { at: started };
     const reconciled = firstDisagreement(db).then(
       (off) => ({ off, error: null as unknown }),
       (error: unknown) => ({ off: null, error }),
@@ -110,12 +111,13 @@ export async function verifyChain(db: Executor, opts: VerifyOptions = {}): Promi
         const r = accept(o);
         if (!r) opts.onProgress?.(count);
         return r;
-      });
+      }, finished);
     } catch (err) {
       await reconciled;
       throw err;
     }
-    if (opts.timings) opts.timings.chainMs = Date.now() - started;
+    // When the workers were done (this thread may have read their outcomes only after the reconcilers).
+    if (opts.timings) opts.timings.chainMs = finished.at - started;
     const settled = await reconciled;
     failed = failed ?? endOfChain(head, lastSequence, prevHash, count, allMarks) ?? (await judged(settled, count));
     return failed ?? { intact: true, count, headSequence: head.lastSequence, headHash: head.lastHash };
@@ -195,9 +197,11 @@ async function judged(settled: { off: Awaited<ReturnType<typeof firstDisagreemen
 }
 
 /**
- * Runs the slices on `n` worker threads (journal.verifyWorker.ts), handing the next slice to whichever worker
- * is free, and passes the outcomes to `accept` in chain order (an outcome that arrives early waits: they are
- * a few numbers each). Stops every worker at the first failure or when all slices are accepted.
+ * Runs the slices on `n` worker threads (journal.verifyWorker.ts), dealt out at the start — worker k takes
+ * slices k, k+n, k+2n… (slices are the same size) — because this thread, busy with the reconcilers, may not
+ * get to a worker's message for a long while: handing out slices one at a time stalled the workers until the
+ * reconcilers were done. Outcomes go to `accept` in chain order (one that arrives early waits: they are a few
+ * numbers each). Every worker is stopped at the first failure or when all slices are accepted.
  */
 async function inWorkers(
   source: repo.ChainFileSource,
@@ -205,12 +209,12 @@ async function inWorkers(
   n: number,
   batchSize: number,
   accept: (o: SliceOutcome) => VerifyResult | null,
+  finished: { at: number },
 ): Promise<VerifyResult | null> {
   const pool: Worker[] = [];
   try {
     return await new Promise<VerifyResult | null>((resolve, reject) => {
       const waiting = new Map<number, SliceOutcome>();
-      let nextTask = 0;
       let nextAccept = 0;
       let done = false;
       const finish = (value: VerifyResult | null, error?: Error) => {
@@ -219,20 +223,14 @@ async function inWorkers(
         if (error) reject(error);
         else resolve(value);
       };
-      const dispatch = (w: Worker) => {
-        if (nextTask < tasks.length) {
-          w.postMessage({ index: nextTask, task: tasks[nextTask] });
-          nextTask++;
-        }
-      };
-      for (let i = 0; i < n; i++) {
+      for (let k = 0; k < n; k++) {
         const w = startWorker({ ...source, batchSize });
         pool.push(w);
-        w.on('message', (m: { index: number; outcome?: SliceOutcome; error?: string }) => {
+        w.on('message', (m: { index: number; outcome?: SliceOutcome; error?: string; at?: number }) => {
           if (done) return;
           if (m.error !== undefined || !m.outcome) return finish(null, new Error(`verification worker: ${m.error}`));
+          finished.at = Math.max(finished.at, m.at ?? 0);
           waiting.set(m.index, m.outcome);
-          dispatch(w);
           while (waiting.has(nextAccept)) {
             const o = waiting.get(nextAccept)!;
             waiting.delete(nextAccept);
@@ -244,7 +242,9 @@ async function inWorkers(
         });
         w.on('error', (err) => finish(null, err));
         w.on('exit', (code) => finish(null, new Error(`verification worker stopped (exit code ${code})`)));
-        dispatch(w);
+        const mine: { index: number; task: SliceTask }[] = [];
+        for (let index = k; index < tasks.length; index += n) mine.push({ index, task: tasks[index] });
+        w.postMessage(mine);
       }
     });
   } finally {
@@ -254,9 +254,9 @@ async function inWorkers(
 
 /**
  * A worker holds one batch at a time: a small old generation bounds its memory (the process's peak RSS is
- * G7's second goal), a roomier young one spares it collections while it hashes.
+ * G7's second goal), a small young one too (a batch of 1,000 is ~1 MB).
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 32 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 };
 
 /**
  * Starts a worker on journal.verifyWorker. Run from TypeScript sources (tsx, jest), the worker registers

@@ -29,14 +29,16 @@ const read = (after: number, upto: number, limit: number): ChainRows => {
   return { entries: e, postings: e.length ? postings.all(after, e[e.length - 1][1]) : [] };
 };
 
-port.on('message', (message: { index: number; task: SliceTask } | null) => {
-  if (message === null) {
-    conn.close();
-    port.close();
-    return;
+// The coordinator sends each worker its slices at once (the coordinating thread is busy reconciling and may not
+// get to a message for a long while); they are verified in order, each outcome sent as soon as it is known.
+port.on('message', async (message: { index: number; task: SliceTask }[]) => {
+  for (const { index, task } of message) {
+    try {
+      const outcome = await verifySlice(read, task, data.batchSize);
+      port.postMessage({ index, outcome, at: Date.now() });
+    } catch (err) {
+      port.postMessage({ index, error: err instanceof Error ? err.message : String(err) });
+      return;
+    }
   }
-  verifySlice(read, message.task, data.batchSize).then(
-    (outcome) => port.postMessage({ index: message.index, outcome }),
-    (err: unknown) => port.postMessage({ index: message.index, error: err instanceof Error ? err.message : String(err) }),
-  );
 });
