@@ -96,6 +96,47 @@ export function canonicalEntry(e: HashedEntryFields, postings: readonly HashedPo
   );
 }
 
+/**
+ * Entry columns by position, as verification reads them (journal.repository.ts CHAIN_ENTRIES_SQL, raw rows):
+ * id, sequence, kind, effective_on, memo, source_type, source_id, asset_id, reverses_entry_id,
+ * idempotency_key, request_fingerprint, actor_user_id, recorded_at, prev_hash, hash.
+ */
+export type ChainEntryRaw = readonly unknown[];
+/** Posting columns by position (CHAIN_POSTINGS_SQL): entry_id, account_id, holder_party_id, account kind, amount_fen. */
+export type ChainPostingRaw = readonly unknown[];
+
+/**
+ * canonicalEntry of a raw entry row and its postings `postings[from…to)`, written straight from the columns:
+ * no entry or posting objects, no copy of the postings (verification runs it a million times; building the
+ * objects cost more than writing the string). The same bytes as canonicalEntry (a test holds them equal);
+ * postings not in hash order take canonicalEntry's path, which sorts them.
+ */
+export function canonicalEntryRow(r: ChainEntryRaw, postings: readonly ChainPostingRaw[], from: number, to: number): string {
+  let ps = '';
+  for (let i = from; i < to; i++) {
+    const p = postings[i];
+    if (i > from) {
+      const q = postings[i - 1];
+      if ((q[1] as number) > (p[1] as number) || (q[1] === p[1] && (q[4] as number) > (p[4] as number))) return canonicalEntryOfRow(r, postings, from, to);
+      ps += ',';
+    }
+    ps += `{"account":${int(p[1] as number)},"accountKind":${str(p[3] as string)},"amountFen":${int(p[4] as number)},"holder":${int(p[2] as number)}}`;
+  }
+  const source = r[5] === null ? 'null' : `{"id":${int(r[6] as number)},"type":${str(r[5] as string)}}`;
+  return (
+    `{"actorId":${int(r[11] as number)},"assetId":${intOrNull(r[7] as number | null)},"effectiveOn":${str(r[3] as string)},` +
+    `"idempotencyKey":${str(r[9] as string)},"kind":${str(r[2] as string)},"memo":${str(r[4] as string)},"postings":[${ps}],` +
+    `"recordedAt":${str(r[12] as string)},"requestFingerprint":${str(r[10] as string)},` +
+    `"reversesEntryId":${intOrNull(r[8] as number | null)},"sequence":${int(r[1] as number)},"source":${source},"v":${CANONICAL_VERSION}}`
+  );
+}
+
+/** canonicalEntryRow of postings out of hash order: sorted as sortPostings sorts them (a copy of the run's rows). */
+function canonicalEntryOfRow(r: ChainEntryRaw, postings: readonly ChainPostingRaw[], from: number, to: number): string {
+  const sorted = postings.slice(from, to).sort((x, y) => (x[1] as number) - (y[1] as number) || (x[4] as number) - (y[4] as number));
+  return canonicalEntryRow(r, sorted, 0, sorted.length);
+}
+
 /** The same content as a plain object, for the generic serialiser (and for reading the format). */
 export function canonicalEntryObject(e: HashedEntryFields, postings: readonly HashedPosting[]): CanonicalValue {
   return {

@@ -397,106 +397,83 @@ export async function holderRegionsOfEntry(db: Executor, entryId: number): Promi
 // ---------------------------------------------------------------------------------------------------------
 // Streaming reads for verification
 
-/** An entry as verification reads it: the hashed fields plus id and hashes, named as HashedEntryFields. */
-export interface ChainEntryRow {
-  id: number;
-  sequence: number;
-  kind: EntryKind;
-  effectiveOn: string;
-  memo: string;
-  sourceType: JournalEntry['sourceType'];
-  sourceId: number | null;
-  assetId: number | null;
-  reversesEntryId: number | null;
-  idempotencyKey: string;
-  requestFingerprint: string;
-  actorUserId: number;
-  recordedAt: string;
-  prevHash: string;
-  hash: string;
-}
-export interface ChainPostingRow {
-  entryId: number;
-  accountId: number;
-  holderPartyId: number;
-  accountKind: AccountKind;
-  amountFen: number;
-}
-
-// Columns by position: rows come as arrays (better-sqlite3 raw mode, pg rowMode 'array'). Building an object
-// per row inside the drivers cost more than reading the row; the loop below builds plain objects in JS.
+// Columns by position: rows come as arrays (better-sqlite3 raw mode, pg rowMode 'array'), the layout
+// journal.hash.ts's ChainEntryRaw / ChainPostingRaw name. Verification serialises straight from the arrays:
+// objects per row, in the driver or here, cost more than reading the row.
 const CHAIN_ENTRIES_SQL = `select id, sequence, kind, effective_on, memo, source_type, source_id, asset_id, reverses_entry_id,
   idempotency_key, request_fingerprint, actor_user_id, recorded_at, prev_hash, hash
   from journal_entries where sequence > ? and sequence <= ? order by sequence limit ?`;
-// In chain order (the entries' sequence index walked in order: no sort); sortPostings orders each entry's few.
+// In chain order (the entries' sequence index walked in order: no sort); canonicalEntryRow checks each entry's
+// few are in hash order and sorts them when not.
 const CHAIN_POSTINGS_SQL = `select p.entry_id, p.account_id, a.holder_party_id, a.kind, p.amount_fen
   from journal_entries e join journal_postings p on p.entry_id = e.id join journal_accounts a on a.id = p.account_id
   where e.sequence > ? and e.sequence <= ? order by e.sequence`;
+
+/** A slice of the chain as raw rows: entries in sequence order, and all their postings in chain order. */
+export interface ChainRows {
+  entries: unknown[][];
+  postings: unknown[][];
+}
 
 const sqliteStatements = new WeakMap<object, { entries: any; postings: any }>();
 
 /**
  * A slice of the chain for verification: up to `limit` entries after `afterSequence` (up to `uptoSequence`)
- * and all their postings, in chain order. On SQLite the two statements run prepared, in raw (array) mode, on
- * the driver's own connection — knex's per-query building and the driver's per-row objects were most of
- * verification's time; on PostgreSQL through knex as arrays. Only the hashed columns are read.
+ * and all their postings, in chain order, as arrays. On SQLite the two statements run prepared, in raw mode,
+ * on the driver's own connection (knex's per-query building and the driver's per-row objects were most of
+ * verification's time); on PostgreSQL through knex with rowMode 'array'. Only the hashed columns are read.
  */
-export async function chainSlice(
-  db: Executor,
-  afterSequence: number,
-  uptoSequence: number,
-  limit: number,
-): Promise<{ entries: ChainEntryRow[]; postings: ChainPostingRow[] }> {
-  let entryRows: any[][];
-  let postingRows: any[][] = [];
+export async function chainSliceRows(db: Executor, afterSequence: number, uptoSequence: number, limit: number): Promise<ChainRows> {
   if (isPostgres(db)) {
-    entryRows = (await db.raw(CHAIN_ENTRIES_SQL, [afterSequence, uptoSequence, limit]).options({ rowMode: 'array' })).rows;
-    if (entryRows.length) {
-      const last = toInt(entryRows[entryRows.length - 1][1]);
-      postingRows = (await db.raw(CHAIN_POSTINGS_SQL, [afterSequence, last]).options({ rowMode: 'array' })).rows;
-    }
-  } else {
-    const client: any = db.client;
-    const conn = await client.acquireConnection();
-    try {
-      let stmts = sqliteStatements.get(conn);
-      if (!stmts) {
-        stmts = { entries: conn.prepare(CHAIN_ENTRIES_SQL).raw(true), postings: conn.prepare(CHAIN_POSTINGS_SQL).raw(true) };
-        sqliteStatements.set(conn, stmts);
-      }
-      entryRows = stmts.entries.all(afterSequence, uptoSequence, limit);
-      if (entryRows.length) postingRows = stmts.postings.all(afterSequence, entryRows[entryRows.length - 1][1]);
-    } finally {
-      await client.releaseConnection(conn);
-    }
+    const entries = (await db.raw(CHAIN_ENTRIES_SQL, [afterSequence, uptoSequence, limit]).options({ rowMode: 'array' })).rows;
+    if (!entries.length) return { entries, postings: [] };
+    const last = toInt(entries[entries.length - 1][1]);
+    const postings = (await db.raw(CHAIN_POSTINGS_SQL, [afterSequence, last]).options({ rowMode: 'array' })).rows;
+    return { entries, postings };
   }
-  const entries = new Array<ChainEntryRow>(entryRows.length);
-  for (let i = 0; i < entryRows.length; i++) {
-    const r = entryRows[i];
-    entries[i] = {
-      id: r[0],
-      sequence: r[1],
-      kind: r[2],
-      effectiveOn: r[3],
-      memo: r[4],
-      sourceType: r[5],
-      sourceId: r[6],
-      assetId: r[7],
-      reversesEntryId: r[8],
-      idempotencyKey: r[9],
-      requestFingerprint: r[10],
-      actorUserId: r[11],
-      recordedAt: r[12],
-      prevHash: r[13],
-      hash: r[14],
-    };
+  const client: any = db.client;
+  const conn = await client.acquireConnection();
+  try {
+    return readChainRows(statementsOf(conn), afterSequence, uptoSequence, limit);
+  } finally {
+    await client.releaseConnection(conn);
   }
-  const postings = new Array<ChainPostingRow>(postingRows.length);
-  for (let i = 0; i < postingRows.length; i++) {
-    const r = postingRows[i];
-    postings[i] = { entryId: r[0], accountId: r[1], holderPartyId: r[2], accountKind: r[3], amountFen: r[4] };
+}
+
+function statementsOf(conn: any): { entries: any; postings: any } {
+  let stmts = sqliteStatements.get(conn);
+  if (!stmts) {
+    stmts = { entries: conn.prepare(CHAIN_ENTRIES_SQL).raw(true), postings: conn.prepare(CHAIN_POSTINGS_SQL).raw(true) };
+    sqliteStatements.set(conn, stmts);
   }
-  return { entries, postings };
+  return stmts;
+}
+
+function readChainRows(stmts: { entries: any; postings: any }, afterSequence: number, uptoSequence: number, limit: number): ChainRows {
+  const entries = stmts.entries.all(afterSequence, uptoSequence, limit);
+  return { entries, postings: entries.length ? stmts.postings.all(afterSequence, entries[entries.length - 1][1]) : [] };
+}
+
+/** What a verification worker thread needs to read the chain by itself (see chainFileSource). */
+export interface ChainFileSource {
+  file: string;
+  /** CHAIN_ENTRIES_SQL and CHAIN_POSTINGS_SQL: the worker prepares them, raw, on a read-only connection. */
+  entriesSql: string;
+  postingsSql: string;
+}
+
+/**
+ * Where verification worker threads can read the chain by themselves: the SQLite file of `db` and this
+ * repository's two statements, which each worker prepares on a read-only connection of its own (the worker
+ * loads only the driver, not knex and the repository). Null on PostgreSQL, in memory, or inside a
+ * transaction (another connection would not see its uncommitted rows): verification then reads through
+ * `db` (chainSliceRows).
+ */
+export function chainFileSource(db: Executor): ChainFileSource | null {
+  if (isPostgres(db) || (db as Knex.Transaction).isTransaction) return null;
+  const filename = (db.client.config.connection as { filename?: string } | undefined)?.filename;
+  if (!filename || filename === ':memory:' || filename.startsWith('file:')) return null;
+  return { file: filename, entriesSql: CHAIN_ENTRIES_SQL, postingsSql: CHAIN_POSTINGS_SQL };
 }
 
 // ---------------------------------------------------------------------------------------------------------
