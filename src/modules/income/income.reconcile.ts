@@ -8,7 +8,7 @@ import * as repo from './income.repository';
  * module loads.
  */
 export async function reconcileIncome(db: Executor, afterId: number, limit: number): Promise<ReconcileBatch | null> {
-  const rows = await repo.recordsAfter(db, afterId, limit);
+  const rows = await repo.reconcileRowsAfter(db, afterId, limit);
   if (!rows.length) return null;
   return {
     lastId: rows[rows.length - 1].id,

@@ -161,6 +161,13 @@ export async function lastIncomeOnBy(db: Executor, assetIds: readonly number[], 
 }
 
 /** 账实核对 Income records after `afterId`, lowest id first: what verify reconciles with their entries. */
-export async function recordsAfter(db: Executor, afterId: number, limit: number): Promise<IncomeRecord[]> {
-  return (await db('income_records').where('id', '>', afterId).orderBy('id').limit(limit)).map(toIncome);
+/** What reconciliation checks of each income record, rows with id > afterId in id order (only those columns). */
+export async function reconcileRowsAfter(
+  db: Executor,
+  afterId: number,
+  limit: number,
+): Promise<Pick<IncomeRecord, 'id' | 'assetId' | 'payerPartyId' | 'amountFen' | 'entryId'>[]> {
+  const rows = await db('income_records').where('id', '>', afterId).orderBy('id').limit(limit).select('id', 'asset_id', 'payer_party_id', 'amount_fen', 'entry_id');
+  return rows.map((r: any) => ({ id: r.id, assetId: r.asset_id, payerPartyId: r.payer_party_id, amountFen: toInt(r.amount_fen), entryId: r.entry_id }));
 }
+

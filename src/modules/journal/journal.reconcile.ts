@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/connection';
 import * as repo from './journal.repository';
-import type { AccountKind, EntryKind, JournalEntry, PostingWithAccount } from './journal.types';
+import type { AccountKind, EntryKind } from './journal.types';
 
 /**
  * 账实核对 (issue 8, item 7; issue 17): every money-bearing domain row must agree with the journal entry it
@@ -79,14 +79,14 @@ export function registeredReconcilers(): Reconciler[] {
   return [...reconcilers.values()];
 }
 
-const BATCH = 500;
+const BATCH = 2000;
 
-function movedFen(postings: readonly PostingWithAccount[]): number {
+function movedFen(postings: readonly repo.ReconcilePosting[]): number {
   return postings.reduce((s, p) => s + (p.amountFen > 0 ? p.amountFen : 0), 0);
 }
 
 /** What is wrong with an entry, judged against a claim; null when it agrees. */
-export function judgeClaim(claim: ReconcileClaim, entry: JournalEntry | undefined, postings: readonly PostingWithAccount[]): string | null {
+export function judgeClaim(claim: ReconcileClaim, entry: repo.ReconcileEntry | undefined, postings: readonly repo.ReconcilePosting[]): string | null {
   if (claim.entryId === null) return `${claim.label} names no journal entry`;
   if (!entry) return `${claim.label}: its entry id ${claim.entryId} is missing`;
   if (!claim.kinds.includes(entry.kind)) return `${claim.label}: its entry #${entry.sequence} is a ${entry.kind}, not a ${claim.kinds.join(' or ')}`;
@@ -112,7 +112,7 @@ export function judgeClaim(claim: ReconcileClaim, entry: JournalEntry | undefine
 
 /**
  * The first domain row, of any registered reconciler, that disagrees with its journal entry (each table
- * in turn, lowest row id first), or null. Reads in batches of 500 rows, so memory stays bounded.
+ * in turn, lowest row id first), or null. Reads in batches of 2,000 rows, so memory stays bounded.
  */
 export async function firstDisagreement(db: Executor): Promise<Disagreement | null> {
   for (const r of reconcilers.values()) {
@@ -129,9 +129,10 @@ export async function firstDisagreement(db: Executor): Promise<Disagreement | nu
       if (!batch) break;
       const { claims } = batch;
       const ids = [...new Set(claims.map((c) => c.entryId).filter((id): id is number => id !== null))];
-      const entries = new Map(ids.length ? (await repo.findEntriesByIds(db, ids)).map((e) => [e.id, e]) : []);
-      const postings = new Map<number, PostingWithAccount[]>();
-      for (const p of ids.length ? await repo.postingsOf(db, ids) : []) {
+      const read = await repo.reconcileReads(db, ids);
+      const entries = new Map(read.entries.map((e) => [e.id, e]));
+      const postings = new Map<number, repo.ReconcilePosting[]>();
+      for (const p of read.postings) {
         const list = postings.get(p.entryId);
         if (list) list.push(p);
         else postings.set(p.entryId, [p]);
