@@ -166,7 +166,7 @@ class ConfirmRights implements Cmd {
   async run(m: Model, r: Real) {
     const a = pick(m.assets, this.a)!;
     const who = resolve(this.who, a.village, 'clerk');
-    const got = await step(m, r, this.toString(), who, m.confirm(who, a), (svc) => confirmRights(svc, confirmInput(a.id, a.village, '2021-11-10')));
+    const got = await step(m, r, this.toString(), who, m.confirm(who, a, '2021-11-10'), (svc) => confirmRights(svc, confirmInput(a.id, a.village, '2021-11-10')));
     if (got.ok) {
       a.status = 'CONFIRMED';
       a.ownerVillage = a.village;
@@ -183,7 +183,7 @@ class HandOver implements Cmd {
   async run(m: Model, r: Real) {
     const a = pick(m.assets, this.a)!;
     const who = resolve(this.who, a.village, 'clerk');
-    const got = await step(m, r, this.toString(), who, m.handOver(who, a), (svc) => handOverAsset(svc, handOverInput(a.id, '2021-11-20')));
+    const got = await step(m, r, this.toString(), who, m.handOver(who, a, '2021-11-20'), (svc) => handOverAsset(svc, handOverInput(a.id, '2021-11-20')));
     if (got.ok) {
       a.status = 'HANDED_OVER';
       a.handedOverOn = '2021-11-20';

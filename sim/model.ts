@@ -369,14 +369,17 @@ export class Model {
     if (!may(who, 'asset', village) || !may(who, 'project', village)) return no('DENIED');
     return OK;
   }
-  confirm(who: ActorName, a: MAsset): Expect {
+  /** 确权 and 移交 are steps of the asset's history: dated before its last step (a pledge, say) they are refused. */
+  confirm(who: ActorName, a: MAsset, on: string): Expect {
     if (!may(who, 'rights', a.village)) return no('DENIED');
     if (a.status !== 'REGISTERED') return no('ILLEGAL_TRANSITION');
+    if (this.stepTooEarly(a, on)) return no('DATE_ORDER');
     return OK;
   }
-  handOver(who: ActorName, a: MAsset): Expect {
+  handOver(who: ActorName, a: MAsset, on: string): Expect {
     if (!may(who, 'rights', a.village)) return no('DENIED');
     if (a.status !== 'CONFIRMED') return no('ILLEGAL_TRANSITION');
+    if (this.stepTooEarly(a, on)) return no('DATE_ORDER');
     return OK;
   }
 
