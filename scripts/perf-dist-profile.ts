@@ -101,7 +101,14 @@ async function main() {
         dist.createPlan(svc(trx), {
           villageCode: V.chaping, title: `bench ${y}`, periodFrom: `${y}-01-01`, periodTo: `${y}-12-31`, planOn: `${y + 1}-01-15`,
           lines: [
-            { type: 'HOUSEHOLD_DIVIDEND', basis: 'PERCENT', percentBp: 4000, description: '分红', recipients: householdIds.map((householdId) => ({ householdId })) },
+            // A line names at most 20,000 households: a larger village gets the 40% over several equal lines.
+            ...Array.from({ length: Math.ceil(householdIds.length / 20_000) }, (_, k) => ({
+              type: 'HOUSEHOLD_DIVIDEND',
+              basis: 'PERCENT',
+              percentBp: 4000 / Math.ceil(householdIds.length / 20_000),
+              description: `分红 ${k + 1}`,
+              recipients: householdIds.slice(k * 20_000, (k + 1) * 20_000).map((householdId) => ({ householdId })),
+            })),
             { type: 'COLLECTIVE_RETENTION', basis: 'REMAINDER', description: '集体积累', recipients: [] },
           ],
         }),
