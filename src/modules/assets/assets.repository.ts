@@ -93,22 +93,24 @@ export async function insertFundingLinesMany(db: Executor, lines: AssetFundingLi
   await insertRows(db, 'asset_funding_lines', lines.map((l) => ({ asset_id: l.assetId, source: l.source, level: l.level, amount_fen: l.amountFen })));
 }
 
+const eventRow = (e: Omit<AssetEvent, 'id'>) => ({
+  asset_id: e.assetId,
+  action: e.action,
+  from_status: e.fromStatus,
+  to_status: e.toStatus,
+  effective_on: e.effectiveOn,
+  reason: e.reason,
+  payload: JSON.stringify(e.payload ?? {}),
+  actor_user_id: e.actorUserId,
+  recorded_at: e.recordedAt,
+});
+
 /** Many events in multi-row inserts, ids in the order given. */
 export async function insertEventsMany(db: Executor, events: Omit<AssetEvent, 'id'>[]): Promise<void> {
   await insertRows(
     db,
     'asset_events',
-    events.map((e) => ({
-      asset_id: e.assetId,
-      action: e.action,
-      from_status: e.fromStatus,
-      to_status: e.toStatus,
-      effective_on: e.effectiveOn,
-      reason: e.reason,
-      payload: JSON.stringify(e.payload ?? {}),
-      actor_user_id: e.actorUserId,
-      recorded_at: e.recordedAt,
-    })),
+    events.map(eventRow),
   );
 }
 
@@ -164,19 +166,7 @@ export async function nextCodeSequence(db: Executor, countyCode: string, year: n
 }
 
 export async function insertEvent(db: Executor, e: Omit<AssetEvent, 'id'>): Promise<number> {
-  const [r] = await db('asset_events')
-    .insert({
-      asset_id: e.assetId,
-      action: e.action,
-      from_status: e.fromStatus,
-      to_status: e.toStatus,
-      effective_on: e.effectiveOn,
-      reason: e.reason,
-      payload: JSON.stringify(e.payload ?? {}),
-      actor_user_id: e.actorUserId,
-      recorded_at: e.recordedAt,
-    })
-    .returning('id');
+  const [r] = await db('asset_events').insert(eventRow(e)).returning('id');
   return r.id;
 }
 

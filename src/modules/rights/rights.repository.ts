@@ -43,22 +43,22 @@ const toDeed = (r: any): HandoverDeed => ({
   recordedAt: r.recorded_at,
 });
 
+const confirmationRow = (c: Omit<RightsConfirmation, 'id'>) => ({
+  asset_id: c.assetId,
+  kind: c.kind,
+  rights_level: c.rightsLevel,
+  certificate_no: c.certificateNo,
+  effective_on: c.effectiveOn,
+  reason: c.reason,
+  approval_ref: c.approvalRef,
+  approved_by: c.approvedBy,
+  approved_on: c.approvedOn,
+  actor_user_id: c.actorUserId,
+  recorded_at: c.recordedAt,
+});
+
 export async function insertConfirmation(db: Executor, c: Omit<RightsConfirmation, 'id'>): Promise<number> {
-  const [r] = await db('rights_confirmations')
-    .insert({
-      asset_id: c.assetId,
-      kind: c.kind,
-      rights_level: c.rightsLevel,
-      certificate_no: c.certificateNo,
-      effective_on: c.effectiveOn,
-      reason: c.reason,
-      approval_ref: c.approvalRef,
-      approved_by: c.approvedBy,
-      approved_on: c.approvedOn,
-      actor_user_id: c.actorUserId,
-      recorded_at: c.recordedAt,
-    })
-    .returning('id');
+  const [r] = await db('rights_confirmations').insert(confirmationRow(c)).returning('id');
   return r.id;
 }
 
@@ -130,20 +130,7 @@ export async function insertDeed(db: Executor, d: Omit<HandoverDeed, 'id'>): Pro
 
 /** Many confirmations in multi-row inserts (the register import); ids in the order given. */
 export async function insertConfirmationsMany(db: Executor, cs: Omit<RightsConfirmation, 'id'>[]): Promise<number[]> {
-  const rows = cs.map((c) => ({
-    asset_id: c.assetId,
-    kind: c.kind,
-    rights_level: c.rightsLevel,
-    certificate_no: c.certificateNo,
-    effective_on: c.effectiveOn,
-    reason: c.reason,
-    approval_ref: c.approvalRef,
-    approved_by: c.approvedBy,
-    approved_on: c.approvedOn,
-    actor_user_id: c.actorUserId,
-    recorded_at: c.recordedAt,
-  }));
-  return (await insertRows(db, 'rights_confirmations', rows, { returning: 'id' })).map((r) => r.id);
+  return (await insertRows(db, 'rights_confirmations', cs.map(confirmationRow), { returning: 'id' })).map((r) => r.id);
 }
 
 export async function insertOwnersMany(db: Executor, owners: Omit<AssetOwner, 'id'>[]): Promise<void> {

@@ -331,13 +331,11 @@ onChainSettled('OWNERSHIP_CHANGE', async (svc, chain) => {
 });
 
 /**
- * 移交 Hands the asset over to its owner under a deed (transferor, recipient, witness, date);
- * CONFIRMED → HANDED_OVER. Dates are ordered: accepted ≤ handed over ≤ booked (brief §11.5).
+ * What 移交 asks of the asset and the input, for assetHandOver and the import's batch alike: the status allows
+ * it, the asset was accepted, a booking date agrees with one already recorded, and accepted ≤ handed over ≤
+ * booked. Returns the booking date the asset will carry.
  */
-export async function handOverAsset(svc: ServiceContext, raw: unknown): Promise<{ asset: Asset; deed: HandoverDeed }> {
-  const input = parseInput(handOverSchema, raw);
-  const asset = await requireAsset(svc, input.assetId);
-  authorize(svc.actor, 'rights.write', asset.villageCode);
+function requireHandOverable(svc: ServiceContext, asset: Omit<Asset, 'id'>, input: { handedOverOn: string; bookedOn?: string | null }): string | null {
   nextStatus(asset, 'HAND_OVER');
   if (!asset.acceptedOn) {
     throw new DomainError('NOT_ACCEPTED', 'The asset has no acceptance date (竣工验收): it cannot be handed over before acceptance', [
@@ -358,6 +356,18 @@ export async function handOverAsset(svc: ServiceContext, raw: unknown): Promise<
     ],
     ['input'],
   );
+  return bookedOn;
+}
+
+/**
+ * 移交 Hands the asset over to its owner under a deed (transferor, recipient, witness, date);
+ * CONFIRMED → HANDED_OVER. Dates are ordered: accepted ≤ handed over ≤ booked (brief §11.5).
+ */
+export async function handOverAsset(svc: ServiceContext, raw: unknown): Promise<{ asset: Asset; deed: HandoverDeed }> {
+  const input = parseInput(handOverSchema, raw);
+  const asset = await requireAsset(svc, input.assetId);
+  authorize(svc.actor, 'rights.write', asset.villageCode);
+  const bookedOn = requireHandOverable(svc, asset, input);
   const owners = await repo.openOwners(svc.db, asset.id);
   let recipientPartyId: number;
   if (input.recipient) {
@@ -490,26 +500,7 @@ export class RightsBatch {
     const asset = plan.asset;
     if (!canRead(svc.actor, asset.villageCode)) throw new DomainError('NOT_FOUND', 'No such asset in your scope', ['input', 'assetId']);
     authorize(svc.actor, 'rights.write', asset.villageCode);
-    nextStatus(asset, 'HAND_OVER');
-    if (!asset.acceptedOn) {
-      throw new DomainError('NOT_ACCEPTED', 'The asset has no acceptance date (竣工验收): it cannot be handed over before acceptance', [
-        'input',
-        'assetId',
-      ]);
-    }
-    if (input.bookedOn && asset.bookedOn && input.bookedOn !== asset.bookedOn) {
-      throw new DomainError('INVALID_INPUT', `The asset was already booked on ${asset.bookedOn}`, ['input', 'bookedOn']);
-    }
-    const bookedOn = asset.bookedOn ?? input.bookedOn ?? null;
-    if (input.bookedOn) requireNotFuture(svc, input.bookedOn, ['input', 'bookedOn']);
-    requireOrdered(
-      [
-        ['acceptedOn', asset.acceptedOn],
-        ['handedOverOn', input.handedOverOn],
-        ['bookedOn', bookedOn],
-      ],
-      ['input'],
-    );
+    const bookedOn = requireHandOverable(svc, asset, input);
     // The open owners are this batch's confirmation's (an asset of the batch has no other).
     const owners = this.planned.get(plan)?.confirmation?.owners ?? [];
     let recipientPartyId: number;
