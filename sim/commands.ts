@@ -20,7 +20,7 @@ import * as bundles from '../src/modules/bundles/bundles.service';
 import { decide } from '../src/modules/approvals/approvals.service';
 import * as disposal from '../src/modules/disposal/disposal.service';
 import { attempt, checkAll, contentHash, expectOutcome, fail, Outcome, sameContent } from './check';
-import { may, Model, MPlan, plusDays, plusYears, TODAY, VILLAGE_OF } from './model';
+import { BOOK_VALUE_FEN, may, Model, MPlan, plusDays, plusYears, TODAY, VILLAGE_OF } from './model';
 import { ACTOR_NAMES, ActorName, APPROVED_ON, assetInput, BaseIds, confirmInput, handOverInput, MEETING_STEPS, meetingInput, NOTICE_END, NOTICE_START, planInput, projectInput, residentId, resolutionMeeting, VILLAGES } from './world';
 import { V } from '../seeds/demo-data';
 
@@ -748,6 +748,133 @@ class CancelDisposal implements Cmd {
   toString() { return `CancelDisposal(disposal ${this.d}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
 }
 
+// ---------------------------------------------------------------------------------------------- disposal to the end
+
+/** Dates of a disposal's later steps, as days after the model's last date of it (−1: before it, DATE_ORDER). */
+export const APPRAISE_OFFSETS = [-1, 0, 10];
+export const APPRAISED_VALUES = [40_000_000, 60_000_000, 75_000_000];
+export const DECIDE_OFFSETS = [-1, 0, 7, 30];
+export const NOTICE_OFFSETS = [-1, 0, 3];
+/** Execution: days after the notice's last day (0: NOTICE_NOT_ENDED). */
+export const EXECUTE_OFFSETS = [0, 1, 20];
+const deciderOf = (role: string, region: string): ActorName =>
+  role === 'VILLAGE_CLERK' ? clerkOf(region) : role === 'TOWNSHIP_REVIEWER' ? 'reviewer' : role === 'COUNTY_PLANNER' ? 'planner' : 'finance';
+
+/** 资产评估 of a disposal waiting for it: the approval chain opens. */
+class AppraiseDisposal implements Cmd {
+  constructor(readonly d: number, readonly who: Who, readonly on: number, readonly value: number) {}
+  check(m: Model) { return m.disposals.length > 0; }
+  async run(m: Model, r: Real) {
+    const d = pick(m.disposals, this.d)!;
+    const a = m.assets.find((x) => x.id === d.assetId)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const on = plusDays(d.requestedOn, APPRAISE_OFFSETS[this.on % APPRAISE_OFFSETS.length]);
+    const valueFen = APPRAISED_VALUES[this.value % APPRAISED_VALUES.length];
+    const got = await step(m, r, this.toString(), who, m.appraiseDisposal(who, a, d, on), (svc) =>
+      disposal.appraiseDisposal(svc, { disposalId: d.id, appraiser: '南江资产评估事务所', appraisedOn: on, valueFen, reportNo: `南评处〔${on.slice(0, 4)}〕${m.counter++}号` }),
+    );
+    if (got.ok) m.applyAppraise(a, d, on, valueFen);
+    await after(m, r);
+  }
+  toString() { return `AppraiseDisposal(disposal ${this.d}, ${this.who}, +${APPRAISE_OFFSETS[this.on % APPRAISE_OFFSETS.length]} days, ${APPRAISED_VALUES[this.value % APPRAISED_VALUES.length]} fen)`; }
+}
+
+/** 处置审批: the next step of the disposal's chain, by its decider (proper) or anyone. */
+class DecideDisposal implements Cmd {
+  constructor(readonly d: number, readonly who: Who, readonly how: 'approve' | 'reject' | 'noMajority', readonly on: number) {}
+  check(m: Model) { return m.disposals.length > 0; }
+  async run(m: Model, r: Real) {
+    const d = pick(m.disposals, this.d)!;
+    const a = m.assets.find((x) => x.id === d.assetId)!;
+    const stepOf = d.steps[Math.min(d.decided, d.steps.length - 1)];
+    const who: ActorName = this.who !== 'proper' ? this.who : stepOf ? deciderOf(stepOf.role, stepOf.region) : clerkOf(a.village);
+    const on = plusDays(d.lastOn, DECIDE_OFFSETS[this.on % DECIDE_OFFSETS.length]);
+    const decision = this.how === 'reject' ? ('REJECT' as const) : ('APPROVE' as const);
+    const resolution = stepOf?.role === 'VILLAGE_CLERK';
+    const got = await step(m, r, this.toString(), who, m.decideDisposal(who, a, d, decision, on, this.how !== 'noMajority'), (svc) =>
+      disposal.decideDisposal(svc, {
+        disposalId: d.id,
+        decision,
+        decidedOn: on,
+        reference: resolution ? '村民代表会议纪要' : '审批意见',
+        reason: decision === 'REJECT' ? '价格过低' : null,
+        meeting: resolution ? resolutionMeeting(on, this.how !== 'noMajority') : null,
+      }),
+    );
+    if (got.ok) m.applyDecideDisposal(a, d, decision, on);
+    await after(m, r);
+  }
+  toString() { return `DecideDisposal(disposal ${this.d}, ${this.who}, ${this.how}, +${DECIDE_OFFSETS[this.on % DECIDE_OFFSETS.length]} days)`; }
+}
+
+/** 处置公示 once approved (or one too short). */
+class PublishDisposalNotice implements Cmd {
+  constructor(readonly d: number, readonly who: Who, readonly on: number, readonly short: boolean) {}
+  check(m: Model) { return m.disposals.length > 0; }
+  async run(m: Model, r: Real) {
+    const d = pick(m.disposals, this.d)!;
+    const a = m.assets.find((x) => x.id === d.assetId)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const startOn = plusDays(d.approvedOn ?? d.lastOn, NOTICE_OFFSETS[this.on % NOTICE_OFFSETS.length]);
+    const endOn = this.short ? plusDays(startOn, 5) : null;
+    const got = await step(m, r, this.toString(), who, m.publishDisposalNotice(who, a, d, startOn, endOn), (svc) =>
+      disposal.publishNotice(svc, { disposalId: d.id, startOn, endOn, content: '拟公开拍卖，欢迎监督' }),
+    );
+    if (got.ok) m.applyDisposalNotice(d, startOn, endOn);
+    await after(m, r);
+  }
+  toString() { return `PublishDisposalNotice(disposal ${this.d}, ${this.who}, +${NOTICE_OFFSETS[this.on % NOTICE_OFFSETS.length]} days${this.short ? ', too short' : ''})`; }
+}
+
+/** 处置执行: the deal after the notice, its proceeds booked; or a retry of the last execution's key. */
+class ExecuteDisposal implements Cmd {
+  constructor(
+    readonly d: number,
+    readonly who: Who,
+    readonly on: number,
+    readonly price: 'below' | 'at' | 'above',
+    readonly dealRef: boolean,
+    readonly mode: 'new' | 'replay' | 'conflict',
+  ) {}
+  check(m: Model) { return m.disposals.length > 0; }
+  async run(m: Model, r: Real) {
+    const last = [...m.disposals].reverse().find((x) => x.executeKey);
+    let d = pick(m.disposals, this.d)!;
+    let who: ActorName;
+    let input: any;
+    if (this.mode !== 'new' && last) {
+      const [w, key] = last.executeKey!.split('|');
+      who = w as ActorName;
+      d = last;
+      input = { ...JSON.parse(last.executeBody!), idempotencyKey: key };
+      if (this.mode === 'conflict') input.priceFen += 1;
+    } else {
+      const a0 = m.assets.find((x) => x.id === d.assetId)!;
+      who = resolve(this.who, a0.village, 'clerk');
+      const appraised = d.appraisedValueFen ?? BOOK_VALUE_FEN;
+      input = {
+        disposalId: d.id,
+        executedOn: plusDays(d.noticeEndOn ?? d.lastOn, EXECUTE_OFFSETS[this.on % EXECUTE_OFFSETS.length]),
+        recipient: { partyId: r.base.payerPartyId },
+        priceFen: this.price === 'below' ? appraised - 1 : this.price === 'at' ? appraised : appraised + 123_456,
+        exchangeDealRef: this.dealRef ? `农交所〔2026〕${m.counter}号` : null,
+        dealContractNo: `拍卖成交确认书${m.counter}`,
+        idempotencyKey: `dispose-${m.counter++}`,
+      };
+    }
+    const a = m.assets.find((x) => x.id === d.assetId)!;
+    const { idempotencyKey: key, ...rest } = input;
+    const body = JSON.stringify(rest);
+    const expected = m.executeDisposal(who, a, d, input.executedOn, input.priceFen, !!input.exchangeDealRef, key, body);
+    const got = await step(m, r, this.toString(), who, expected, (svc) => disposal.executeDisposal(svc, input));
+    if (got.ok && expected !== 'REPLAY') m.applyExecuteDisposal(who, a, d, input.executedOn, input.priceFen, key, body);
+    await after(m, r);
+  }
+  toString() {
+    return `ExecuteDisposal(disposal ${this.d}, ${this.who}, +${EXECUTE_OFFSETS[this.on % EXECUTE_OFFSETS.length]} days after the notice, price ${this.price}${this.dealRef ? ', exchange deal' : ''}, ${this.mode})`;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- arbitraries
 
 const idx = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.nat({ max: 7 }) });
@@ -793,8 +920,19 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([p, w, on]) => new ReleasePledge(p, w, on)),
   fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([a, w, on]) => new RequestDisposal(a, w, on)),
   fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([d, w, on]) => new CancelDisposal(d, w, on)),
+  fc.tuple(idx, whoArb, fc.nat({ max: 2 }), fc.nat({ max: 2 })).map(([d, w, on, v]) => new AppraiseDisposal(d, w, on, v)),
+  ...[1, 2].map(() =>
+    fc
+      .tuple(idx, whoArb, fc.constantFrom<'approve' | 'reject' | 'noMajority'>('approve', 'approve', 'approve', 'approve', 'approve', 'reject', 'noMajority'), fc.constantFrom(0, 1, 2, 2, 3, 3))
+      .map(([d, w, h, on]) => new DecideDisposal(d, w, h, on)),
+  ),
+  fc.tuple(idx, whoArb, fc.constantFrom(0, 1, 1, 2, 2), fc.constantFrom(false, false, false, true)).map(([d, w, on, s]) => new PublishDisposalNotice(d, w, on, s)),
+  fc
+    .tuple(idx, whoArb, fc.constantFrom(0, 1, 1, 2), fc.constantFrom<'below' | 'at' | 'above'>('below', 'at', 'above', 'above'), fc.constantFrom(true, true, true, false), fc.constantFrom<'new' | 'replay' | 'conflict'>('new', 'new', 'new', 'replay', 'conflict'))
+    .map(([d, w, on, p, x, k]) => new ExecuteDisposal(d, w, on, p, x, k)),
 ];
 
 export { VILLAGES };
 export { SignContract, AmendContract, TerminateContract, Contribute, DecideContribution, SplitVentureIncome, PledgeAsset, ReleasePledge, RequestDisposal, CancelDisposal };
+export { AppraiseDisposal, DecideDisposal, PublishDisposalNotice, ExecuteDisposal };
 export { RegisterHousehold, RegisterAsset, ConfirmRights, HandOver, RecordIncome, CreatePlan, AdvancePlan, Objection, EndPlan, ReplayExecute, Pay, ReversePayment, ReversePlan };

@@ -160,6 +160,34 @@ export interface MVenture {
   splits: { amountFen: number; splitOn: string; lines: MShareLine[]; parts: number[] }[];
 }
 
+/** A disposal (docs/disposal.md): request → appraisal → chain → notice → execution, or rejected / cancelled. */
+export type MDisposalStatus = 'AWAITING_APPRAISAL' | 'IN_APPROVAL' | 'APPROVED' | 'IN_NOTICE' | 'EXECUTED' | 'REJECTED' | 'CANCELLED';
+export const DISPOSAL_OPEN: MDisposalStatus[] = ['AWAITING_APPRAISAL', 'IN_APPROVAL', 'APPROVED', 'IN_NOTICE'];
+export interface MDisposal {
+  id: number;
+  assetId: number;
+  requestedOn: string;
+  status: MDisposalStatus;
+  statusBefore: string;
+  appraisedValueFen: number | null;
+  /** The chain's steps (role, region), how many are decided, and the date no decision may precede. */
+  steps: MStep[];
+  decided: number;
+  lastOn: string;
+  approvedOn: string | null;
+  noticeEndOn: string | null;
+  /** The execution's key, actor and body (a retry replays only that). */
+  executeKey: string | null;
+  executeBody: string | null;
+  executedOn: string | null;
+}
+/** docs/disposal.md: the county's default figures (fen): tier 1 below 50 000 yuan, tier 2 up to 500 000, notice 10 days. */
+export const DISPOSAL_POLICY = { tier1MaxFen: 5_000_000, tier2MaxFen: 50_000_000, exchangeThresholdFen: 5_000_000, noticeDays: 10 };
+/** Every asset of the simulated world is registered at this book (original) value: 600 000 yuan. */
+export const BOOK_VALUE_FEN = 60_000_000;
+export const COUNTY_CODE = '511922000000';
+const townshipOf = (village: string) => `${village.slice(0, 9)}000`;
+
 /** The model's picture of the world. Balances are keyed by holder label (v:<village>, hh:<id>, party:<id>). */
 export class Model {
   households: MHousehold[] = [];
@@ -170,7 +198,7 @@ export class Model {
   holds: MHold[] = [];
   venture: MVenture;
   pledges: { id: number; assetId: number; startOn: string; status: 'PENDING' | 'RELEASED' }[] = [];
-  disposals: { id: number; assetId: number; requestedOn: string; status: 'OPEN' | 'CANCELLED'; statusBefore: string }[] = [];
+  disposals: MDisposal[] = [];
   /** Keys of venture splits: actor|key → body. */
   splitKeys = new Map<string, string>();
   balances = new Map<string, number>();
@@ -483,17 +511,113 @@ export class Model {
     return OK;
   }
   applyRequestDisposal(id: number, a: MAsset, on: string) {
-    this.disposals.push({ id, assetId: a.id, requestedOn: on, status: 'OPEN', statusBefore: a.status });
+    // An auction always waits for its appraisal before any approval (rule 17).
+    this.disposals.push({
+      id, assetId: a.id, requestedOn: on, status: 'AWAITING_APPRAISAL', statusBefore: a.status, appraisedValueFen: null, steps: [], decided: 0, lastOn: on,
+      approvedOn: null, noticeEndOn: null, executeKey: null, executeBody: null, executedOn: null,
+    });
     this.holds.push({ assetId: a.id, kind: 'DISPOSAL', holderId: id, startOn: on, endOn: null, releasedOn: null });
     a.status = 'DISPOSAL_PENDING';
     a.lastStepOn = on;
   }
   /** 撤回: the request withdrawn, the hold released, the asset back to the status before. */
-  cancelDisposal(who: ActorName, a: MAsset, d: { requestedOn: string; status: string }, on: string): Expect {
+  cancelDisposal(who: ActorName, a: MAsset, d: MDisposal, on: string): Expect {
     if (!may(who, 'pledge', a.village)) return no('DENIED');
-    if (d.status !== 'OPEN') return no('ILLEGAL_TRANSITION');
+    if (!DISPOSAL_OPEN.includes(d.status)) return no('ILLEGAL_TRANSITION');
     if (on < d.requestedOn || this.stepTooEarly(a, on)) return no('DATE_ORDER');
     return OK;
+  }
+  /** 资产评估: the appraisal recorded, the chain opens with the steps the value tier and the method ask for. */
+  appraiseDisposal(who: ActorName, a: MAsset, d: MDisposal, on: string): Expect {
+    if (!may(who, 'pledge', a.village)) return no('DENIED');
+    if (d.status !== 'AWAITING_APPRAISAL') return no('ILLEGAL_TRANSITION');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (on < d.requestedOn) return no('DATE_ORDER');
+    return OK;
+  }
+  applyAppraise(a: MAsset, d: MDisposal, on: string, valueFen: number) {
+    d.appraisedValueFen = valueFen;
+    d.status = 'IN_APPROVAL';
+    d.lastOn = on;
+    // docs/disposal.md, the chain: the village's resolution, its township, then the county's steps by tier —
+    // from tier 2 the sector department, at tier 3 (or for any sale of an operating asset) county finance.
+    const value = Math.max(BOOK_VALUE_FEN, valueFen);
+    const tier = value < DISPOSAL_POLICY.tier1MaxFen ? 1 : value <= DISPOSAL_POLICY.tier2MaxFen ? 2 : 3;
+    const villages = [...new Set([a.village, ...(a.ownerVillage ? [a.ownerVillage] : [])])].sort();
+    d.steps = [...villages.map((v) => ({ role: 'VILLAGE_CLERK', region: v })), { role: 'TOWNSHIP_REVIEWER', region: townshipOf(a.village) }];
+    if (tier >= 2) d.steps.push({ role: 'COUNTY_PLANNER', region: COUNTY_CODE });
+    d.steps.push({ role: 'COUNTY_FINANCE', region: COUNTY_CODE }); // tier 3, and every auction of an operating asset
+  }
+  /** 处置审批: the chain's next step, by the role and region it names only (not even the admin). */
+  decideDisposal(who: ActorName, a: MAsset, d: MDisposal, decision: 'APPROVE' | 'REJECT', on: string, majority: boolean): Expect {
+    if (!sees(who, a.village) && !d.steps.some((s) => sees(who, s.region))) return no('DENIED');
+    if (d.status === 'AWAITING_APPRAISAL') return no('DISPOSAL_APPRAISAL_REQUIRED');
+    if (d.status !== 'IN_APPROVAL') return no('ILLEGAL_TRANSITION');
+    const step = d.steps[d.decided];
+    if (ACTOR_ROLE(who) !== step.role || !sees(who, step.region)) return no('DENIED');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (on < d.lastOn) return no('DATE_ORDER');
+    if (decision === 'APPROVE' && step.role === 'VILLAGE_CLERK' && !majority) return no('MAJORITY_NOT_REACHED');
+    if (decision === 'REJECT' && this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyDecideDisposal(a: MAsset, d: MDisposal, decision: 'APPROVE' | 'REJECT', on: string) {
+    d.decided++;
+    d.lastOn = on;
+    if (decision === 'REJECT') {
+      // A rejection restores the asset, as a withdrawal does.
+      d.status = 'REJECTED';
+      this.holds.find((h) => h.kind === 'DISPOSAL' && h.holderId === d.id)!.releasedOn = on;
+      a.status = d.statusBefore;
+      a.lastStepOn = on;
+    } else if (d.decided === d.steps.length) {
+      d.status = 'APPROVED';
+      d.approvedOn = on;
+    }
+  }
+  /** 处置公示: once approved, from the approval on, at least the county's notice days. */
+  publishDisposalNotice(who: ActorName, a: MAsset, d: MDisposal, startOn: string, endOn: string | null): Expect {
+    if (!may(who, 'pledge', a.village)) return no('DENIED');
+    if (d.status !== 'APPROVED') return no('ILLEGAL_TRANSITION');
+    if (startOn > TODAY) return no('DATE_IN_FUTURE');
+    if (startOn < d.approvedOn!) return no('DATE_ORDER');
+    if (endOn !== null && endOn < plusDays(startOn, DISPOSAL_POLICY.noticeDays - 1)) return no('NOTICE_TOO_SHORT');
+    return OK;
+  }
+  applyDisposalNotice(d: MDisposal, startOn: string, endOn: string | null) {
+    d.status = 'IN_NOTICE';
+    d.noticeEndOn = endOn ?? plusDays(startOn, DISPOSAL_POLICY.noticeDays - 1);
+  }
+  /**
+   * 处置执行: after the notice, at no less than the appraisal, through the property exchange (every auction here
+   * is worth more than its threshold); the proceeds go to the owner collective's DISPOSAL_PROCEEDS in one entry,
+   * the asset becomes DISPOSED. A retry of the key by its actor with the same body replays.
+   */
+  executeDisposal(who: ActorName, a: MAsset, d: MDisposal, on: string, priceFen: number, dealRef: boolean, key: string, body: string): Expect | 'REPLAY' {
+    if (!MAY.pledge.includes(ACTOR_ROLE(who))) return no('DENIED');
+    const used = this.disposals.find((x) => x.executeKey === `${who}|${key}`);
+    if (used) return used.executeBody === body ? 'REPLAY' : no('IDEMPOTENCY_CONFLICT');
+    if (!sees(who, a.village)) return no('DENIED');
+    if (d.status !== 'IN_NOTICE') return no('ILLEGAL_TRANSITION');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (on <= d.noticeEndOn!) return no('NOTICE_NOT_ENDED');
+    if (priceFen <= 0) return no('INVALID_AMOUNT');
+    if (d.appraisedValueFen !== null && priceFen < d.appraisedValueFen) return no('PRICE_BELOW_APPRAISAL');
+    if (!dealRef && Math.max(BOOK_VALUE_FEN, d.appraisedValueFen ?? 0) >= DISPOSAL_POLICY.exchangeThresholdFen) return no('EXCHANGE_DEAL_REQUIRED');
+    if (!a.ownerVillage) return no('NO_OWNERS');
+    if (this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyExecuteDisposal(who: ActorName, a: MAsset, d: MDisposal, on: string, priceFen: number, key: string, body: string) {
+    d.status = 'EXECUTED';
+    d.executedOn = on;
+    d.executeKey = `${who}|${key}`;
+    d.executeBody = body;
+    this.holds.find((h) => h.kind === 'DISPOSAL' && h.holderId === d.id)!.releasedOn = on;
+    a.status = 'DISPOSED';
+    a.lastStepOn = on;
+    this.move(`party:${this.base.payerPartyId}`, 'EXTERNAL_COUNTERPARTY', -priceFen);
+    this.move(`v:${a.ownerVillage}`, 'DISPOSAL_PROCEEDS', priceFen);
   }
   applyCancelDisposal(a: MAsset, d: { id: number; status: string; statusBefore: string }, on: string) {
     d.status = 'CANCELLED';

@@ -19,6 +19,10 @@ import {
   SignContract,
   SplitVentureIncome,
   TerminateContract,
+  AppraiseDisposal,
+  DecideDisposal,
+  PublishDisposalNotice,
+  ExecuteDisposal,
 } from '../sim/commands';
 import { STATS } from '../sim/commands';
 import { backendFor, runSequence } from '../sim/run';
@@ -135,6 +139,65 @@ describe(`simulator regressions on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () 
       'RecordIncome ok': 1,
       'CancelDisposal DATE_ORDER': 1,
       'CancelDisposal ok': 1,
+    });
+  });
+
+  it('a disposal driven to the end: appraisal before approval, the chain by its deciders, the notice, execution with proceeds; DISPOSED is terminal', async () => {
+    const got = await outcomes(backend, [
+      new RequestDisposal(0, 'proper', 1), // 金台村's asset, 2025-06-01: AWAITING_APPRAISAL
+      new DecideDisposal(0, 'proper', 'approve', 2), // DISPOSAL_APPRAISAL_REQUIRED
+      new AppraiseDisposal(0, 'clerkA', 2, 0), // another village's clerk: denied
+      new AppraiseDisposal(0, 'proper', 0, 0), // the day before the request: DATE_ORDER
+      new AppraiseDisposal(0, 'proper', 2, 0), // 2025-06-11 at 400 000 yuan: the chain opens (tier 3 by the book value)
+      new DecideDisposal(0, 'admin', 'approve', 2), // the admin decides no step: denied
+      new DecideDisposal(0, 'proper', 'noMajority', 2), // MAJORITY_NOT_REACHED
+      new DecideDisposal(0, 'proper', 'approve', 2), // 金台村's resolution, 2025-06-18
+      new DecideDisposal(0, 'proper', 'approve', 0), // the township, the day before: DATE_ORDER
+      new DecideDisposal(0, 'proper', 'approve', 2), // 云顶镇, 2025-06-25
+      new DecideDisposal(0, 'proper', 'approve', 2), // the county department, 2025-07-02
+      new PublishDisposalNotice(0, 'proper', 1, false), // not approved yet: ILLEGAL_TRANSITION
+      new DecideDisposal(0, 'proper', 'approve', 2), // county finance, 2025-07-09: APPROVED
+      new PublishDisposalNotice(0, 'proper', 2, true), // NOTICE_TOO_SHORT
+      new PublishDisposalNotice(0, 'proper', 2, false), // 2025-07-12 … 2025-07-21
+      new ExecuteDisposal(0, 'proper', 0, 'at', true, 'new'), // on the notice's last day: NOTICE_NOT_ENDED
+      new ExecuteDisposal(0, 'proper', 1, 'below', true, 'new'), // PRICE_BELOW_APPRAISAL
+      new ExecuteDisposal(0, 'proper', 1, 'at', false, 'new'), // EXCHANGE_DEAL_REQUIRED
+      new ExecuteDisposal(0, 'proper', 1, 'at', true, 'new'), // 2025-07-22: DISPOSED, proceeds to 金台村's DISPOSAL_PROCEEDS
+      new ExecuteDisposal(0, 'proper', 1, 'at', true, 'replay'),
+      new ExecuteDisposal(0, 'proper', 1, 'at', true, 'conflict'),
+      // DISPOSED is terminal: every later operation on the asset is refused and writes nothing.
+      new RecordIncome(0, 'proper', 5_000, 2025, 8, 'new'),
+      new SignContract(0, 'proper', 5, 2, false),
+      new PledgeAsset(0, 'proper', 3),
+      new RequestDisposal(0, 'proper', 3),
+      new CancelDisposal(0, 'proper', 3),
+      new Contribute(1, 0, 'proper', false, 1_000_000),
+    ]);
+    expect(got).toEqual({
+      'RequestDisposal ok': 1,
+      'DecideDisposal DISPOSAL_APPRAISAL_REQUIRED': 1,
+      'AppraiseDisposal NOT_FOUND': 1,
+      'AppraiseDisposal DATE_ORDER': 1,
+      'AppraiseDisposal ok': 1,
+      'DecideDisposal FORBIDDEN': 1,
+      'DecideDisposal MAJORITY_NOT_REACHED': 1,
+      'DecideDisposal DATE_ORDER': 1,
+      'DecideDisposal ok': 4, // village, township, county department, county finance (tier 3)
+      'PublishDisposalNotice ILLEGAL_TRANSITION': 1,
+      'PublishDisposalNotice NOTICE_TOO_SHORT': 1,
+      'PublishDisposalNotice ok': 1,
+      'ExecuteDisposal NOTICE_NOT_ENDED': 1,
+      'ExecuteDisposal PRICE_BELOW_APPRAISAL': 1,
+      'ExecuteDisposal EXCHANGE_DEAL_REQUIRED': 1,
+      'ExecuteDisposal ok': 1,
+      'ExecuteDisposal replayed': 1,
+      'ExecuteDisposal IDEMPOTENCY_CONFLICT': 1,
+      'RecordIncome ILLEGAL_TRANSITION': 1,
+      'SignContract ILLEGAL_TRANSITION': 1,
+      'PledgeAsset ILLEGAL_TRANSITION': 1,
+      'RequestDisposal ILLEGAL_TRANSITION': 1,
+      'CancelDisposal ILLEGAL_TRANSITION': 1,
+      'Contribute ILLEGAL_TRANSITION': 1,
     });
   });
 });
