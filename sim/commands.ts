@@ -757,6 +757,14 @@ export const DECIDE_OFFSETS = [-1, 0, 7, 30];
 export const NOTICE_OFFSETS = [-1, 0, 3];
 /** Execution: days after the notice's last day (0: NOTICE_NOT_ENDED). */
 export const EXECUTE_OFFSETS = [0, 1, 20];
+/**
+ * Index 0 targets the newest disposal waiting for this very step when there is one (the others by index, the
+ * newest first): random sequences then walk their own requests through appraisal, chain and notice.
+ */
+const pickDisposal = (m: Model, i: number, waiting: string) => {
+  const ready = m.disposals.filter((x) => x.status === waiting);
+  return i === 0 && ready.length ? ready[ready.length - 1] : pick(m.disposals, i)!;
+};
 const deciderOf = (role: string, region: string): ActorName =>
   role === 'VILLAGE_CLERK' ? clerkOf(region) : role === 'TOWNSHIP_REVIEWER' ? 'reviewer' : role === 'COUNTY_PLANNER' ? 'planner' : 'finance';
 
@@ -765,7 +773,7 @@ class AppraiseDisposal implements Cmd {
   constructor(readonly d: number, readonly who: Who, readonly on: number, readonly value: number) {}
   check(m: Model) { return m.disposals.length > 0; }
   async run(m: Model, r: Real) {
-    const d = pick(m.disposals, this.d)!;
+    const d = pickDisposal(m, this.d, 'AWAITING_APPRAISAL');
     const a = m.assets.find((x) => x.id === d.assetId)!;
     const who = resolve(this.who, a.village, 'clerk');
     const on = plusDays(d.requestedOn, APPRAISE_OFFSETS[this.on % APPRAISE_OFFSETS.length]);
@@ -784,7 +792,7 @@ class DecideDisposal implements Cmd {
   constructor(readonly d: number, readonly who: Who, readonly how: 'approve' | 'reject' | 'noMajority', readonly on: number) {}
   check(m: Model) { return m.disposals.length > 0; }
   async run(m: Model, r: Real) {
-    const d = pick(m.disposals, this.d)!;
+    const d = pickDisposal(m, this.d, 'IN_APPROVAL');
     const a = m.assets.find((x) => x.id === d.assetId)!;
     const stepOf = d.steps[Math.min(d.decided, d.steps.length - 1)];
     const who: ActorName = this.who !== 'proper' ? this.who : stepOf ? deciderOf(stepOf.role, stepOf.region) : clerkOf(a.village);
@@ -812,7 +820,7 @@ class PublishDisposalNotice implements Cmd {
   constructor(readonly d: number, readonly who: Who, readonly on: number, readonly short: boolean) {}
   check(m: Model) { return m.disposals.length > 0; }
   async run(m: Model, r: Real) {
-    const d = pick(m.disposals, this.d)!;
+    const d = pickDisposal(m, this.d, 'APPROVED');
     const a = m.assets.find((x) => x.id === d.assetId)!;
     const who = resolve(this.who, a.village, 'clerk');
     const startOn = plusDays(d.approvedOn ?? d.lastOn, NOTICE_OFFSETS[this.on % NOTICE_OFFSETS.length]);
@@ -839,7 +847,7 @@ class ExecuteDisposal implements Cmd {
   check(m: Model) { return m.disposals.length > 0; }
   async run(m: Model, r: Real) {
     const last = [...m.disposals].reverse().find((x) => x.executeKey);
-    let d = pick(m.disposals, this.d)!;
+    let d = pickDisposal(m, this.d, 'IN_NOTICE');
     let who: ActorName;
     let input: any;
     if (this.mode !== 'new' && last) {

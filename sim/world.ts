@@ -34,6 +34,7 @@ import { approvePlan, createPlan, publishPlanNotice, recordMeeting } from '../sr
 import { residentIdCheckChar } from '../src/modules/households/residentId';
 import { creditCodeCheckChar } from '../src/modules/parties/creditCode';
 import { contribute, createBundle, recordProfit } from '../src/modules/bundles/bundles.service';
+import { appraiseDisposal, decideDisposal, publishNotice, requestDisposal } from '../src/modules/disposal/disposal.service';
 import { decide } from '../src/modules/approvals/approvals.service';
 import { REGIONS, V } from '../seeds/demo-data';
 
@@ -68,7 +69,29 @@ export interface BaseIds {
   plan: { id: number; village: string; spec: BasePlanSpec };
   /** The venture of both villages (云顶镇 supervises it): 金台村's third asset contributed and in force. */
   venture: BaseVenture;
+  /** 茶坪村's second asset, its auction approved and its notice published: one step from DISPOSED. */
+  disposal: BaseDisposal;
 }
+
+export interface BaseDisposal {
+  id: number;
+  assetId: number;
+  village: string;
+  requestedOn: string;
+  appraisedOn: string;
+  valueFen: number;
+  decidedOn: string[];
+  noticeStartOn: string;
+}
+export const BASE_DISPOSAL = {
+  requestedOn: '2026-08-01',
+  appraisedOn: '2026-08-05',
+  valueFen: 60_000_000,
+  /** The chain of an auction at tier 3: 茶坪村's resolution, 云顶镇, the county department, county finance. */
+  decidedOn: ['2026-08-10', '2026-08-12', '2026-08-14', '2026-08-16'],
+  deciders: ['clerkA', 'reviewer', 'planner', 'finance'] as ActorName[],
+  noticeStartOn: '2026-08-20',
+};
 
 export interface BaseVenture {
   id: number;
@@ -311,7 +334,36 @@ export async function seedBase(db: Knex): Promise<BaseIds> {
     effectiveOn: VENTURE.decidedOn[1],
     profit: VENTURE.profit,
   };
-  return { userIds, payerPartyId, villages, receipts, plan: { id: plan.id, village: chaping.code, spec: BASE_PLAN }, venture };
+  // 茶坪村's second asset, on its way to auction: requested, appraised, approved at every step, in notice.
+  const dProject = await on(actors.clerkA, (s) => createProject(s, projectInput(chaping.code)));
+  const dAsset = await on(actors.clerkA, (s) => registerAsset(s, assetInput(dProject.id, chaping.code)));
+  await on(actors.clerkA, (s) => confirmRights(s, confirmInput(dAsset.id, chaping.code)));
+  await on(actors.clerkA, (s) => handOverAsset(s, handOverInput(dAsset.id)));
+  const bd = BASE_DISPOSAL;
+  const requested = await on(actors.clerkA, (s) =>
+    requestDisposal(s, { assetId: dAsset.id, reason: 'IDLE_NOT_REVIVABLE', method: 'AUCTION', requestedOn: bd.requestedOn, description: '长期闲置，拟公开拍卖' }),
+  );
+  await on(actors.clerkA, (s) =>
+    appraiseDisposal(s, { disposalId: requested.id, appraiser: '南江资产评估事务所', appraisedOn: bd.appraisedOn, valueFen: bd.valueFen, reportNo: '南评处〔2026〕基础号' }),
+  );
+  for (const [k, who] of bd.deciders.entries()) {
+    const resolution = k === 0;
+    await on(actors[who], (s) =>
+      decideDisposal(s, { disposalId: requested.id, decision: 'APPROVE', decidedOn: bd.decidedOn[k], reference: resolution ? '村民代表会议纪要' : '审批意见', meeting: resolution ? resolutionMeeting(bd.decidedOn[k]) : null }),
+    );
+  }
+  await on(actors.clerkA, (s) => publishNotice(s, { disposalId: requested.id, startOn: bd.noticeStartOn, content: '拟公开拍卖' }));
+  const disposal: BaseDisposal = {
+    id: requested.id,
+    assetId: dAsset.id,
+    village: chaping.code,
+    requestedOn: bd.requestedOn,
+    appraisedOn: bd.appraisedOn,
+    valueFen: bd.valueFen,
+    decidedOn: bd.decidedOn,
+    noticeStartOn: bd.noticeStartOn,
+  };
+  return { userIds, payerPartyId, villages, receipts, plan: { id: plan.id, village: chaping.code, spec: BASE_PLAN }, venture, disposal };
 }
 
 /** A per-sequence database: `db` to run on, `done` to throw it away. */
