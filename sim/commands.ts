@@ -692,26 +692,118 @@ class PledgeAsset implements Cmd {
     const got = await step(m, r, this.toString(), who, m.pledge(who, a, on), (svc) =>
       disposal.pledgeAsset(svc, { assetId: a.id, kind: 'MORTGAGE', pledgee: { partyId: r.base.payerPartyId }, loanFen: 10_000_000, loanPurpose: '扩大生产', contractNo: `抵〔${on.slice(0, 4)}〕${m.counter++}号`, pledgedOn: on }),
     );
-    if (got.ok) m.applyPledge((got.value as any).id, a, on);
+    if (got.ok) m.applyPledge((got.value as any).id, (got.value as any).chainId, a, on);
     await after(m, r);
   }
   toString() { return `PledgeAsset(asset ${this.a}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
 }
 
-/** 解除抵押 on a date: the hold ends (a pending request's chain is withdrawn). */
+/** 解除抵押 on a date: the hold ends (a pending request's chain is withdrawn); an asset's or a stake's pledge. */
 class ReleasePledge implements Cmd {
   constructor(readonly p: number, readonly who: Who, readonly on: number) {}
   check(m: Model) { return m.pledges.length > 0; }
   async run(m: Model, r: Real) {
     const p = pick(m.pledges, this.p)!;
-    const a = m.assets.find((x) => x.id === p.assetId)!;
-    const who = resolve(this.who, a.village, 'clerk');
+    const a = p.assetId === null ? undefined : m.assets.find((x) => x.id === p.assetId)!;
+    const who = resolve(this.who, p.village, 'clerk');
     const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
     const got = await step(m, r, this.toString(), who, m.releasePledge(who, a, p, on), (svc) => disposal.releasePledge(svc, { pledgeId: p.id, releasedOn: on, reason: '贷款还清' }));
     if (got.ok) m.applyRelease(a, p, on);
     await after(m, r);
   }
   toString() { return `ReleasePledge(pledge ${this.p}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+}
+
+/** Dates of a chain's decisions: days after its last date (−1: DATE_ORDER). */
+export const CHAIN_OFFSETS = [-1, 0, 7, 30];
+type How = 'approve' | 'reject' | 'noMajority';
+const decisionInput = (chainId: number, how: How, on: string, resolution: boolean) => ({
+  chainId,
+  decision: how === 'reject' ? ('REJECT' as const) : ('APPROVE' as const),
+  decidedOn: on,
+  reference: resolution ? '村民代表会议纪要' : '审批意见',
+  reason: how === 'reject' ? '风险过高' : null,
+  meeting: resolution ? resolutionMeeting(on, how !== 'noMajority') : null,
+});
+
+/** approvalDecide on a pledge's chain (asset or stake): the village's resolution, the township, county finance. */
+class DecidePledge implements Cmd {
+  constructor(readonly p: number, readonly who: Who, readonly how: How, readonly on: number) {}
+  check(m: Model) { return m.pledges.length > 0; }
+  async run(m: Model, r: Real) {
+    const pending = m.pledges.filter((x) => x.status === 'PENDING');
+    const p = this.p === 0 && pending.length ? pending[pending.length - 1] : pick(m.pledges, this.p)!;
+    const a = p.assetId === null ? undefined : m.assets.find((x) => x.id === p.assetId)!;
+    const st = p.chain.steps[Math.min(p.chain.decided, p.chain.steps.length - 1)];
+    const who: ActorName = this.who !== 'proper' ? this.who : deciderOf(st.role, st.region);
+    const on = plusDays(p.chain.lastOn, CHAIN_OFFSETS[this.on % CHAIN_OFFSETS.length]);
+    const decision = this.how === 'reject' ? ('REJECT' as const) : ('APPROVE' as const);
+    const got = await step(m, r, this.toString(), who, m.decidePledge(who, a, p, decision, on, this.how !== 'noMajority'), (svc) =>
+      decide(svc, decisionInput(p.chain.id, this.how, on, st.role === 'VILLAGE_CLERK')),
+    );
+    if (got.ok) m.applyDecidePledge(a, p, decision, on);
+    await after(m, r);
+  }
+  toString() { return `DecidePledge(pledge ${this.p}, ${this.who}, ${this.how}, +${CHAIN_OFFSETS[this.on % CHAIN_OFFSETS.length]} days)`; }
+}
+
+/** The id of a village's membership in the venture (read from the database: an id, nothing the model decides). */
+async function memberId(m: Model, r: Real, village: string): Promise<number> {
+  return (await r.db('bundle_members').where({ bundle_id: m.venture.id, village_code: village }).first('id')).id;
+}
+
+/** 股权质押: a member village pledges its stake in the venture. */
+class PledgeStake implements Cmd {
+  constructor(readonly v: number, readonly who: Who, readonly on: number) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const village = VILLAGE_OF(this.v);
+    const who = resolve(this.who, village, 'clerk');
+    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const bundleMemberId = await memberId(m, r, village);
+    const got = await step(m, r, this.toString(), who, m.pledgeStake(who, village, on), (svc) =>
+      disposal.pledgeAsset(svc, { bundleMemberId, kind: 'PLEDGE', pledgee: { partyId: r.base.payerPartyId }, loanFen: 5_000_000, loanPurpose: '流动资金', contractNo: `质〔${on.slice(0, 4)}〕${m.counter++}号`, pledgedOn: on }),
+    );
+    if (got.ok) m.applyPledgeStake((got.value as any).id, (got.value as any).chainId, village, on);
+    await after(m, r);
+  }
+  toString() { return `PledgeStake(village ${this.v}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+}
+
+/** 退出联营: a member asks to leave the venture on a date (the pledge dates). */
+class RequestWithdrawal implements Cmd {
+  constructor(readonly v: number, readonly who: Who, readonly on: number) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const village = VILLAGE_OF(this.v);
+    const who = resolve(this.who, village, 'clerk');
+    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.requestWithdrawal(who, village, on), (svc) =>
+      bundles.requestWithdrawal(svc, { bundleId: m.venture.id, villageCode: village, withdrawnOn: on, reason: '经营方向调整' }),
+    );
+    if (got.ok) m.applyRequestWithdrawal((got.value as any).chain.id, village, on);
+    await after(m, r);
+  }
+  toString() { return `RequestWithdrawal(village ${this.v}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+}
+
+/** approvalDecide on a withdrawal's chain: the village's resolution, the township's filing; the last one re-bases the shares. */
+class DecideWithdrawal implements Cmd {
+  constructor(readonly w: number, readonly who: Who, readonly how: How, readonly on: number) {}
+  check(m: Model) { return m.withdrawals.length > 0; }
+  async run(m: Model, r: Real) {
+    const w = pick(m.withdrawals, this.w)!;
+    const st = w.chain.steps[Math.min(w.chain.decided, w.chain.steps.length - 1)];
+    const who: ActorName = this.who !== 'proper' ? this.who : deciderOf(st.role, st.region);
+    const on = plusDays(w.chain.lastOn, CHAIN_OFFSETS[this.on % CHAIN_OFFSETS.length]);
+    const decision = this.how === 'reject' ? ('REJECT' as const) : ('APPROVE' as const);
+    const got = await step(m, r, this.toString(), who, m.decideWithdrawal(who, w, decision, on, this.how !== 'noMajority'), (svc) =>
+      decide(svc, decisionInput(w.chain.id, this.how, on, st.role === 'VILLAGE_CLERK')),
+    );
+    if (got.ok) m.applyDecideWithdrawal(w, decision, on);
+    await after(m, r);
+  }
+  toString() { return `DecideWithdrawal(withdrawal ${this.w}, ${this.who}, ${this.how}, +${CHAIN_OFFSETS[this.on % CHAIN_OFFSETS.length]} days)`; }
 }
 
 // ---------------------------------------------------------------------------------------------- disposal requests
@@ -931,6 +1023,16 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   fc.tuple(idx, whoArb, fc.nat({ max: 2 }), fc.nat({ max: 2 })).map(([d, w, on, v]) => new AppraiseDisposal(d, w, on, v)),
   ...[1, 2].map(() =>
     fc
+      .tuple(idx, whoArb, fc.constantFrom<How>('approve', 'approve', 'approve', 'approve', 'reject', 'noMajority'), fc.constantFrom(0, 1, 2, 2, 3))
+      .map(([p, w, h, on]) => new DecidePledge(p, w, h, on)),
+  ),
+  fc.tuple(fc.nat({ max: 1 }), whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([v, w, on]) => new PledgeStake(v, w, on)),
+  fc.tuple(fc.nat({ max: 1 }), whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([v, w, on]) => new RequestWithdrawal(v, w, on)),
+  fc
+    .tuple(idx, whoArb, fc.constantFrom<How>('approve', 'approve', 'approve', 'approve', 'reject', 'noMajority'), fc.constantFrom(0, 1, 2, 2, 3))
+    .map(([x, w, h, on]) => new DecideWithdrawal(x, w, h, on)),
+  ...[1, 2].map(() =>
+    fc
       .tuple(idx, whoArb, fc.constantFrom<'approve' | 'reject' | 'noMajority'>('approve', 'approve', 'approve', 'approve', 'approve', 'reject', 'noMajority'), fc.constantFrom(0, 1, 2, 2, 3, 3))
       .map(([d, w, h, on]) => new DecideDisposal(d, w, h, on)),
   ),
@@ -942,5 +1044,5 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
 
 export { VILLAGES };
 export { SignContract, AmendContract, TerminateContract, Contribute, DecideContribution, SplitVentureIncome, PledgeAsset, ReleasePledge, RequestDisposal, CancelDisposal };
-export { AppraiseDisposal, DecideDisposal, PublishDisposalNotice, ExecuteDisposal };
+export { AppraiseDisposal, DecideDisposal, PublishDisposalNotice, ExecuteDisposal, DecidePledge, PledgeStake, RequestWithdrawal, DecideWithdrawal };
 export { RegisterHousehold, RegisterAsset, ConfirmRights, HandOver, RecordIncome, CreatePlan, AdvancePlan, Objection, EndPlan, ReplayExecute, Pay, ReversePayment, ReversePlan };

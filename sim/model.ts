@@ -140,7 +140,9 @@ export interface MContribution {
   /** The value credited to each owner village (one owner here: the contributing village). */
   owners: { village: string; valueFen: number }[];
   contributedOn: string;
-  status: 'PENDING' | 'ACTIVE' | 'REJECTED';
+  status: 'PENDING' | 'ACTIVE' | 'REJECTED' | 'RETURNED';
+  /** The asset's status before it was pooled (restored when it is released). */
+  statusBefore?: string;
   chainId: number;
   steps: MStep[];
   decided: number;
@@ -160,6 +162,19 @@ export interface MVenture {
   splits: { amountFen: number; splitOn: string; lines: MShareLine[]; parts: number[] }[];
 }
 
+/** An approval chain's progress (approvals: only the step's role in its region decides, dates never backwards). */
+export interface MChain { id: number; steps: MStep[]; decided: number; lastOn: string; status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN' }
+/** A pledge (抵押) of an asset, or of a village's stake in the venture (股权质押, assetId null). */
+export interface MPledge {
+  id: number;
+  assetId: number | null;
+  village: string;
+  startOn: string;
+  status: 'PENDING' | 'ACTIVE' | 'REJECTED' | 'RELEASED';
+  approvedOn: string | null;
+  chain: MChain;
+}
+export interface MWithdrawal { village: string; on: string; chain: MChain }
 /** A disposal (docs/disposal.md): request → appraisal → chain → notice → execution, or rejected / cancelled. */
 export type MDisposalStatus = 'AWAITING_APPRAISAL' | 'IN_APPROVAL' | 'APPROVED' | 'IN_NOTICE' | 'EXECUTED' | 'REJECTED' | 'CANCELLED';
 export const DISPOSAL_OPEN: MDisposalStatus[] = ['AWAITING_APPRAISAL', 'IN_APPROVAL', 'APPROVED', 'IN_NOTICE'];
@@ -197,7 +212,9 @@ export class Model {
   contracts: MContract[] = [];
   holds: MHold[] = [];
   venture: MVenture;
-  pledges: { id: number; assetId: number; startOn: string; status: 'PENDING' | 'RELEASED' }[] = [];
+  pledges: MPledge[] = [];
+  /** Venture withdrawals asked for (退出联营), each with its chain. */
+  withdrawals: MWithdrawal[] = [];
   disposals: MDisposal[] = [];
   /** Keys of venture splits: actor|key → body. */
   splitKeys = new Map<string, string>();
@@ -249,7 +266,7 @@ export class Model {
     this.venture.members.set(jintai, { status: 'ACTIVE', joinedOn: bv.effectiveOn });
     this.venture.contributions.push({
       id: bv.contributionId, village: jintai, kind: 'ASSET', assetId: bv.assetId, valueFen: bv.valueFen, owners: [{ village: jintai, valueFen: bv.valueFen }],
-      contributedOn: '2022-03-01', status: 'ACTIVE', chainId: 0, steps: [], decided: 2, lastDecidedOn: bv.effectiveOn,
+      contributedOn: '2022-03-01', status: 'ACTIVE', statusBefore: 'HANDED_OVER', chainId: 0, steps: [], decided: 2, lastDecidedOn: bv.effectiveOn,
     });
     this.venture.shareEvents.push({ effectiveOn: bv.effectiveOn, lines: this.shareTable() });
     // 茶坪村's second asset, its auction approved and in notice (listed first, the oldest: indices 0–2 keep
@@ -357,6 +374,7 @@ export class Model {
     if (c.kind === 'ASSET') {
       const a = this.assets.find((x) => x.id === c.assetId)!;
       this.holds.push({ assetId: a.id, kind: 'BUNDLE', holderId: v.id, startOn: effectiveOn, endOn: null, releasedOn: null });
+      c.statusBefore = a.status;
       a.status = 'BUNDLED';
       a.lastStepOn = effectiveOn;
     } else {
@@ -497,21 +515,139 @@ export class Model {
     if (this.stepTooEarly(a, on)) return no('DATE_ORDER');
     return OK;
   }
-  applyPledge(id: number, a: MAsset, on: string) {
-    this.pledges.push({ id, assetId: a.id, startOn: on, status: 'PENDING' });
+  applyPledge(id: number, chainId: number, a: MAsset, on: string) {
+    // The chain: the asset's village (and its owner villages) resolve, the township, then county finance.
+    const villages = [...new Set([a.village, ...(a.ownerVillage ? [a.ownerVillage] : [])])].sort();
+    const steps = [...villages.map((v) => ({ role: 'VILLAGE_CLERK', region: v })), { role: 'TOWNSHIP_REVIEWER', region: townshipOf(a.village) }, { role: 'COUNTY_FINANCE', region: COUNTY_CODE }];
+    this.pledges.push({ id, assetId: a.id, village: a.village, startOn: on, status: 'PENDING', approvedOn: null, chain: { id: chainId, steps, decided: 0, lastOn: on, status: 'PENDING' } });
     this.holds.push({ assetId: a.id, kind: 'PLEDGE', holderId: id, startOn: on, endOn: null, releasedOn: null });
     a.lastStepOn = on;
   }
-  releasePledge(who: ActorName, a: MAsset, p: { startOn: string; status: string }, on: string): Expect {
-    if (!may(who, 'pledge', a.village)) return no('DENIED');
-    if (p.status !== 'PENDING') return no('ILLEGAL_TRANSITION');
-    if (on < p.startOn || this.stepTooEarly(a, on)) return no('DATE_ORDER');
+  releasePledge(who: ActorName, a: MAsset | undefined, p: MPledge, on: string): Expect {
+    if (!may(who, 'pledge', p.village)) return no('DENIED');
+    if (p.status !== 'PENDING' && p.status !== 'ACTIVE') return no('ILLEGAL_TRANSITION');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (on < (p.approvedOn ?? p.startOn) || (a && this.stepTooEarly(a, on))) return no('DATE_ORDER');
     return OK;
   }
-  applyRelease(a: MAsset, p: { id: number; status: string }, on: string) {
-    p.status = 'RELEASED';
+  applyRelease(a: MAsset | undefined, p: MPledge, on: string) {
+    if (p.chain.status === 'PENDING') p.chain.status = 'WITHDRAWN';
+    this.endPledge(a, p, 'RELEASED', on);
+  }
+  endPledge(a: MAsset | undefined, p: MPledge, status: 'RELEASED' | 'REJECTED', on: string) {
+    p.status = status;
+    if (!a) return;
     this.holds.find((h) => h.kind === 'PLEDGE' && h.holderId === p.id)!.releasedOn = on;
     a.lastStepOn = on;
+  }
+  /** 股权质押 of a member village's stake: it has joined, is not withdrawing, has no live pledge (STAKE_PLEDGED). */
+  pledgeStake(who: ActorName, village: string, on: string): Expect {
+    if (!MAY.pledge.includes(ACTOR_ROLE(who)) || !sees(who, village)) return no('DENIED');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    const member = this.venture.members.get(village)!;
+    if (member.status !== 'ACTIVE' || !member.joinedOn) return no('ILLEGAL_TRANSITION');
+    if (this.withdrawals.some((w) => w.village === village && w.chain.status === 'PENDING')) return no('ILLEGAL_TRANSITION');
+    if (on < member.joinedOn) return no('DATE_ORDER');
+    if (this.livePledgeOfStake(village)) return no('STAKE_PLEDGED');
+    return OK;
+  }
+  livePledgeOfStake(village: string): MPledge | undefined {
+    return this.pledges.find((p) => p.assetId === null && p.village === village && (p.status === 'PENDING' || p.status === 'ACTIVE'));
+  }
+  applyPledgeStake(id: number, chainId: number, village: string, on: string) {
+    const steps = [{ role: 'VILLAGE_CLERK', region: village }, { role: 'TOWNSHIP_REVIEWER', region: townshipOf(village) }, { role: 'COUNTY_FINANCE', region: COUNTY_CODE }];
+    this.pledges.push({ id, assetId: null, village, startOn: on, status: 'PENDING', approvedOn: null, chain: { id: chainId, steps, decided: 0, lastOn: on, status: 'PENDING' } });
+  }
+  /** approvalDecide on a chain: visible to whoever sees its region or a step's; only the step's role and region decide. */
+  decideChain(who: ActorName, region: string, ch: MChain, decision: 'APPROVE' | 'REJECT', on: string, majority: boolean): Expect {
+    if (!sees(who, region) && !ch.steps.some((s) => sees(who, s.region))) return no('DENIED');
+    const step = ch.steps[ch.decided];
+    if (ch.status !== 'PENDING' || !step) return no('ILLEGAL_TRANSITION');
+    if (ACTOR_ROLE(who) !== step.role || !sees(who, step.region)) return no('DENIED');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (on < ch.lastOn) return no('DATE_ORDER');
+    if (decision === 'APPROVE' && step.role === 'VILLAGE_CLERK' && !majority) return no('MAJORITY_NOT_REACHED');
+    return OK;
+  }
+  /** Settles a chain's step; true when it was the last approval (or a rejection): the subject takes effect. */
+  applyDecideChain(ch: MChain, decision: 'APPROVE' | 'REJECT', on: string): boolean {
+    ch.decided++;
+    ch.lastOn = on;
+    if (decision === 'REJECT') ch.status = 'REJECTED';
+    else if (ch.decided === ch.steps.length) ch.status = 'APPROVED';
+    return ch.status !== 'PENDING';
+  }
+  decidePledge(who: ActorName, a: MAsset | undefined, p: MPledge, decision: 'APPROVE' | 'REJECT', on: string, majority: boolean): Expect {
+    const got = this.decideChain(who, p.village, p.chain, decision, on, majority);
+    if (!got.ok) return got;
+    // A rejection ends the pledge: the asset's hold released that day (a step of its history).
+    if (decision === 'REJECT' && a && this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyDecidePledge(a: MAsset | undefined, p: MPledge, decision: 'APPROVE' | 'REJECT', on: string) {
+    if (!this.applyDecideChain(p.chain, decision, on)) return;
+    if (decision === 'REJECT') this.endPledge(a, p, 'REJECTED', on);
+    else {
+      p.status = 'ACTIVE';
+      p.approvedOn = on;
+    }
+  }
+
+  // ------------------------------------------------------------------ venture withdrawal (docs/bundles.md)
+  /** 退出联营: a member that joined asks to leave on a date; its resolution and the township's filing follow. */
+  requestWithdrawal(who: ActorName, village: string, on: string): Expect {
+    const v = this.venture;
+    if (!MAY.ventureContribute.includes(ACTOR_ROLE(who))) return no('DENIED');
+    if (!sees(who, v.regionCode) && ![...v.members.keys()].some((x) => sees(who, x))) return no('DENIED');
+    if (!sees(who, village)) return no('DENIED');
+    const member = v.members.get(village)!;
+    if (member.status === 'WITHDRAWN') return no('NOT_A_MEMBER'); // as for a contribution (docs/bundles.md)
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (member.status !== 'ACTIVE' || !member.joinedOn) return no('ILLEGAL_TRANSITION');
+    if (on < member.joinedOn) return no('DATE_ORDER');
+    if (this.withdrawals.some((w) => w.village === village && w.chain.status === 'PENDING')) return no('DUPLICATE');
+    const events = v.shareEvents;
+    if (events.length && on < events[events.length - 1].effectiveOn) return no('DATE_ORDER');
+    if (this.livePledgeOfStake(village)) return no('STAKE_PLEDGED');
+    return OK;
+  }
+  applyRequestWithdrawal(chainId: number, village: string, on: string) {
+    const steps = [{ role: 'VILLAGE_CLERK', region: village }, { role: 'TOWNSHIP_REVIEWER', region: this.venture.regionCode }];
+    this.withdrawals.push({ village, on, chain: { id: chainId, steps, decided: 0, lastOn: on, status: 'PENDING' } });
+  }
+  decideWithdrawal(who: ActorName, w: MWithdrawal, decision: 'APPROVE' | 'REJECT', on: string, majority: boolean): Expect {
+    const got = this.decideChain(who, w.village, w.chain, decision, on, majority);
+    if (!got.ok || decision === 'REJECT' || w.chain.decided + 1 < w.chain.steps.length) return got;
+    // The last approval: effective on the later of the date asked and the approval's.
+    const effectiveOn = w.on > on ? w.on : on;
+    const events = this.venture.shareEvents;
+    if (events.length && effectiveOn < events[events.length - 1].effectiveOn) return no('DATE_ORDER');
+    if (this.livePledgeOfStake(w.village)) return no('STAKE_PLEDGED');
+    for (const c of this.venture.contributions) {
+      if (c.village !== w.village || c.status !== 'ACTIVE' || c.kind !== 'ASSET') continue;
+      if (this.stepTooEarly(this.assets.find((x) => x.id === c.assetId)!, effectiveOn)) return no('DATE_ORDER');
+    }
+    return OK;
+  }
+  /** The member leaves: its pending contributions withdrawn, its pooled assets released (status restored), shares re-based. */
+  applyDecideWithdrawal(w: MWithdrawal, decision: 'APPROVE' | 'REJECT', on: string) {
+    if (!this.applyDecideChain(w.chain, decision, on) || decision === 'REJECT') return;
+    const v = this.venture;
+    const effectiveOn = w.on > on ? w.on : on;
+    for (const c of v.contributions) {
+      if (c.village !== w.village) continue;
+      if (c.status === 'PENDING') c.status = 'REJECTED';
+      else if (c.status === 'ACTIVE') {
+        c.status = 'RETURNED';
+        const a = this.assets.find((x) => x.id === c.assetId)!;
+        const h = this.holds.find((x) => x.assetId === a.id && x.kind === 'BUNDLE' && x.holderId === v.id && x.releasedOn === null)!;
+        h.releasedOn = effectiveOn;
+        a.status = c.statusBefore ?? 'HANDED_OVER';
+        a.lastStepOn = effectiveOn;
+      }
+    }
+    v.members.set(w.village, { status: 'WITHDRAWN', joinedOn: v.members.get(w.village)!.joinedOn });
+    v.shareEvents.push({ effectiveOn, lines: this.shareTable() });
   }
 
   // ------------------------------------------------------------------ disposal requests (docs/disposal.md)

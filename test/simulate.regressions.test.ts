@@ -23,6 +23,10 @@ import {
   DecideDisposal,
   PublishDisposalNotice,
   ExecuteDisposal,
+  DecidePledge,
+  PledgeStake,
+  RequestWithdrawal,
+  DecideWithdrawal,
 } from '../sim/commands';
 import { STATS } from '../sim/commands';
 import { backendFor, runSequence } from '../sim/run';
@@ -199,5 +203,65 @@ describe(`simulator regressions on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () 
       'CancelDisposal ILLEGAL_TRANSITION': 1,
       'Contribute ILLEGAL_TRANSITION': 1,
     });
+  });
+
+  it("a stake pledge approved blocks the withdrawal (STAKE_PLEDGED); released, 金台村 withdraws: its asset is free again and the shares re-base to 10000", async () => {
+    const got = await outcomes(backend, [
+      new PledgeStake(1, 'proper', 0), // 金台村's stake, 2023-05-01
+      new PledgeStake(1, 'proper', 1), // a second live pledge of the stake: STAKE_PLEDGED
+      new PledgeStake(0, 'proper', 1), // 茶坪村 has not joined: ILLEGAL_TRANSITION
+      new RequestWithdrawal(1, 'proper', 2), // pledged: STAKE_PLEDGED
+      new DecidePledge(0, 'admin', 'approve', 2), // the admin decides no step: denied
+      new DecidePledge(0, 'proper', 'approve', 2), // 金台村's resolution
+      new DecidePledge(0, 'proper', 'approve', 2), // 云顶镇
+      new DecidePledge(0, 'proper', 'approve', 2), // county finance: ACTIVE
+      new DecidePledge(0, 'proper', 'approve', 2), // nothing left: ILLEGAL_TRANSITION
+      new ReleasePledge(0, 'proper', 0), // before the approval: DATE_ORDER
+      new ReleasePledge(0, 'proper', 1), // 2025-06-01
+      new Contribute(0, 1, 'proper', false, 1_000_000), // 茶坪村 joins with its asset
+      new DecideContribution(0, 'proper', 'approve'),
+      new DecideContribution(0, 'proper', 'approve'), // in force 2026-04-20
+      new RequestWithdrawal(1, 'proper', 2), // 金台村 leaves from 2026-07-01
+      new RequestWithdrawal(1, 'proper', 3), // DUPLICATE
+      new PledgeStake(1, 'proper', 3), // withdrawing: ILLEGAL_TRANSITION
+      new DecideWithdrawal(0, 'proper', 'noMajority', 2), // MAJORITY_NOT_REACHED
+      new DecideWithdrawal(0, 'proper', 'approve', 2), // 金台村's resolution
+      new DecideWithdrawal(0, 'proper', 'approve', 2), // the township's filing: 茶坪村 holds 10000, the pooled asset is HANDED_OVER again
+      new SplitVentureIncome('proper', 2025, 1_001, 'new'), // on 2026-05-01, by that day's table (both villages)
+      new SignContract(2, 'proper', 6, 2, false), // the released asset is leased from 2027-01-01
+      new RequestWithdrawal(1, 'proper', 3), // withdrawn already: NOT_A_MEMBER
+    ]);
+    expect(got).toEqual({
+      'PledgeStake ok': 1,
+      'PledgeStake STAKE_PLEDGED': 1,
+      'PledgeStake ILLEGAL_TRANSITION': 2,
+      'RequestWithdrawal STAKE_PLEDGED': 1,
+      'DecidePledge FORBIDDEN': 1,
+      'DecidePledge ok': 3,
+      'DecidePledge ILLEGAL_TRANSITION': 1,
+      'ReleasePledge DATE_ORDER': 1,
+      'ReleasePledge ok': 1,
+      'Contribute ok': 1,
+      'DecideContribution ok': 2,
+      'RequestWithdrawal ok': 1,
+      'RequestWithdrawal DUPLICATE': 1,
+      'DecideWithdrawal MAJORITY_NOT_REACHED': 1,
+      'DecideWithdrawal ok': 2,
+      'SplitVentureIncome ok': 1,
+      'SignContract ok': 1,
+      'RequestWithdrawal NOT_A_MEMBER': 1,
+    });
+  });
+
+  it('an asset pledge rejected on its chain releases the hold; a lease can then be signed', async () => {
+    const got = await outcomes(backend, [
+      new PledgeAsset(0, 'proper', 2), // 2026-07-01
+      new DecidePledge(0, 'proper', 'approve', 1), // 金台村's resolution, the same day
+      new DecidePledge(0, 'clerkB', 'approve', 1), // the township's step is not the clerk's: denied
+      new DecidePledge(0, 'proper', 'reject', 2), // 云顶镇 rejects on 2026-07-08: REJECTED, the hold released
+      new ReleasePledge(0, 'proper', 3), // ILLEGAL_TRANSITION
+      new SignContract(0, 'proper', 6, 2, false), // from 2027-01-01
+    ]);
+    expect(got).toEqual({ 'PledgeAsset ok': 1, 'DecidePledge ok': 2, 'DecidePledge FORBIDDEN': 1, 'ReleasePledge ILLEGAL_TRANSITION': 1, 'SignContract ok': 1 });
   });
 });
