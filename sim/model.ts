@@ -429,14 +429,17 @@ export class Model {
     if (!may(who, 'asset', village) || !may(who, 'project', village)) return no('DENIED');
     return OK;
   }
-  confirm(who: ActorName, a: MAsset): Expect {
+  confirm(who: ActorName, a: MAsset, on = '2021-11-10'): Expect {
     if (!may(who, 'rights', a.village)) return no('DENIED');
     if (a.status !== 'REGISTERED') return no('ILLEGAL_TRANSITION');
+    // 确权 is a step of the asset's history: not dated before an earlier step (a pledge of the registered asset).
+    if (this.stepTooEarly(a, on)) return no('DATE_ORDER');
     return OK;
   }
-  handOver(who: ActorName, a: MAsset): Expect {
+  handOver(who: ActorName, a: MAsset, on = '2021-11-20'): Expect {
     if (!may(who, 'rights', a.village)) return no('DENIED');
     if (a.status !== 'CONFIRMED') return no('ILLEGAL_TRANSITION');
+    if (this.stepTooEarly(a, on)) return no('DATE_ORDER');
     return OK;
   }
 

@@ -15,6 +15,8 @@ import {
   CancelDisposal,
   RecordIncome,
   ReleasePledge,
+  RegisterAsset,
+  ConfirmRights,
   RequestDisposal,
   SignContract,
   SplitVentureIncome,
@@ -263,5 +265,13 @@ describe(`simulator regressions on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () 
       new SignContract(0, 'proper', 6, 2, false), // from 2027-01-01
     ]);
     expect(got).toEqual({ 'PledgeAsset ok': 1, 'DecidePledge ok': 2, 'DecidePledge FORBIDDEN': 1, 'ReleasePledge ILLEGAL_TRANSITION': 1, 'SignContract ok': 1 });
+  });
+
+  // Found by the simulator in its own model (seed 4, shrunk to 3 steps): a registered asset pledged on
+  // 2023-05-01 cannot then be confirmed on 2021-11-10 — 确权 is a step of its history, and steps run in date
+  // order (DATE_ORDER); the model had no date rule on 确权 and 移交.
+  it('确权 dated before a pledge of the registered asset is DATE_ORDER', async () => {
+    const got = await outcomes(backend, [new RegisterAsset(0, 'proper'), new PledgeAsset(0, 'proper', 0), new ConfirmRights(0, 'proper')]);
+    expect(got).toEqual({ 'RegisterAsset ok': 2, 'PledgeAsset ok': 1, 'ConfirmRights DATE_ORDER': 1 }); // the project and the asset
   });
 });
