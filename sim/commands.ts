@@ -19,6 +19,9 @@ import * as contracts from '../src/modules/contracts/contracts.service';
 import * as bundles from '../src/modules/bundles/bundles.service';
 import { decide } from '../src/modules/approvals/approvals.service';
 import * as disposal from '../src/modules/disposal/disposal.service';
+import { importRegister } from '../src/modules/registerio/registerio.import';
+import { DomainError } from '../src/shared/errors';
+import { Readable } from 'node:stream';
 import { attempt, checkAll, contentHash, expectOutcome, fail, Outcome, sameContent } from './check';
 import { BOOK_VALUE_FEN, may, Model, MPlan, plusDays, plusYears, TODAY, VILLAGE_OF } from './model';
 import { ACTOR_NAMES, ActorName, APPROVED_ON, assetInput, BaseIds, confirmInput, handOverInput, MEETING_STEPS, meetingInput, NOTICE_END, NOTICE_START, planInput, projectInput, residentId, resolutionMeeting, VILLAGES } from './world';
@@ -975,6 +978,57 @@ class ExecuteDisposal implements Cmd {
   }
 }
 
+// ---------------------------------------------------------------------------------------------- register imports
+
+/** A row of an imported register: good, or with one fault and the code its report names. */
+export type ImportRow = 'good' | 'funding' | 'subType' | 'village';
+export const IMPORT_FAULT: Record<Exclude<ImportRow, 'good'>, string> = { funding: 'FUNDING_MISMATCH', subType: 'INVALID_SUB_TYPE', village: 'INVALID_REGION' };
+const IMPORT_HEADERS = ['资产编号', '资产名称', '资产类别', '资产子类', '所属项目', '建设年度', '实施单位', '所在村', '数量', '单位', '原值（元）', '中央衔接资金（元）', '村集体自筹（元）', '竣工日期', '验收日期', '入账日期'];
+/** A village of another county (剑阁县): outside any import region of the simulated world. */
+const FOREIGN_VILLAGE = '510823101001';
+
+/**
+ * 台账导入 of a small CSV (a few rows of operating assets at 600 000 yuan, some with a fault) through registerio's
+ * importer, as one mutation: all or nothing — a file with a bad row writes nothing and its report names every bad
+ * row (row number and code); a good one registers every row (REGISTERED); the same file again is recognised
+ * (alreadyImported) and writes nothing.
+ */
+class ImportRegister implements Cmd {
+  constructor(readonly v: number, readonly who: Who, readonly rows: ImportRow[], readonly again: boolean) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const previous = this.again ? m.imports[m.imports.length - 1] : undefined;
+    const village = previous?.village ?? VILLAGE_OF(this.v);
+    const who = previous?.who ?? resolve(this.who, village, 'clerk');
+    const rows = (previous?.rows ?? this.rows) as ImportRow[];
+    const n = previous?.n ?? m.counter++;
+    const csv = [IMPORT_HEADERS, ...rows.map((kind, i) => [
+      `SIM-IMP-${n}-${i}`, `模拟导入厂房${n}-${i}`, '经营性资产', kind === 'subType' ? '道路' : '生产加工设施', `模拟导入项目${n}`, '2021', '南江县农业农村局',
+      kind === 'village' ? FOREIGN_VILLAGE : village, '800', '平方米', '600000', kind === 'funding' ? '499999' : '500000', '100000', '2021-10-01', '2021-11-01', '2021-12-01',
+    ])].map((x) => x.join(',')).join('\r\n') + '\r\n';
+    const buffer = Buffer.from(csv, 'utf8');
+    const source = { name: `模拟台账${n}.csv`, size: buffer.length, open: () => Readable.from([buffer]) };
+    const expected = m.importRegister(who, village, csv, rows);
+    const bad = rows.map((k, i) => (k === 'good' ? null : `${i + 2}:${IMPORT_FAULT[k]}`)).filter((x) => x !== null).join(',');
+    const got = await step(m, r, this.toString(), who, expected, async (svc) => {
+      const res = await importRegister({ db: svc.db, clock: svc.clock, actor: svc.actor }, source, { regionCode: village, maxBytes: 10_000_000 });
+      if (res.alreadyImported) return { ...res, replayed: true };
+      // The report names every bad row, with its code; then nothing is written.
+      const report = res.errors.map((e) => `${e.row}:${e.code}`).join(',');
+      if (report !== bad) fail(`${this}: the import's report is ${report || 'empty'}, the model expects ${bad || 'nothing'}`);
+      if (!res.written) throw new DomainError(res.errors[0].code as never, res.errors[0].message, ['input', 'file']);
+      if (res.assetsRegistered !== rows.length) fail(`${this}: ${res.assetsRegistered} assets registered of ${rows.length} rows`);
+      return res;
+    });
+    if (got.ok && expected !== 'REPLAY') {
+      const ids: number[] = (await r.db('assets').where('code', 'like', `SIM-IMP-${n}-%`).orderBy('id').select('id')).map((x: any) => x.id);
+      m.applyImport(who, village, csv, rows, n, ids);
+    }
+    await after(m, r);
+  }
+  toString() { return `ImportRegister(village ${this.v}, ${this.who}, rows ${this.rows.join('/')}${this.again ? ', the last file again' : ''})`; }
+}
+
 // ---------------------------------------------------------------------------------------------- arbitraries
 
 const idx = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.nat({ max: 7 }) });
@@ -1021,6 +1075,9 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([a, w, on]) => new RequestDisposal(a, w, on)),
   fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([d, w, on]) => new CancelDisposal(d, w, on)),
   fc.tuple(idx, whoArb, fc.nat({ max: 2 }), fc.nat({ max: 2 })).map(([d, w, on, v]) => new AppraiseDisposal(d, w, on, v)),
+  fc
+    .tuple(fc.nat({ max: 1 }), whoArb, fc.array(fc.constantFrom<ImportRow>('good', 'good', 'good', 'good', 'funding', 'subType', 'village'), { minLength: 1, maxLength: 4 }), fc.constantFrom(false, false, true))
+    .map(([v, w, rows, again]) => new ImportRegister(v, w, rows, again)),
   ...[1, 2].map(() =>
     fc
       .tuple(idx, whoArb, fc.constantFrom<How>('approve', 'approve', 'approve', 'approve', 'reject', 'noMajority'), fc.constantFrom(0, 1, 2, 2, 3))
@@ -1044,5 +1101,5 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
 
 export { VILLAGES };
 export { SignContract, AmendContract, TerminateContract, Contribute, DecideContribution, SplitVentureIncome, PledgeAsset, ReleasePledge, RequestDisposal, CancelDisposal };
-export { AppraiseDisposal, DecideDisposal, PublishDisposalNotice, ExecuteDisposal, DecidePledge, PledgeStake, RequestWithdrawal, DecideWithdrawal };
+export { AppraiseDisposal, DecideDisposal, PublishDisposalNotice, ExecuteDisposal, DecidePledge, PledgeStake, RequestWithdrawal, DecideWithdrawal, ImportRegister };
 export { RegisterHousehold, RegisterAsset, ConfirmRights, HandOver, RecordIncome, CreatePlan, AdvancePlan, Objection, EndPlan, ReplayExecute, Pay, ReversePayment, ReversePlan };

@@ -213,6 +213,8 @@ export class Model {
   holds: MHold[] = [];
   venture: MVenture;
   pledges: MPledge[] = [];
+  /** Register files imported (台账导入): by content, with who imported them and the rows. */
+  imports: { who: ActorName; village: string; csv: string; rows: string[]; n: number }[] = [];
   /** Venture withdrawals asked for (退出联营), each with its chain. */
   withdrawals: MWithdrawal[] = [];
   disposals: MDisposal[] = [];
@@ -594,6 +596,24 @@ export class Model {
       p.status = 'ACTIVE';
       p.approvedOn = on;
     }
+  }
+
+  // ------------------------------------------------------------------ register imports (docs/import-export.md)
+  /**
+   * 台账导入 into a village: clerks (their village), the county planner, admins. The same file again is
+   * recognised and writes nothing; a file with any bad row writes nothing (its first bad row's code here);
+   * otherwise every row becomes a REGISTERED asset of the village.
+   */
+  importRegister(who: ActorName, village: string, csv: string, rows: string[]): Expect | 'REPLAY' {
+    if (!['VILLAGE_CLERK', 'COUNTY_PLANNER', 'ADMIN'].includes(ACTOR_ROLE(who)) || !sees(who, village)) return no('DENIED');
+    if (this.imports.some((x) => x.csv === csv)) return 'REPLAY';
+    const fault: Record<string, string> = { funding: 'FUNDING_MISMATCH', subType: 'INVALID_SUB_TYPE', village: 'INVALID_REGION' };
+    const first = rows.find((x) => x !== 'good');
+    return first ? no(fault[first]) : OK;
+  }
+  applyImport(who: ActorName, village: string, csv: string, rows: string[], n: number, ids: number[]) {
+    this.imports.push({ who, village, csv, rows, n });
+    for (const id of ids) this.assets.push({ id, village, status: 'REGISTERED', handedOverOn: null, ownerVillage: null, lastStepOn: null });
   }
 
   // ------------------------------------------------------------------ venture withdrawal (docs/bundles.md)

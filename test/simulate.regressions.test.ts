@@ -29,6 +29,8 @@ import {
   PledgeStake,
   RequestWithdrawal,
   DecideWithdrawal,
+  ImportRegister,
+  HandOver,
 } from '../sim/commands';
 import { STATS } from '../sim/commands';
 import { backendFor, runSequence } from '../sim/run';
@@ -273,5 +275,27 @@ describe(`simulator regressions on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () 
   it('确权 dated before a pledge of the registered asset is DATE_ORDER', async () => {
     const got = await outcomes(backend, [new RegisterAsset(0, 'proper'), new PledgeAsset(0, 'proper', 0), new ConfirmRights(0, 'proper')]);
     expect(got).toEqual({ 'RegisterAsset ok': 2, 'PledgeAsset ok': 1, 'ConfirmRights DATE_ORDER': 1 }); // the project and the asset
+  });
+
+  it('a register import is all or nothing: a file with bad rows writes nothing and reports each; a good one registers every row; the same file again writes nothing', async () => {
+    const got = await outcomes(backend, [
+      new ImportRegister(0, 'finance', ['good'], false), // county finance does not import: denied
+      new ImportRegister(0, 'clerkB', ['good'], false), // 金台村's clerk into 茶坪村: denied
+      new ImportRegister(0, 'proper', ['good', 'funding', 'good', 'village'], false), // rows 3 and 5 reported, nothing written
+      new ImportRegister(0, 'proper', ['good', 'subType'], false), // INVALID_SUB_TYPE
+      new ImportRegister(1, 'planner', ['good', 'good', 'good'], false), // the county planner into 金台村: three REGISTERED assets
+      new ImportRegister(1, 'planner', ['good'], true), // the same file again: recognised, nothing written
+      new ConfirmRights(0, 'proper'), // the newest imported asset goes on through 确权 and 移交
+      new HandOver(0, 'proper'),
+    ]);
+    expect(got).toEqual({
+      'ImportRegister FORBIDDEN': 2,
+      'ImportRegister FUNDING_MISMATCH': 1,
+      'ImportRegister INVALID_SUB_TYPE': 1,
+      'ImportRegister ok': 1,
+      'ImportRegister replayed': 1,
+      'ConfirmRights ok': 1,
+      'HandOver ok': 1,
+    });
   });
 });
