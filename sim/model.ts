@@ -271,20 +271,22 @@ export class Model {
       contributedOn: '2022-03-01', status: 'ACTIVE', statusBefore: 'HANDED_OVER', chainId: 0, steps: [], decided: 2, lastDecidedOn: bv.effectiveOn,
     });
     this.venture.shareEvents.push({ effectiveOn: bv.effectiveOn, lines: this.shareTable() });
-    // 茶坪村's second asset, its auction approved and in notice (listed first, the oldest: indices 0–2 keep
-    // their meaning); one ExecuteDisposal from DISPOSED.
-    const bd = base.disposal;
-    this.assets.unshift({ id: bd.assetId, village: bd.village, status: 'DISPOSAL_PENDING', handedOverOn: BASE_HANDED_OVER_ON, ownerVillage: bd.village, lastStepOn: bd.requestedOn });
-    this.holds.push({ assetId: bd.assetId, kind: 'DISPOSAL', holderId: bd.id, startOn: bd.requestedOn, endOn: null, releasedOn: null });
-    const bdisp: MDisposal = {
-      id: bd.id, assetId: bd.assetId, requestedOn: bd.requestedOn, status: 'AWAITING_APPRAISAL', statusBefore: 'HANDED_OVER', appraisedValueFen: null, steps: [], decided: 0,
-      lastOn: bd.requestedOn, approvedOn: null, noticeEndOn: null, executeKey: null, executeBody: null, executedOn: null,
-    };
-    this.disposals.push(bdisp);
-    this.applyAppraise(this.assets[0], bdisp, bd.appraisedOn, bd.valueFen);
-    for (const on of bd.decidedOn) this.applyDecideDisposal(this.assets[0], bdisp, 'APPROVE', on);
-    if (bdisp.status !== 'APPROVED') throw new Error('the model does not approve the base disposal with its four decisions');
-    this.applyDisposalNotice(bdisp, bd.noticeStartOn, null);
+    // 茶坪村's second asset, its auction approved and in notice (one ExecuteDisposal from DISPOSED), and
+    // 金台村's second asset, appraised, its chain at the first step; both listed first (the oldest: indices 0–2
+    // keep their meaning).
+    for (const bd of [base.disposal, base.pendingDisposal]) {
+      const a: MAsset = { id: bd.assetId, village: bd.village, status: 'DISPOSAL_PENDING', handedOverOn: BASE_HANDED_OVER_ON, ownerVillage: bd.village, lastStepOn: bd.requestedOn };
+      this.assets.unshift(a);
+      this.holds.push({ assetId: bd.assetId, kind: 'DISPOSAL', holderId: bd.id, startOn: bd.requestedOn, endOn: null, releasedOn: null });
+      const bdisp: MDisposal = {
+        id: bd.id, assetId: bd.assetId, requestedOn: bd.requestedOn, status: 'AWAITING_APPRAISAL', statusBefore: 'HANDED_OVER', appraisedValueFen: null, steps: [], decided: 0,
+        lastOn: bd.requestedOn, approvedOn: null, noticeEndOn: null, executeKey: null, executeBody: null, executedOn: null,
+      };
+      this.disposals.push(bdisp);
+      this.applyAppraise(a, bdisp, bd.appraisedOn, bd.valueFen);
+      for (const on of bd.decidedOn) this.applyDecideDisposal(a, bdisp, 'APPROVE', on);
+      if (bd.noticeStartOn) this.applyDisposalNotice(bdisp, bd.noticeStartOn, null);
+    }
   }
 
   // ------------------------------------------------------------------ ventures (docs/bundles.md)

@@ -153,7 +153,7 @@ describe(`simulator regressions on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () 
   it('a disposal driven to the end: appraisal before approval, the chain by its deciders, the notice, execution with proceeds; DISPOSED is terminal', async () => {
     const got = await outcomes(backend, [
       new RequestDisposal(0, 'proper', 1), // 金台村's asset, 2025-06-01: AWAITING_APPRAISAL
-      new DecideDisposal(0, 'proper', 'approve', 2), // DISPOSAL_APPRAISAL_REQUIRED
+      new DecideDisposal(3, 'proper', 'approve', 2), // its own request (index 0 targets the base's chain waiting for a step): DISPOSAL_APPRAISAL_REQUIRED
       new AppraiseDisposal(0, 'clerkA', 2, 0), // another village's clerk: denied
       new AppraiseDisposal(0, 'proper', 0, 0), // the day before the request: DATE_ORDER
       new AppraiseDisposal(0, 'proper', 2, 0), // 2025-06-11 at 400 000 yuan: the chain opens (tier 3 by the book value)
