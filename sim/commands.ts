@@ -20,6 +20,7 @@ import * as bundles from '../src/modules/bundles/bundles.service';
 import { decide } from '../src/modules/approvals/approvals.service';
 import * as disposal from '../src/modules/disposal/disposal.service';
 import { importRegister } from '../src/modules/registerio/registerio.import';
+import * as revit from '../src/modules/revitalisation/revitalisation.service';
 import { DomainError } from '../src/shared/errors';
 import { Readable } from 'node:stream';
 import { attempt, checkAll, contentHash, expectOutcome, fail, Outcome, sameContent } from './check';
@@ -978,6 +979,63 @@ class ExecuteDisposal implements Cmd {
   }
 }
 
+// ---------------------------------------------------------------------------------------------- revitalisation
+
+export const REVIT_DATES = ['2025-12-31', '2026-03-01', '2026-11-22'];
+const PATHS = ['ATTRACT_OPERATORS', 'OPTIMISE_USE', 'SLIM_DOWN'];
+
+/** 闲置认定 of one asset on a date, by the county planner (proper) or anyone. */
+class FlagIdle implements Cmd {
+  constructor(readonly a: number, readonly who: Who, readonly on: number) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const a = pick(m.assets, this.a)!;
+    const who: ActorName = this.who === 'proper' ? 'planner' : this.who;
+    const on = REVIT_DATES[this.on % REVIT_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.flagIdle(who, a, on), (svc) => revit.raiseIdleFlags(svc, { assetId: a.id, flaggedOn: on }));
+    if (got.ok) m.applyFlagIdle((got.value as any)[0].id, a, on);
+    await after(m, r);
+  }
+  toString() { return `FlagIdle(asset ${this.a}, ${this.who}, on ${REVIT_DATES[this.on % REVIT_DATES.length]})`; }
+}
+
+/** 立项: a case on a flagged asset (一资产一方案), a year to its deadline. */
+class OpenCase implements Cmd {
+  constructor(readonly a: number, readonly who: Who, readonly on: number, readonly path: number) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const flagged = m.flags.map((f) => f.assetId);
+    const ready = m.assets.filter((x) => flagged.includes(x.id));
+    const a = this.a === 0 && ready.length ? ready[ready.length - 1] : pick(m.assets, this.a)!;
+    const who: ActorName = this.who === 'proper' ? 'planner' : this.who;
+    const on = REVIT_DATES[this.on % REVIT_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.openCase(who, a, on), (svc) =>
+      revit.openCase(svc, { assetId: a.id, path: PATHS[this.path % PATHS.length], measures: '公开招租', responsibleUnit: '云顶镇人民政府', responsiblePerson: '王主任', openedOn: on, deadlineOn: plusYears(on, 1), target: '年内盘活' }),
+    );
+    if (got.ok) m.applyOpenCase((got.value as any).id, a, on);
+    await after(m, r);
+  }
+  toString() { return `OpenCase(asset ${this.a}, ${this.who}, on ${REVIT_DATES[this.on % REVIT_DATES.length]}, ${PATHS[this.path % PATHS.length]})`; }
+}
+
+/** 销号 on the evidence of the asset's disposal (DISPOSED), or 终止 (abandon). */
+class EndCase implements Cmd {
+  constructor(readonly c: number, readonly who: Who, readonly on: number, readonly close: boolean) {}
+  check(m: Model) { return m.cases.length > 0; }
+  async run(m: Model, r: Real) {
+    const c = pick(m.cases, this.c)!;
+    const a = m.assets.find((x) => x.id === c.assetId)!;
+    const who: ActorName = this.who === 'proper' ? 'planner' : this.who;
+    const on = REVIT_DATES[this.on % REVIT_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.endCase(who, a, c, on, this.close), (svc) =>
+      this.close ? revit.closeCase(svc, { caseId: c.id, closedOn: on, kind: 'DISPOSED', note: '已处置' }) : revit.abandonCase(svc, { caseId: c.id, abandonedOn: on, reason: '无法盘活' }),
+    );
+    if (got.ok) c.status = this.close ? 'CLOSED' : 'ABANDONED';
+    await after(m, r);
+  }
+  toString() { return `EndCase(case ${this.c}, ${this.who}, on ${REVIT_DATES[this.on % REVIT_DATES.length]}, ${this.close ? 'close: disposed' : 'abandon'})`; }
+}
+
 // ---------------------------------------------------------------------------------------------- register imports
 
 /** A row of an imported register: good, or with one fault and the code its report names. */
@@ -1075,6 +1133,9 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([a, w, on]) => new RequestDisposal(a, w, on)),
   fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([d, w, on]) => new CancelDisposal(d, w, on)),
   fc.tuple(idx, whoArb, fc.nat({ max: 2 }), fc.nat({ max: 2 })).map(([d, w, on, v]) => new AppraiseDisposal(d, w, on, v)),
+  fc.tuple(idx, whoArb, fc.nat({ max: REVIT_DATES.length - 1 })).map(([a, w, on]) => new FlagIdle(a, w, on)),
+  fc.tuple(idx, whoArb, fc.nat({ max: REVIT_DATES.length - 1 }), fc.nat({ max: 2 })).map(([a, w, on, p]) => new OpenCase(a, w, on, p)),
+  fc.tuple(idx, whoArb, fc.nat({ max: REVIT_DATES.length - 1 }), fc.boolean()).map(([c, w, on, cl]) => new EndCase(c, w, on, cl)),
   fc
     .tuple(fc.nat({ max: 1 }), whoArb, fc.array(fc.constantFrom<ImportRow>('good', 'good', 'good', 'good', 'funding', 'subType', 'village'), { minLength: 1, maxLength: 4 }), fc.constantFrom(false, false, true))
     .map(([v, w, rows, again]) => new ImportRegister(v, w, rows, again)),
@@ -1101,5 +1162,5 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
 
 export { VILLAGES };
 export { SignContract, AmendContract, TerminateContract, Contribute, DecideContribution, SplitVentureIncome, PledgeAsset, ReleasePledge, RequestDisposal, CancelDisposal };
-export { AppraiseDisposal, DecideDisposal, PublishDisposalNotice, ExecuteDisposal, DecidePledge, PledgeStake, RequestWithdrawal, DecideWithdrawal, ImportRegister };
+export { AppraiseDisposal, DecideDisposal, PublishDisposalNotice, ExecuteDisposal, DecidePledge, PledgeStake, RequestWithdrawal, DecideWithdrawal, ImportRegister, FlagIdle, OpenCase, EndCase };
 export { RegisterHousehold, RegisterAsset, ConfirmRights, HandOver, RecordIncome, CreatePlan, AdvancePlan, Objection, EndPlan, ReplayExecute, Pay, ReversePayment, ReversePlan };

@@ -24,7 +24,20 @@ export const MAY: Record<string, string[]> = {
   ventureContribute: ['VILLAGE_CLERK', 'ADMIN'],
   // docs/disposal.md: pledges are requested and released by the village's clerk (or the admin).
   pledge: ['VILLAGE_CLERK', 'ADMIN'],
+  // docs/revitalisation.md: flags and cases are the county planner's (县乡村振兴局) and the admin's.
+  revitalise: ['COUNTY_PLANNER', 'ADMIN'],
 };
+/** Live states: an asset that can be idle, and have a case opened (docs/revitalisation.md). */
+export const REVIVABLE = ['REGISTERED', 'CONFIRMED', 'HANDED_OVER', 'IN_OPERATION', 'IN_USE', 'IDLE'];
+/** n calendar months later, the end of the month clamped (2024-01-31 + 1 month = 2024-02-29). */
+export function plusMonths(date: string, n: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const total = y * 12 + (m - 1) + n;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, days)).padStart(2, '0')}`;
+}
 
 /** Today in the simulated world (the fixed clock). */
 export const TODAY = '2026-11-22';
@@ -84,6 +97,9 @@ export interface MAsset {
   ownerVillage: string | null;
   /** Date of the last lifecycle step (observations excluded): no step may be dated before it. */
   lastStepOn: string | null;
+  /** Income received and recorded use (operation started or revitalised), by date: the idle rule reads them. */
+  incomes?: string[];
+  uses?: string[];
 }
 /**
  * An arrangement holding an asset over days (docs/architecture.md, holds): it binds from its start to its end,
@@ -215,6 +231,9 @@ export class Model {
   pledges: MPledge[] = [];
   /** Register files imported (台账导入): by content, with who imported them and the rows. */
   imports: { who: ActorName; village: string; csv: string; rows: string[]; n: number }[] = [];
+  /** Revitalisation (盘活): idle flags raised and cases opened. */
+  flags: { id: number; assetId: number; raisedOn: string }[] = [];
+  cases: { id: number; assetId: number; flagId: number; openedOn: string; status: 'OPEN' | 'CLOSED' | 'ABANDONED' }[] = [];
   /** Venture withdrawals asked for (退出联营), each with its chain. */
   withdrawals: MWithdrawal[] = [];
   disposals: MDisposal[] = [];
@@ -475,6 +494,7 @@ export class Model {
     if (c.startOn <= TODAY && a.status !== 'IN_OPERATION') {
       a.status = 'IN_OPERATION';
       a.lastStepOn = c.startOn;
+      (a.uses ??= []).push(c.startOn); // START_OPERATION or REVITALISE: a recorded use
     }
   }
   amendContract(who: ActorName, a: MAsset, c: MContract, ch: { signedOn: string; effectiveFrom: string; endOn: string }): Expect {
@@ -598,6 +618,70 @@ export class Model {
       p.status = 'ACTIVE';
       p.approvedOn = on;
     }
+  }
+
+  // ------------------------------------------------------------------ revitalisation (docs/revitalisation.md)
+  /**
+   * The idle rule (default 12 months): a live asset that no contract holds on `asOf`, whose latest activity —
+   * income received, the last day under a contract, a recorded use, each up to `asOf`; else its handover (or
+   * acceptance, 2021-11-01) — lies at least 12 calendar months back. The latest activity, or null when not idle.
+   */
+  idleSince(a: MAsset, asOf: string): string | null {
+    if (!REVIVABLE.includes(a.status)) return null;
+    const contracts = this.holds.filter((h) => h.assetId === a.id && h.kind === 'CONTRACT');
+    if (contracts.some((h) => binds(h, asOf, asOf))) return null;
+    const dates = [a.handedOverOn ?? '2021-11-01', ...(a.incomes ?? []).filter((d) => d <= asOf), ...(a.uses ?? []).filter((d) => d <= asOf)];
+    for (const h of contracts) {
+      const last = lastBoundDay(h);
+      if (h.startOn > asOf || (last !== null && last < h.startOn)) continue;
+      dates.push(last === null || last > asOf ? asOf : last);
+    }
+    const latest = dates.sort().pop()!;
+    return asOf >= plusMonths(latest, 12) ? latest : null;
+  }
+  /** 闲置认定 of one asset by the county planner (or admin): MARK_IDLE (a step) or, already idle or not handed over, a flag only. */
+  flagIdle(who: ActorName, a: MAsset, on: string): Expect {
+    if (!MAY.revitalise.includes(ACTOR_ROLE(who)) || !sees(who, a.village)) return no('DENIED');
+    const latest = this.idleSince(a, on);
+    if (latest === null) return no('NOT_IDLE');
+    if (this.flags.some((f) => f.assetId === a.id && f.raisedOn >= latest)) return no('DUPLICATE');
+    if (['HANDED_OVER', 'IN_OPERATION', 'IN_USE'].includes(a.status) && this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyFlagIdle(id: number, a: MAsset, on: string) {
+    this.flags.push({ id, assetId: a.id, raisedOn: on });
+    if (['HANDED_OVER', 'IN_OPERATION', 'IN_USE'].includes(a.status)) {
+      a.status = 'IDLE';
+      a.lastStepOn = on;
+    }
+  }
+  /** 立项: one open case per asset, on a flag raised by then and not consumed by a closed case. */
+  openCase(who: ActorName, a: MAsset, on: string): Expect {
+    if (!MAY.revitalise.includes(ACTOR_ROLE(who)) || !sees(who, a.village)) return no('DENIED');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (!REVIVABLE.includes(a.status)) return no('ILLEGAL_TRANSITION');
+    if (this.cases.some((c) => c.assetId === a.id && c.status === 'OPEN')) return no('CASE_ALREADY_OPEN');
+    if (!this.caseFlag(a, on)) return no('NOT_FLAGGED');
+    return OK;
+  }
+  caseFlag(a: MAsset, on: string) {
+    const consumed = new Set(this.cases.filter((c) => c.status === 'CLOSED').map((c) => c.flagId));
+    return this.flags.filter((f) => f.assetId === a.id && f.raisedOn <= on && !consumed.has(f.id)).pop();
+  }
+  applyOpenCase(id: number, a: MAsset, on: string) {
+    this.cases.push({ id, assetId: a.id, flagId: this.caseFlag(a, on)!.id, openedOn: on, status: 'OPEN' });
+  }
+  /** 销号 on the evidence of a disposal executed within the case; or 终止 (abandoned). */
+  endCase(who: ActorName, a: MAsset, c: { openedOn: string; status: string }, on: string, close: boolean): Expect {
+    if (!MAY.revitalise.includes(ACTOR_ROLE(who)) || !sees(who, a.village)) return no('DENIED');
+    if (c.status !== 'OPEN') return no('CASE_NOT_OPEN');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (on < c.openedOn) return no('DATE_ORDER');
+    if (!close) return OK;
+    const d = this.disposals.find((x) => x.assetId === a.id && x.status === 'EXECUTED');
+    if (a.status !== 'DISPOSED' || !d || d.executedOn! > on) return no('NO_EVIDENCE');
+    if (d.executedOn! < c.openedOn) return no('EVIDENCE_BEFORE_CASE');
+    return OK;
   }
 
   // ------------------------------------------------------------------ register imports (docs/import-export.md)
@@ -820,6 +904,7 @@ export class Model {
     this.incomeKeys.push({ key, actor: who, body, entryId });
     this.vouchers.add(`${a.village}/${on.slice(0, 4)}/${voucher}`);
     this.receipts.push({ entryId, village: a.ownerVillage!, amountFen, on, claimedBy: null });
+    (a.incomes ??= []).push(on);
     this.move(`party:${this.base.payerPartyId}`, 'EXTERNAL_COUNTERPARTY', -amountFen);
     this.move(`v:${a.ownerVillage}`, 'INCOME_PENDING_DISTRIBUTION', amountFen);
   }

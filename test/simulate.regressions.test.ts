@@ -31,6 +31,9 @@ import {
   DecideWithdrawal,
   ImportRegister,
   HandOver,
+  FlagIdle,
+  OpenCase,
+  EndCase,
 } from '../sim/commands';
 import { STATS } from '../sim/commands';
 import { backendFor, runSequence } from '../sim/run';
@@ -297,5 +300,69 @@ describe(`simulator regressions on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () 
       'ConfirmRights ok': 1,
       'HandOver ok': 1,
     });
+  });
+
+  it('revitalisation: an idle flag by the rule (MARK_IDLE), a case on it, closed only on the evidence of the disposal executed within it', async () => {
+    const got = await outcomes(backend, [
+      new FlagIdle(1, 'clerkA', 2), // flags are the county planner's: denied
+      new FlagIdle(1, 'proper', 0), // 茶坪村's asset on 2025-12-31: rent received 2025-06-30, NOT_IDLE
+      new FlagIdle(1, 'proper', 2), // 2026-11-22: 12 months without activity: MARK_IDLE
+      new FlagIdle(1, 'proper', 2), // DUPLICATE
+      new OpenCase(1, 'proper', 1, 0), // 2026-03-01, before the flag: NOT_FLAGGED
+      new OpenCase(1, 'proper', 2, 0),
+      new OpenCase(1, 'proper', 2, 1), // CASE_ALREADY_OPEN
+      new EndCase(0, 'proper', 2, true), // not disposed: NO_EVIDENCE
+      new EndCase(0, 'proper', 2, false), // abandoned
+      new RegisterAsset(0, 'proper'),
+      new ConfirmRights(0, 'proper'),
+      new HandOver(0, 'proper'), // handed over 2021-11-20, nothing since
+      new FlagIdle(0, 'proper', 0), // 2025-12-31: IDLE
+      new OpenCase(0, 'proper', 1, 2), // 2026-03-01
+      new RequestDisposal(0, 'proper', 2), // 2026-07-01
+      new AppraiseDisposal(0, 'proper', 2, 1),
+      new DecideDisposal(0, 'proper', 'approve', 2),
+      new DecideDisposal(0, 'proper', 'approve', 2),
+      new DecideDisposal(0, 'proper', 'approve', 2),
+      new DecideDisposal(0, 'proper', 'approve', 2),
+      new PublishDisposalNotice(0, 'proper', 2, false),
+      new ExecuteDisposal(0, 'proper', 1, 'at', true, 'new'), // DISPOSED on 2026-08-21
+      new EndCase(0, 'proper', 2, true), // 销号 on the disposal
+      new EndCase(0, 'proper', 2, false), // CASE_NOT_OPEN
+      new FlagIdle(0, 'proper', 2), // a disposed asset is not idle (was DUPLICATE: the service judged it by dates alone)
+    ]);
+    expect(got).toEqual({
+      'FlagIdle FORBIDDEN': 1,
+      'FlagIdle NOT_IDLE': 2,
+      'FlagIdle ok': 2,
+      'FlagIdle DUPLICATE': 1,
+      'OpenCase NOT_FLAGGED': 1,
+      'OpenCase ok': 2,
+      'OpenCase CASE_ALREADY_OPEN': 1,
+      'EndCase NO_EVIDENCE': 1,
+      'EndCase ok': 2,
+      'EndCase CASE_NOT_OPEN': 1,
+      'RegisterAsset ok': 2, // the project and the asset
+      'ConfirmRights ok': 1,
+      'HandOver ok': 1,
+      'RequestDisposal ok': 1,
+      'AppraiseDisposal ok': 1,
+      'DecideDisposal ok': 4,
+      'PublishDisposalNotice ok': 1,
+      'ExecuteDisposal ok': 1,
+    });
+  });
+
+  // Bug found by the simulator: idleFlagRaise of one asset judged it by its dates alone, whatever its status, so
+  // an asset waiting for its disposal (or pooled, or DISPOSED) was flagged, writing an IDLE_FLAG event — after
+  // DISPOSED, that broke "DISPOSED is terminal". Fixed in revitalisation.service.ts: only a live asset can be idle.
+  it('an asset waiting for its disposal, or disposed, is NOT_IDLE and gets no flag', async () => {
+    const got = await outcomes(backend, [
+      new FlagIdle(4, 'proper', 2), // 金台村's base auction (DISPOSAL_PENDING), handed over in 2021
+      new FlagIdle(3, 'proper', 2), // 茶坪村's base auction (DISPOSAL_PENDING, in notice)
+      new ExecuteDisposal(0, 'proper', 1, 'at', true, 'new'), // DISPOSED on 2026-08-30
+      new FlagIdle(3, 'proper', 2), // DISPOSED: NOT_IDLE, no event after DISPOSED
+      new FlagIdle(2, 'proper', 2), // the venture's pooled asset: NOT_IDLE
+    ]);
+    expect(got).toEqual({ 'FlagIdle NOT_IDLE': 4, 'ExecuteDisposal ok': 1 });
   });
 });
