@@ -1008,14 +1008,16 @@ class OpenCase implements Cmd {
     const ready = m.assets.filter((x) => flagged.includes(x.id));
     const a = this.a === 0 && ready.length ? ready[ready.length - 1] : pick(m.assets, this.a)!;
     const who: ActorName = this.who === 'proper' ? 'planner' : this.who;
-    const on = REVIT_DATES[this.on % REVIT_DATES.length];
+    // Date 0: the day of the asset's last flag (the others fixed), so a case follows its flag.
+    const lastFlag = m.flags.filter((f) => f.assetId === a.id).pop();
+    const on = this.on === 0 && lastFlag ? lastFlag.raisedOn : REVIT_DATES[this.on % REVIT_DATES.length];
     const got = await step(m, r, this.toString(), who, m.openCase(who, a, on), (svc) =>
       revit.openCase(svc, { assetId: a.id, path: PATHS[this.path % PATHS.length], measures: '公开招租', responsibleUnit: '云顶镇人民政府', responsiblePerson: '王主任', openedOn: on, deadlineOn: plusYears(on, 1), target: '年内盘活' }),
     );
     if (got.ok) m.applyOpenCase((got.value as any).id, a, on);
     await after(m, r);
   }
-  toString() { return `OpenCase(asset ${this.a}, ${this.who}, on ${REVIT_DATES[this.on % REVIT_DATES.length]}, ${PATHS[this.path % PATHS.length]})`; }
+  toString() { return `OpenCase(asset ${this.a}, ${this.who}, on ${this.on === 0 ? "the flag's day" : REVIT_DATES[this.on % REVIT_DATES.length]}, ${PATHS[this.path % PATHS.length]})`; }
 }
 
 /** 销号 on the evidence of the asset's disposal (DISPOSED), or 终止 (abandon). */
