@@ -241,10 +241,7 @@ export async function raiseLowEfficiencyFlags(svc: ServiceContext, raw: unknown)
   if (prefix === null) {
     const asset = await requireAsset(svc, input.assetId!);
     authorize(svc.actor, 'revitalisation.manage', asset.villageCode);
-    // Only a live, non-household asset can be idle (as for a region): a disposed one, one pooled in a venture
-    // or waiting for its disposal is NOT_IDLE — flagging it would add an event after DISPOSED (found by the
-    // simulator, test/simulate.regressions.test.ts).
-    assets = LIVE_STATES.includes(asset.status) && asset.class !== 'HOUSEHOLD' ? [asset] : [];
+    assets = [asset];
   } else {
     const rows: unknown[] = await assetsRepo.listQuery(svc.db, { regionPrefix: prefix, class: 'OPERATING' }).orderBy('id');
     assets = rows.map(assetsRepo.toAsset);
