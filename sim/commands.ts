@@ -19,8 +19,12 @@ import * as contracts from '../src/modules/contracts/contracts.service';
 import * as bundles from '../src/modules/bundles/bundles.service';
 import { decide } from '../src/modules/approvals/approvals.service';
 import * as disposal from '../src/modules/disposal/disposal.service';
+import { importRegister } from '../src/modules/registerio/registerio.import';
+import * as revit from '../src/modules/revitalisation/revitalisation.service';
+import { DomainError } from '../src/shared/errors';
+import { Readable } from 'node:stream';
 import { attempt, checkAll, contentHash, expectOutcome, fail, Outcome, sameContent } from './check';
-import { may, Model, MPlan, plusDays, plusYears, TODAY, VILLAGE_OF } from './model';
+import { BOOK_VALUE_FEN, may, Model, MPlan, plusDays, plusYears, TODAY, VILLAGE_OF } from './model';
 import { ACTOR_NAMES, ActorName, APPROVED_ON, assetInput, BaseIds, confirmInput, handOverInput, MEETING_STEPS, meetingInput, NOTICE_END, NOTICE_START, planInput, projectInput, residentId, resolutionMeeting, VILLAGES } from './world';
 import { V } from '../seeds/demo-data';
 
@@ -692,26 +696,118 @@ class PledgeAsset implements Cmd {
     const got = await step(m, r, this.toString(), who, m.pledge(who, a, on), (svc) =>
       disposal.pledgeAsset(svc, { assetId: a.id, kind: 'MORTGAGE', pledgee: { partyId: r.base.payerPartyId }, loanFen: 10_000_000, loanPurpose: '扩大生产', contractNo: `抵〔${on.slice(0, 4)}〕${m.counter++}号`, pledgedOn: on }),
     );
-    if (got.ok) m.applyPledge((got.value as any).id, a, on);
+    if (got.ok) m.applyPledge((got.value as any).id, (got.value as any).chainId, a, on);
     await after(m, r);
   }
   toString() { return `PledgeAsset(asset ${this.a}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
 }
 
-/** 解除抵押 on a date: the hold ends (a pending request's chain is withdrawn). */
+/** 解除抵押 on a date: the hold ends (a pending request's chain is withdrawn); an asset's or a stake's pledge. */
 class ReleasePledge implements Cmd {
   constructor(readonly p: number, readonly who: Who, readonly on: number) {}
   check(m: Model) { return m.pledges.length > 0; }
   async run(m: Model, r: Real) {
     const p = pick(m.pledges, this.p)!;
-    const a = m.assets.find((x) => x.id === p.assetId)!;
-    const who = resolve(this.who, a.village, 'clerk');
+    const a = p.assetId === null ? undefined : m.assets.find((x) => x.id === p.assetId)!;
+    const who = resolve(this.who, p.village, 'clerk');
     const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
     const got = await step(m, r, this.toString(), who, m.releasePledge(who, a, p, on), (svc) => disposal.releasePledge(svc, { pledgeId: p.id, releasedOn: on, reason: '贷款还清' }));
     if (got.ok) m.applyRelease(a, p, on);
     await after(m, r);
   }
   toString() { return `ReleasePledge(pledge ${this.p}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+}
+
+/** Dates of a chain's decisions: days after its last date (−1: DATE_ORDER). */
+export const CHAIN_OFFSETS = [-1, 0, 7, 30];
+type How = 'approve' | 'reject' | 'noMajority';
+const decisionInput = (chainId: number, how: How, on: string, resolution: boolean) => ({
+  chainId,
+  decision: how === 'reject' ? ('REJECT' as const) : ('APPROVE' as const),
+  decidedOn: on,
+  reference: resolution ? '村民代表会议纪要' : '审批意见',
+  reason: how === 'reject' ? '风险过高' : null,
+  meeting: resolution ? resolutionMeeting(on, how !== 'noMajority') : null,
+});
+
+/** approvalDecide on a pledge's chain (asset or stake): the village's resolution, the township, county finance. */
+class DecidePledge implements Cmd {
+  constructor(readonly p: number, readonly who: Who, readonly how: How, readonly on: number) {}
+  check(m: Model) { return m.pledges.length > 0; }
+  async run(m: Model, r: Real) {
+    const pending = m.pledges.filter((x) => x.status === 'PENDING');
+    const p = this.p === 0 && pending.length ? pending[pending.length - 1] : pick(m.pledges, this.p)!;
+    const a = p.assetId === null ? undefined : m.assets.find((x) => x.id === p.assetId)!;
+    const st = p.chain.steps[Math.min(p.chain.decided, p.chain.steps.length - 1)];
+    const who: ActorName = this.who !== 'proper' ? this.who : deciderOf(st.role, st.region);
+    const on = plusDays(p.chain.lastOn, CHAIN_OFFSETS[this.on % CHAIN_OFFSETS.length]);
+    const decision = this.how === 'reject' ? ('REJECT' as const) : ('APPROVE' as const);
+    const got = await step(m, r, this.toString(), who, m.decidePledge(who, a, p, decision, on, this.how !== 'noMajority'), (svc) =>
+      decide(svc, decisionInput(p.chain.id, this.how, on, st.role === 'VILLAGE_CLERK')),
+    );
+    if (got.ok) m.applyDecidePledge(a, p, decision, on);
+    await after(m, r);
+  }
+  toString() { return `DecidePledge(pledge ${this.p}, ${this.who}, ${this.how}, +${CHAIN_OFFSETS[this.on % CHAIN_OFFSETS.length]} days)`; }
+}
+
+/** The id of a village's membership in the venture (read from the database: an id, nothing the model decides). */
+async function memberId(m: Model, r: Real, village: string): Promise<number> {
+  return (await r.db('bundle_members').where({ bundle_id: m.venture.id, village_code: village }).first('id')).id;
+}
+
+/** 股权质押: a member village pledges its stake in the venture. */
+class PledgeStake implements Cmd {
+  constructor(readonly v: number, readonly who: Who, readonly on: number) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const village = VILLAGE_OF(this.v);
+    const who = resolve(this.who, village, 'clerk');
+    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const bundleMemberId = await memberId(m, r, village);
+    const got = await step(m, r, this.toString(), who, m.pledgeStake(who, village, on), (svc) =>
+      disposal.pledgeAsset(svc, { bundleMemberId, kind: 'PLEDGE', pledgee: { partyId: r.base.payerPartyId }, loanFen: 5_000_000, loanPurpose: '流动资金', contractNo: `质〔${on.slice(0, 4)}〕${m.counter++}号`, pledgedOn: on }),
+    );
+    if (got.ok) m.applyPledgeStake((got.value as any).id, (got.value as any).chainId, village, on);
+    await after(m, r);
+  }
+  toString() { return `PledgeStake(village ${this.v}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+}
+
+/** 退出联营: a member asks to leave the venture on a date (the pledge dates). */
+class RequestWithdrawal implements Cmd {
+  constructor(readonly v: number, readonly who: Who, readonly on: number) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const village = VILLAGE_OF(this.v);
+    const who = resolve(this.who, village, 'clerk');
+    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.requestWithdrawal(who, village, on), (svc) =>
+      bundles.requestWithdrawal(svc, { bundleId: m.venture.id, villageCode: village, withdrawnOn: on, reason: '经营方向调整' }),
+    );
+    if (got.ok) m.applyRequestWithdrawal((got.value as any).chain.id, village, on);
+    await after(m, r);
+  }
+  toString() { return `RequestWithdrawal(village ${this.v}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+}
+
+/** approvalDecide on a withdrawal's chain: the village's resolution, the township's filing; the last one re-bases the shares. */
+class DecideWithdrawal implements Cmd {
+  constructor(readonly w: number, readonly who: Who, readonly how: How, readonly on: number) {}
+  check(m: Model) { return m.withdrawals.length > 0; }
+  async run(m: Model, r: Real) {
+    const w = pick(m.withdrawals, this.w)!;
+    const st = w.chain.steps[Math.min(w.chain.decided, w.chain.steps.length - 1)];
+    const who: ActorName = this.who !== 'proper' ? this.who : deciderOf(st.role, st.region);
+    const on = plusDays(w.chain.lastOn, CHAIN_OFFSETS[this.on % CHAIN_OFFSETS.length]);
+    const decision = this.how === 'reject' ? ('REJECT' as const) : ('APPROVE' as const);
+    const got = await step(m, r, this.toString(), who, m.decideWithdrawal(who, w, decision, on, this.how !== 'noMajority'), (svc) =>
+      decide(svc, decisionInput(w.chain.id, this.how, on, st.role === 'VILLAGE_CLERK')),
+    );
+    if (got.ok) m.applyDecideWithdrawal(w, decision, on);
+    await after(m, r);
+  }
+  toString() { return `DecideWithdrawal(withdrawal ${this.w}, ${this.who}, ${this.how}, +${CHAIN_OFFSETS[this.on % CHAIN_OFFSETS.length]} days)`; }
 }
 
 // ---------------------------------------------------------------------------------------------- disposal requests
@@ -746,6 +842,251 @@ class CancelDisposal implements Cmd {
     await after(m, r);
   }
   toString() { return `CancelDisposal(disposal ${this.d}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+}
+
+// ---------------------------------------------------------------------------------------------- disposal to the end
+
+/** Dates of a disposal's later steps, as days after the model's last date of it (−1: before it, DATE_ORDER). */
+export const APPRAISE_OFFSETS = [-1, 0, 10];
+export const APPRAISED_VALUES = [40_000_000, 60_000_000, 75_000_000];
+export const DECIDE_OFFSETS = [-1, 0, 7, 30];
+export const NOTICE_OFFSETS = [-1, 0, 3];
+/** Execution: days after the notice's last day (0: NOTICE_NOT_ENDED). */
+export const EXECUTE_OFFSETS = [0, 1, 20];
+/**
+ * Index 0 targets the newest disposal waiting for this very step when there is one (the others by index, the
+ * newest first): random sequences then walk their own requests through appraisal, chain and notice.
+ */
+const pickDisposal = (m: Model, i: number, waiting: string) => {
+  const ready = m.disposals.filter((x) => x.status === waiting);
+  return i === 0 && ready.length ? ready[ready.length - 1] : pick(m.disposals, i)!;
+};
+const deciderOf = (role: string, region: string): ActorName =>
+  role === 'VILLAGE_CLERK' ? clerkOf(region) : role === 'TOWNSHIP_REVIEWER' ? 'reviewer' : role === 'COUNTY_PLANNER' ? 'planner' : 'finance';
+
+/** 资产评估 of a disposal waiting for it: the approval chain opens. */
+class AppraiseDisposal implements Cmd {
+  constructor(readonly d: number, readonly who: Who, readonly on: number, readonly value: number) {}
+  check(m: Model) { return m.disposals.length > 0; }
+  async run(m: Model, r: Real) {
+    const d = pickDisposal(m, this.d, 'AWAITING_APPRAISAL');
+    const a = m.assets.find((x) => x.id === d.assetId)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const on = plusDays(d.requestedOn, APPRAISE_OFFSETS[this.on % APPRAISE_OFFSETS.length]);
+    const valueFen = APPRAISED_VALUES[this.value % APPRAISED_VALUES.length];
+    const got = await step(m, r, this.toString(), who, m.appraiseDisposal(who, a, d, on), (svc) =>
+      disposal.appraiseDisposal(svc, { disposalId: d.id, appraiser: '南江资产评估事务所', appraisedOn: on, valueFen, reportNo: `南评处〔${on.slice(0, 4)}〕${m.counter++}号` }),
+    );
+    if (got.ok) m.applyAppraise(a, d, on, valueFen);
+    await after(m, r);
+  }
+  toString() { return `AppraiseDisposal(disposal ${this.d}, ${this.who}, +${APPRAISE_OFFSETS[this.on % APPRAISE_OFFSETS.length]} days, ${APPRAISED_VALUES[this.value % APPRAISED_VALUES.length]} fen)`; }
+}
+
+/** 处置审批: the next step of the disposal's chain, by its decider (proper) or anyone. */
+class DecideDisposal implements Cmd {
+  constructor(readonly d: number, readonly who: Who, readonly how: 'approve' | 'reject' | 'noMajority', readonly on: number) {}
+  check(m: Model) { return m.disposals.length > 0; }
+  async run(m: Model, r: Real) {
+    const d = pickDisposal(m, this.d, 'IN_APPROVAL');
+    const a = m.assets.find((x) => x.id === d.assetId)!;
+    const stepOf = d.steps[Math.min(d.decided, d.steps.length - 1)];
+    const who: ActorName = this.who !== 'proper' ? this.who : stepOf ? deciderOf(stepOf.role, stepOf.region) : clerkOf(a.village);
+    const on = plusDays(d.lastOn, DECIDE_OFFSETS[this.on % DECIDE_OFFSETS.length]);
+    const decision = this.how === 'reject' ? ('REJECT' as const) : ('APPROVE' as const);
+    const resolution = stepOf?.role === 'VILLAGE_CLERK';
+    const got = await step(m, r, this.toString(), who, m.decideDisposal(who, a, d, decision, on, this.how !== 'noMajority'), (svc) =>
+      disposal.decideDisposal(svc, {
+        disposalId: d.id,
+        decision,
+        decidedOn: on,
+        reference: resolution ? '村民代表会议纪要' : '审批意见',
+        reason: decision === 'REJECT' ? '价格过低' : null,
+        meeting: resolution ? resolutionMeeting(on, this.how !== 'noMajority') : null,
+      }),
+    );
+    if (got.ok) m.applyDecideDisposal(a, d, decision, on);
+    await after(m, r);
+  }
+  toString() { return `DecideDisposal(disposal ${this.d}, ${this.who}, ${this.how}, +${DECIDE_OFFSETS[this.on % DECIDE_OFFSETS.length]} days)`; }
+}
+
+/** 处置公示 once approved (or one too short). */
+class PublishDisposalNotice implements Cmd {
+  constructor(readonly d: number, readonly who: Who, readonly on: number, readonly short: boolean) {}
+  check(m: Model) { return m.disposals.length > 0; }
+  async run(m: Model, r: Real) {
+    const d = pickDisposal(m, this.d, 'APPROVED');
+    const a = m.assets.find((x) => x.id === d.assetId)!;
+    const who = resolve(this.who, a.village, 'clerk');
+    const startOn = plusDays(d.approvedOn ?? d.lastOn, NOTICE_OFFSETS[this.on % NOTICE_OFFSETS.length]);
+    const endOn = this.short ? plusDays(startOn, 5) : null;
+    const got = await step(m, r, this.toString(), who, m.publishDisposalNotice(who, a, d, startOn, endOn), (svc) =>
+      disposal.publishNotice(svc, { disposalId: d.id, startOn, endOn, content: '拟公开拍卖，欢迎监督' }),
+    );
+    if (got.ok) m.applyDisposalNotice(d, startOn, endOn);
+    await after(m, r);
+  }
+  toString() { return `PublishDisposalNotice(disposal ${this.d}, ${this.who}, +${NOTICE_OFFSETS[this.on % NOTICE_OFFSETS.length]} days${this.short ? ', too short' : ''})`; }
+}
+
+/** 处置执行: the deal after the notice, its proceeds booked; or a retry of the last execution's key. */
+class ExecuteDisposal implements Cmd {
+  constructor(
+    readonly d: number,
+    readonly who: Who,
+    readonly on: number,
+    readonly price: 'below' | 'at' | 'above',
+    readonly dealRef: boolean,
+    readonly mode: 'new' | 'replay' | 'conflict',
+  ) {}
+  check(m: Model) { return m.disposals.length > 0; }
+  async run(m: Model, r: Real) {
+    const last = [...m.disposals].reverse().find((x) => x.executeKey);
+    let d = pickDisposal(m, this.d, 'IN_NOTICE');
+    let who: ActorName;
+    let input: any;
+    if (this.mode !== 'new' && last) {
+      const [w, key] = last.executeKey!.split('|');
+      who = w as ActorName;
+      d = last;
+      input = { ...JSON.parse(last.executeBody!), idempotencyKey: key };
+      if (this.mode === 'conflict') input.priceFen += 1;
+    } else {
+      const a0 = m.assets.find((x) => x.id === d.assetId)!;
+      who = resolve(this.who, a0.village, 'clerk');
+      const appraised = d.appraisedValueFen ?? BOOK_VALUE_FEN;
+      input = {
+        disposalId: d.id,
+        executedOn: plusDays(d.noticeEndOn ?? d.lastOn, EXECUTE_OFFSETS[this.on % EXECUTE_OFFSETS.length]),
+        recipient: { partyId: r.base.payerPartyId },
+        priceFen: this.price === 'below' ? appraised - 1 : this.price === 'at' ? appraised : appraised + 123_456,
+        exchangeDealRef: this.dealRef ? `农交所〔2026〕${m.counter}号` : null,
+        dealContractNo: `拍卖成交确认书${m.counter}`,
+        idempotencyKey: `dispose-${m.counter++}`,
+      };
+    }
+    const a = m.assets.find((x) => x.id === d.assetId)!;
+    const { idempotencyKey: key, ...rest } = input;
+    const body = JSON.stringify(rest);
+    const expected = m.executeDisposal(who, a, d, input.executedOn, input.priceFen, !!input.exchangeDealRef, key, body);
+    const got = await step(m, r, this.toString(), who, expected, (svc) => disposal.executeDisposal(svc, input));
+    if (got.ok && expected !== 'REPLAY') m.applyExecuteDisposal(who, a, d, input.executedOn, input.priceFen, key, body);
+    await after(m, r);
+  }
+  toString() {
+    return `ExecuteDisposal(disposal ${this.d}, ${this.who}, +${EXECUTE_OFFSETS[this.on % EXECUTE_OFFSETS.length]} days after the notice, price ${this.price}${this.dealRef ? ', exchange deal' : ''}, ${this.mode})`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- revitalisation
+
+export const REVIT_DATES = ['2025-12-31', '2026-03-01', '2026-11-22'];
+const PATHS = ['ATTRACT_OPERATORS', 'OPTIMISE_USE', 'SLIM_DOWN'];
+
+/** 闲置认定 of one asset on a date, by the county planner (proper) or anyone. */
+class FlagIdle implements Cmd {
+  constructor(readonly a: number, readonly who: Who, readonly on: number) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const a = pick(m.assets, this.a)!;
+    const who: ActorName = this.who === 'proper' ? 'planner' : this.who;
+    const on = REVIT_DATES[this.on % REVIT_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.flagIdle(who, a, on), (svc) => revit.raiseIdleFlags(svc, { assetId: a.id, flaggedOn: on }));
+    if (got.ok) m.applyFlagIdle((got.value as any)[0].id, a, on);
+    await after(m, r);
+  }
+  toString() { return `FlagIdle(asset ${this.a}, ${this.who}, on ${REVIT_DATES[this.on % REVIT_DATES.length]})`; }
+}
+
+/** 立项: a case on a flagged asset (一资产一方案), a year to its deadline. */
+class OpenCase implements Cmd {
+  constructor(readonly a: number, readonly who: Who, readonly on: number, readonly path: number) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const flagged = m.flags.map((f) => f.assetId);
+    const ready = m.assets.filter((x) => flagged.includes(x.id));
+    const a = this.a === 0 && ready.length ? ready[ready.length - 1] : pick(m.assets, this.a)!;
+    const who: ActorName = this.who === 'proper' ? 'planner' : this.who;
+    // Date 0: the day of the asset's last flag (the others fixed), so a case follows its flag.
+    const lastFlag = m.flags.filter((f) => f.assetId === a.id).pop();
+    const on = this.on === 0 && lastFlag ? lastFlag.raisedOn : REVIT_DATES[this.on % REVIT_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.openCase(who, a, on), (svc) =>
+      revit.openCase(svc, { assetId: a.id, path: PATHS[this.path % PATHS.length], measures: '公开招租', responsibleUnit: '云顶镇人民政府', responsiblePerson: '王主任', openedOn: on, deadlineOn: plusYears(on, 1), target: '年内盘活' }),
+    );
+    if (got.ok) m.applyOpenCase((got.value as any).id, a, on);
+    await after(m, r);
+  }
+  toString() { return `OpenCase(asset ${this.a}, ${this.who}, on ${this.on === 0 ? "the flag's day" : REVIT_DATES[this.on % REVIT_DATES.length]}, ${PATHS[this.path % PATHS.length]})`; }
+}
+
+/** 销号 on the evidence of the asset's disposal (DISPOSED), or 终止 (abandon). */
+class EndCase implements Cmd {
+  constructor(readonly c: number, readonly who: Who, readonly on: number, readonly close: boolean) {}
+  check(m: Model) { return m.cases.length > 0; }
+  async run(m: Model, r: Real) {
+    const c = pick(m.cases, this.c)!;
+    const a = m.assets.find((x) => x.id === c.assetId)!;
+    const who: ActorName = this.who === 'proper' ? 'planner' : this.who;
+    const on = REVIT_DATES[this.on % REVIT_DATES.length];
+    const got = await step(m, r, this.toString(), who, m.endCase(who, a, c, on, this.close), (svc) =>
+      this.close ? revit.closeCase(svc, { caseId: c.id, closedOn: on, kind: 'DISPOSED', note: '已处置' }) : revit.abandonCase(svc, { caseId: c.id, abandonedOn: on, reason: '无法盘活' }),
+    );
+    if (got.ok) c.status = this.close ? 'CLOSED' : 'ABANDONED';
+    await after(m, r);
+  }
+  toString() { return `EndCase(case ${this.c}, ${this.who}, on ${REVIT_DATES[this.on % REVIT_DATES.length]}, ${this.close ? 'close: disposed' : 'abandon'})`; }
+}
+
+// ---------------------------------------------------------------------------------------------- register imports
+
+/** A row of an imported register: good, or with one fault and the code its report names. */
+export type ImportRow = 'good' | 'funding' | 'subType' | 'village';
+export const IMPORT_FAULT: Record<Exclude<ImportRow, 'good'>, string> = { funding: 'FUNDING_MISMATCH', subType: 'INVALID_SUB_TYPE', village: 'INVALID_REGION' };
+const IMPORT_HEADERS = ['资产编号', '资产名称', '资产类别', '资产子类', '所属项目', '建设年度', '实施单位', '所在村', '数量', '单位', '原值（元）', '中央衔接资金（元）', '村集体自筹（元）', '竣工日期', '验收日期', '入账日期'];
+/** A village of another county (剑阁县): outside any import region of the simulated world. */
+const FOREIGN_VILLAGE = '510823101001';
+
+/**
+ * 台账导入 of a small CSV (a few rows of operating assets at 600 000 yuan, some with a fault) through registerio's
+ * importer, as one mutation: all or nothing — a file with a bad row writes nothing and its report names every bad
+ * row (row number and code); a good one registers every row (REGISTERED); the same file again is recognised
+ * (alreadyImported) and writes nothing.
+ */
+class ImportRegister implements Cmd {
+  constructor(readonly v: number, readonly who: Who, readonly rows: ImportRow[], readonly again: boolean) {}
+  check() { return true; }
+  async run(m: Model, r: Real) {
+    const previous = this.again ? m.imports[m.imports.length - 1] : undefined;
+    const village = previous?.village ?? VILLAGE_OF(this.v);
+    const who = previous?.who ?? resolve(this.who, village, 'clerk');
+    const rows = (previous?.rows ?? this.rows) as ImportRow[];
+    const n = previous?.n ?? m.counter++;
+    const csv = [IMPORT_HEADERS, ...rows.map((kind, i) => [
+      `SIM-IMP-${n}-${i}`, `模拟导入厂房${n}-${i}`, '经营性资产', kind === 'subType' ? '道路' : '生产加工设施', `模拟导入项目${n}`, '2021', '南江县农业农村局',
+      kind === 'village' ? FOREIGN_VILLAGE : village, '800', '平方米', '600000', kind === 'funding' ? '499999' : '500000', '100000', '2021-10-01', '2021-11-01', '2021-12-01',
+    ])].map((x) => x.join(',')).join('\r\n') + '\r\n';
+    const buffer = Buffer.from(csv, 'utf8');
+    const source = { name: `模拟台账${n}.csv`, size: buffer.length, open: () => Readable.from([buffer]) };
+    const expected = m.importRegister(who, village, csv, rows);
+    const bad = rows.map((k, i) => (k === 'good' ? null : `${i + 2}:${IMPORT_FAULT[k]}`)).filter((x) => x !== null).join(',');
+    const got = await step(m, r, this.toString(), who, expected, async (svc) => {
+      const res = await importRegister({ db: svc.db, clock: svc.clock, actor: svc.actor }, source, { regionCode: village, maxBytes: 10_000_000 });
+      if (res.alreadyImported) return { ...res, replayed: true };
+      // The report names every bad row, with its code; then nothing is written.
+      const report = res.errors.map((e) => `${e.row}:${e.code}`).join(',');
+      if (report !== bad) fail(`${this}: the import's report is ${report || 'empty'}, the model expects ${bad || 'nothing'}`);
+      if (!res.written) throw new DomainError(res.errors[0].code as never, res.errors[0].message, ['input', 'file']);
+      if (res.assetsRegistered !== rows.length) fail(`${this}: ${res.assetsRegistered} assets registered of ${rows.length} rows`);
+      return res;
+    });
+    if (got.ok && expected !== 'REPLAY') {
+      const ids: number[] = (await r.db('assets').where('code', 'like', `SIM-IMP-${n}-%`).orderBy('id').select('id')).map((x: any) => x.id);
+      m.applyImport(who, village, csv, rows, n, ids);
+    }
+    await after(m, r);
+  }
+  toString() { return `ImportRegister(village ${this.v}, ${this.who}, rows ${this.rows.join('/')}${this.again ? ', the last file again' : ''})`; }
 }
 
 // ---------------------------------------------------------------------------------------------- arbitraries
@@ -793,8 +1134,35 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([p, w, on]) => new ReleasePledge(p, w, on)),
   fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([a, w, on]) => new RequestDisposal(a, w, on)),
   fc.tuple(idx, whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([d, w, on]) => new CancelDisposal(d, w, on)),
+  fc.tuple(idx, whoArb, fc.nat({ max: 2 }), fc.nat({ max: 2 })).map(([d, w, on, v]) => new AppraiseDisposal(d, w, on, v)),
+  fc.tuple(idx, whoArb, fc.nat({ max: REVIT_DATES.length - 1 })).map(([a, w, on]) => new FlagIdle(a, w, on)),
+  fc.tuple(idx, whoArb, fc.nat({ max: REVIT_DATES.length - 1 }), fc.nat({ max: 2 })).map(([a, w, on, p]) => new OpenCase(a, w, on, p)),
+  fc.tuple(idx, whoArb, fc.nat({ max: REVIT_DATES.length - 1 }), fc.boolean()).map(([c, w, on, cl]) => new EndCase(c, w, on, cl)),
+  fc
+    .tuple(fc.nat({ max: 1 }), whoArb, fc.array(fc.constantFrom<ImportRow>('good', 'good', 'good', 'good', 'funding', 'subType', 'village'), { minLength: 1, maxLength: 4 }), fc.constantFrom(false, false, true))
+    .map(([v, w, rows, again]) => new ImportRegister(v, w, rows, again)),
+  ...[1, 2].map(() =>
+    fc
+      .tuple(idx, whoArb, fc.constantFrom<How>('approve', 'approve', 'approve', 'approve', 'reject', 'noMajority'), fc.constantFrom(0, 1, 2, 2, 3))
+      .map(([p, w, h, on]) => new DecidePledge(p, w, h, on)),
+  ),
+  fc.tuple(fc.nat({ max: 1 }), whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([v, w, on]) => new PledgeStake(v, w, on)),
+  fc.tuple(fc.nat({ max: 1 }), whoArb, fc.nat({ max: PLEDGE_DATES.length - 1 })).map(([v, w, on]) => new RequestWithdrawal(v, w, on)),
+  fc
+    .tuple(idx, whoArb, fc.constantFrom<How>('approve', 'approve', 'approve', 'approve', 'reject', 'noMajority'), fc.constantFrom(0, 1, 2, 2, 3))
+    .map(([x, w, h, on]) => new DecideWithdrawal(x, w, h, on)),
+  ...[1, 2].map(() =>
+    fc
+      .tuple(idx, whoArb, fc.constantFrom<'approve' | 'reject' | 'noMajority'>('approve', 'approve', 'approve', 'approve', 'approve', 'reject', 'noMajority'), fc.constantFrom(0, 1, 2, 2, 3, 3))
+      .map(([d, w, h, on]) => new DecideDisposal(d, w, h, on)),
+  ),
+  fc.tuple(idx, whoArb, fc.constantFrom(0, 1, 1, 2, 2), fc.constantFrom(false, false, false, true)).map(([d, w, on, s]) => new PublishDisposalNotice(d, w, on, s)),
+  fc
+    .tuple(idx, whoArb, fc.constantFrom(0, 1, 1, 2), fc.constantFrom<'below' | 'at' | 'above'>('below', 'at', 'above', 'above'), fc.constantFrom(true, true, true, false), fc.constantFrom<'new' | 'replay' | 'conflict'>('new', 'new', 'new', 'replay', 'conflict'))
+    .map(([d, w, on, p, x, k]) => new ExecuteDisposal(d, w, on, p, x, k)),
 ];
 
 export { VILLAGES };
 export { SignContract, AmendContract, TerminateContract, Contribute, DecideContribution, SplitVentureIncome, PledgeAsset, ReleasePledge, RequestDisposal, CancelDisposal };
+export { AppraiseDisposal, DecideDisposal, PublishDisposalNotice, ExecuteDisposal, DecidePledge, PledgeStake, RequestWithdrawal, DecideWithdrawal, ImportRegister, FlagIdle, OpenCase, EndCase };
 export { RegisterHousehold, RegisterAsset, ConfirmRights, HandOver, RecordIncome, CreatePlan, AdvancePlan, Objection, EndPlan, ReplayExecute, Pay, ReversePayment, ReversePlan };

@@ -24,7 +24,20 @@ export const MAY: Record<string, string[]> = {
   ventureContribute: ['VILLAGE_CLERK', 'ADMIN'],
   // docs/disposal.md: pledges are requested and released by the village's clerk (or the admin).
   pledge: ['VILLAGE_CLERK', 'ADMIN'],
+  // docs/revitalisation.md: flags and cases are the county planner's (县乡村振兴局) and the admin's.
+  revitalise: ['COUNTY_PLANNER', 'ADMIN'],
 };
+/** Live states: an asset that can be idle, and have a case opened (docs/revitalisation.md). */
+export const REVIVABLE = ['REGISTERED', 'CONFIRMED', 'HANDED_OVER', 'IN_OPERATION', 'IN_USE', 'IDLE'];
+/** n calendar months later, the end of the month clamped (2024-01-31 + 1 month = 2024-02-29). */
+export function plusMonths(date: string, n: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const total = y * 12 + (m - 1) + n;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, days)).padStart(2, '0')}`;
+}
 
 /** Today in the simulated world (the fixed clock). */
 export const TODAY = '2026-11-22';
@@ -84,6 +97,9 @@ export interface MAsset {
   ownerVillage: string | null;
   /** Date of the last lifecycle step (observations excluded): no step may be dated before it. */
   lastStepOn: string | null;
+  /** Income received and recorded use (operation started or revitalised), by date: the idle rule reads them. */
+  incomes?: string[];
+  uses?: string[];
 }
 /**
  * An arrangement holding an asset over days (docs/architecture.md, holds): it binds from its start to its end,
@@ -140,7 +156,9 @@ export interface MContribution {
   /** The value credited to each owner village (one owner here: the contributing village). */
   owners: { village: string; valueFen: number }[];
   contributedOn: string;
-  status: 'PENDING' | 'ACTIVE' | 'REJECTED';
+  status: 'PENDING' | 'ACTIVE' | 'REJECTED' | 'RETURNED';
+  /** The asset's status before it was pooled (restored when it is released). */
+  statusBefore?: string;
   chainId: number;
   steps: MStep[];
   decided: number;
@@ -160,6 +178,47 @@ export interface MVenture {
   splits: { amountFen: number; splitOn: string; lines: MShareLine[]; parts: number[] }[];
 }
 
+/** An approval chain's progress (approvals: only the step's role in its region decides, dates never backwards). */
+export interface MChain { id: number; steps: MStep[]; decided: number; lastOn: string; status: 'PENDING' | 'APPROVED' | 'REJECTED' | 'WITHDRAWN' }
+/** A pledge (抵押) of an asset, or of a village's stake in the venture (股权质押, assetId null). */
+export interface MPledge {
+  id: number;
+  assetId: number | null;
+  village: string;
+  startOn: string;
+  status: 'PENDING' | 'ACTIVE' | 'REJECTED' | 'RELEASED';
+  approvedOn: string | null;
+  chain: MChain;
+}
+export interface MWithdrawal { village: string; on: string; chain: MChain }
+/** A disposal (docs/disposal.md): request → appraisal → chain → notice → execution, or rejected / cancelled. */
+export type MDisposalStatus = 'AWAITING_APPRAISAL' | 'IN_APPROVAL' | 'APPROVED' | 'IN_NOTICE' | 'EXECUTED' | 'REJECTED' | 'CANCELLED';
+export const DISPOSAL_OPEN: MDisposalStatus[] = ['AWAITING_APPRAISAL', 'IN_APPROVAL', 'APPROVED', 'IN_NOTICE'];
+export interface MDisposal {
+  id: number;
+  assetId: number;
+  requestedOn: string;
+  status: MDisposalStatus;
+  statusBefore: string;
+  appraisedValueFen: number | null;
+  /** The chain's steps (role, region), how many are decided, and the date no decision may precede. */
+  steps: MStep[];
+  decided: number;
+  lastOn: string;
+  approvedOn: string | null;
+  noticeEndOn: string | null;
+  /** The execution's key, actor and body (a retry replays only that). */
+  executeKey: string | null;
+  executeBody: string | null;
+  executedOn: string | null;
+}
+/** docs/disposal.md: the county's default figures (fen): tier 1 below 50 000 yuan, tier 2 up to 500 000, notice 10 days. */
+export const DISPOSAL_POLICY = { tier1MaxFen: 5_000_000, tier2MaxFen: 50_000_000, exchangeThresholdFen: 5_000_000, noticeDays: 10 };
+/** Every asset of the simulated world is registered at this book (original) value: 600 000 yuan. */
+export const BOOK_VALUE_FEN = 60_000_000;
+export const COUNTY_CODE = '511922000000';
+const townshipOf = (village: string) => `${village.slice(0, 9)}000`;
+
 /** The model's picture of the world. Balances are keyed by holder label (v:<village>, hh:<id>, party:<id>). */
 export class Model {
   households: MHousehold[] = [];
@@ -169,8 +228,15 @@ export class Model {
   contracts: MContract[] = [];
   holds: MHold[] = [];
   venture: MVenture;
-  pledges: { id: number; assetId: number; startOn: string; status: 'PENDING' | 'RELEASED' }[] = [];
-  disposals: { id: number; assetId: number; requestedOn: string; status: 'OPEN' | 'CANCELLED'; statusBefore: string }[] = [];
+  pledges: MPledge[] = [];
+  /** Register files imported (台账导入): by content, with who imported them and the rows. */
+  imports: { who: ActorName; village: string; csv: string; rows: string[]; n: number }[] = [];
+  /** Revitalisation (盘活): idle flags raised and cases opened. */
+  flags: { id: number; assetId: number; raisedOn: string }[] = [];
+  cases: { id: number; assetId: number; flagId: number; openedOn: string; status: 'OPEN' | 'CLOSED' | 'ABANDONED' }[] = [];
+  /** Venture withdrawals asked for (退出联营), each with its chain. */
+  withdrawals: MWithdrawal[] = [];
+  disposals: MDisposal[] = [];
   /** Keys of venture splits: actor|key → body. */
   splitKeys = new Map<string, string>();
   balances = new Map<string, number>();
@@ -221,9 +287,25 @@ export class Model {
     this.venture.members.set(jintai, { status: 'ACTIVE', joinedOn: bv.effectiveOn });
     this.venture.contributions.push({
       id: bv.contributionId, village: jintai, kind: 'ASSET', assetId: bv.assetId, valueFen: bv.valueFen, owners: [{ village: jintai, valueFen: bv.valueFen }],
-      contributedOn: '2022-03-01', status: 'ACTIVE', chainId: 0, steps: [], decided: 2, lastDecidedOn: bv.effectiveOn,
+      contributedOn: '2022-03-01', status: 'ACTIVE', statusBefore: 'HANDED_OVER', chainId: 0, steps: [], decided: 2, lastDecidedOn: bv.effectiveOn,
     });
     this.venture.shareEvents.push({ effectiveOn: bv.effectiveOn, lines: this.shareTable() });
+    // 茶坪村's second asset, its auction approved and in notice (one ExecuteDisposal from DISPOSED), and
+    // 金台村's second asset, appraised, its chain at the first step; both listed first (the oldest: indices 0–2
+    // keep their meaning).
+    for (const bd of [base.disposal, base.pendingDisposal]) {
+      const a: MAsset = { id: bd.assetId, village: bd.village, status: 'DISPOSAL_PENDING', handedOverOn: BASE_HANDED_OVER_ON, ownerVillage: bd.village, lastStepOn: bd.requestedOn };
+      this.assets.unshift(a);
+      this.holds.push({ assetId: bd.assetId, kind: 'DISPOSAL', holderId: bd.id, startOn: bd.requestedOn, endOn: null, releasedOn: null });
+      const bdisp: MDisposal = {
+        id: bd.id, assetId: bd.assetId, requestedOn: bd.requestedOn, status: 'AWAITING_APPRAISAL', statusBefore: 'HANDED_OVER', appraisedValueFen: null, steps: [], decided: 0,
+        lastOn: bd.requestedOn, approvedOn: null, noticeEndOn: null, executeKey: null, executeBody: null, executedOn: null,
+      };
+      this.disposals.push(bdisp);
+      this.applyAppraise(a, bdisp, bd.appraisedOn, bd.valueFen);
+      for (const on of bd.decidedOn) this.applyDecideDisposal(a, bdisp, 'APPROVE', on);
+      if (bd.noticeStartOn) this.applyDisposalNotice(bdisp, bd.noticeStartOn, null);
+    }
   }
 
   // ------------------------------------------------------------------ ventures (docs/bundles.md)
@@ -315,6 +397,7 @@ export class Model {
     if (c.kind === 'ASSET') {
       const a = this.assets.find((x) => x.id === c.assetId)!;
       this.holds.push({ assetId: a.id, kind: 'BUNDLE', holderId: v.id, startOn: effectiveOn, endOn: null, releasedOn: null });
+      c.statusBefore = a.status;
       a.status = 'BUNDLED';
       a.lastStepOn = effectiveOn;
     } else {
@@ -369,14 +452,14 @@ export class Model {
     if (!may(who, 'asset', village) || !may(who, 'project', village)) return no('DENIED');
     return OK;
   }
-  /** 确权 and 移交 are steps of the asset's history: dated before its last step (a pledge, say) they are refused. */
-  confirm(who: ActorName, a: MAsset, on: string): Expect {
+  confirm(who: ActorName, a: MAsset, on = '2021-11-10'): Expect {
     if (!may(who, 'rights', a.village)) return no('DENIED');
     if (a.status !== 'REGISTERED') return no('ILLEGAL_TRANSITION');
+    // 确权 is a step of the asset's history: not dated before an earlier step (a pledge of the registered asset).
     if (this.stepTooEarly(a, on)) return no('DATE_ORDER');
     return OK;
   }
-  handOver(who: ActorName, a: MAsset, on: string): Expect {
+  handOver(who: ActorName, a: MAsset, on = '2021-11-20'): Expect {
     if (!may(who, 'rights', a.village)) return no('DENIED');
     if (a.status !== 'CONFIRMED') return no('ILLEGAL_TRANSITION');
     if (this.stepTooEarly(a, on)) return no('DATE_ORDER');
@@ -411,6 +494,7 @@ export class Model {
     if (c.startOn <= TODAY && a.status !== 'IN_OPERATION') {
       a.status = 'IN_OPERATION';
       a.lastStepOn = c.startOn;
+      (a.uses ??= []).push(c.startOn); // START_OPERATION or REVITALISE: a recorded use
     }
   }
   amendContract(who: ActorName, a: MAsset, c: MContract, ch: { signedOn: string; effectiveFrom: string; endOn: string }): Expect {
@@ -458,21 +542,221 @@ export class Model {
     if (this.stepTooEarly(a, on)) return no('DATE_ORDER');
     return OK;
   }
-  applyPledge(id: number, a: MAsset, on: string) {
-    this.pledges.push({ id, assetId: a.id, startOn: on, status: 'PENDING' });
+  applyPledge(id: number, chainId: number, a: MAsset, on: string) {
+    // The chain: the asset's village (and its owner villages) resolve, the township, then county finance.
+    const villages = [...new Set([a.village, ...(a.ownerVillage ? [a.ownerVillage] : [])])].sort();
+    const steps = [...villages.map((v) => ({ role: 'VILLAGE_CLERK', region: v })), { role: 'TOWNSHIP_REVIEWER', region: townshipOf(a.village) }, { role: 'COUNTY_FINANCE', region: COUNTY_CODE }];
+    this.pledges.push({ id, assetId: a.id, village: a.village, startOn: on, status: 'PENDING', approvedOn: null, chain: { id: chainId, steps, decided: 0, lastOn: on, status: 'PENDING' } });
     this.holds.push({ assetId: a.id, kind: 'PLEDGE', holderId: id, startOn: on, endOn: null, releasedOn: null });
     a.lastStepOn = on;
   }
-  releasePledge(who: ActorName, a: MAsset, p: { startOn: string; status: string }, on: string): Expect {
-    if (!may(who, 'pledge', a.village)) return no('DENIED');
-    if (p.status !== 'PENDING') return no('ILLEGAL_TRANSITION');
-    if (on < p.startOn || this.stepTooEarly(a, on)) return no('DATE_ORDER');
+  releasePledge(who: ActorName, a: MAsset | undefined, p: MPledge, on: string): Expect {
+    if (!may(who, 'pledge', p.village)) return no('DENIED');
+    if (p.status !== 'PENDING' && p.status !== 'ACTIVE') return no('ILLEGAL_TRANSITION');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (on < (p.approvedOn ?? p.startOn) || (a && this.stepTooEarly(a, on))) return no('DATE_ORDER');
     return OK;
   }
-  applyRelease(a: MAsset, p: { id: number; status: string }, on: string) {
-    p.status = 'RELEASED';
+  applyRelease(a: MAsset | undefined, p: MPledge, on: string) {
+    if (p.chain.status === 'PENDING') p.chain.status = 'WITHDRAWN';
+    this.endPledge(a, p, 'RELEASED', on);
+  }
+  endPledge(a: MAsset | undefined, p: MPledge, status: 'RELEASED' | 'REJECTED', on: string) {
+    p.status = status;
+    if (!a) return;
     this.holds.find((h) => h.kind === 'PLEDGE' && h.holderId === p.id)!.releasedOn = on;
     a.lastStepOn = on;
+  }
+  /** 股权质押 of a member village's stake: it has joined, is not withdrawing, has no live pledge (STAKE_PLEDGED). */
+  pledgeStake(who: ActorName, village: string, on: string): Expect {
+    if (!MAY.pledge.includes(ACTOR_ROLE(who)) || !sees(who, village)) return no('DENIED');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    const member = this.venture.members.get(village)!;
+    if (member.status !== 'ACTIVE' || !member.joinedOn) return no('ILLEGAL_TRANSITION');
+    if (this.withdrawals.some((w) => w.village === village && w.chain.status === 'PENDING')) return no('ILLEGAL_TRANSITION');
+    if (on < member.joinedOn) return no('DATE_ORDER');
+    if (this.livePledgeOfStake(village)) return no('STAKE_PLEDGED');
+    return OK;
+  }
+  livePledgeOfStake(village: string): MPledge | undefined {
+    return this.pledges.find((p) => p.assetId === null && p.village === village && (p.status === 'PENDING' || p.status === 'ACTIVE'));
+  }
+  applyPledgeStake(id: number, chainId: number, village: string, on: string) {
+    const steps = [{ role: 'VILLAGE_CLERK', region: village }, { role: 'TOWNSHIP_REVIEWER', region: townshipOf(village) }, { role: 'COUNTY_FINANCE', region: COUNTY_CODE }];
+    this.pledges.push({ id, assetId: null, village, startOn: on, status: 'PENDING', approvedOn: null, chain: { id: chainId, steps, decided: 0, lastOn: on, status: 'PENDING' } });
+  }
+  /** approvalDecide on a chain: visible to whoever sees its region or a step's; only the step's role and region decide. */
+  decideChain(who: ActorName, region: string, ch: MChain, decision: 'APPROVE' | 'REJECT', on: string, majority: boolean): Expect {
+    if (!sees(who, region) && !ch.steps.some((s) => sees(who, s.region))) return no('DENIED');
+    const step = ch.steps[ch.decided];
+    if (ch.status !== 'PENDING' || !step) return no('ILLEGAL_TRANSITION');
+    if (ACTOR_ROLE(who) !== step.role || !sees(who, step.region)) return no('DENIED');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (on < ch.lastOn) return no('DATE_ORDER');
+    if (decision === 'APPROVE' && step.role === 'VILLAGE_CLERK' && !majority) return no('MAJORITY_NOT_REACHED');
+    return OK;
+  }
+  /** Settles a chain's step; true when it was the last approval (or a rejection): the subject takes effect. */
+  applyDecideChain(ch: MChain, decision: 'APPROVE' | 'REJECT', on: string): boolean {
+    ch.decided++;
+    ch.lastOn = on;
+    if (decision === 'REJECT') ch.status = 'REJECTED';
+    else if (ch.decided === ch.steps.length) ch.status = 'APPROVED';
+    return ch.status !== 'PENDING';
+  }
+  decidePledge(who: ActorName, a: MAsset | undefined, p: MPledge, decision: 'APPROVE' | 'REJECT', on: string, majority: boolean): Expect {
+    const got = this.decideChain(who, p.village, p.chain, decision, on, majority);
+    if (!got.ok) return got;
+    // A rejection ends the pledge: the asset's hold released that day (a step of its history).
+    if (decision === 'REJECT' && a && this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyDecidePledge(a: MAsset | undefined, p: MPledge, decision: 'APPROVE' | 'REJECT', on: string) {
+    if (!this.applyDecideChain(p.chain, decision, on)) return;
+    if (decision === 'REJECT') this.endPledge(a, p, 'REJECTED', on);
+    else {
+      p.status = 'ACTIVE';
+      p.approvedOn = on;
+    }
+  }
+
+  // ------------------------------------------------------------------ revitalisation (docs/revitalisation.md)
+  /**
+   * The idle rule (default 12 months): a live asset that no contract holds on `asOf`, whose latest activity —
+   * income received, the last day under a contract, a recorded use, each up to `asOf`; else its handover (or
+   * acceptance, 2021-11-01) — lies at least 12 calendar months back. The latest activity, or null when not idle.
+   */
+  idleSince(a: MAsset, asOf: string): string | null {
+    if (!REVIVABLE.includes(a.status)) return null;
+    const contracts = this.holds.filter((h) => h.assetId === a.id && h.kind === 'CONTRACT');
+    if (contracts.some((h) => binds(h, asOf, asOf))) return null;
+    const dates = [a.handedOverOn ?? '2021-11-01', ...(a.incomes ?? []).filter((d) => d <= asOf), ...(a.uses ?? []).filter((d) => d <= asOf)];
+    for (const h of contracts) {
+      const last = lastBoundDay(h);
+      if (h.startOn > asOf || (last !== null && last < h.startOn)) continue;
+      dates.push(last === null || last > asOf ? asOf : last);
+    }
+    const latest = dates.sort().pop()!;
+    return asOf >= plusMonths(latest, 12) ? latest : null;
+  }
+  /** 闲置认定 of one asset by the county planner (or admin): MARK_IDLE (a step) or, already idle or not handed over, a flag only. */
+  flagIdle(who: ActorName, a: MAsset, on: string): Expect {
+    if (!MAY.revitalise.includes(ACTOR_ROLE(who)) || !sees(who, a.village)) return no('DENIED');
+    const latest = this.idleSince(a, on);
+    if (latest === null) return no('NOT_IDLE');
+    if (this.flags.some((f) => f.assetId === a.id && f.raisedOn >= latest)) return no('DUPLICATE');
+    if (['HANDED_OVER', 'IN_OPERATION', 'IN_USE'].includes(a.status) && this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyFlagIdle(id: number, a: MAsset, on: string) {
+    this.flags.push({ id, assetId: a.id, raisedOn: on });
+    if (['HANDED_OVER', 'IN_OPERATION', 'IN_USE'].includes(a.status)) {
+      a.status = 'IDLE';
+      a.lastStepOn = on;
+    }
+  }
+  /** 立项: one open case per asset, on a flag raised by then and not consumed by a closed case. */
+  openCase(who: ActorName, a: MAsset, on: string): Expect {
+    if (!MAY.revitalise.includes(ACTOR_ROLE(who)) || !sees(who, a.village)) return no('DENIED');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (!REVIVABLE.includes(a.status)) return no('ILLEGAL_TRANSITION');
+    if (this.cases.some((c) => c.assetId === a.id && c.status === 'OPEN')) return no('CASE_ALREADY_OPEN');
+    if (!this.caseFlag(a, on)) return no('NOT_FLAGGED');
+    return OK;
+  }
+  caseFlag(a: MAsset, on: string) {
+    const consumed = new Set(this.cases.filter((c) => c.status === 'CLOSED').map((c) => c.flagId));
+    return this.flags.filter((f) => f.assetId === a.id && f.raisedOn <= on && !consumed.has(f.id)).pop();
+  }
+  applyOpenCase(id: number, a: MAsset, on: string) {
+    this.cases.push({ id, assetId: a.id, flagId: this.caseFlag(a, on)!.id, openedOn: on, status: 'OPEN' });
+  }
+  /** 销号 on the evidence of a disposal executed within the case; or 终止 (abandoned). */
+  endCase(who: ActorName, a: MAsset, c: { openedOn: string; status: string }, on: string, close: boolean): Expect {
+    if (!MAY.revitalise.includes(ACTOR_ROLE(who)) || !sees(who, a.village)) return no('DENIED');
+    if (c.status !== 'OPEN') return no('CASE_NOT_OPEN');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (on < c.openedOn) return no('DATE_ORDER');
+    if (!close) return OK;
+    const d = this.disposals.find((x) => x.assetId === a.id && x.status === 'EXECUTED');
+    if (a.status !== 'DISPOSED' || !d || d.executedOn! > on) return no('NO_EVIDENCE');
+    if (d.executedOn! < c.openedOn) return no('EVIDENCE_BEFORE_CASE');
+    return OK;
+  }
+
+  // ------------------------------------------------------------------ register imports (docs/import-export.md)
+  /**
+   * 台账导入 into a village: clerks (their village), the county planner, admins. The same file again is
+   * recognised and writes nothing; a file with any bad row writes nothing (its first bad row's code here);
+   * otherwise every row becomes a REGISTERED asset of the village.
+   */
+  importRegister(who: ActorName, village: string, csv: string, rows: string[]): Expect | 'REPLAY' {
+    if (!['VILLAGE_CLERK', 'COUNTY_PLANNER', 'ADMIN'].includes(ACTOR_ROLE(who)) || !sees(who, village)) return no('DENIED');
+    if (this.imports.some((x) => x.csv === csv)) return 'REPLAY';
+    const fault: Record<string, string> = { funding: 'FUNDING_MISMATCH', subType: 'INVALID_SUB_TYPE', village: 'INVALID_REGION' };
+    const first = rows.find((x) => x !== 'good');
+    return first ? no(fault[first]) : OK;
+  }
+  applyImport(who: ActorName, village: string, csv: string, rows: string[], n: number, ids: number[]) {
+    this.imports.push({ who, village, csv, rows, n });
+    for (const id of ids) this.assets.push({ id, village, status: 'REGISTERED', handedOverOn: null, ownerVillage: null, lastStepOn: null });
+  }
+
+  // ------------------------------------------------------------------ venture withdrawal (docs/bundles.md)
+  /** 退出联营: a member that joined asks to leave on a date; its resolution and the township's filing follow. */
+  requestWithdrawal(who: ActorName, village: string, on: string): Expect {
+    const v = this.venture;
+    if (!MAY.ventureContribute.includes(ACTOR_ROLE(who))) return no('DENIED');
+    if (!sees(who, v.regionCode) && ![...v.members.keys()].some((x) => sees(who, x))) return no('DENIED');
+    if (!sees(who, village)) return no('DENIED');
+    const member = v.members.get(village)!;
+    if (member.status === 'WITHDRAWN') return no('NOT_A_MEMBER'); // as for a contribution (docs/bundles.md)
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (member.status !== 'ACTIVE' || !member.joinedOn) return no('ILLEGAL_TRANSITION');
+    if (on < member.joinedOn) return no('DATE_ORDER');
+    if (this.withdrawals.some((w) => w.village === village && w.chain.status === 'PENDING')) return no('DUPLICATE');
+    const events = v.shareEvents;
+    if (events.length && on < events[events.length - 1].effectiveOn) return no('DATE_ORDER');
+    if (this.livePledgeOfStake(village)) return no('STAKE_PLEDGED');
+    return OK;
+  }
+  applyRequestWithdrawal(chainId: number, village: string, on: string) {
+    const steps = [{ role: 'VILLAGE_CLERK', region: village }, { role: 'TOWNSHIP_REVIEWER', region: this.venture.regionCode }];
+    this.withdrawals.push({ village, on, chain: { id: chainId, steps, decided: 0, lastOn: on, status: 'PENDING' } });
+  }
+  decideWithdrawal(who: ActorName, w: MWithdrawal, decision: 'APPROVE' | 'REJECT', on: string, majority: boolean): Expect {
+    const got = this.decideChain(who, w.village, w.chain, decision, on, majority);
+    if (!got.ok || decision === 'REJECT' || w.chain.decided + 1 < w.chain.steps.length) return got;
+    // The last approval: effective on the later of the date asked and the approval's.
+    const effectiveOn = w.on > on ? w.on : on;
+    const events = this.venture.shareEvents;
+    if (events.length && effectiveOn < events[events.length - 1].effectiveOn) return no('DATE_ORDER');
+    if (this.livePledgeOfStake(w.village)) return no('STAKE_PLEDGED');
+    for (const c of this.venture.contributions) {
+      if (c.village !== w.village || c.status !== 'ACTIVE' || c.kind !== 'ASSET') continue;
+      if (this.stepTooEarly(this.assets.find((x) => x.id === c.assetId)!, effectiveOn)) return no('DATE_ORDER');
+    }
+    return OK;
+  }
+  /** The member leaves: its pending contributions withdrawn, its pooled assets released (status restored), shares re-based. */
+  applyDecideWithdrawal(w: MWithdrawal, decision: 'APPROVE' | 'REJECT', on: string) {
+    if (!this.applyDecideChain(w.chain, decision, on) || decision === 'REJECT') return;
+    const v = this.venture;
+    const effectiveOn = w.on > on ? w.on : on;
+    for (const c of v.contributions) {
+      if (c.village !== w.village) continue;
+      if (c.status === 'PENDING') c.status = 'REJECTED';
+      else if (c.status === 'ACTIVE') {
+        c.status = 'RETURNED';
+        const a = this.assets.find((x) => x.id === c.assetId)!;
+        const h = this.holds.find((x) => x.assetId === a.id && x.kind === 'BUNDLE' && x.holderId === v.id && x.releasedOn === null)!;
+        h.releasedOn = effectiveOn;
+        a.status = c.statusBefore ?? 'HANDED_OVER';
+        a.lastStepOn = effectiveOn;
+      }
+    }
+    v.members.set(w.village, { status: 'WITHDRAWN', joinedOn: v.members.get(w.village)!.joinedOn });
+    v.shareEvents.push({ effectiveOn, lines: this.shareTable() });
   }
 
   // ------------------------------------------------------------------ disposal requests (docs/disposal.md)
@@ -486,17 +770,113 @@ export class Model {
     return OK;
   }
   applyRequestDisposal(id: number, a: MAsset, on: string) {
-    this.disposals.push({ id, assetId: a.id, requestedOn: on, status: 'OPEN', statusBefore: a.status });
+    // An auction always waits for its appraisal before any approval (rule 17).
+    this.disposals.push({
+      id, assetId: a.id, requestedOn: on, status: 'AWAITING_APPRAISAL', statusBefore: a.status, appraisedValueFen: null, steps: [], decided: 0, lastOn: on,
+      approvedOn: null, noticeEndOn: null, executeKey: null, executeBody: null, executedOn: null,
+    });
     this.holds.push({ assetId: a.id, kind: 'DISPOSAL', holderId: id, startOn: on, endOn: null, releasedOn: null });
     a.status = 'DISPOSAL_PENDING';
     a.lastStepOn = on;
   }
   /** 撤回: the request withdrawn, the hold released, the asset back to the status before. */
-  cancelDisposal(who: ActorName, a: MAsset, d: { requestedOn: string; status: string }, on: string): Expect {
+  cancelDisposal(who: ActorName, a: MAsset, d: MDisposal, on: string): Expect {
     if (!may(who, 'pledge', a.village)) return no('DENIED');
-    if (d.status !== 'OPEN') return no('ILLEGAL_TRANSITION');
+    if (!DISPOSAL_OPEN.includes(d.status)) return no('ILLEGAL_TRANSITION');
     if (on < d.requestedOn || this.stepTooEarly(a, on)) return no('DATE_ORDER');
     return OK;
+  }
+  /** 资产评估: the appraisal recorded, the chain opens with the steps the value tier and the method ask for. */
+  appraiseDisposal(who: ActorName, a: MAsset, d: MDisposal, on: string): Expect {
+    if (!may(who, 'pledge', a.village)) return no('DENIED');
+    if (d.status !== 'AWAITING_APPRAISAL') return no('ILLEGAL_TRANSITION');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (on < d.requestedOn) return no('DATE_ORDER');
+    return OK;
+  }
+  applyAppraise(a: MAsset, d: MDisposal, on: string, valueFen: number) {
+    d.appraisedValueFen = valueFen;
+    d.status = 'IN_APPROVAL';
+    d.lastOn = on;
+    // docs/disposal.md, the chain: the village's resolution, its township, then the county's steps by tier —
+    // from tier 2 the sector department, at tier 3 (or for any sale of an operating asset) county finance.
+    const value = Math.max(BOOK_VALUE_FEN, valueFen);
+    const tier = value < DISPOSAL_POLICY.tier1MaxFen ? 1 : value <= DISPOSAL_POLICY.tier2MaxFen ? 2 : 3;
+    const villages = [...new Set([a.village, ...(a.ownerVillage ? [a.ownerVillage] : [])])].sort();
+    d.steps = [...villages.map((v) => ({ role: 'VILLAGE_CLERK', region: v })), { role: 'TOWNSHIP_REVIEWER', region: townshipOf(a.village) }];
+    if (tier >= 2) d.steps.push({ role: 'COUNTY_PLANNER', region: COUNTY_CODE });
+    d.steps.push({ role: 'COUNTY_FINANCE', region: COUNTY_CODE }); // tier 3, and every auction of an operating asset
+  }
+  /** 处置审批: the chain's next step, by the role and region it names only (not even the admin). */
+  decideDisposal(who: ActorName, a: MAsset, d: MDisposal, decision: 'APPROVE' | 'REJECT', on: string, majority: boolean): Expect {
+    if (!sees(who, a.village) && !d.steps.some((s) => sees(who, s.region))) return no('DENIED');
+    if (d.status === 'AWAITING_APPRAISAL') return no('DISPOSAL_APPRAISAL_REQUIRED');
+    if (d.status !== 'IN_APPROVAL') return no('ILLEGAL_TRANSITION');
+    const step = d.steps[d.decided];
+    if (ACTOR_ROLE(who) !== step.role || !sees(who, step.region)) return no('DENIED');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (on < d.lastOn) return no('DATE_ORDER');
+    if (decision === 'APPROVE' && step.role === 'VILLAGE_CLERK' && !majority) return no('MAJORITY_NOT_REACHED');
+    if (decision === 'REJECT' && this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyDecideDisposal(a: MAsset, d: MDisposal, decision: 'APPROVE' | 'REJECT', on: string) {
+    d.decided++;
+    d.lastOn = on;
+    if (decision === 'REJECT') {
+      // A rejection restores the asset, as a withdrawal does.
+      d.status = 'REJECTED';
+      this.holds.find((h) => h.kind === 'DISPOSAL' && h.holderId === d.id)!.releasedOn = on;
+      a.status = d.statusBefore;
+      a.lastStepOn = on;
+    } else if (d.decided === d.steps.length) {
+      d.status = 'APPROVED';
+      d.approvedOn = on;
+    }
+  }
+  /** 处置公示: once approved, from the approval on, at least the county's notice days. */
+  publishDisposalNotice(who: ActorName, a: MAsset, d: MDisposal, startOn: string, endOn: string | null): Expect {
+    if (!may(who, 'pledge', a.village)) return no('DENIED');
+    if (d.status !== 'APPROVED') return no('ILLEGAL_TRANSITION');
+    if (startOn > TODAY) return no('DATE_IN_FUTURE');
+    if (startOn < d.approvedOn!) return no('DATE_ORDER');
+    if (endOn !== null && endOn < plusDays(startOn, DISPOSAL_POLICY.noticeDays - 1)) return no('NOTICE_TOO_SHORT');
+    return OK;
+  }
+  applyDisposalNotice(d: MDisposal, startOn: string, endOn: string | null) {
+    d.status = 'IN_NOTICE';
+    d.noticeEndOn = endOn ?? plusDays(startOn, DISPOSAL_POLICY.noticeDays - 1);
+  }
+  /**
+   * 处置执行: after the notice, at no less than the appraisal, through the property exchange (every auction here
+   * is worth more than its threshold); the proceeds go to the owner collective's DISPOSAL_PROCEEDS in one entry,
+   * the asset becomes DISPOSED. A retry of the key by its actor with the same body replays.
+   */
+  executeDisposal(who: ActorName, a: MAsset, d: MDisposal, on: string, priceFen: number, dealRef: boolean, key: string, body: string): Expect | 'REPLAY' {
+    if (!MAY.pledge.includes(ACTOR_ROLE(who))) return no('DENIED');
+    const used = this.disposals.find((x) => x.executeKey === `${who}|${key}`);
+    if (used) return used.executeBody === body ? 'REPLAY' : no('IDEMPOTENCY_CONFLICT');
+    if (!sees(who, a.village)) return no('DENIED');
+    if (d.status !== 'IN_NOTICE') return no('ILLEGAL_TRANSITION');
+    if (on > TODAY) return no('DATE_IN_FUTURE');
+    if (on <= d.noticeEndOn!) return no('NOTICE_NOT_ENDED');
+    if (priceFen <= 0) return no('INVALID_AMOUNT');
+    if (d.appraisedValueFen !== null && priceFen < d.appraisedValueFen) return no('PRICE_BELOW_APPRAISAL');
+    if (!dealRef && Math.max(BOOK_VALUE_FEN, d.appraisedValueFen ?? 0) >= DISPOSAL_POLICY.exchangeThresholdFen) return no('EXCHANGE_DEAL_REQUIRED');
+    if (!a.ownerVillage) return no('NO_OWNERS');
+    if (this.stepTooEarly(a, on)) return no('DATE_ORDER');
+    return OK;
+  }
+  applyExecuteDisposal(who: ActorName, a: MAsset, d: MDisposal, on: string, priceFen: number, key: string, body: string) {
+    d.status = 'EXECUTED';
+    d.executedOn = on;
+    d.executeKey = `${who}|${key}`;
+    d.executeBody = body;
+    this.holds.find((h) => h.kind === 'DISPOSAL' && h.holderId === d.id)!.releasedOn = on;
+    a.status = 'DISPOSED';
+    a.lastStepOn = on;
+    this.move(`party:${this.base.payerPartyId}`, 'EXTERNAL_COUNTERPARTY', -priceFen);
+    this.move(`v:${a.ownerVillage}`, 'DISPOSAL_PROCEEDS', priceFen);
   }
   applyCancelDisposal(a: MAsset, d: { id: number; status: string; statusBefore: string }, on: string) {
     d.status = 'CANCELLED';
@@ -524,6 +904,7 @@ export class Model {
     this.incomeKeys.push({ key, actor: who, body, entryId });
     this.vouchers.add(`${a.village}/${on.slice(0, 4)}/${voucher}`);
     this.receipts.push({ entryId, village: a.ownerVillage!, amountFen, on, claimedBy: null });
+    (a.incomes ??= []).push(on);
     this.move(`party:${this.base.payerPartyId}`, 'EXTERNAL_COUNTERPARTY', -amountFen);
     this.move(`v:${a.ownerVillage}`, 'INCOME_PENDING_DISTRIBUTION', amountFen);
   }

@@ -34,6 +34,7 @@ import { approvePlan, createPlan, publishPlanNotice, recordMeeting } from '../sr
 import { residentIdCheckChar } from '../src/modules/households/residentId';
 import { creditCodeCheckChar } from '../src/modules/parties/creditCode';
 import { contribute, createBundle, recordProfit } from '../src/modules/bundles/bundles.service';
+import { appraiseDisposal, decideDisposal, publishNotice, requestDisposal } from '../src/modules/disposal/disposal.service';
 import { decide } from '../src/modules/approvals/approvals.service';
 import { REGIONS, V } from '../seeds/demo-data';
 
@@ -68,7 +69,31 @@ export interface BaseIds {
   plan: { id: number; village: string; spec: BasePlanSpec };
   /** The venture of both villages (云顶镇 supervises it): 金台村's third asset contributed and in force. */
   venture: BaseVenture;
+  /** 茶坪村's second asset, its auction approved and its notice published: one step from DISPOSED. */
+  disposal: BaseDisposal;
+  /** 金台村's second asset, its auction appraised and its chain waiting for the first step (金台村's resolution). */
+  pendingDisposal: BaseDisposal;
 }
+
+export interface BaseDisposal {
+  id: number;
+  assetId: number;
+  village: string;
+  requestedOn: string;
+  appraisedOn: string;
+  valueFen: number;
+  decidedOn: string[];
+  noticeStartOn: string | null;
+}
+export const BASE_DISPOSAL = {
+  requestedOn: '2026-08-01',
+  appraisedOn: '2026-08-05',
+  valueFen: 60_000_000,
+  /** The chain of an auction at tier 3: 茶坪村's resolution, 云顶镇, the county department, county finance. */
+  decidedOn: ['2026-08-10', '2026-08-12', '2026-08-14', '2026-08-16'],
+  deciders: ['clerkA', 'reviewer', 'planner', 'finance'] as ActorName[],
+  noticeStartOn: '2026-08-20',
+};
 
 export interface BaseVenture {
   id: number;
@@ -311,7 +336,42 @@ export async function seedBase(db: Knex): Promise<BaseIds> {
     effectiveOn: VENTURE.decidedOn[1],
     profit: VENTURE.profit,
   };
-  return { userIds, payerPartyId, villages, receipts, plan: { id: plan.id, village: chaping.code, spec: BASE_PLAN }, venture };
+  // 茶坪村's second asset, on its way to auction: requested, appraised, approved at every step, in notice;
+  // 金台村's second asset appraised, its chain waiting for its first step.
+  const disposal = await baseDisposal(on, actors, chaping.code, 'clerkA', true);
+  const pendingDisposal = await baseDisposal(on, actors, jintai.code, 'clerkB', false);
+  return { userIds, payerPartyId, villages, receipts, plan: { id: plan.id, village: chaping.code, spec: BASE_PLAN }, venture, disposal, pendingDisposal };
+}
+
+/** An auction of a new handed-over asset of the village: requested and appraised; with `approved`, every step approved and the notice published. */
+async function baseDisposal(
+  on: <T>(actor: Actor, fn: (s: ServiceContext) => Promise<T>) => Promise<T>,
+  actors: Record<ActorName, Actor>,
+  village: string,
+  clerk: ActorName,
+  approved: boolean,
+): Promise<BaseDisposal> {
+  const bd = BASE_DISPOSAL;
+  const project = await on(actors[clerk], (s) => createProject(s, projectInput(village)));
+  const asset = await on(actors[clerk], (s) => registerAsset(s, assetInput(project.id, village)));
+  await on(actors[clerk], (s) => confirmRights(s, confirmInput(asset.id, village)));
+  await on(actors[clerk], (s) => handOverAsset(s, handOverInput(asset.id)));
+  const requested = await on(actors[clerk], (s) =>
+    requestDisposal(s, { assetId: asset.id, reason: 'IDLE_NOT_REVIVABLE', method: 'AUCTION', requestedOn: bd.requestedOn, description: '长期闲置，拟公开拍卖' }),
+  );
+  await on(actors[clerk], (s) =>
+    appraiseDisposal(s, { disposalId: requested.id, appraiser: '南江资产评估事务所', appraisedOn: bd.appraisedOn, valueFen: bd.valueFen, reportNo: `南评处〔2026〕基础${asset.id}号` }),
+  );
+  const decidedOn = approved ? bd.decidedOn : [];
+  for (const [k, on_] of decidedOn.entries()) {
+    const who = k === 0 ? clerk : bd.deciders[k];
+    const resolution = k === 0;
+    await on(actors[who], (s) =>
+      decideDisposal(s, { disposalId: requested.id, decision: 'APPROVE', decidedOn: on_, reference: resolution ? '村民代表会议纪要' : '审批意见', meeting: resolution ? resolutionMeeting(on_) : null }),
+    );
+  }
+  if (approved) await on(actors[clerk], (s) => publishNotice(s, { disposalId: requested.id, startOn: bd.noticeStartOn, content: '拟公开拍卖' }));
+  return { id: requested.id, assetId: asset.id, village, requestedOn: bd.requestedOn, appraisedOn: bd.appraisedOn, valueFen: bd.valueFen, decidedOn, noticeStartOn: approved ? bd.noticeStartOn : null };
 }
 
 /** A per-sequence database: `db` to run on, `done` to throw it away. */

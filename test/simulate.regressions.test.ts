@@ -9,19 +9,31 @@
 import { onPostgres } from './helpers';
 import {
   AmendContract,
-  ConfirmRights,
-  HandOver,
-  RegisterAsset,
   Contribute,
   DecideContribution,
   PledgeAsset,
   CancelDisposal,
   RecordIncome,
   ReleasePledge,
+  RegisterAsset,
+  ConfirmRights,
   RequestDisposal,
   SignContract,
   SplitVentureIncome,
   TerminateContract,
+  AppraiseDisposal,
+  DecideDisposal,
+  PublishDisposalNotice,
+  ExecuteDisposal,
+  DecidePledge,
+  PledgeStake,
+  RequestWithdrawal,
+  DecideWithdrawal,
+  ImportRegister,
+  HandOver,
+  FlagIdle,
+  OpenCase,
+  EndCase,
 } from '../sim/commands';
 import { STATS } from '../sim/commands';
 import { backendFor, runSequence } from '../sim/run';
@@ -141,17 +153,216 @@ describe(`simulator regressions on ${onPostgres ? 'PostgreSQL' : 'SQLite'}`, () 
     });
   });
 
-  // Found by the 100,000-sequence run (a gap in the model, not a service bug): a pledge is a dated step of the
-  // asset's history, so 确权 (2021-11-10) recorded after a pledge of 2023-05-01 is refused with DATE_ORDER —
-  // the model let it through. Kept: the refusal writes nothing, and 移交 is then refused (still REGISTERED).
-  it('确权 back-dated before a recorded pledge is refused (DATE_ORDER), and nothing follows from it', async () => {
+  it('a disposal driven to the end: appraisal before approval, the chain by its deciders, the notice, execution with proceeds; DISPOSED is terminal', async () => {
     const got = await outcomes(backend, [
-      new RegisterAsset(0, 'proper'),
-      new PledgeAsset(0, 'proper', 0), // 2023-05-01, on the new asset (REGISTERED)
-      new ConfirmRights(0, 'proper'), // dated 2021-11-10: before the pledge
-      new HandOver(0, 'proper'), // not confirmed: ILLEGAL_TRANSITION
+      new RequestDisposal(0, 'proper', 1), // 金台村's asset, 2025-06-01: AWAITING_APPRAISAL
+      new DecideDisposal(3, 'proper', 'approve', 2), // its own request (index 0 targets the base's chain waiting for a step): DISPOSAL_APPRAISAL_REQUIRED
+      new AppraiseDisposal(0, 'clerkA', 2, 0), // another village's clerk: denied
+      new AppraiseDisposal(0, 'proper', 0, 0), // the day before the request: DATE_ORDER
+      new AppraiseDisposal(0, 'proper', 2, 0), // 2025-06-11 at 400 000 yuan: the chain opens (tier 3 by the book value)
+      new DecideDisposal(0, 'admin', 'approve', 2), // the admin decides no step: denied
+      new DecideDisposal(0, 'proper', 'noMajority', 2), // MAJORITY_NOT_REACHED
+      new DecideDisposal(0, 'proper', 'approve', 2), // 金台村's resolution, 2025-06-18
+      new DecideDisposal(0, 'proper', 'approve', 0), // the township, the day before: DATE_ORDER
+      new DecideDisposal(0, 'proper', 'approve', 2), // 云顶镇, 2025-06-25
+      new DecideDisposal(0, 'proper', 'approve', 2), // the county department, 2025-07-02
+      new PublishDisposalNotice(0, 'proper', 1, false), // not approved yet: ILLEGAL_TRANSITION
+      new DecideDisposal(0, 'proper', 'approve', 2), // county finance, 2025-07-09: APPROVED
+      new PublishDisposalNotice(0, 'proper', 2, true), // NOTICE_TOO_SHORT
+      new PublishDisposalNotice(0, 'proper', 2, false), // 2025-07-12 … 2025-07-21
+      new ExecuteDisposal(0, 'proper', 0, 'at', true, 'new'), // on the notice's last day: NOTICE_NOT_ENDED
+      new ExecuteDisposal(0, 'proper', 1, 'below', true, 'new'), // PRICE_BELOW_APPRAISAL
+      new ExecuteDisposal(0, 'proper', 1, 'at', false, 'new'), // EXCHANGE_DEAL_REQUIRED
+      new ExecuteDisposal(0, 'proper', 1, 'at', true, 'new'), // 2025-07-22: DISPOSED, proceeds to 金台村's DISPOSAL_PROCEEDS
+      new ExecuteDisposal(0, 'proper', 1, 'at', true, 'replay'),
+      new ExecuteDisposal(0, 'proper', 1, 'at', true, 'conflict'),
+      // DISPOSED is terminal: every later operation on the asset is refused and writes nothing.
+      new RecordIncome(0, 'proper', 5_000, 2025, 8, 'new'),
+      new SignContract(0, 'proper', 5, 2, false),
+      new PledgeAsset(0, 'proper', 3),
+      new RequestDisposal(0, 'proper', 3),
+      new CancelDisposal(0, 'proper', 3),
+      new Contribute(1, 0, 'proper', false, 1_000_000),
     ]);
-    // RegisterAsset counts two steps: its project, then the asset.
-    expect(got).toEqual({ 'RegisterAsset ok': 2, 'PledgeAsset ok': 1, 'ConfirmRights DATE_ORDER': 1, 'HandOver ILLEGAL_TRANSITION': 1 });
+    expect(got).toEqual({
+      'RequestDisposal ok': 1,
+      'DecideDisposal DISPOSAL_APPRAISAL_REQUIRED': 1,
+      'AppraiseDisposal NOT_FOUND': 1,
+      'AppraiseDisposal DATE_ORDER': 1,
+      'AppraiseDisposal ok': 1,
+      'DecideDisposal FORBIDDEN': 1,
+      'DecideDisposal MAJORITY_NOT_REACHED': 1,
+      'DecideDisposal DATE_ORDER': 1,
+      'DecideDisposal ok': 4, // village, township, county department, county finance (tier 3)
+      'PublishDisposalNotice ILLEGAL_TRANSITION': 1,
+      'PublishDisposalNotice NOTICE_TOO_SHORT': 1,
+      'PublishDisposalNotice ok': 1,
+      'ExecuteDisposal NOTICE_NOT_ENDED': 1,
+      'ExecuteDisposal PRICE_BELOW_APPRAISAL': 1,
+      'ExecuteDisposal EXCHANGE_DEAL_REQUIRED': 1,
+      'ExecuteDisposal ok': 1,
+      'ExecuteDisposal replayed': 1,
+      'ExecuteDisposal IDEMPOTENCY_CONFLICT': 1,
+      'RecordIncome ILLEGAL_TRANSITION': 1,
+      'SignContract ILLEGAL_TRANSITION': 1,
+      'PledgeAsset ILLEGAL_TRANSITION': 1,
+      'RequestDisposal ILLEGAL_TRANSITION': 1,
+      'CancelDisposal ILLEGAL_TRANSITION': 1,
+      'Contribute ILLEGAL_TRANSITION': 1,
+    });
+  });
+
+  it("a stake pledge approved blocks the withdrawal (STAKE_PLEDGED); released, 金台村 withdraws: its asset is free again and the shares re-base to 10000", async () => {
+    const got = await outcomes(backend, [
+      new PledgeStake(1, 'proper', 0), // 金台村's stake, 2023-05-01
+      new PledgeStake(1, 'proper', 1), // a second live pledge of the stake: STAKE_PLEDGED
+      new PledgeStake(0, 'proper', 1), // 茶坪村 has not joined: ILLEGAL_TRANSITION
+      new RequestWithdrawal(1, 'proper', 2), // pledged: STAKE_PLEDGED
+      new DecidePledge(0, 'admin', 'approve', 2), // the admin decides no step: denied
+      new DecidePledge(0, 'proper', 'approve', 2), // 金台村's resolution
+      new DecidePledge(0, 'proper', 'approve', 2), // 云顶镇
+      new DecidePledge(0, 'proper', 'approve', 2), // county finance: ACTIVE
+      new DecidePledge(0, 'proper', 'approve', 2), // nothing left: ILLEGAL_TRANSITION
+      new ReleasePledge(0, 'proper', 0), // before the approval: DATE_ORDER
+      new ReleasePledge(0, 'proper', 1), // 2025-06-01
+      new Contribute(0, 1, 'proper', false, 1_000_000), // 茶坪村 joins with its asset
+      new DecideContribution(0, 'proper', 'approve'),
+      new DecideContribution(0, 'proper', 'approve'), // in force 2026-04-20
+      new RequestWithdrawal(1, 'proper', 2), // 金台村 leaves from 2026-07-01
+      new RequestWithdrawal(1, 'proper', 3), // DUPLICATE
+      new PledgeStake(1, 'proper', 3), // withdrawing: ILLEGAL_TRANSITION
+      new DecideWithdrawal(0, 'proper', 'noMajority', 2), // MAJORITY_NOT_REACHED
+      new DecideWithdrawal(0, 'proper', 'approve', 2), // 金台村's resolution
+      new DecideWithdrawal(0, 'proper', 'approve', 2), // the township's filing: 茶坪村 holds 10000, the pooled asset is HANDED_OVER again
+      new SplitVentureIncome('proper', 2025, 1_001, 'new'), // on 2026-05-01, by that day's table (both villages)
+      new SignContract(2, 'proper', 6, 2, false), // the released asset is leased from 2027-01-01
+      new RequestWithdrawal(1, 'proper', 3), // withdrawn already: NOT_A_MEMBER
+    ]);
+    expect(got).toEqual({
+      'PledgeStake ok': 1,
+      'PledgeStake STAKE_PLEDGED': 1,
+      'PledgeStake ILLEGAL_TRANSITION': 2,
+      'RequestWithdrawal STAKE_PLEDGED': 1,
+      'DecidePledge FORBIDDEN': 1,
+      'DecidePledge ok': 3,
+      'DecidePledge ILLEGAL_TRANSITION': 1,
+      'ReleasePledge DATE_ORDER': 1,
+      'ReleasePledge ok': 1,
+      'Contribute ok': 1,
+      'DecideContribution ok': 2,
+      'RequestWithdrawal ok': 1,
+      'RequestWithdrawal DUPLICATE': 1,
+      'DecideWithdrawal MAJORITY_NOT_REACHED': 1,
+      'DecideWithdrawal ok': 2,
+      'SplitVentureIncome ok': 1,
+      'SignContract ok': 1,
+      'RequestWithdrawal NOT_A_MEMBER': 1,
+    });
+  });
+
+  it('an asset pledge rejected on its chain releases the hold; a lease can then be signed', async () => {
+    const got = await outcomes(backend, [
+      new PledgeAsset(0, 'proper', 2), // 2026-07-01
+      new DecidePledge(0, 'proper', 'approve', 1), // 金台村's resolution, the same day
+      new DecidePledge(0, 'clerkB', 'approve', 1), // the township's step is not the clerk's: denied
+      new DecidePledge(0, 'proper', 'reject', 2), // 云顶镇 rejects on 2026-07-08: REJECTED, the hold released
+      new ReleasePledge(0, 'proper', 3), // ILLEGAL_TRANSITION
+      new SignContract(0, 'proper', 6, 2, false), // from 2027-01-01
+    ]);
+    expect(got).toEqual({ 'PledgeAsset ok': 1, 'DecidePledge ok': 2, 'DecidePledge FORBIDDEN': 1, 'ReleasePledge ILLEGAL_TRANSITION': 1, 'SignContract ok': 1 });
+  });
+
+  // Found by the simulator in its own model (seed 4, shrunk to 3 steps): a registered asset pledged on
+  // 2023-05-01 cannot then be confirmed on 2021-11-10 — 确权 is a step of its history, and steps run in date
+  // order (DATE_ORDER); the model had no date rule on 确权 and 移交.
+  it('确权 dated before a pledge of the registered asset is DATE_ORDER', async () => {
+    const got = await outcomes(backend, [new RegisterAsset(0, 'proper'), new PledgeAsset(0, 'proper', 0), new ConfirmRights(0, 'proper')]);
+    expect(got).toEqual({ 'RegisterAsset ok': 2, 'PledgeAsset ok': 1, 'ConfirmRights DATE_ORDER': 1 }); // the project and the asset
+  });
+
+  it('a register import is all or nothing: a file with bad rows writes nothing and reports each; a good one registers every row; the same file again writes nothing', async () => {
+    const got = await outcomes(backend, [
+      new ImportRegister(0, 'finance', ['good'], false), // county finance does not import: denied
+      new ImportRegister(0, 'clerkB', ['good'], false), // 金台村's clerk into 茶坪村: denied
+      new ImportRegister(0, 'proper', ['good', 'funding', 'good', 'village'], false), // rows 3 and 5 reported, nothing written
+      new ImportRegister(0, 'proper', ['good', 'subType'], false), // INVALID_SUB_TYPE
+      new ImportRegister(1, 'planner', ['good', 'good', 'good'], false), // the county planner into 金台村: three REGISTERED assets
+      new ImportRegister(1, 'planner', ['good'], true), // the same file again: recognised, nothing written
+      new ConfirmRights(0, 'proper'), // the newest imported asset goes on through 确权 and 移交
+      new HandOver(0, 'proper'),
+    ]);
+    expect(got).toEqual({
+      'ImportRegister FORBIDDEN': 2,
+      'ImportRegister FUNDING_MISMATCH': 1,
+      'ImportRegister INVALID_SUB_TYPE': 1,
+      'ImportRegister ok': 1,
+      'ImportRegister replayed': 1,
+      'ConfirmRights ok': 1,
+      'HandOver ok': 1,
+    });
+  });
+
+  it('revitalisation: an idle flag by the rule (MARK_IDLE), a case on it, closed only on the evidence of the disposal executed within it', async () => {
+    const got = await outcomes(backend, [
+      new FlagIdle(1, 'clerkA', 2), // flags are the county planner's: denied
+      new FlagIdle(1, 'proper', 0), // 茶坪村's asset on 2025-12-31: rent received 2025-06-30, NOT_IDLE
+      new FlagIdle(1, 'proper', 2), // 2026-11-22: 12 months without activity: MARK_IDLE
+      new FlagIdle(1, 'proper', 2), // DUPLICATE
+      new OpenCase(1, 'proper', 1, 0), // 2026-03-01, before the flag: NOT_FLAGGED
+      new OpenCase(1, 'proper', 2, 0),
+      new OpenCase(1, 'proper', 2, 1), // CASE_ALREADY_OPEN
+      new EndCase(0, 'proper', 2, true), // not disposed: NO_EVIDENCE
+      new EndCase(0, 'proper', 2, false), // abandoned
+      new RegisterAsset(0, 'proper'),
+      new ConfirmRights(0, 'proper'),
+      new HandOver(0, 'proper'), // handed over 2021-11-20, nothing since
+      new FlagIdle(0, 'proper', 0), // 2025-12-31: IDLE
+      new OpenCase(0, 'proper', 1, 2), // 2026-03-01
+      new RequestDisposal(0, 'proper', 2), // 2026-07-01
+      new AppraiseDisposal(0, 'proper', 2, 1),
+      new DecideDisposal(0, 'proper', 'approve', 2),
+      new DecideDisposal(0, 'proper', 'approve', 2),
+      new DecideDisposal(0, 'proper', 'approve', 2),
+      new DecideDisposal(0, 'proper', 'approve', 2),
+      new PublishDisposalNotice(0, 'proper', 2, false),
+      new ExecuteDisposal(0, 'proper', 1, 'at', true, 'new'), // DISPOSED on 2026-08-21
+      new EndCase(0, 'proper', 2, true), // 销号 on the disposal
+      new EndCase(0, 'proper', 2, false), // CASE_NOT_OPEN
+      new FlagIdle(0, 'proper', 2), // a disposed asset is not idle (was DUPLICATE: the service judged it by dates alone)
+    ]);
+    expect(got).toEqual({
+      'FlagIdle FORBIDDEN': 1,
+      'FlagIdle NOT_IDLE': 2,
+      'FlagIdle ok': 2,
+      'FlagIdle DUPLICATE': 1,
+      'OpenCase NOT_FLAGGED': 1,
+      'OpenCase ok': 2,
+      'OpenCase CASE_ALREADY_OPEN': 1,
+      'EndCase NO_EVIDENCE': 1,
+      'EndCase ok': 2,
+      'EndCase CASE_NOT_OPEN': 1,
+      'RegisterAsset ok': 2, // the project and the asset
+      'ConfirmRights ok': 1,
+      'HandOver ok': 1,
+      'RequestDisposal ok': 1,
+      'AppraiseDisposal ok': 1,
+      'DecideDisposal ok': 4,
+      'PublishDisposalNotice ok': 1,
+      'ExecuteDisposal ok': 1,
+    });
+  });
+
+  // Bug found by the simulator: idleFlagRaise of one asset judged it by its dates alone, whatever its status, so
+  // an asset waiting for its disposal (or pooled, or DISPOSED) was flagged, writing an IDLE_FLAG event — after
+  // DISPOSED, that broke "DISPOSED is terminal". Fixed in revitalisation.service.ts: only a live asset can be idle.
+  it('an asset waiting for its disposal, or disposed, is NOT_IDLE and gets no flag', async () => {
+    const got = await outcomes(backend, [
+      new FlagIdle(4, 'proper', 2), // 金台村's base auction (DISPOSAL_PENDING), handed over in 2021
+      new FlagIdle(3, 'proper', 2), // 茶坪村's base auction (DISPOSAL_PENDING, in notice)
+      new ExecuteDisposal(0, 'proper', 1, 'at', true, 'new'), // DISPOSED on 2026-08-30
+      new FlagIdle(3, 'proper', 2), // DISPOSED: NOT_IDLE, no event after DISPOSED
+      new FlagIdle(2, 'proper', 2), // the venture's pooled asset: NOT_IDLE
+    ]);
+    expect(got).toEqual({ 'FlagIdle NOT_IDLE': 4, 'ExecuteDisposal ok': 1 });
   });
 });

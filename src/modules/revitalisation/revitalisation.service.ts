@@ -169,13 +169,16 @@ export async function raiseIdleFlags(svc: ServiceContext, raw: unknown): Promise
   if (prefix === null) {
     const asset = await requireAsset(svc, input.assetId!);
     authorize(svc.actor, 'revitalisation.manage', asset.villageCode);
-    assets = [asset];
+    // Only a live, non-household asset can be idle (as for a region): a disposed one, one pooled in a venture
+    // or waiting for its disposal is NOT_IDLE — flagging it would add an event after DISPOSED (found by the
+    // simulator, test/simulate.regressions.test.ts).
+    assets = LIVE_STATES.includes(asset.status) && asset.class !== 'HOUSEHOLD' ? [asset] : [];
   } else {
     assets = await idleCandidates(svc.db, prefix);
   }
   const findings = await findIdle(svc.db, assets, input.flaggedOn);
   if (prefix === null && !findings.length) {
-    const a = assets[0];
+    const a = assets[0] ?? (await requireAsset(svc, input.assetId!));
     const why = LIVE_STATES.includes(a.status) && a.class !== 'HOUSEHOLD' ? 'it had income, an operation contract or recorded use within the county\'s idle months' : `it is ${a.status === 'DISPOSED' || !LIVE_STATES.includes(a.status) ? a.status : 'a household asset'}`;
     throw new DomainError('NOT_IDLE', `${a.name} (${a.code}) is not idle on ${input.flaggedOn} by the county's rule: ${why}`, ['input', 'assetId']);
   }
