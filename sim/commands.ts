@@ -684,6 +684,8 @@ class SplitVentureIncome implements Cmd {
 // ---------------------------------------------------------------------------------------------- pledges
 
 export const PLEDGE_DATES = ['2023-05-01', '2025-06-01', '2026-07-01', '2026-11-22'];
+/** The date a command's `on` index names (the pledge, disposal and release dates). */
+const pledgeDate = (on: number) => PLEDGE_DATES[on % PLEDGE_DATES.length];
 
 /** 抵押: an asset pledged for a loan from a date (its chain left pending). */
 class PledgeAsset implements Cmd {
@@ -692,14 +694,14 @@ class PledgeAsset implements Cmd {
   async run(m: Model, r: Real) {
     const a = pick(m.assets, this.a)!;
     const who = resolve(this.who, a.village, 'clerk');
-    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const on = pledgeDate(this.on);
     const got = await step(m, r, this.toString(), who, m.pledge(who, a, on), (svc) =>
       disposal.pledgeAsset(svc, { assetId: a.id, kind: 'MORTGAGE', pledgee: { partyId: r.base.payerPartyId }, loanFen: 10_000_000, loanPurpose: '扩大生产', contractNo: `抵〔${on.slice(0, 4)}〕${m.counter++}号`, pledgedOn: on }),
     );
     if (got.ok) m.applyPledge((got.value as any).id, (got.value as any).chainId, a, on);
     await after(m, r);
   }
-  toString() { return `PledgeAsset(asset ${this.a}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+  toString() { return `PledgeAsset(asset ${this.a}, ${this.who}, on ${pledgeDate(this.on)})`; }
 }
 
 /** 解除抵押 on a date: the hold ends (a pending request's chain is withdrawn); an asset's or a stake's pledge. */
@@ -710,12 +712,12 @@ class ReleasePledge implements Cmd {
     const p = pick(m.pledges, this.p)!;
     const a = p.assetId === null ? undefined : m.assets.find((x) => x.id === p.assetId)!;
     const who = resolve(this.who, p.village, 'clerk');
-    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const on = pledgeDate(this.on);
     const got = await step(m, r, this.toString(), who, m.releasePledge(who, a, p, on), (svc) => disposal.releasePledge(svc, { pledgeId: p.id, releasedOn: on, reason: '贷款还清' }));
     if (got.ok) m.applyRelease(a, p, on);
     await after(m, r);
   }
-  toString() { return `ReleasePledge(pledge ${this.p}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+  toString() { return `ReleasePledge(pledge ${this.p}, ${this.who}, on ${pledgeDate(this.on)})`; }
 }
 
 /** Dates of a chain's decisions: days after its last date (−1: DATE_ORDER). */
@@ -763,7 +765,7 @@ class PledgeStake implements Cmd {
   async run(m: Model, r: Real) {
     const village = VILLAGE_OF(this.v);
     const who = resolve(this.who, village, 'clerk');
-    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const on = pledgeDate(this.on);
     const bundleMemberId = await memberId(m, r, village);
     const got = await step(m, r, this.toString(), who, m.pledgeStake(who, village, on), (svc) =>
       disposal.pledgeAsset(svc, { bundleMemberId, kind: 'PLEDGE', pledgee: { partyId: r.base.payerPartyId }, loanFen: 5_000_000, loanPurpose: '流动资金', contractNo: `质〔${on.slice(0, 4)}〕${m.counter++}号`, pledgedOn: on }),
@@ -771,7 +773,7 @@ class PledgeStake implements Cmd {
     if (got.ok) m.applyPledgeStake((got.value as any).id, (got.value as any).chainId, village, on);
     await after(m, r);
   }
-  toString() { return `PledgeStake(village ${this.v}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+  toString() { return `PledgeStake(village ${this.v}, ${this.who}, on ${pledgeDate(this.on)})`; }
 }
 
 /** 退出联营: a member asks to leave the venture on a date (the pledge dates). */
@@ -781,14 +783,14 @@ class RequestWithdrawal implements Cmd {
   async run(m: Model, r: Real) {
     const village = VILLAGE_OF(this.v);
     const who = resolve(this.who, village, 'clerk');
-    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const on = pledgeDate(this.on);
     const got = await step(m, r, this.toString(), who, m.requestWithdrawal(who, village, on), (svc) =>
       bundles.requestWithdrawal(svc, { bundleId: m.venture.id, villageCode: village, withdrawnOn: on, reason: '经营方向调整' }),
     );
     if (got.ok) m.applyRequestWithdrawal((got.value as any).chain.id, village, on);
     await after(m, r);
   }
-  toString() { return `RequestWithdrawal(village ${this.v}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+  toString() { return `RequestWithdrawal(village ${this.v}, ${this.who}, on ${pledgeDate(this.on)})`; }
 }
 
 /** approvalDecide on a withdrawal's chain: the village's resolution, the township's filing; the last one re-bases the shares. */
@@ -819,14 +821,14 @@ class RequestDisposal implements Cmd {
   async run(m: Model, r: Real) {
     const a = pick(m.assets, this.a)!;
     const who = resolve(this.who, a.village, 'clerk');
-    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const on = pledgeDate(this.on);
     const got = await step(m, r, this.toString(), who, m.requestDisposal(who, a, on), (svc) =>
       disposal.requestDisposal(svc, { assetId: a.id, reason: 'IDLE_NOT_REVIVABLE', method: 'AUCTION', requestedOn: on, description: '长期闲置，拟公开拍卖' }),
     );
     if (got.ok) m.applyRequestDisposal((got.value as any).id, a, on);
     await after(m, r);
   }
-  toString() { return `RequestDisposal(asset ${this.a}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+  toString() { return `RequestDisposal(asset ${this.a}, ${this.who}, on ${pledgeDate(this.on)})`; }
 }
 
 class CancelDisposal implements Cmd {
@@ -836,12 +838,12 @@ class CancelDisposal implements Cmd {
     const d = pick(m.disposals, this.d)!;
     const a = m.assets.find((x) => x.id === d.assetId)!;
     const who = resolve(this.who, a.village, 'clerk');
-    const on = PLEDGE_DATES[this.on % PLEDGE_DATES.length];
+    const on = pledgeDate(this.on);
     const got = await step(m, r, this.toString(), who, m.cancelDisposal(who, a, d, on), (svc) => disposal.cancelDisposal(svc, { disposalId: d.id, cancelledOn: on, reason: '找到承租方' }));
     if (got.ok) m.applyCancelDisposal(a, d, on);
     await after(m, r);
   }
-  toString() { return `CancelDisposal(disposal ${this.d}, ${this.who}, on ${PLEDGE_DATES[this.on % PLEDGE_DATES.length]})`; }
+  toString() { return `CancelDisposal(disposal ${this.d}, ${this.who}, on ${pledgeDate(this.on)})`; }
 }
 
 // ---------------------------------------------------------------------------------------------- disposal to the end

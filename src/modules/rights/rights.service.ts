@@ -127,16 +127,15 @@ async function resolveOwners(
   return out;
 }
 
-/** 确权 Confirms the rights: owners with shares, level and certificate; REGISTERED → CONFIRMED. */
-export async function confirmRights(svc: ServiceContext, raw: unknown): Promise<{ asset: Asset; confirmation: RightsConfirmation }> {
-  const input = parseInput(confirmSchema, raw);
-  const asset = await requireAsset(svc, input.assetId);
-  authorize(svc.actor, 'rights.write', asset.villageCode);
-  nextStatus(asset, 'CONFIRM_RIGHTS'); // confirming twice is an illegal step, whatever the owners
-  const owners = await resolveOwners(svc, asset, input.owners, input.rightsLevel);
-  const now = svc.clock.now();
-  const confirmation: Omit<RightsConfirmation, 'id'> = {
-    assetId: asset.id,
+/** The CONFIRMATION row 确权 writes, for confirmRights and the import's batch alike. */
+function confirmationRow(
+  svc: ServiceContext,
+  assetId: number,
+  input: { rightsLevel: RightsConfirmation['rightsLevel']; certificateNo: RightsConfirmation['certificateNo']; confirmedOn: string; note: RightsConfirmation['reason'] },
+  now: string,
+): Omit<RightsConfirmation, 'id'> {
+  return {
+    assetId,
     kind: 'CONFIRMATION',
     rightsLevel: input.rightsLevel,
     certificateNo: input.certificateNo,
@@ -148,6 +147,17 @@ export async function confirmRights(svc: ServiceContext, raw: unknown): Promise<
     actorUserId: svc.actor.userId,
     recordedAt: now,
   };
+}
+
+/** 确权 Confirms the rights: owners with shares, level and certificate; REGISTERED → CONFIRMED. */
+export async function confirmRights(svc: ServiceContext, raw: unknown): Promise<{ asset: Asset; confirmation: RightsConfirmation }> {
+  const input = parseInput(confirmSchema, raw);
+  const asset = await requireAsset(svc, input.assetId);
+  authorize(svc.actor, 'rights.write', asset.villageCode);
+  nextStatus(asset, 'CONFIRM_RIGHTS'); // confirming twice is an illegal step, whatever the owners
+  const owners = await resolveOwners(svc, asset, input.owners, input.rightsLevel);
+  const now = svc.clock.now();
+  const confirmation = confirmationRow(svc, asset.id, input, now);
   const id = await repo.insertConfirmation(svc.db, confirmation);
   await repo.insertOwners(svc.db, ownerRows(asset.id, id, owners, input.confirmedOn, now));
   const updated = await applyTransition(svc, asset, 'CONFIRM_RIGHTS', {
@@ -468,19 +478,7 @@ export class RightsBatch {
     nextStatus(asset, 'CONFIRM_RIGHTS');
     const owners = await resolveOwners(svc, asset, input.owners, input.rightsLevel, this.resolve);
     const now = svc.clock.now();
-    const row: Omit<RightsConfirmation, 'id'> = {
-      assetId: 0,
-      kind: 'CONFIRMATION',
-      rightsLevel: input.rightsLevel,
-      certificateNo: input.certificateNo,
-      effectiveOn: input.confirmedOn,
-      reason: input.note,
-      approvalRef: null,
-      approvedBy: null,
-      approvedOn: null,
-      actorUserId: svc.actor.userId,
-      recordedAt: now,
-    };
+    const row = confirmationRow(svc, 0, input, now);
     const payload = {
       confirmationId: 0,
       rightsLevel: input.rightsLevel,
