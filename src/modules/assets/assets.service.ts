@@ -234,15 +234,17 @@ export class AssetBatch {
 
   constructor(private readonly svc: ServiceContext) {}
 
-  /** Checks one registration; `existingCodes` holds the codes of the batch already used in the county. */
-  async check(raw: unknown, existingCodes: ReadonlySet<string>): Promise<PlannedAsset> {
+  /**
+   * Checks one registration. Whether its code is already used in the county is the caller's to check first,
+   * for the whole batch in one query (the import does, reporting the row as a duplicate).
+   */
+  async check(raw: unknown): Promise<PlannedAsset> {
     const input = parseInput(registerSchema, raw);
     if (!input.code) throw new Error('AssetBatch.check needs an asset code; generated codes go through registerAsset');
     const project = await cached(this.projects, input.projectId, () => requireProject(this.svc, input.projectId, ['input', 'projectId']));
     await cached(this.villages, input.villageCode, () => requireRegion(this.svc.db, input.villageCode, ['input', 'villageCode'], ['VILLAGE']).then(() => undefined));
     const lines = checkRegister(this.svc, input, project);
     requireFundingLeft(await this.left(project.id), lines);
-    if (existingCodes.has(input.code)) throw duplicateCode(input.code);
     return plannedAsset(this.svc, input, project, input.code, lines);
   }
 
@@ -400,7 +402,6 @@ export interface TransitionOptions {
 }
 
 /** 观察类事件 (defined with the event actions in assets.types.ts; the step order below ignores them). */
-export { OBSERVATION_ACTIONS };
 
 /**
  * Moves an asset one lifecycle step and writes its event, in the caller's transaction. Other modules

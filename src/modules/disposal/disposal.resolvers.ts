@@ -288,10 +288,8 @@ export const disposalResolvers: Resolvers = {
     execution: (d: Disposal) => (d.status === 'EXECUTED' ? d : null),
     events: (d: Disposal, _: unknown, ctx: RequestContext) => ctx.loaders.disposalEvents.load(d.id),
     requestedBy: (d: Disposal, _: unknown, ctx: RequestContext) => ctx.loaders.user.load(d.requestedBy),
-    proceedsReused: async (d: Disposal, _: unknown, ctx: RequestContext) =>
-      (await ctx.loaders.disposalReuses.load(d.id)).reduce((t, r) => t + r.amountFen, 0),
-    proceedsRemaining: async (d: Disposal, _: unknown, ctx: RequestContext) =>
-      d.entryId === null ? 0 : (d.priceFen ?? 0) + (d.insuranceFen ?? 0) - (await ctx.loaders.disposalReuses.load(d.id)).reduce((t, r) => t + r.amountFen, 0),
+    proceedsReused: async (d: Disposal, _: unknown, ctx: RequestContext) => service.reusedFen(await ctx.loaders.disposalReuses.load(d.id)),
+    proceedsRemaining: async (d: Disposal, _: unknown, ctx: RequestContext) => service.proceedsRemainingFen(d, await ctx.loaders.disposalReuses.load(d.id)),
     proceedsReuses: (d: Disposal, _: unknown, ctx: RequestContext) => ctx.loaders.disposalReuses.load(d.id),
     flags: async (d: Disposal, _: unknown, ctx: RequestContext) => {
       const recipient = d.recipientPartyId === null ? null : await ctx.loaders.party.load(d.recipientPartyId);

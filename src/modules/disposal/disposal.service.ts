@@ -13,7 +13,7 @@ import type { Executor } from '../../db/connection';
 import type { ServiceContext } from '../../shared/context';
 import { DomainError } from '../../shared/errors';
 import { addDays, requireNotFuture } from '../../shared/dates';
-import { formatFen, MAX_FEN } from '../../shared/money';
+import { formatFen, MAX_FEN, sumFen } from '../../shared/money';
 import { keysetPage, PageArgs } from '../../shared/pagination';
 import { dateString, optionalText, parseInput, text } from '../../shared/validation';
 import { acquireHold, releaseHold } from '../assets/assets.holds';
@@ -924,6 +924,19 @@ const reuseSchema = z.object({
   idempotencyKey,
 });
 
+/** The fen of proceeds the re-uses committed. */
+export function reusedFen(reuses: readonly Pick<DisposalProceedsReuse, 'amountFen'>[]): number {
+  return sumFen(reuses.map((r) => r.amountFen));
+}
+
+/**
+ * What is left to re-use of a disposal's proceeds: what its execution received (price and insurance, shared out
+ * to the owners' DISPOSAL_PROCEEDS accounts) less every owner's re-uses; 0 before any proceeds.
+ */
+export function proceedsRemainingFen(d: Disposal, reuses: readonly Pick<DisposalProceedsReuse, 'amountFen'>[]): number {
+  return d.entryId === null ? 0 : sumFen([d.priceFen ?? 0, d.insuranceFen ?? 0]) - reusedFen(reuses);
+}
+
 export interface ReusedProceeds {
   reuse: DisposalProceedsReuse;
   disposal: Disposal;
@@ -967,7 +980,7 @@ export async function reuseProceeds(svc: ServiceContext, raw: unknown): Promise<
   if (!isWithin(village.code, prefixOf(project.regionCode))) {
     throw new DomainError('INVALID_REGION', `Project ${project.name} is not a project of ${village.name} (its region is ${project.regionCode})`, ['input', 'projectId']);
   }
-  const earlier = (await repo.reusesOf(svc.db, [d.id])).filter((r) => r.ownerPartyId === owner.id).reduce((t, r) => t + r.amountFen, 0);
+  const earlier = reusedFen((await repo.reusesOf(svc.db, [d.id])).filter((r) => r.ownerPartyId === owner.id));
   const remaining = Number(share.amountFen) - earlier;
   if (input.amountFen > remaining) {
     throw new DomainError(

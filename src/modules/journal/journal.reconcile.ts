@@ -86,7 +86,7 @@ function movedFen(postings: readonly repo.ReconcilePosting[]): number {
 }
 
 /** What is wrong with an entry, judged against a claim; null when it agrees. */
-export function judgeClaim(claim: ReconcileClaim, entry: repo.ReconcileEntry | undefined, postings: readonly repo.ReconcilePosting[]): string | null {
+function judgeClaim(claim: ReconcileClaim, entry: repo.ReconcileEntry | undefined, postings: readonly repo.ReconcilePosting[]): string | null {
   if (claim.entryId === null) return `${claim.label} names no journal entry`;
   if (!entry) return `${claim.label}: its entry id ${claim.entryId} is missing`;
   if (!claim.kinds.includes(entry.kind)) return `${claim.label}: its entry #${entry.sequence} is a ${entry.kind}, not a ${claim.kinds.join(' or ')}`;

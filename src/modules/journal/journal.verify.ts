@@ -31,9 +31,9 @@ export interface VerifyOptions {
  */
 export const BATCH_SIZE = 1000;
 /** Entries per slice: big enough that a slice's start-up is noise, small enough to share out evenly. */
-export const SLICE_SIZE = 50_000;
+const SLICE_SIZE = 50_000;
 /** Below this many entries one thread is faster than starting workers. */
-export const PARALLEL_FROM = 100_000;
+const PARALLEL_FROM = 100_000;
 /**
  * Each worker adds ~60 MB to the process's peak RSS (measured on a 300k-entry county: 205 MB with one, 274–298 MB
  * with two), and G7's bound is 256 MB; past two, the reconcilers in the coordinating thread are the long pole.

@@ -16,7 +16,7 @@ export interface ChainRows {
   entries: unknown[][];
   postings: unknown[][];
 }
-export type ChainRowReader = (afterSequence: number, uptoSequence: number, limit: number) => ChainRows | Promise<ChainRows>;
+type ChainRowReader = (afterSequence: number, uptoSequence: number, limit: number) => ChainRows | Promise<ChainRows>;
 
 /** A head written down (checkpoint, notice): the entry at `sequence` must still hash to `hash`. */
 export interface SliceMark {

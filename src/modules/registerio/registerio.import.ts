@@ -413,7 +413,6 @@ class RowBatch {
     const existing = new Map<string, Set<string>>();
     for (const [county, codes] of codesByCounty) existing.set(county, await existingAssetCodes(this.svc, county, codes));
     const kept: PlannedAsset[] = [];
-    const none = new Set<string>();
     for (const row of rows) {
       if (existing.get(countyCode(plan, row))!.has(row.code!)) {
         result.errors.push(duplicateRow(plan, row));
@@ -427,7 +426,7 @@ class RowBatch {
       const villageCode = plan.villages.resolve(row.village!) as string;
       let planned: PlannedAsset | null = null;
       try {
-        planned = await this.assets.check(registerInputOf(row, project, villageCode), none);
+        planned = await this.assets.check(registerInputOf(row, project, villageCode));
         if (row.owners.length) await this.rights.confirm(planned, await confirmInputOf(this.svc, plan, row, villageCode, 0, this.refOf, this.levelOf));
         if (row.handedOverOn) await this.rights.handOver(planned, handOverInputOf(row, 0));
         await this.assets.commit(planned);

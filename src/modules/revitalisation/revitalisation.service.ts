@@ -15,9 +15,10 @@ import { dateString, optionalText, parseInput, text } from '../../shared/validat
 import { appendAudit } from '../audit/audit.repository';
 import { LIVE_STATES, TRANSITIONS } from '../assets/assets.lifecycle';
 import * as assetsRepo from '../assets/assets.repository';
-import { applyTransition, OBSERVATION_ACTIONS, recordAssetEvent, requireAsset } from '../assets/assets.service';
+import { applyTransition, recordAssetEvent, requireAsset } from '../assets/assets.service';
 import { isHeldOn } from '../assets/assets.holdDates';
 import type { Asset, AssetStatus } from '../assets/assets.types';
+import { OBSERVATION_ACTIONS } from '../assets/assets.types';
 import { authorize, canRead } from '../auth/auth.service';
 import * as contractsRepo from '../contracts/contracts.repository';
 import * as documentsRepo from '../documents/documents.repository';
@@ -52,12 +53,15 @@ async function policiesOf(db: Executor, assets: readonly Asset[]): Promise<Map<s
   return out;
 }
 
-/** Assets idle detection looks at: live, and not household assets (their use is the household's, not recorded here). */
+/** Whether idle detection looks at the asset: live, and not a household asset (its use is the household's, not recorded here). */
+const canBeIdle = (a: Asset) => LIVE_STATES.includes(a.status) && a.class !== 'HOUSEHOLD';
+
+/** Assets idle detection looks at in a region (or the one asset). */
 async function idleCandidates(db: Executor, prefix: string, assetId?: number): Promise<Asset[]> {
   const q = assetsRepo.listQuery(db, { regionPrefix: prefix });
   if (assetId) q.where('id', assetId);
   const rows: unknown[] = await q.orderBy('id');
-  return rows.map(assetsRepo.toAsset).filter((a) => LIVE_STATES.includes(a.status) && a.class !== 'HOUSEHOLD');
+  return rows.map(assetsRepo.toAsset).filter(canBeIdle);
 }
 
 /** Idle findings of the assets, as of a date, with a constant number of queries however many assets. */
@@ -165,21 +169,17 @@ export async function raiseIdleFlags(svc: ServiceContext, raw: unknown): Promise
   const input = parseInput(idleFlagSchema, raw);
   requireNotFuture(svc, input.flaggedOn, ['input', 'flaggedOn']);
   const prefix = requireFlagTarget(svc, input);
-  let assets: Asset[];
-  if (prefix === null) {
-    const asset = await requireAsset(svc, input.assetId!);
-    authorize(svc.actor, 'revitalisation.manage', asset.villageCode);
-    // Only a live, non-household asset can be idle (as for a region): a disposed one, one pooled in a venture
-    // or waiting for its disposal is NOT_IDLE — flagging it would add an event after DISPOSED (found by the
-    // simulator, test/simulate.regressions.test.ts).
-    assets = LIVE_STATES.includes(asset.status) && asset.class !== 'HOUSEHOLD' ? [asset] : [];
-  } else {
-    assets = await idleCandidates(svc.db, prefix);
-  }
+  // The one asset named (read once, authorised first), or null for a region.
+  const one = prefix === null ? await requireAsset(svc, input.assetId!) : null;
+  if (one) authorize(svc.actor, 'revitalisation.manage', one.villageCode);
+  // Only a live, non-household asset can be idle (as for a region): a disposed one, one pooled in a venture
+  // or waiting for its disposal is NOT_IDLE — flagging it would add an event after DISPOSED (found by the
+  // simulator, test/simulate.regressions.test.ts).
+  const assets = one ? [one].filter(canBeIdle) : await idleCandidates(svc.db, prefix!);
   const findings = await findIdle(svc.db, assets, input.flaggedOn);
-  if (prefix === null && !findings.length) {
-    const a = assets[0] ?? (await requireAsset(svc, input.assetId!));
-    const why = LIVE_STATES.includes(a.status) && a.class !== 'HOUSEHOLD' ? 'it had income, an operation contract or recorded use within the county\'s idle months' : `it is ${a.status === 'DISPOSED' || !LIVE_STATES.includes(a.status) ? a.status : 'a household asset'}`;
+  if (one && !findings.length) {
+    const a = one;
+    const why = canBeIdle(a) ? 'it had income, an operation contract or recorded use within the county\'s idle months' : `it is ${LIVE_STATES.includes(a.status) ? 'a household asset' : a.status}`;
     throw new DomainError('NOT_IDLE', `${a.name} (${a.code}) is not idle on ${input.flaggedOn} by the county's rule: ${why}`, ['input', 'assetId']);
   }
   const existing = await repo.flagsOf(svc.db, findings.map((f) => f.assetId));
