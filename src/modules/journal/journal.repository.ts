@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Executor } from '../../db/connection';
+import { inChunks, KEYS_PER_STATEMENT } from '../../db/inChunks';
 import { exactSum, isPostgres, toBigInt, toInt } from '../../db/connection';
 import { insertRows } from '../../db/insertRows';
 import type {
@@ -170,10 +171,8 @@ export async function balanceOf(db: Executor, accountId: number, asOf?: string |
  */
 export async function currentBalances(db: Executor, accountIds: readonly number[]): Promise<Map<number, number>> {
   const m = new Map<number, number>(accountIds.map((id) => [id, 0]));
-  for (let i = 0; i < accountIds.length; i += 1000) {
-    const rows = await db('account_balances').whereIn('account_id', accountIds.slice(i, i + 1000) as number[]).select('account_id', 'balance_fen');
-    for (const r of rows as any[]) m.set(r.account_id, toInt(r.balance_fen));
-  }
+  const rows = await inChunks(accountIds, (slice) => db('account_balances').whereIn('account_id', slice).select('account_id', 'balance_fen'));
+  for (const r of rows as any[]) m.set(r.account_id, toInt(r.balance_fen));
   return m;
 }
 
@@ -341,11 +340,7 @@ export async function findEntriesByIds(db: Executor, ids: readonly number[]): Pr
 
 /** Entries by idempotency key (many at once, for a batch of postings). */
 export async function findEntriesByIdempotencyKeys(db: Executor, keys: readonly string[]): Promise<JournalEntry[]> {
-  const found: JournalEntry[] = [];
-  for (let i = 0; i < keys.length; i += 500) {
-    for (const r of await db('journal_entries').whereIn('idempotency_key', keys.slice(i, i + 500) as string[])) found.push(toEntry(r));
-  }
-  return found;
+  return (await inChunks(keys, (slice) => db('journal_entries').whereIn('idempotency_key', slice))).map(toEntry);
 }
 
 export async function findEntryByIdempotencyKey(db: Executor, key: string): Promise<JournalEntry | undefined> {
@@ -376,11 +371,11 @@ const POSTING_COLUMNS = [
 ];
 
 export async function postingsOf(db: Executor, entryIds: readonly number[]): Promise<PostingWithAccount[]> {
-  const rows = await db('journal_postings as p')
-    .join('journal_accounts as a', 'a.id', 'p.account_id')
-    .whereIn('p.entry_id', entryIds as number[])
-    .orderBy('p.id')
-    .select(POSTING_COLUMNS);
+  const rows = await inChunks(entryIds, (slice) =>
+    db('journal_postings as p').join('journal_accounts as a', 'a.id', 'p.account_id').whereIn('p.entry_id', slice).orderBy('p.id').select(POSTING_COLUMNS),
+  );
+  // In posting order across slices too.
+  if (entryIds.length > KEYS_PER_STATEMENT) rows.sort((x: any, y: any) => x.id - y.id);
   return rows.map(toPostingWithAccount);
 }
 
@@ -419,10 +414,9 @@ export async function reconcileReads(db: Executor, ids: readonly number[]): Prom
   );
   // Accounts are few next to postings: read each once instead of joining it to every posting.
   const accountIds = [...new Set(postingRows.map((r: any) => r.account_id as number))];
-  const accounts = new Map<number, { holder_party_id: number; kind: AccountKind }>();
-  for (let i = 0; i < accountIds.length; i += 5000) {
-    for (const a of await db('journal_accounts').whereIn('id', accountIds.slice(i, i + 5000)).select('id', 'holder_party_id', 'kind')) accounts.set(a.id, a);
-  }
+  const accounts = new Map<number, { holder_party_id: number; kind: AccountKind }>(
+    (await inChunks(accountIds, (slice) => db('journal_accounts').whereIn('id', slice).select('id', 'holder_party_id', 'kind'))).map((a: any) => [a.id, a]),
+  );
   return {
     entries: entryRows
       .filter((r: any) => wanted.has(r.id))

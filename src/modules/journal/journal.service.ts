@@ -186,6 +186,27 @@ async function lockAndLookUp(svc: ServiceContext, key: string, fingerprint: stri
 }
 
 /**
+ * The hashed fields of an entry, for postEntry and postEntries alike: one builder, so a batch can never hash
+ * an entry differently from posting it alone.
+ */
+function entryFields(svc: ServiceContext, req: z.infer<typeof entrySchema>, sequence: number, idempotencyKey: string, recordedAt: string) {
+  return {
+    sequence,
+    kind: req.kind,
+    effectiveOn: req.effectiveOn,
+    memo: req.memo,
+    sourceType: req.source?.type ?? null,
+    sourceId: req.source?.id ?? null,
+    assetId: req.assetId ?? null,
+    reversesEntryId: req.reversesEntryId ?? null,
+    idempotencyKey,
+    requestFingerprint: req.requestFingerprint,
+    actorUserId: svc.actor.userId,
+    recordedAt,
+  };
+}
+
+/**
  * Appends one balanced entry to the chain, in the caller's transaction. Under the journal lock it re-checks
  * the idempotency key, creates missing accounts, refuses to take an account below zero where its kind
  * forbids it (against balances read under the lock), then links the entry to the chain's tip.
@@ -220,20 +241,7 @@ export async function postEntry(svc: ServiceContext, request: EntryRequest): Pro
     accountKind: p.kind,
     amountFen: p.amountFen,
   }));
-  const fields = {
-    sequence: head.lastSequence + 1,
-    kind: req.kind,
-    effectiveOn: req.effectiveOn,
-    memo: req.memo,
-    sourceType: req.source?.type ?? null,
-    sourceId: req.source?.id ?? null,
-    assetId: req.assetId ?? null,
-    reversesEntryId: req.reversesEntryId ?? null,
-    idempotencyKey: scopedIdempotencyKey(svc, req.idempotencyKey),
-    requestFingerprint: req.requestFingerprint,
-    actorUserId: svc.actor.userId,
-    recordedAt: now,
-  };
+  const fields = entryFields(svc, req, head.lastSequence + 1, scopedIdempotencyKey(svc, req.idempotencyKey), now);
   const hash = entryHash(head.lastHash, fields, postings);
   const entry = { ...fields, prevHash: head.lastHash, hash };
   const id = await repo.insertEntry(svc.db, entry, postings);
@@ -275,10 +283,7 @@ export async function postEntries(svc: ServiceContext, requests: readonly EntryR
   const scopedKeys = reqs.map((r) => (r ? scopedIdempotencyKey(svc, r.idempotencyKey) : ''));
   const usedBefore = new Map((await repo.findEntriesByIdempotencyKeys(svc.db, scopedKeys.filter(Boolean))).map((e) => [e.idempotencyKey, e]));
   const holderIds = [...new Set(valid.flatMap((r) => r.postings.map((p) => p.holderPartyId)))];
-  const holders = new Map<number, Party>();
-  for (let i = 0; i < holderIds.length; i += 500) {
-    for (const h of await partiesRepo.findByIds(svc.db, holderIds.slice(i, i + 500))) holders.set(h.id, h);
-  }
+  const holders = new Map<number, Party>((await partiesRepo.findByIds(svc.db, holderIds)).map((h) => [h.id, h]));
 
   // Pass 1, in order: replays (of earlier entries or of this batch's own), key conflicts, holders.
   type Slot = { replayOf: JournalEntry } | { replayOfBatch: number } | { post: true } | { problem: true };
@@ -321,10 +326,7 @@ export async function postEntries(svc: ServiceContext, requests: readonly EntryR
   for (const p of toPost.flatMap((r) => r.postings)) if (!firstUse.has(`${p.holderPartyId}/${p.kind}`)) firstUse.set(`${p.holderPartyId}/${p.kind}`, p);
   const byPair = await repo.ensureAccounts(svc.db, [...firstUse.values()], now);
   const accountIds = [...new Set([...byPair.values()].map((a) => a.id))];
-  const balances = new Map<number, number>();
-  for (let i = 0; i < accountIds.length; i += 500) {
-    for (const [id, b] of await repo.currentBalances(svc.db, accountIds.slice(i, i + 500))) balances.set(id, b);
-  }
+  const balances = await repo.currentBalances(svc.db, accountIds);
 
   // Pass 2, in order: balance rules against the running balances, then the chain in memory.
   let { lastSequence, lastHash } = head;
@@ -337,20 +339,7 @@ export async function postEntries(svc: ServiceContext, requests: readonly EntryR
     req.postings.forEach((p, j) => requireBalanceAfter(p, j, balances.get(accounts[j].id)!, holders.get(p.holderPartyId)!.name));
     req.postings.forEach((p, j) => balances.set(accounts[j].id, balances.get(accounts[j].id)! + p.amountFen));
     const postings = req.postings.map((p, j) => ({ accountId: accounts[j].id, holderPartyId: p.holderPartyId, accountKind: p.kind, amountFen: p.amountFen }));
-    const fields = {
-      sequence: lastSequence + 1,
-      kind: req.kind,
-      effectiveOn: req.effectiveOn,
-      memo: req.memo,
-      sourceType: req.source?.type ?? null,
-      sourceId: req.source?.id ?? null,
-      assetId: req.assetId ?? null,
-      reversesEntryId: req.reversesEntryId ?? null,
-      idempotencyKey: scopedKeys[i],
-      requestFingerprint: req.requestFingerprint,
-      actorUserId: svc.actor.userId,
-      recordedAt: now,
-    };
+    const fields = entryFields(svc, req, lastSequence + 1, scopedKeys[i], now);
     const hash = entryHash(lastHash, fields, postings);
     writtenAt.set(i, written.length);
     written.push({ entry: { ...fields, prevHash: lastHash, hash }, postings });
@@ -379,12 +368,10 @@ export async function postEntries(svc: ServiceContext, requests: readonly EntryR
     postingsBy.set(entryId, list.sort((x, y) => x.id - y.id));
   });
   const replayed = slots.flatMap((s) => ('replayOf' in s ? [s.replayOf.id] : []));
-  for (let i = 0; i < replayed.length; i += 500) {
-    for (const p of await repo.postingsOf(svc.db, replayed.slice(i, i + 500))) {
-      const list = postingsBy.get(p.entryId);
-      if (list) list.push(p);
-      else postingsBy.set(p.entryId, [p]);
-    }
+  for (const p of replayed.length ? await repo.postingsOf(svc.db, replayed) : []) {
+    const list = postingsBy.get(p.entryId);
+    if (list) list.push(p);
+    else postingsBy.set(p.entryId, [p]);
   }
   return slots.map((s, i): PostedEntry => {
     if ('replayOf' in s) return { entry: s.replayOf, postings: postingsBy.get(s.replayOf.id) ?? [], replayed: true };
